@@ -1,0 +1,3 @@
+"""socialops: social media as code."""
+
+__version__ = "0.1.0"

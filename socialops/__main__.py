@@ -1,0 +1,3 @@
+from socialops.cli import main
+
+main()

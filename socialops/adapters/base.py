@@ -1,0 +1,92 @@
+"""The one small interface every platform adapter implements.
+
+An adapter talks HTTP to one platform for one channel, through the `httpx.Client` it is
+given (tests pass an `httpx.MockTransport` or point the channel at a local server). It
+never reads the environment itself: credentials are handed in as `secrets`, looked up by
+the engine from the channel's `*_env` names. It never logs or returns a secret.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any, ClassVar, Protocol
+
+
+@dataclass(frozen=True)
+class OutgoingMedia:
+    path: Path  # absolute path of the file in the repository
+    alt: str | None
+    mime: str  # e.g. image/png, video/mp4
+
+
+@dataclass(frozen=True)
+class PublishedRef:
+    """What a platform gave back for one published part."""
+
+    id: str  # the platform's id (status id, at:// uri, tweet id, urn, message id, entry id)
+    url: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)  # e.g. Bluesky cid, Telegram chat
+
+
+@dataclass(frozen=True)
+class OutgoingPart:
+    """One thread part exactly as it is sent (the text comes from socialops.render)."""
+
+    post_id: str
+    channel: str
+    index: int  # 0-based thread part
+    text: str
+    media: tuple[OutgoingMedia, ...] = ()
+    reply_to: PublishedRef | None = None  # the part before, for threads
+    root: PublishedRef | None = None  # the first part of the thread
+    idempotency_key: str = ""  # derived from post id, channel, part and content
+    options: Mapping[str, Any] = field(default_factory=dict)  # the post's block for this platform
+    lang: str | None = None
+    title: str | None = None
+    published_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Verification:
+    ok: bool
+    account: str | None = None  # who the credentials belong to (never the secret)
+    expires: datetime | None = None
+    message: str = ""
+
+
+class PlatformError(Exception):
+    """A call that did not publish. `maybe_sent` is True when the request may have reached
+    the platform (a timeout after sending, a dropped connection, a 5xx after the body was
+    sent): such a call is never retried blindly. `retryable` errors are safe to try again
+    (429, 5xx answered before anything was created, connect errors)."""
+
+    def __init__(self, message: str, *, retryable: bool = False, maybe_sent: bool = False,
+                 retry_after: float | None = None, status: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.retryable = retryable
+        self.maybe_sent = maybe_sent
+        self.retry_after = retry_after
+        self.status = status
+
+
+class Adapter(Protocol):
+    platform: ClassVar[str]
+    #: names of the channel options holding env var names this adapter needs
+    secret_options: ClassVar[tuple[str, ...]]
+
+    def __init__(self, channel: Any, client: Any, secrets: Mapping[str, str], root: Path) -> None: ...
+
+    def publish(self, part: OutgoingPart) -> PublishedRef: ...
+
+    def delete(self, ref: PublishedRef) -> None: ...
+
+    def verify(self) -> Verification: ...
+
+    def lookup(self, part: OutgoingPart) -> PublishedRef | None:
+        """Whether a part that may have been sent exists; None when it does not, raises
+        PlatformError when the platform cannot say."""
+        ...

@@ -1,0 +1,120 @@
+"""`socialops lint`."""
+
+from __future__ import annotations
+
+import os
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from socialops.problems import Level
+
+
+class LintFormat(StrEnum):
+    text = "text"
+    json = "json"
+    github = "github"
+    sarif = "sarif"
+
+
+class FailOn(StrEnum):
+    error = "error"
+    warning = "warning"
+    suggestion = "suggestion"
+
+
+RepoOption = Annotated[Path | None, typer.Option("--repo", help="The project folder (default: found by walking up from here).")]
+NowOption = Annotated[str | None, typer.Option("--now", help="Pretend it is this time (default: now).")]
+
+
+def lint_command(
+    paths: Annotated[list[Path] | None, typer.Argument(help="Post files or folders (default: every post).")] = None,
+    changed_since: Annotated[str | None, typer.Option("--changed-since", help="Lint only files changed since this git ref.")] = None,
+    fmt: Annotated[LintFormat | None, typer.Option("--format", help="Output format (github is the default under GitHub Actions).")] = None,
+    fail_on: Annotated[FailOn, typer.Option("--fail-on", help="Lowest level that makes the exit code 1.")] = FailOn.error,
+    fix: Annotated[bool, typer.Option("--fix", help="Apply certain fixes (substitutions) in place.")] = False,
+    repo: RepoOption = None,
+    now: NowOption = None,
+) -> None:
+    """Check posts, the style guide, the calendar and the config; exit 1 on findings."""
+    from socialops import output
+    from socialops.lint import lint
+    from socialops.model import Project
+    from socialops.timeutil import parse_now
+
+    project = Project.load(repo)
+    when = parse_now(now, project.config.timezone)
+    targets = _targets(project, paths, changed_since)
+    if fix:
+        from socialops.lint import apply_fixes  # type: ignore[attr-defined]
+
+        for change in apply_fixes(project, targets, when):
+            output.console(stderr=True).print(f"fixed {change}")
+    result = lint(project, targets, when)
+    chosen = fmt or (LintFormat.github if os.environ.get("GITHUB_ACTIONS") == "true" else LintFormat.text)
+    if chosen is LintFormat.json:
+        output.print_json(output.lint_json(result.problems, result.files))
+    elif chosen is LintFormat.github:
+        sys.stdout.write(output.lint_github(result.problems))
+    elif chosen is LintFormat.sarif:
+        output.print_json(output.lint_sarif(result.problems, _rule_docs()))
+    else:
+        output.lint_text(result.problems, result.files, project.root)
+    raise typer.Exit(1 if result.fails(Level(fail_on.value)) else 0)
+
+
+def _targets(project: object, paths: list[Path] | None, changed_since: str | None) -> list[Path] | None:
+    from socialops.errors import SocialopsError
+    from socialops.model import POSTS_DIR, Project
+
+    assert isinstance(project, Project)
+    if not paths and not changed_since:
+        return None
+    chosen: list[Path] = []
+    for path in paths or []:
+        full = path.resolve()
+        if not full.exists():
+            raise SocialopsError(f"{path}: no such file or folder")
+        if full.is_dir():
+            chosen.extend(sorted(p for p in full.rglob("*.md") if p.is_file()))
+        else:
+            chosen.append(full)
+    if changed_since:
+        from socialops import gitops
+
+        posts_dir = (project.root / POSTS_DIR).resolve()
+        changed = [p for p in gitops.changed_files(project.root, changed_since)
+                   if p.suffix == ".md" and p.is_relative_to(posts_dir)]
+        chosen = [p for p in chosen if p in set(changed)] if paths else changed
+    return chosen
+
+
+def _rule_docs() -> dict[str, str]:
+    docs = {
+        "syntax": "The file cannot be read: YAML syntax, encoding or front matter.",
+        "schema": "A front-matter or config key that does not follow the schema.",
+        "channel": "A channel or variant that socialops.yaml does not define.",
+        "media-missing": "A media file that does not exist.",
+        "path": "A path that leaves the repository or a confusing layout.",
+        "duplicate-id": "Two posts with the same id.",
+        "time": "A time that cannot be used, or a draft whose time has passed.",
+        "published-edit": "A post changed after it was published.",
+        "calendar": "A calendar conflict: spacing, blackouts, campaigns, slots.",
+        "length": "Text longer than the platform accepts.",
+        "media": "Media the platform cannot take.",
+        "thread": "A thread the platform cannot take.",
+    }
+    try:
+        from socialops import rules
+
+        docs.update(rules.rule_docs())  # type: ignore[attr-defined]
+    except (ImportError, AttributeError):
+        pass
+    return docs
+
+
+def register(app: typer.Typer) -> None:
+    app.command("lint")(lint_command)

@@ -1,0 +1,1 @@
+"""Commands of this area register here (see cli.py)."""

@@ -1,0 +1,428 @@
+"""The content repository as data: the project config, channels and post files.
+
+Reading never raises for a broken post: what is wrong becomes a Problem on the post,
+so one bad file never stops the others from being linted or published.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from socialops import yamlio
+from socialops.errors import ProjectNotFound, SocialopsError
+from socialops.problems import Level, Problem
+
+CONFIG_FILE = "socialops.yaml"
+STYLEGUIDE_FILE = "styleguide.yaml"
+CALENDAR_FILE = "calendar.yaml"
+POSTS_DIR = "posts"
+LEDGER_DIR = ".socialops/ledger"
+MAX_POST_BYTES = 1024 * 1024
+
+_SEPARATOR = re.compile(r"^---[ \t]*$")
+_COMMENT = re.compile(r"<!--.*?-->", re.S)
+_DISABLE = re.compile(r"<!--\s*socialops-disable\s+([^>]*?)\s*-->")
+
+
+@dataclass(frozen=True, slots=True)
+class Channel:
+    """One account on one platform, as named in socialops.yaml."""
+
+    name: str
+    platform: str
+    options: dict[str, Any]
+
+    @property
+    def max_length(self) -> int | None:
+        value = self.options.get("max_length")
+        return int(value) if isinstance(value, int) else None
+
+
+@dataclass
+class Config:
+    path: Path
+    data: dict[str, Any]
+    timezone: ZoneInfo
+    channels: dict[str, Channel]
+    problems: list[Problem] = field(default_factory=list)
+    text: str = ""
+
+    @property
+    def default_branch(self) -> str | None:
+        value = self.data.get("default_branch")
+        return str(value) if value else None
+
+    @property
+    def default_channels(self) -> list[str]:
+        defaults = self.data.get("defaults") or {}
+        value = defaults.get("channels") if isinstance(defaults, dict) else None
+        return [str(c) for c in value] if isinstance(value, list) else []
+
+
+@dataclass(frozen=True, slots=True)
+class Media:
+    path: str
+    alt: str | None
+    index: int
+
+
+@dataclass(frozen=True, slots=True)
+class Part:
+    """One thread part of the body (or of a variant) as written, before rendering."""
+
+    text: str
+    line: int  # 1-based line in the post file where this part's text starts
+
+
+@dataclass
+class Post:
+    """A post file. `meta` is the front matter (empty when it could not be read)."""
+
+    path: str  # relative to the repository root, forward slashes
+    abs_path: Path
+    text: str = ""
+    meta: dict[str, Any] = field(default_factory=dict)
+    front_matter: str = ""
+    body: str = ""
+    body_line: int = 1
+    problems: list[Problem] = field(default_factory=list)
+    readable: bool = True
+
+    # ---- identity -------------------------------------------------------------------
+    @property
+    def id(self) -> str:
+        explicit = self.meta.get("id")
+        if isinstance(explicit, str) and explicit.strip():
+            return explicit.strip()
+        return default_post_id(self.path)
+
+    # ---- front matter fields --------------------------------------------------------
+    @property
+    def channels(self) -> list[str]:
+        value = self.meta.get("channels")
+        if isinstance(value, str):
+            return [value]
+        return [str(c) for c in value] if isinstance(value, list) else []
+
+    @property
+    def status(self) -> str:
+        return str(self.meta.get("status", "ready"))
+
+    @property
+    def publish_at(self) -> str | None:
+        value = self.meta.get("publish_at")
+        return None if value is None else str(value)
+
+    @property
+    def lang(self) -> str | None:
+        value = self.meta.get("lang")
+        return str(value) if value else None
+
+    @property
+    def campaign(self) -> str | None:
+        value = self.meta.get("campaign")
+        return str(value) if value else None
+
+    @property
+    def author(self) -> str | None:
+        value = self.meta.get("author")
+        return str(value) if value else None
+
+    @property
+    def media(self) -> list[Media]:
+        items = self.meta.get("media")
+        out: list[Media] = []
+        if isinstance(items, list):
+            for i, item in enumerate(items):
+                if isinstance(item, dict) and isinstance(item.get("path"), str):
+                    alt = item.get("alt")
+                    out.append(Media(item["path"], str(alt) if alt is not None else None, i))
+                elif isinstance(item, str):
+                    out.append(Media(item, None, i))
+        return out
+
+    @property
+    def variants(self) -> dict[str, str]:
+        value = self.meta.get("variants")
+        if not isinstance(value, dict):
+            return {}
+        return {str(k): str(v) for k, v in value.items() if isinstance(v, str)}
+
+    def platform_options(self, platform: str) -> dict[str, Any]:
+        """The post's block of extras for one platform (`mastodon: {spoiler_text: ...}`)."""
+        value = self.meta.get(platform)
+        return value if isinstance(value, dict) else {}
+
+    # ---- body -------------------------------------------------------------------------
+    @cached_property
+    def parts(self) -> list[Part]:
+        """The body's thread parts, split at lines holding only `---`."""
+        return split_parts(self.body, self.body_line)
+
+    @cached_property
+    def disabled_rules(self) -> frozenset[str]:
+        found: set[str] = set()
+        for match in _DISABLE.finditer(self.body):
+            found.update(r.strip() for r in match.group(1).split(",") if r.strip())
+        return frozenset(found)
+
+    @cached_property
+    def locator(self) -> yamlio.Locator:
+        return yamlio.Locator(self.front_matter)
+
+    def meta_position(self, path: list[str | int], *, key: bool = True) -> tuple[int, int]:
+        """1-based (line, column) in the post file of a front-matter key or value."""
+        pos = self.locator.key(path) if key else self.locator.value(path)
+        return pos.line + 1, pos.column
+
+    def meta_text_position(self, path: list[str | int], offset: int, text: str) -> tuple[int, int]:
+        """1-based (line, column) in the post file of character `offset` of a string value."""
+        pos = self.locator.value_text_offset(path, offset, text)
+        return pos.line + 1, pos.column
+
+    def problem(self, rule: str, message: str, line: int = 1, column: int = 1,
+                level: Level = Level.ERROR) -> Problem:
+        return Problem(self.path, line, column, rule, level, message)
+
+
+def default_post_id(path: str) -> str:
+    """`posts/2026/12/launch.md` -> `2026/12/launch`."""
+    rel = path[len(POSTS_DIR) + 1:] if path.startswith(POSTS_DIR + "/") else path
+    return rel[:-3] if rel.endswith(".md") else rel
+
+
+def split_parts(body: str, first_line: int) -> list[Part]:
+    parts: list[Part] = []
+    current: list[str] = []
+    start = first_line
+    for i, line in enumerate(body.split("\n")):
+        if _SEPARATOR.match(line):
+            parts.append(Part("\n".join(current), start))
+            current = []
+            start = first_line + i + 1
+        else:
+            current.append(line)
+    parts.append(Part("\n".join(current), start))
+    # Leading blank lines belong to no part: move each part's start to its first text line.
+    out: list[Part] = []
+    for part in parts:
+        text = part.text
+        stripped = text.lstrip("\n")
+        out.append(Part(stripped, part.line + (len(text) - len(stripped))))
+    if len(out) > 1:
+        out = [p for p in out if p.text.strip()] or out[:1]
+    return out
+
+
+def mask_comments(text: str) -> str:
+    """HTML comments replaced by spaces (newlines kept), so offsets still match the file."""
+    return _COMMENT.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), text)
+
+
+def read_post(root: Path, abs_path: Path) -> Post:
+    """Read one post file; never raises for bad content."""
+    rel = abs_path.relative_to(root).as_posix()
+    post = Post(rel, abs_path)
+
+    def fail(message: str, line: int = 1, column: int = 1, rule: str = "syntax") -> Post:
+        post.problems.append(post.problem(rule, message, line, column))
+        post.readable = False
+        return post
+
+    try:
+        if abs_path.is_symlink():
+            target = abs_path.resolve()
+            if not _inside(root, target):
+                return fail("this post is a symlink to a file outside the repository; "
+                            "copy the file into the repository instead", rule="path")
+        size = abs_path.stat().st_size
+        if size > MAX_POST_BYTES:
+            return fail(f"file is {size / 1_000_000:.1f} MB; a post file is at most "
+                        f"{MAX_POST_BYTES // 1024} KiB: move large content to media/")
+        raw = abs_path.read_bytes()
+    except OSError as exc:
+        return fail(f"cannot read the file: {exc.strerror or exc}")
+    if not raw.strip():
+        return fail("the file is empty; a post starts with front matter between two '---' lines")
+    if b"\x00" in raw[:8192]:
+        return fail("this is a binary file, not a Markdown post; move it to media/")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        return fail(f"the file is not UTF-8 (byte 0x{raw[exc.start]:02x}); save it as UTF-8", line, column)
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    post.text = text
+    parse_front_matter(post)
+    return post
+
+
+def parse_front_matter(post: Post) -> None:
+    lines = post.text.split("\n")
+    if not _SEPARATOR.match(lines[0]):
+        post.problems.append(post.problem(
+            "syntax", "a post starts with front matter: a line holding only '---', the YAML, "
+            "and another '---' line"))
+        post.readable = False
+        return
+    for end in range(1, len(lines)):
+        if _SEPARATOR.match(lines[end]):
+            break
+    else:
+        post.problems.append(post.problem(
+            "syntax", "the front matter opened here never closes; add a line holding only '---' "
+            "after the YAML"))
+        post.readable = False
+        return
+    post.front_matter = "\n".join(lines[1:end])
+    post.body = "\n".join(lines[end + 1:])
+    post.body_line = end + 2
+    try:
+        meta = yamlio.load(post.front_matter) if post.front_matter.strip() else {}
+    except yamlio.YamlError as exc:
+        post.problems.append(post.problem("syntax", exc.message, exc.line + 1, exc.column))
+        post.readable = False
+        return
+    if not isinstance(meta, dict):
+        post.problems.append(post.problem(
+            "schema", "the front matter must be a mapping of keys to values (channels: ..., publish_at: ...)", 2))
+        post.readable = False
+        return
+    post.meta = meta
+
+
+def _inside(root: Path, target: Path) -> bool:
+    try:
+        target.relative_to(root.resolve())
+    except ValueError:
+        return False
+    return True
+
+
+def inside_repo(root: Path, rel: str) -> bool:
+    """True when `rel` (a path written in a post) stays inside the repository, symlinks followed."""
+    if not rel or os.path.isabs(rel) or rel.startswith(("~", "\\")) or re.match(r"^[A-Za-z]:", rel):
+        return False
+    if ".." in Path(rel).parts:
+        return False
+    return _inside(root, (root / rel).resolve())
+
+
+# ---- the project ----------------------------------------------------------------------
+
+def find_root(start: Path) -> Path:
+    """The nearest folder at or above `start` holding socialops.yaml."""
+    start = start.resolve()
+    for folder in (start, *start.parents):
+        if (folder / CONFIG_FILE).is_file():
+            return folder
+    raise ProjectNotFound(
+        f"no {CONFIG_FILE} in {start} or any folder above it; run 'socialops init' to start a "
+        "project, or pass --repo DIR")
+
+
+def load_yaml_file(path: Path, root: Path) -> tuple[str, Any]:
+    rel = path.relative_to(root).as_posix()
+    try:
+        text = path.read_bytes().decode("utf-8").removeprefix("\ufeff").replace("\r\n", "\n")
+    except OSError as exc:
+        raise SocialopsError(f"cannot read the file: {exc.strerror or exc}", rel) from None
+    except UnicodeDecodeError:
+        raise SocialopsError("the file is not UTF-8; save it as UTF-8", rel) from None
+    try:
+        return text, yamlio.load(text)
+    except yamlio.YamlError as exc:
+        raise SocialopsError(exc.message, rel, exc.line) from None
+
+
+def load_config(root: Path) -> Config:
+    """socialops.yaml. A file that cannot be read at all raises; schema problems become findings."""
+    from socialops import schemas
+    from socialops.timeutil import TimeError, zone
+
+    path = root / CONFIG_FILE
+    text, data = load_yaml_file(path, root)
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise SocialopsError("socialops.yaml must be a mapping (timezone: ..., channels: ...)", CONFIG_FILE, 1)
+    problems = schemas.validate("config", data, CONFIG_FILE, yamlio.Locator(text), line_offset=0)
+    try:
+        tz = zone(str(data.get("timezone", "UTC")))
+    except TimeError as exc:
+        raise SocialopsError(str(exc), CONFIG_FILE, yamlio.Locator(text).value(["timezone"]).line) from None
+    channels: dict[str, Channel] = {}
+    raw_channels = data.get("channels")
+    if isinstance(raw_channels, dict):
+        for name, options in raw_channels.items():
+            if isinstance(options, dict) and isinstance(options.get("platform"), str):
+                channels[str(name)] = Channel(str(name), options["platform"], dict(options))
+    return Config(path, data, tz, channels, problems, text)
+
+
+@dataclass
+class Project:
+    root: Path
+    config: Config
+
+    @classmethod
+    def load(cls, repo: Path | None = None) -> Project:
+        root = find_root(repo or Path.cwd())
+        return cls(root, load_config(root))
+
+    def rel(self, path: Path) -> str:
+        return path.resolve().relative_to(self.root.resolve()).as_posix()
+
+    def post_paths(self) -> tuple[list[Path], list[Problem]]:
+        """Every post file under posts/, sorted, and problems with the folder layout."""
+        base = self.root / POSTS_DIR
+        found: list[Path] = []
+        problems: list[Problem] = []
+        if not base.is_dir():
+            return found, problems
+        for dirpath, dirnames, filenames in os.walk(base, followlinks=False):
+            dirnames.sort()
+            here = Path(dirpath)
+            for d in dirnames:
+                if d.endswith(".md"):
+                    rel = (here / d).relative_to(self.root).as_posix()
+                    problems.append(Problem(rel, 1, 1, "path", Level.WARNING,
+                                            "this folder is named like a post file; posts inside it are read, "
+                                            "but rename the folder to avoid confusion"))
+            for name in filenames:
+                if name.endswith(".md") and not name.startswith("."):
+                    found.append(here / name)
+        found.sort()
+        return found, problems
+
+    def read_posts(self, paths: list[Path] | None = None) -> list[Post]:
+        if paths is None:
+            paths, _ = self.post_paths()
+        return [read_post(self.root, p) for p in paths]
+
+    def post_by_ref(self, ref: str, posts: list[Post] | None = None) -> Post:
+        """A post given by path (relative to the cwd or the root) or by id."""
+        candidate = Path(ref)
+        for base in (Path.cwd(), self.root):
+            full = candidate if candidate.is_absolute() else base / candidate
+            if full.is_file():
+                try:
+                    full.resolve().relative_to(self.root.resolve())
+                except ValueError:
+                    continue
+                return read_post(self.root, full.resolve())
+        posts = posts if posts is not None else self.read_posts()
+        for post in posts:
+            if post.id == ref or post.path == ref:
+                return post
+        raise SocialopsError(f"no post with the id or path '{ref}'; 'socialops plan' lists them")
+
+    def ledger_path(self, post_id: str) -> Path:
+        return self.root / LEDGER_DIR / f"{post_id}.yaml"

@@ -1,0 +1,78 @@
+"""The JSON Schemas (Draft 2020-12) shipped in the package, and validation that reports
+each violation at the offending key's own line with its JSON path."""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from socialops.problems import Level, Problem
+from socialops.yamlio import Locator
+
+SCHEMA_FILES = {
+    "post": "post.schema.json",
+    "config": "socialops.schema.json",
+    "styleguide": "styleguide.schema.json",
+    "calendar": "calendar.schema.json",
+}
+
+
+@cache
+def schema(name: str) -> dict[str, Any]:
+    text = resources.files("socialops").joinpath("schemas", SCHEMA_FILES[name]).read_text("utf-8")
+    data: dict[str, Any] = json.loads(text)
+    return data
+
+
+@cache
+def validator(name: str) -> Any:
+    from jsonschema import Draft202012Validator
+
+    return Draft202012Validator(schema(name))
+
+
+def json_path(path: list[str | int] | Any) -> str:
+    out = "$"
+    for step in path:
+        out += f"[{step}]" if isinstance(step, int) else f".{step}"
+    return out
+
+
+def validate(name: str, data: Any, file: str, locator: Locator, line_offset: int = 0,
+             rule: str = "schema") -> list[Problem]:
+    """Schema violations as problems. `line_offset` is added to lines inside the YAML text
+    (1 for a post's front matter, which starts below the opening '---')."""
+    check = validator(name)
+    if check.is_valid(data):
+        return []
+    problems: list[Problem] = []
+    for error in sorted(check.iter_errors(data), key=lambda e: list(map(str, e.absolute_path))):
+        for path, message in _explain(error):
+            pos = locator.key(path)
+            problems.append(Problem(file, pos.line + line_offset, pos.column, rule, Level.ERROR,
+                                    f"{message} (at {json_path(path)})"))
+    return problems
+
+
+def _explain(error: Any) -> list[tuple[list[str | int], str]]:
+    """One or more (path, message) pairs for a jsonschema error, in a writer's words."""
+    path: list[str | int] = list(error.absolute_path)
+    validator_name = error.validator
+    if validator_name == "additionalProperties" and isinstance(error.instance, dict):
+        known = set(error.schema.get("properties", {}))
+        extras = [k for k in error.instance if k not in known]
+        hint = ", ".join(sorted(known)) if known else ""
+        return [([*path, k], f"unknown key '{k}'" + (f"; the keys here are: {hint}" if hint else ""))
+                for k in extras]
+    if validator_name == "required":
+        return [(path, error.message.replace("is a required property", "is required here"))]
+    if validator_name == "enum":
+        allowed = ", ".join(map(str, error.validator_value))
+        return [(path, f"{error.instance!r} is not one of: {allowed}")]
+    if validator_name in ("oneOf", "anyOf") and error.context:
+        best = min(error.context, key=lambda e: len(list(e.absolute_path)) * -1)
+        return _explain(best)
+    message = error.schema.get("errorMessage") if isinstance(error.schema, dict) else None
+    return [(path, str(message) if message else error.message)]

@@ -1,0 +1,102 @@
+"""Times and durations as writers type them, read in the project timezone.
+
+A naive time is local to the project timezone. A local time that does not exist (the
+hour skipped when clocks go forward) or exists twice (the hour repeated when they go
+back) is an error, never a guess.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+
+class TimeError(ValueError):
+    """A time or duration that cannot be used as written; the message says why."""
+
+
+_DURATION = re.compile(r"^\s*(\d+)\s*(s|m|h|d|w)\s*$")
+_UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
+
+
+def parse_duration(value: str | int) -> timedelta:
+    """`30m`, `2h`, `1d`, `1w` (and `90s`); a bare number is minutes."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return timedelta(minutes=value)
+    match = _DURATION.match(str(value))
+    if not match:
+        raise TimeError(f"'{value}' is not a duration; write it like 30m, 2h or 1d")
+    return timedelta(**{_UNITS[match.group(2)]: int(match.group(1))})
+
+
+def zone(name: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise TimeError(f"unknown timezone '{name}'; use an IANA name such as Europe/Berlin or UTC") from None
+
+
+def parse_time(value: str, tz: ZoneInfo) -> datetime:
+    """An aware datetime from `2026-12-01T09:00` (project timezone), `2026-12-01 09:00`,
+    or a time with an offset (`...+01:00`, `...Z`)."""
+    text = str(value).strip()
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        raise TimeError(f"'{text}' has no time of day; write it like {text}T09:00")
+    try:
+        parsed = datetime.fromisoformat(text.replace("Z", "+00:00") if text.endswith("Z") else text)
+    except ValueError:
+        raise TimeError(f"'{text}' is not a time; write it like 2026-12-01T09:00 (local) or 2026-12-01T09:00+01:00") from None
+    if parsed.tzinfo is not None:
+        return parsed
+    return localize(parsed, tz)
+
+
+def localize(naive: datetime, tz: ZoneInfo) -> datetime:
+    """Attach the project timezone to a wall-clock time, refusing gaps and folds."""
+    first = naive.replace(tzinfo=tz, fold=0)
+    second = naive.replace(tzinfo=tz, fold=1)
+    if first.utcoffset() != second.utcoffset():
+        back = first.astimezone(UTC).astimezone(tz).replace(tzinfo=None)
+        if back != naive:
+            raise TimeError(
+                f"{naive:%Y-%m-%d %H:%M} does not exist in {tz.key} (the clocks skip it); "
+                "pick a time outside the change"
+            )
+        raise TimeError(
+            f"{naive:%Y-%m-%d %H:%M} happens twice in {tz.key} (the clocks go back); "
+            "give an offset such as "
+            f"{naive:%Y-%m-%dT%H:%M}{_offset(first)} or pick another time"
+        )
+    return first
+
+
+def exists_once(naive: datetime, tz: ZoneInfo) -> bool:
+    """True when the wall-clock time exists exactly once in the timezone."""
+    try:
+        localize(naive, tz)
+    except TimeError:
+        return False
+    return True
+
+
+def _offset(dt: datetime) -> str:
+    off = dt.utcoffset() or timedelta(0)
+    minutes = int(off.total_seconds() // 60)
+    sign = "+" if minutes >= 0 else "-"
+    minutes = abs(minutes)
+    return f"{sign}{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def parse_now(value: str | None, tz: ZoneInfo) -> datetime:
+    """The `--now` option: a time as above, or the current time when not given."""
+    if value is None:
+        return datetime.now(UTC)
+    return parse_time(value, tz)
+
+
+def iso(dt: datetime) -> str:
+    """ISO 8601 with offset, to the minute when seconds are zero."""
+    if dt.second == 0 and dt.microsecond == 0:
+        return dt.isoformat(timespec="minutes")
+    return dt.isoformat(timespec="seconds")

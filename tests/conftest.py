@@ -1,0 +1,110 @@
+"""Shared fixtures: real git repositories in tmp dirs with a pinned identity, and a
+runner for the CLI exactly as users call it."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+SHARED = REPO_ROOT.parent / "shared"
+
+GIT_ENV = {
+    "GIT_AUTHOR_NAME": "Test Writer",
+    "GIT_AUTHOR_EMAIL": "writer@example.com",
+    "GIT_COMMITTER_NAME": "Test Writer",
+    "GIT_COMMITTER_EMAIL": "writer@example.com",
+    "GIT_CONFIG_GLOBAL": os.devnull,
+    "GIT_CONFIG_SYSTEM": os.devnull,
+}
+
+
+@pytest.fixture(autouse=True)
+def _pinned_git_identity(monkeypatch: pytest.MonkeyPatch) -> None:
+    for key, value in GIT_ENV.items():
+        monkeypatch.setenv(key, value)
+    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+    monkeypatch.setenv("COLUMNS", "120")
+
+
+def git(cwd: Path, *args: str) -> str:
+    env = {**os.environ, **GIT_ENV}
+    return subprocess.run(["git", *args], cwd=cwd, env=env, check=True, capture_output=True, text=True).stdout
+
+
+DEFAULT_CONFIG = """\
+timezone: Europe/Berlin
+channels:
+  feed: {platform: feed, path: feed.xml, title: Test news, link: https://example.com}
+  mastodon-main: {platform: mastodon, instance: https://mastodon.example, token_env: MASTODON_TOKEN}
+  bluesky-main: {platform: bluesky, pds: https://pds.example, handle: acme.test, password_env: BSKY_PASSWORD}
+  x-main: {platform: x, api_key_env: X_API_KEY, api_secret_env: X_API_SECRET, access_token_env: X_ACCESS_TOKEN, access_secret_env: X_ACCESS_SECRET}
+  linkedin-company: {platform: linkedin, author: "urn:li:organization:123", token_env: LINKEDIN_TOKEN}
+"""
+
+
+@dataclass
+class ProjectDir:
+    root: Path
+
+    def write(self, rel: str, text: str | bytes) -> Path:
+        path = self.root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(text, bytes):
+            path.write_bytes(text)
+        else:
+            path.write_text(textwrap.dedent(text), "utf-8")
+        return path
+
+    def post(self, rel: str, front: str, body: str = "Hello world.\n") -> Path:
+        return self.write(f"posts/{rel}", "---\n" + textwrap.dedent(front).strip("\n") + "\n---\n" + textwrap.dedent(body))
+
+    def commit(self, message: str = "update") -> None:
+        git(self.root, "add", "-A")
+        git(self.root, "commit", "-q", "-m", message, "--allow-empty")
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> ProjectDir:
+    """An empty project with a config of several channels, a git repo, no posts."""
+    root = tmp_path / "content"
+    root.mkdir()
+    git(root, "init", "-q", "-b", "main")
+    proj = ProjectDir(root)
+    proj.write("socialops.yaml", DEFAULT_CONFIG)
+    proj.write("styleguide.yaml", "rules: []\n")
+    proj.write("calendar.yaml", "{}\n")
+    return proj
+
+
+@dataclass
+class Result:
+    exit_code: int
+    stdout: str
+    stderr: str
+
+    @property
+    def output(self) -> str:
+        return self.stdout + self.stderr
+
+
+@pytest.fixture
+def cli() -> Callable[..., Result]:
+    """Run `python -m socialops ARGS` in a folder, as a user would."""
+
+    def run(*args: str, cwd: Path, env: dict[str, str] | None = None, timeout: float = 120) -> Result:
+        full_env = {**os.environ, **GIT_ENV, "COLUMNS": "120", **(env or {})}
+        full_env.pop("GITHUB_ACTIONS", None) if "GITHUB_ACTIONS" not in (env or {}) else None
+        full_env["PYTHONPATH"] = str(REPO_ROOT) + os.pathsep + full_env.get("PYTHONPATH", "")
+        proc = subprocess.run([sys.executable, "-m", "socialops", *args], cwd=cwd, env=full_env,
+                              capture_output=True, text=True, timeout=timeout)
+        return Result(proc.returncode, proc.stdout, proc.stderr)
+
+    return run

@@ -1,0 +1,58 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests.conftest import git
+
+
+def test_init_creates_a_project_that_lints_clean(tmp_path: Path, cli) -> None:
+    result = cli("init", "demo", "--timezone", "Europe/Berlin", cwd=tmp_path)
+    assert result.exit_code == 0, result.output
+    demo = tmp_path / "demo"
+    for rel in ("socialops.yaml", "styleguide.yaml", "calendar.yaml", "posts/welcome.md",
+                "posts/next-week.md", ".gitignore", ".github/workflows/lint.yml", "media/.gitkeep"):
+        assert (demo / rel).is_file(), rel
+    assert "timezone: Europe/Berlin" in (demo / "socialops.yaml").read_text()
+    assert git(demo, "status", "--porcelain") == ""
+    lint = cli("lint", "--format", "json", cwd=demo)
+    assert lint.exit_code == 0, lint.output
+    assert json.loads(lint.stdout)["summary"]["files"] == 2
+
+
+def test_init_never_overwrites(tmp_path: Path, cli) -> None:
+    target = tmp_path / "demo"
+    target.mkdir()
+    (target / "socialops.yaml").write_text("timezone: UTC\n")
+    result = cli("init", "demo", cwd=tmp_path)
+    assert result.exit_code == 2
+    assert "socialops.yaml" in result.output and "--force" in result.output
+    assert (target / "socialops.yaml").read_text() == "timezone: UTC\n"
+    assert not (target / "styleguide.yaml").exists()
+    forced = cli("init", "demo", "--force", cwd=tmp_path)
+    assert forced.exit_code == 0
+    assert "channels:" in (target / "socialops.yaml").read_text()
+
+
+def test_new_writes_a_post_under_year_and_month(project, cli) -> None:
+    result = cli("new", "Çok güzel: İstanbul'da lansman!", "--channel", "mastodon-main",
+                 "--at", "2026-12-03T10:00", cwd=project.root)
+    assert result.exit_code == 0, result.output
+    rel = result.stdout.strip()
+    assert rel == "posts/2026/12/cok-guzel-istanbulda-lansman.md"
+    text = (project.root / rel).read_text()
+    assert "channels: [mastodon-main]" in text and "publish_at: 2026-12-03T10:00" in text
+    again = cli("new", "Çok güzel: İstanbul'da lansman!", "--at", "2026-12-03T10:00", cwd=project.root)
+    assert again.stdout.strip().endswith("-2.md")
+
+
+def test_lint_without_project_is_a_usage_error(tmp_path: Path, cli) -> None:
+    result = cli("lint", cwd=tmp_path)
+    assert result.exit_code == 2
+    assert "socialops.yaml" in result.stderr and "socialops init" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_version_is_fast_path(tmp_path: Path, cli) -> None:
+    result = cli("--version", cwd=tmp_path)
+    assert result.exit_code == 0 and result.stdout.startswith("socialops ")
