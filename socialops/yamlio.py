@@ -52,7 +52,9 @@ def load(text: str) -> Any:
         line = mark.line + 1 if mark else 1
         column = mark.column + 1 if mark else 1
         message = " ".join(x for x in (exc.context, exc.problem) if x) or "invalid YAML"
-        if "\t" in message or "'\\t'" in message:
+        lines = text.split("\n")
+        source = lines[line - 1] if 0 < line <= len(lines) else ""
+        if "\t" in source[: len(source) - len(source.lstrip())] or "\t" in message:
             message += " (YAML does not allow tabs for indentation; use spaces)"
         raise YamlError(f"invalid YAML: {message}", line, column) from None
     except yaml.YAMLError as exc:
