@@ -82,3 +82,200 @@ def commit_all(root: Path, message: str) -> str:
     with r.git.custom_environment(**_identity_env(r)):
         r.git.commit("-m", message, "--no-verify")
     return str(r.head.commit.hexsha)
+
+
+def last_change(root: Path, rel: str, ref: str = "HEAD") -> tuple[str, str] | None:
+    """(commit, blob) for a file at `ref`: the commit that last changed it there and the
+    blob id of its content. None when the file is not committed at `ref`."""
+    import git
+
+    r = repo(root)
+    try:
+        commit = r.git.log("-1", "--format=%H", ref, "--", rel).strip()
+        blob = r.git.rev_parse(f"{ref}:{rel}").strip()
+    except git.GitCommandError:
+        return None
+    return (commit, blob) if commit and blob else None
+
+
+def default_base(root: Path, branch: str | None = None) -> str:
+    """The ref a branch is compared with: the remote's copy of the default branch
+    (`branch`, else the remote's HEAD), else the local branch; main when nothing is known."""
+    import git
+
+    r = repo(root)
+    names = [branch] if branch else []
+    try:
+        head = r.git.symbolic_ref("--quiet", "--short", "refs/remotes/origin/HEAD").strip()
+        names.append(head.removeprefix("origin/"))
+    except git.GitCommandError:
+        pass
+    names += ["main", "master"]
+    for name in names:
+        for candidate in (f"origin/{name}", name):
+            try:
+                r.git.rev_parse("--verify", "--quiet", f"{candidate}^{{commit}}")
+            except git.GitCommandError:
+                continue
+            return candidate
+    return f"origin/{branch or 'main'}"
+
+
+# ---- publishing: the ledger is committed and pushed; git is the lock -------------------------
+
+class GitError(SocialopsError):
+    """A git operation that failed for a reason the user has to look at."""
+
+
+class PushRejected(Exception):
+    """The remote branch moved since we fetched it: another run or a person pushed first."""
+
+
+def _scrub(text: str) -> str:
+    """Git output without credentials that may sit in a remote URL (https://user:token@...)."""
+    import re
+
+    return re.sub(r"(://)[^/@\s]+@", r"\1***@", text).strip()
+
+
+def _run(r: Any, *args: str) -> str:
+    import git
+
+    try:
+        with r.git.custom_environment(**_identity_env(r)):
+            return str(r.git.execute(["git", *args]))
+    except git.GitCommandError as exc:
+        detail = _scrub(str(exc.stderr or exc.stdout or exc))
+        raise GitError(f"git {args[0]} failed: {detail}") from None
+
+
+def dirty_files(root: Path, ignore: tuple[str, ...] = ()) -> list[str]:
+    """Changed, staged or untracked files (relative to the repository top), except those
+    under the `ignore` prefixes (files only publish writes, e.g. the ledger)."""
+    r = repo(root)
+    out = _run(r, "status", "--porcelain", "-z", "--untracked-files=all")
+    names: list[str] = []
+    entries = out.split("\0")
+    i = 0
+    while i < len(entries):
+        entry = entries[i]
+        i += 1
+        if len(entry) < 4:
+            continue
+        status, name = entry[:2], entry[3:]
+        if status[0] in "RC":
+            i += 1  # a rename is followed by its source path
+        if not any(name == p or name.startswith(p.rstrip("/") + "/") for p in ignore):
+            names.append(name)
+    return names
+
+
+def current_branch(root: Path) -> str | None:
+    """The checked-out branch, None when HEAD is detached."""
+    r = repo(root)
+    try:
+        return str(_run(r, "symbolic-ref", "--quiet", "--short", "HEAD")) or None
+    except GitError:
+        return None
+
+
+def remote_name(root: Path) -> str | None:
+    """`origin` when it exists, else the first remote, else None (a repository without a remote)."""
+    names = [remote.name for remote in repo(root).remotes]
+    if "origin" in names:
+        return "origin"
+    return names[0] if names else None
+
+
+def default_branch(root: Path, configured: str | None) -> str:
+    """The branch publish runs on: socialops.yaml's `default_branch`, else the remote's HEAD,
+    else main."""
+    if configured:
+        return configured
+    remote = remote_name(root)
+    if remote:
+        try:
+            ref = _run(repo(root), "symbolic-ref", "--quiet", "--short", f"refs/remotes/{remote}/HEAD")
+            return ref.split("/", 1)[1]
+        except (GitError, IndexError):
+            pass
+    return "main"
+
+
+def head(root: Path) -> str:
+    return str(repo(root).head.commit.hexsha)
+
+
+def fetch(root: Path, remote: str, branch: str) -> bool:
+    """Fetch the branch; False when the remote has no such branch yet."""
+    r = repo(root)
+    try:
+        _run(r, "fetch", "--quiet", remote, f"+refs/heads/{branch}:refs/remotes/{remote}/{branch}")
+    except GitError as exc:
+        if "couldn't find remote ref" in str(exc):
+            return False
+        raise
+    return True
+
+
+def rebase_onto_remote(root: Path, remote: str, branch: str) -> None:
+    """Put local commits on top of the fetched remote branch (a fast-forward when there are
+    none). A conflict is aborted and reported, leaving the branch as it was."""
+    r = repo(root)
+    try:
+        _run(r, "rebase", "--quiet", f"{remote}/{branch}")
+    except GitError as exc:
+        try:
+            _run(r, "rebase", "--abort")
+        except GitError:
+            pass
+        raise GitError(f"cannot bring this branch up to date with {remote}/{branch}: {exc.message}; "
+                       "resolve it by hand (git pull --rebase) and run again") from None
+
+
+def reset_hard(root: Path, sha: str) -> None:
+    """Move the branch back to `sha`, dropping our own unpushed commits and what publish wrote."""
+    _run(repo(root), "reset", "--quiet", "--hard", sha)
+
+
+def commit_paths(root: Path, paths: list[str], message: str) -> str | None:
+    """Commit only these paths (files or folders relative to the top; deletions included).
+    Returns the new sha, or None when nothing changed."""
+    r = repo(root)
+    present = [p for p in paths if (Path(r.working_tree_dir or root) / p).exists()
+               or _run(r, "ls-files", "--", p)]
+    if not present:
+        return None
+    _run(r, "add", "--all", "--", *present)
+    if not _run(r, "diff", "--cached", "--name-only", "--", *present):
+        return None
+    _run(r, "commit", "--quiet", "--no-verify", "-m", message, "--only", "--", *present)
+    return str(r.head.commit.hexsha)
+
+
+def push(root: Path, remote: str, branch: str) -> None:
+    """Push HEAD to the remote branch. Raises PushRejected when the branch moved meanwhile."""
+    import git
+
+    r = repo(root)
+    try:
+        with r.git.custom_environment(**_identity_env(r)):
+            r.git.push("--porcelain", remote, f"HEAD:refs/heads/{branch}")
+    except git.GitCommandError as exc:
+        text = f"{exc.stdout or ''}\n{exc.stderr or ''}"
+        if "[rejected]" in text and "remote rejected" not in text:
+            raise PushRejected(branch) from None
+        raise GitError(f"git push to {remote}/{branch} failed: {_scrub(text)}") from None
+
+
+def top(root: Path) -> Path:
+    """The repository's top folder."""
+    return Path(repo(root).working_tree_dir or root)
+
+
+def user_name(root: Path) -> str | None:
+    """Who is at the keyboard, for the pause switch: git's user.name."""
+    try:
+        return _run(repo(root), "config", "user.name") or None
+    except GitError:
+        return None

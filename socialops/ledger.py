@@ -1,0 +1,254 @@
+"""The ledger: what `publish` did, one YAML file per post under `.socialops/ledger/`.
+
+```yaml
+post: 2026/12/launch
+path: posts/2026/12/launch.md
+channels:
+  mastodon-main:
+    status: published          # intent | published | failed | unknown | retracted |
+                               # not-published | missed | held
+    due: 2026-12-01T09:00+01:00
+    parts:
+    - {index: 0, status: published, id: "1093", url: https://..., at: ..., hash: ..., attempts: 1}
+```
+
+Only `publish` and its commands (retract, resolve) write these files. Reading is lenient:
+a field that is missing or of the wrong type reads as absent, so an older or hand-edited
+ledger never stops a run. Errors recorded here are the platform's messages, never secrets.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from socialops import yamlio
+from socialops.model import LEDGER_DIR
+
+PART_STATUSES = ("intent", "published", "failed", "unknown", "retracted", "not-published")
+#: a channel can also be missed (too late) or held (not approved); those have no parts
+CHANNEL_STATUSES = (*PART_STATUSES, "missed", "held")
+#: statuses after which the channel may be published (again) by a later run
+OPEN_STATUSES = frozenset({"failed", "not-published"})
+
+_UNSAFE = re.compile(r"[^A-Za-z0-9._@/+-]")
+
+
+class LedgerError(ValueError):
+    """A post id that cannot name a ledger file (it would leave the ledger folder)."""
+
+
+@dataclass
+class PartRecord:
+    index: int
+    status: str
+    id: str | None = None
+    url: str | None = None
+    at: str | None = None
+    hash: str | None = None
+    attempts: int = 0
+    error: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_dict(cls, data: Any) -> PartRecord | None:
+        if not isinstance(data, dict) or not isinstance(data.get("index"), int):
+            return None
+        extra = data.get("extra")
+        return cls(index=data["index"], status=_text(data.get("status")) or "unknown",
+                   id=_text(data.get("id")), url=_text(data.get("url")), at=_text(data.get("at")),
+                   hash=_text(data.get("hash")),
+                   attempts=data["attempts"] if isinstance(data.get("attempts"), int) else 0,
+                   error=_text(data.get("error")), extra=extra if isinstance(extra, dict) else {})
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"index": self.index, "status": self.status}
+        for key in ("id", "url", "at", "hash"):
+            value = getattr(self, key)
+            if value is not None:
+                out[key] = value
+        out["attempts"] = self.attempts
+        if self.error:
+            out["error"] = self.error
+        if self.extra:
+            out["extra"] = self.extra
+        return out
+
+
+@dataclass
+class ChannelRecord:
+    status: str
+    due: str | None = None  # the publish time the run acted on (ISO 8601)
+    since: str | None = None  # when the status last changed
+    reason: str | None = None  # why missed, held, unknown, retracted or resolved
+    claim: dict[str, Any] | None = None  # the run that claimed it: run, host, pid, at, until
+    parts: list[PartRecord] = field(default_factory=list)
+
+    @classmethod
+    def from_dict(cls, data: Any) -> ChannelRecord:
+        if not isinstance(data, dict):
+            return cls("unknown", reason="unreadable ledger entry")
+        parts = [p for p in map(PartRecord.from_dict, data.get("parts") or []) if p is not None] \
+            if isinstance(data.get("parts"), list) else []
+        claim = data.get("claim")
+        return cls(status=_text(data.get("status")) or "unknown", due=_text(data.get("due")),
+                   since=_text(data.get("since")), reason=_text(data.get("reason")),
+                   claim=claim if isinstance(claim, dict) else None,
+                   parts=sorted(parts, key=lambda p: p.index))
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"status": self.status}
+        for key in ("due", "since", "reason", "claim"):
+            value = getattr(self, key)
+            if value is not None:
+                out[key] = value
+        out["parts"] = [p.to_dict() for p in self.parts]
+        return out
+
+    def part(self, index: int) -> PartRecord | None:
+        for p in self.parts:
+            if p.index == index:
+                return p
+        return None
+
+    def set_part(self, record: PartRecord) -> None:
+        self.parts = sorted([p for p in self.parts if p.index != record.index] + [record],
+                            key=lambda p: p.index)
+
+    def published_hashes(self) -> list[str | None]:
+        return [p.hash for p in self.parts if p.status == "published"]
+
+    def settle(self, part_count: int) -> str:
+        """The channel's status from its parts (a thread is published when every part is)."""
+        statuses = [p.status for p in self.parts]
+        for status in ("unknown", "intent", "failed"):
+            if status in statuses:
+                return status
+        if statuses and all(s == "retracted" for s in statuses):
+            return "retracted"
+        if statuses and all(s == "not-published" for s in statuses):
+            return "not-published"
+        published = sum(1 for s in statuses if s == "published")
+        if published >= part_count and part_count > 0:
+            return "published"
+        return "failed" if published else (statuses[0] if statuses else self.status)
+
+
+@dataclass
+class LedgerEntry:
+    post: str
+    path: str | None = None
+    channels: dict[str, ChannelRecord] = field(default_factory=dict)
+
+    @classmethod
+    def from_dict(cls, data: Any, fallback_id: str) -> LedgerEntry:
+        if not isinstance(data, dict):
+            return cls(fallback_id)
+        channels = data.get("channels")
+        return cls(post=_text(data.get("post")) or fallback_id, path=_text(data.get("path")),
+                   channels={str(k): ChannelRecord.from_dict(v) for k, v in channels.items()}
+                   if isinstance(channels, dict) else {})
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"post": self.post}
+        if self.path:
+            out["path"] = self.path
+        out["channels"] = {name: self.channels[name].to_dict() for name in sorted(self.channels)}
+        return out
+
+    def channel(self, name: str) -> ChannelRecord | None:
+        return self.channels.get(name)
+
+
+def _text(value: Any) -> str | None:
+    if value is None or isinstance(value, (dict, list)):
+        return None
+    return str(value)
+
+
+# ---- files -------------------------------------------------------------------------------
+
+def relative_path(post_id: str) -> str:
+    """`2026/12/launch` -> `.socialops/ledger/2026/12/launch.yaml` (characters that some
+    file systems refuse, like the `:` of a recurring occurrence's time, become `-`)."""
+    parts = post_id.split("/")
+    if not post_id or post_id.startswith("/") or any(p in ("", ".", "..") for p in parts):
+        raise LedgerError(f"the post id '{post_id}' cannot name a ledger file; give the post an "
+                          "'id:' made of letters, digits, '-', '_' and '/'")
+    return f"{LEDGER_DIR}/{_UNSAFE.sub('-', post_id)}.yaml"
+
+
+def path_for(root: Path, post_id: str) -> Path:
+    return root / relative_path(post_id)
+
+
+def read(root: Path, post_id: str) -> LedgerEntry | None:
+    path = path_for(root, post_id)
+    try:
+        text = path.read_text("utf-8")
+    except FileNotFoundError:
+        return None
+    return parse(text, post_id)
+
+
+def parse(text: str, fallback_id: str) -> LedgerEntry:
+    try:
+        data = yamlio.load(text)
+    except yamlio.YamlError:
+        data = None
+    return LedgerEntry.from_dict(data, fallback_id)
+
+
+def write(root: Path, entry: LedgerEntry) -> Path:
+    """Write one ledger file atomically (a crash leaves the old or the new file, never half)."""
+    path = path_for(root, entry.post)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    text = yamlio.dump(entry.to_dict())
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".yaml")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def files(root: Path) -> Iterator[Path]:
+    base = root / LEDGER_DIR
+    if not base.is_dir():
+        return
+    for dirpath, dirnames, filenames in os.walk(base):
+        dirnames.sort()
+        for name in sorted(filenames):
+            if name.endswith(".yaml") and not name.startswith("."):
+                yield Path(dirpath) / name
+
+
+def read_all(root: Path) -> dict[str, LedgerEntry]:
+    """Every ledger entry by post id (the `post:` key, else the file name)."""
+    base = root / LEDGER_DIR
+    out: dict[str, LedgerEntry] = {}
+    for path in files(root):
+        fallback = path.relative_to(base).as_posix()[: -len(".yaml")]
+        entry = parse(path.read_text("utf-8"), fallback)
+        out[entry.post] = entry
+    return out
+
+
+def published_by_hash(entries: dict[str, LedgerEntry]) -> dict[tuple[str, ...], list[tuple[str, str]]]:
+    """(hashes of the published parts, in order) -> [(post id, channel)] for every channel
+    that received content: how a renamed post is recognised."""
+    index: dict[tuple[str, ...], list[tuple[str, str]]] = {}
+    for entry in entries.values():
+        for name, record in entry.channels.items():
+            hashes = tuple(h for h in record.published_hashes() if h)
+            if hashes:
+                index.setdefault(hashes, []).append((entry.post, name))
+    return index
