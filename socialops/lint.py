@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from socialops import schemas
-from socialops.model import Post, Project, inside_repo
+from socialops.model import Post, Project, inside_repo, quick_ids, read_post
 from socialops.problems import Level, Problem
 from socialops.timeutil import TimeError, parse_time
 
@@ -24,12 +24,25 @@ class LintContext:
     project: Project
     now: datetime | None
     posts: list[Post]  # the posts being linted
-    all_posts: list[Post]  # every post in the project (ids, calendar)
+    everything: bool = True  # every post of the project is being linted
     cache: dict[str, Any] = field(default_factory=dict)  # for checks to share loaded data
+    _all_posts: list[Post] | None = None
 
     @property
     def channels(self) -> dict[str, Any]:
         return self.project.config.channels
+
+    @property
+    def all_posts(self) -> list[Post]:
+        """Every post in the project (read on first use when only some are linted)."""
+        if self._all_posts is None:
+            if self.everything:
+                self._all_posts = self.posts
+            else:
+                mine = {p.path: p for p in self.posts}
+                paths, _ = self.project.post_paths()
+                self._all_posts = [mine.get(self.project.rel(p)) or read_post(self.project.root, p) for p in paths]
+        return self._all_posts
 
 
 @dataclass
@@ -89,13 +102,13 @@ def check_time(post: Post, ctx: LintContext) -> Iterable[Problem]:
     value = post.publish_at
     if value is None or value == "queue" or not isinstance(post.meta.get("publish_at"), str):
         return
-    line, col = post.meta_position(["publish_at"], key=False)
     try:
         when = parse_time(value, ctx.project.config.timezone)
     except TimeError as exc:
-        yield post.problem("time", str(exc), line, col)
+        yield post.problem("time", str(exc), *post.meta_position(["publish_at"], key=False))
         return
     if post.status == "draft" and ctx.now is not None and when < ctx.now:
+        line, col = post.meta_position(["publish_at"], key=False)
         yield post.problem("time", f"this draft's time ({value}) has passed; set a new publish_at or "
                            "mark it ready", line, col, Level.WARNING)
 
@@ -110,15 +123,21 @@ def check_config(ctx: LintContext) -> Iterable[Problem]:
 
 
 def check_duplicate_ids(ctx: LintContext) -> Iterable[Problem]:
-    seen: dict[str, Post] = {}
-    linted = {p.path for p in ctx.posts}
-    for post in ctx.all_posts:
-        if not post.readable:
-            continue
-        first = seen.setdefault(post.id, post)
-        if first is not post and (post.path in linted or first.path in linted):
+    """Two posts with one id. Linting some posts only, the others' ids come from a quick
+    scan of their front matter instead of a full read."""
+    owners: dict[str, list[str]] = {}
+    if not ctx.everything:
+        linted = {p.path for p in ctx.posts}
+        for other_id, paths in quick_ids(ctx.project).items():
+            owners[other_id] = [path for path in paths if path not in linted]
+    for post in ctx.posts:
+        if post.readable:
+            owners.setdefault(post.id, []).append(post.path)
+    for post in ctx.posts:
+        paths = sorted(owners.get(post.id, [])) if post.readable else []
+        if len(paths) > 1 and paths[0] != post.path:
             line = post.meta_position(["id"])[0] if "id" in post.meta else 1
-            yield post.problem("duplicate-id", f"the id '{post.id}' is also used by {first.path}; "
+            yield post.problem("duplicate-id", f"the id '{post.id}' is also used by {paths[0]}; "
                                "give one of them another 'id:'", line)
 
 
@@ -129,18 +148,14 @@ PROJECT_CHECKS: list[ProjectCheck] = [check_config, check_duplicate_ids]
 
 def lint(project: Project, paths: list[Path] | None = None, now: datetime | None = None) -> LintResult:
     """Lint the given post files (default: every post) and the project files."""
-    all_paths, layout_problems = project.post_paths()
-    all_posts = project.read_posts(all_paths)
     if paths is None:
-        posts = all_posts
+        all_paths, layout_problems = project.post_paths()
+        posts = project.read_posts(all_paths)
     else:
-        wanted = {p.resolve() for p in paths}
-        posts = [p for p in all_posts if p.abs_path.resolve() in wanted]
-        known = {p.abs_path.resolve() for p in posts}
-        from socialops.model import read_post
-        posts += [read_post(project.root, p) for p in sorted(wanted - known) if p.is_file()]
-    ctx = LintContext(project, now, posts, all_posts)
-    problems: list[Problem] = list(layout_problems) if paths is None else []
+        layout_problems = []
+        posts = [read_post(project.root, p) for p in sorted({p.resolve() for p in paths}) if p.is_file()]
+    ctx = LintContext(project, now, posts, everything=paths is None)
+    problems: list[Problem] = list(layout_problems)
     for check in PROJECT_CHECKS:
         problems.extend(check(ctx))
     for post in posts:

@@ -33,6 +33,32 @@ def validator(name: str) -> Any:
     return Draft202012Validator(schema(name))
 
 
+@cache
+def fast_check(name: str) -> Any:
+    """A compiled validity check of the same schema (fastjsonschema), used as a quick gate:
+    most files are valid, and jsonschema then only runs to explain the ones that are not.
+    None when the schema cannot be compiled (jsonschema alone decides then)."""
+    import fastjsonschema
+
+    try:
+        return fastjsonschema.compile(schema(name))
+    except fastjsonschema.JsonSchemaDefinitionException:
+        return None
+
+
+def is_valid(name: str, data: Any) -> bool:
+    import fastjsonschema
+
+    check = fast_check(name)
+    if check is None:
+        return bool(validator(name).is_valid(data))
+    try:
+        check(data)
+    except fastjsonschema.JsonSchemaException:
+        return False
+    return True
+
+
 def json_path(path: list[str | int] | Any) -> str:
     out = "$"
     for step in path:
@@ -44,9 +70,9 @@ def validate(name: str, data: Any, file: str, locator: Locator, line_offset: int
              rule: str = "schema") -> list[Problem]:
     """Schema violations as problems. `line_offset` is added to lines inside the YAML text
     (1 for a post's front matter, which starts below the opening '---')."""
-    check = validator(name)
-    if check.is_valid(data):
+    if is_valid(name, data):
         return []
+    check = validator(name)
     problems: list[Problem] = []
     for error in sorted(check.iter_errors(data), key=lambda e: list(map(str, e.absolute_path))):
         for path, message in _explain(error):

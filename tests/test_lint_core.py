@@ -219,3 +219,14 @@ def test_schemas_have_titles_and_descriptions() -> None:
         assert data["$schema"].endswith("2020-12/schema") and data.get("title") and data.get("description")
         for name, prop in data.get("properties", {}).items():
             assert prop.get("title") or prop.get("description"), f"{path.name}: {name}"
+
+
+def test_duplicate_id_found_when_linting_one_file(project, cli) -> None:
+    project.post("a.md", "channels: [feed]\nid: 'launch'  # the launch post")
+    project.post("b.md", "channels: [feed]\nid: launch")
+    project.post("c.md", "channels: [feed]")
+    _, problems = lint_json(cli, project, "posts/b.md")
+    [problem] = only(problems, "duplicate-id")
+    assert problem["path"] == "posts/b.md" and "posts/a.md" in problem["message"]
+    _, problems = lint_json(cli, project, "posts/c.md")
+    assert problems == []

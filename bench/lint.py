@@ -1,0 +1,78 @@
+"""Benchmark: `socialops lint` on 10,000 posts against the floor (read + parse front
+matter with the libyaml loader), `socialops --version`, and linting one post.
+
+    python bench/lint.py [--posts 10000] [--runs 3]
+
+Targets (issue 2): lint <= 3 s wall and <= 3x the floor; peak memory <= 300 MB;
+`--version` <= 150 ms; one post <= 400 ms."""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from gen_repo import generate
+
+FLOOR = r"""
+import sys, os, yaml
+loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+n = 0
+for dirpath, dirs, files in os.walk(os.path.join(sys.argv[1], "posts")):
+    for name in files:
+        if name.endswith(".md"):
+            text = open(os.path.join(dirpath, name), encoding="utf-8").read()
+            front = text.split("\n---\n", 1)[0][4:]
+            yaml.load(front, Loader=loader)
+            n += 1
+print(n)
+"""
+
+
+def timed(cmd: list[str], cwd: Path) -> tuple[float, int, int]:
+    """Wall seconds, peak RSS of the child in MB, exit code."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    start = time.perf_counter()
+    proc = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True)
+    wall = time.perf_counter() - start
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return wall, max(peak, before) // 1024, proc.returncode
+
+
+def best(cmd: list[str], cwd: Path, runs: int) -> tuple[float, int, int]:
+    results = [timed(cmd, cwd) for _ in range(runs)]
+    return min(r[0] for r in results), max(r[1] for r in results), results[-1][2]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--posts", type=int, default=10_000)
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    py = sys.executable
+    tmp = Path(tempfile.mkdtemp(prefix="socialops-bench-"))
+    try:
+        repo = tmp / "repo"
+        generate(repo, args.posts)
+        floor, _, _ = best([py, "-c", FLOOR, str(repo)], repo, args.runs)
+        lint_wall, lint_mb, code = best([py, "-m", "socialops", "lint", "--format", "json", "--now", "2026-12-01T09:00"], repo, args.runs)
+        version = statistics.median(timed([py, "-m", "socialops", "--version"], repo)[0] for _ in range(7))
+        one = min(timed([py, "-m", "socialops", "lint", "posts/00/00/post-00000.md"], repo)[0] for _ in range(5))
+        print(f"posts: {args.posts}")
+        print(f"floor (read + libyaml front matter): {floor:.2f} s")
+        print(f"socialops lint: {lint_wall:.2f} s ({lint_wall / floor:.1f}x floor), peak {lint_mb} MB, exit {code}")
+        print(f"socialops --version: {version * 1000:.0f} ms (median of 7)")
+        print(f"socialops lint ONE_POST: {one * 1000:.0f} ms (best of 5)")
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
