@@ -1,0 +1,315 @@
+"""Verified approvals: did each due post reach the default branch through a pull request
+that enough allowed reviewers approved on its final commit?
+
+```yaml
+approval:
+  verify: github              # check at publish time (none: merged means approved)
+  required_approvals: 1       # default for every channel
+  approvers: [acme/social]    # default approvers: users and org/team slugs
+  author_may_approve: false   # the post's author (PR opener or `author:`) does not count
+  channels:
+    linkedin-company: {required_approvals: 2, approvers: [acme/brand, alice]}
+```
+
+A channel without approvers takes `approval.approvers`, else the reviewers of `roles:`,
+else anyone with write access to the repository (the review's author association is
+OWNER, MEMBER or COLLABORATOR). Anything GitHub does not answer as needed holds the post:
+nothing is published on a guess.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from typing import Any
+from urllib.parse import quote
+
+from socialops import roles as roles_mod
+from socialops.github import GitHub, GitHubError
+from socialops.model import Config, Post, Project
+from socialops.timeutil import iso
+
+WRITE_ACCESS = frozenset({"OWNER", "MEMBER", "COLLABORATOR"})
+CACHE_FILE = ".socialops/approvals.yaml"
+
+
+@dataclass(frozen=True)
+class Requirement:
+    channel: str
+    count: int
+    approvers: tuple[str, ...]  # users and org/team; empty: anyone with write access
+
+    def who(self) -> str:
+        return ", ".join(self.approvers) if self.approvers else "anyone with write access"
+
+
+@dataclass(frozen=True)
+class Policy:
+    verify: str = "none"
+    required: int = 1
+    approvers: tuple[str, ...] = ()
+    author_may_approve: bool = False
+    channels: dict[str, dict[str, Any]] = field(default_factory=dict)
+    roles: roles_mod.Roles = field(default_factory=roles_mod.Roles)
+
+    @property
+    def verified(self) -> bool:
+        return self.verify == "github"
+
+    def requirement(self, channel: str) -> Requirement:
+        own = self.channels.get(channel, {})
+        count = own.get("required_approvals")
+        approvers = (roles_mod.names(own.get("approvers")) or self.approvers
+                     or self.roles.channel_reviewers(channel))
+        return Requirement(channel, count if isinstance(count, int) else self.required, approvers)
+
+    def requirements(self, channels: Iterable[str]) -> list[Requirement]:
+        return [self.requirement(c) for c in channels]
+
+    def fingerprint(self) -> str:
+        data = json.dumps([self.verify, self.required, self.approvers, self.author_may_approve,
+                           self.channels, asdict(self.roles)], sort_keys=True, default=str)
+        return hashlib.sha256(data.encode()).hexdigest()[:16]
+
+
+def load_policy(config: Config) -> Policy:
+    data = config.data.get("approval")
+    data = data if isinstance(data, dict) else {}
+    channels = data.get("channels")
+    required = data.get("required_approvals")
+    return Policy(
+        verify=str(data.get("verify", "none")),
+        required=required if isinstance(required, int) else 1,
+        approvers=roles_mod.names(data.get("approvers")),
+        author_may_approve=data.get("author_may_approve") is True,
+        channels={str(k): v for k, v in channels.items() if isinstance(v, dict)}
+        if isinstance(channels, dict) else {},
+        roles=roles_mod.load(config),
+    )
+
+
+@dataclass(frozen=True)
+class Approval:
+    approved: bool
+    reason: str
+    pr: int | None = None
+    approvers: tuple[str, ...] = ()
+    commit: str | None = None
+    cached: bool = False
+
+
+def check_posts(project: Project, posts: list[Post], client: GitHub | None, now: datetime,
+                *, ref: str = "HEAD", branch: str | None = None,
+                write_cache: bool = True) -> dict[str, Approval]:
+    """Approval of each post (by id). Verified approvals are cached in
+    .socialops/approvals.yaml, keyed by the post file's commit and content."""
+    policy = load_policy(project.config)
+    if not policy.verified:
+        return {p.id: Approval(True, "merged into the default branch (approval.verify is not github)")
+                for p in posts}
+    cache = ApprovalCache.load(project)
+    checker = _Checker(client, policy, branch or project.config.default_branch)
+    results: dict[str, Approval] = {}
+    for post in posts:
+        results[post.id] = _check_one(project, post, checker, cache, ref, now)
+    if write_cache and cache.changed:
+        cache.save(project)
+    return results
+
+
+def _check_one(project: Project, post: Post, checker: _Checker, cache: ApprovalCache, ref: str,
+               now: datetime) -> Approval:
+    from socialops import gitops
+
+    change = gitops.last_change(project.root, post.path, ref)
+    if change is None:
+        return Approval(False, f"{post.path} is not committed on the default branch")
+    commit, blob = change
+    known = cache.get(post.path, commit, blob, checker.policy.fingerprint())
+    if known is not None:
+        return known
+    if checker.client is None:
+        return Approval(False, "approval.verify is github, but GITHUB_TOKEN and GITHUB_REPOSITORY "
+                        "are not set, so the approval cannot be verified", commit=commit)
+    try:
+        result = checker.check(post, commit, blob)
+    except GitHubError as exc:
+        return Approval(False, f"the approval could not be verified: {exc}", commit=commit)
+    if result.approved:
+        cache.put(post.path, commit, blob, checker.policy.fingerprint(), result, iso(now))
+    return result
+
+
+class _Checker:
+    """The GitHub side of one run; team memberships are looked up once per run."""
+
+    def __init__(self, client: GitHub | None, policy: Policy, branch: str | None) -> None:
+        self.client = client
+        self.policy = policy
+        self.branch = branch
+        self.memberships: dict[tuple[str, str], bool] = {}
+
+    def check(self, post: Post, commit: str, blob: str) -> Approval:
+        assert self.client is not None
+        pr = self._pull_request(commit)
+        if pr is None:
+            return Approval(False, f"{post.path} reached the default branch without a pull request "
+                            f"(commit {commit[:7]} was pushed directly); bring the change in "
+                            "through a reviewed pull request", commit=commit)
+        number, head = int(pr["number"]), str(pr["head"]["sha"])
+        approved_blob = self._blob_at(post.path, head)
+        if approved_blob != blob:
+            return Approval(False, f"{post.path} changed after pull request #{number} was approved "
+                            f"(its final commit {head[:7]} has other content); bring the change "
+                            "in through a reviewed pull request", number, commit=commit)
+        reviews = self.client.paginate(f"/repos/{self.client.repo}/pulls/{number}/reviews")
+        authors = {a.lower() for a in (_login(pr.get("user")), post.author) if a}
+        return self._judge(post, number, head, reviews, authors, commit)
+
+    def _pull_request(self, commit: str) -> dict[str, Any] | None:
+        assert self.client is not None
+        pulls = self.client.paginate(f"/repos/{self.client.repo}/commits/{commit}/pulls")
+        merged = [p for p in pulls if isinstance(p, dict) and p.get("merged_at")]
+        on_branch = [p for p in merged if self.branch and p.get("base", {}).get("ref") == self.branch]
+        chosen = sorted(on_branch or merged, key=lambda p: str(p.get("merged_at")))
+        return chosen[-1] if chosen else None
+
+    def _blob_at(self, path: str, head: str) -> str | None:
+        assert self.client is not None
+        try:
+            info = self.client.get(f"/repos/{self.client.repo}/contents/{quote(path)}", {"ref": head})
+        except GitHubError as exc:
+            if exc.kind == "not-found":
+                return None
+            raise
+        return str(info.get("sha")) if isinstance(info, dict) else None
+
+    def _judge(self, post: Post, number: int, head: str, reviews: list[Any], authors: set[str],
+               commit: str) -> Approval:
+        standing, found = standing_approvals(reviews, head)
+        counted: set[str] = set()
+        for need in self.policy.requirements(post.channels):
+            ok: list[str] = []
+            notes = dict(found)
+            for login, association in standing:
+                if login.lower() in authors and not self.policy.author_may_approve:
+                    notes.setdefault(login, "wrote the post")
+                elif self._allowed(login, association, need):
+                    ok.append(login)
+                else:
+                    notes.setdefault(login, f"not an approver for {need.channel}")
+            if len(ok) < need.count:
+                return Approval(False, _shortfall(number, need, head, ok, notes), number,
+                                tuple(sorted(counted | set(ok))), commit)
+            counted.update(ok)
+        who = ", ".join(sorted(counted)) or "nobody (no approval required)"
+        return Approval(True, f"approved in pull request #{number} by {who}", number,
+                        tuple(sorted(counted)), commit)
+
+    def _allowed(self, login: str, association: str, need: Requirement) -> bool:
+        if not need.approvers:
+            return association in WRITE_ACCESS
+        if any(entry.lower() == login.lower() for entry in need.approvers if "/" not in entry):
+            return True  # named users first: a team lookup costs a request
+        return any(self._member(entry, login) for entry in need.approvers if "/" in entry)
+
+    def _member(self, team: str, login: str) -> bool:
+        assert self.client is not None
+        key = (team.lower(), login.lower())
+        if key not in self.memberships:
+            org, slug = team.split("/", 1)
+            try:
+                info = self.client.get(f"/orgs/{quote(org)}/teams/{quote(slug)}/memberships/{quote(login)}")
+            except GitHubError as exc:
+                if exc.kind != "not-found":  # 404 is GitHub's answer for "not a member"
+                    raise
+                info = None
+            self.memberships[key] = isinstance(info, dict) and info.get("state") == "active"
+        return self.memberships[key]
+
+
+def standing_approvals(reviews: list[Any], head: str) -> tuple[list[tuple[str, str]], dict[str, str]]:
+    """[(login, author association)] of reviewers whose latest verdict is an approval of
+    `head`, and a note for each reviewer who is not counted and why."""
+    latest: dict[str, dict[str, Any]] = {}
+    approved_before: set[str] = set()
+    ordered = sorted(enumerate(reviews), key=lambda iv: (str(iv[1].get("submitted_at") or ""), iv[0]))
+    for _, review in ordered:
+        login, state = _login(review.get("user")), str(review.get("state", ""))
+        if not login or state in ("COMMENTED", "PENDING"):
+            continue
+        if state == "APPROVED":
+            approved_before.add(login)
+        latest[login] = review
+    standing: list[tuple[str, str]] = []
+    notes: dict[str, str] = {}
+    for login, review in latest.items():
+        verdict, on = review.get("state"), str(review.get("commit_id") or "")
+        if verdict == "APPROVED" and on == head:
+            standing.append((login, str(review.get("author_association") or "")))
+        elif verdict == "APPROVED":
+            notes[login] = f"approved an older commit {on[:7]}"
+        elif verdict == "DISMISSED":
+            notes[login] = "approval was dismissed"
+        elif verdict == "CHANGES_REQUESTED":
+            notes[login] = "requested changes" + (" after approving" if login in approved_before else "")
+    return sorted(standing), notes
+
+
+def _shortfall(number: int, need: Requirement, head: str, ok: list[str], notes: dict[str, str]) -> str:
+    got = f" ({', '.join(ok)})" if ok else ""
+    text = (f"pull request #{number} has {len(ok)} of the {need.count} approvals {need.channel} "
+            f"needs from {need.who()} on its final commit {head[:7]}{got}")
+    ignored = [f"{login} ({why})" for login, why in sorted(notes.items()) if login not in ok]
+    return text + (f"; not counted: {', '.join(ignored)}" if ignored else "")
+
+
+class ApprovalCache:
+    """Approvals already verified, by post path, valid while the post file's commit and
+    content and the policy stay the same. Only approvals are kept: a held post is checked
+    again on the next run."""
+
+    def __init__(self, entries: dict[str, Any]) -> None:
+        self.entries = entries
+        self.changed = False
+
+    @classmethod
+    def load(cls, project: Project) -> ApprovalCache:
+        from socialops import yamlio
+
+        try:
+            data = yamlio.load((project.root / CACHE_FILE).read_text("utf-8"))
+        except (OSError, UnicodeDecodeError, yamlio.YamlError):
+            data = None
+        return cls(data if isinstance(data, dict) else {})
+
+    def get(self, path: str, commit: str, blob: str, policy: str) -> Approval | None:
+        entry = self.entries.get(path)
+        if not isinstance(entry, dict) or (entry.get("commit"), entry.get("blob"),
+                                           entry.get("policy")) != (commit, blob, policy):
+            return None
+        pr = entry.get("pr")
+        approvers = tuple(str(a) for a in entry.get("approvers") or [])
+        return Approval(True, f"approved in pull request #{pr} by {', '.join(approvers) or 'nobody'} "
+                        f"(verified {entry.get('verified_at')})", pr if isinstance(pr, int) else None,
+                        approvers, commit, cached=True)
+
+    def put(self, path: str, commit: str, blob: str, policy: str, result: Approval, at: str) -> None:
+        self.entries[path] = {"commit": commit, "blob": blob, "policy": policy, "pr": result.pr,
+                              "approvers": list(result.approvers), "verified_at": at}
+        self.changed = True
+
+    def save(self, project: Project) -> None:
+        from socialops import yamlio
+
+        path = project.root / CACHE_FILE
+        path.parent.mkdir(parents=True, exist_ok=True)
+        header = "# Approvals socialops verified on GitHub (written by publish; safe to delete).\n"
+        path.write_text(header + yamlio.dump(dict(sorted(self.entries.items()))), "utf-8")
+
+
+def _login(user: Any) -> str:
+    return str(user.get("login") or "") if isinstance(user, dict) else ""

@@ -1,0 +1,1 @@
+"""A local fake of the GitHub REST API for tests (see server.py)."""

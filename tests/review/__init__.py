@@ -1,0 +1,1 @@
+"""Tests of the approval step: review comments, verified approvals, roles, reminders, workflows."""
