@@ -89,13 +89,14 @@ def check_channels(post: Post, ctx: LintContext) -> Iterable[Problem]:
 def check_media(post: Post, ctx: LintContext) -> Iterable[Problem]:
     root = ctx.project.root
     for media in post.media:
-        line, col = post.meta_position(["media", media.index, "path"], key=False)
         if not inside_repo(root, media.path):
             yield post.problem("path", f"media path '{media.path}' leaves the repository; put the file "
-                               "under media/ and write its path from the repository root", line, col)
+                               "under media/ and write its path from the repository root",
+                               *post.meta_position(["media", media.index, "path"], key=False))
         elif not (root / media.path).is_file():
             yield post.problem("media-missing", f"media file '{media.path}' does not exist; add it or fix "
-                               "the path (paths start at the repository root)", line, col)
+                               "the path (paths start at the repository root)",
+                               *post.meta_position(["media", media.index, "path"], key=False))
 
 
 def check_time(post: Post, ctx: LintContext) -> Iterable[Problem]:
