@@ -145,6 +145,15 @@ def check_duplicate_ids(ctx: LintContext) -> Iterable[Problem]:
 PROJECT_CHECKS: list[ProjectCheck] = [check_config, check_duplicate_ids]
 
 
+def check_codeowners(ctx: LintContext) -> Iterable[Problem]:
+    from socialops.roles import codeowners_problems
+
+    return codeowners_problems(ctx.project.root, ctx.project.config)
+
+
+PROJECT_CHECKS.append(check_codeowners)
+
+
 # ---- the run ---------------------------------------------------------------------------------
 
 def lint(project: Project, paths: list[Path] | None = None, now: datetime | None = None) -> LintResult:

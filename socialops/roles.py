@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from socialops.model import CALENDAR_FILE, CONFIG_FILE, POSTS_DIR, STYLEGUIDE_FILE, Config
+from socialops.problems import Level, Problem
 
 ANY_CHANNEL = "*"
 BEGIN_PREFIX = "# socialops:begin"
@@ -144,3 +145,20 @@ def drift(roles: Roles, root: Path) -> tuple[str, str] | None:
     if block != codeowners_lines(roles, root):
         return rel, "does not match roles: in socialops.yaml; run 'socialops codeowners --write'"
     return None
+
+
+def codeowners_problems(root: Path, config: Config) -> list[Problem]:
+    """A lint warning when CODEOWNERS has drifted from roles: (nothing when no roles are set)."""
+    found = drift(load(config), root)
+    if found is None:
+        return []
+    path, message = found
+    if path == CONFIG_FILE:
+        return [Problem(path, _roles_line(config), 1, "codeowners", Level.WARNING, message)]
+    return [Problem(path, 1, 1, "codeowners", Level.WARNING, f"{path} {message}")]
+
+
+def _roles_line(config: Config) -> int:
+    from socialops.yamlio import Locator
+
+    return Locator(config.text).key(["roles"]).line if config.text else 1
