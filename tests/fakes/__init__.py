@@ -1,0 +1,1 @@
+"""Local fake servers of the HTTP platforms (see tests/fakes/servers.py for the API)."""
