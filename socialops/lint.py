@@ -114,7 +114,13 @@ def check_time(post: Post, ctx: LintContext) -> Iterable[Problem]:
                            "mark it ready", line, col, Level.WARNING)
 
 
-POST_CHECKS: list[PostCheck] = [check_schema, check_channels, check_media, check_time]
+def check_style(post: Post, ctx: LintContext) -> Iterable[Problem]:
+    from socialops.rules.apply import post_problems
+
+    return post_problems(post, ctx)
+
+
+POST_CHECKS: list[PostCheck] = [check_schema, check_channels, check_media, check_time, check_style]
 
 
 # ---- built-in project checks --------------------------------------------------------------
@@ -142,7 +148,13 @@ def check_duplicate_ids(ctx: LintContext) -> Iterable[Problem]:
                                "give one of them another 'id:'", line)
 
 
-PROJECT_CHECKS: list[ProjectCheck] = [check_config, check_duplicate_ids]
+def check_styleguide(ctx: LintContext) -> Iterable[Problem]:
+    from socialops.rules.apply import styleguide_problems
+
+    return styleguide_problems(ctx)
+
+
+PROJECT_CHECKS: list[ProjectCheck] = [check_config, check_duplicate_ids, check_styleguide]
 
 
 def check_codeowners(ctx: LintContext) -> Iterable[Problem]:

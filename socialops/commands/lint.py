@@ -49,7 +49,7 @@ def lint_command(
     when = parse_now(now, project.config.timezone)
     targets = _targets(project, paths, changed_since)
     if fix:
-        from socialops.lint import apply_fixes  # type: ignore[attr-defined]
+        from socialops.rules.fix import apply_fixes
 
         for change in apply_fixes(project, targets, when):
             output.console(stderr=True).print(f"fixed {change}")
@@ -110,7 +110,7 @@ def _rule_docs() -> dict[str, str]:
     try:
         from socialops import rules
 
-        docs.update(rules.rule_docs())  # type: ignore[attr-defined]
+        docs.update(rules.rule_docs())
     except (ImportError, AttributeError):
         pass
     return docs

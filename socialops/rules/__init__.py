@@ -1,0 +1,60 @@
+"""The style guide: one module per rule kind, registered by hand in REGISTRY.
+
+Each kind module has a docstring (its user documentation), KIND, OPTIONS (the JSON
+Schema of its options), REQUIRED, PATTERNS, READS, and `compile(options, lang)` and the
+generator `check(segment, compiled)`; see socialops/rules/base.py.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from socialops.rules import (
+    alt_text,
+    capitalization,
+    emoji,
+    existence,
+    hashtags,
+    links,
+    mentions,
+    repetition,
+    script,
+    sentence_length,
+    substitution,
+)
+from socialops.rules.base import RuleKind
+from socialops.rules.guide import StyleGuide
+from socialops.rules.guide import load as _load
+from socialops.rules.schema import summary
+
+REGISTRY: dict[str, RuleKind] = {
+    existence.KIND: existence,
+    substitution.KIND: substitution,
+    capitalization.KIND: capitalization,
+    repetition.KIND: repetition,
+    hashtags.KIND: hashtags,
+    mentions.KIND: mentions,
+    links.KIND: links,
+    emoji.KIND: emoji,
+    alt_text.KIND: alt_text,
+    sentence_length.KIND: sentence_length,
+    script.KIND: script,
+}
+
+_LAST: dict[str, StyleGuide] = {}
+
+
+def load_styleguide(root: Path) -> StyleGuide:
+    """The project's styleguide.yaml, validated and ready to run."""
+    guide = _load(root, REGISTRY)
+    _LAST["guide"] = guide
+    return guide
+
+
+def rule_docs(root: Path | None = None) -> dict[str, str]:
+    """Rule id -> one line of documentation, for the style guide at `root`, or by default
+    the one this process loaded last (the one `lint` just ran)."""
+    guide = load_styleguide(root) if root is not None else _LAST.get("guide")
+    if guide is None:
+        return {}
+    return {rule.id: f"Style guide rule ({rule.kind.KIND}): {summary(rule.kind)}" for rule in guide.rules}

@@ -1,0 +1,96 @@
+"""What every rule kind shares: the texts it reads (segments), what it reports (matches),
+and the interface a kind module has (see RuleKind)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+import regex
+
+from socialops.rules.lang import Lang
+
+BODY, VARIANT, ALT = "body", "variant", "alt"
+POST_TEXT = frozenset({BODY, VARIANT})  # what a post's readers see in the timeline
+ALL_TEXT = frozenset({BODY, VARIANT, ALT})  # ... and the media descriptions
+ALT_TEXT = frozenset({ALT})
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """One text the audience sees: the body, a variant, or one media item's alt text.
+    HTML comments are masked by spaces, so offsets are offsets in the file's text."""
+
+    kind: str  # body | variant | alt
+    text: str
+    parts: tuple[tuple[int, int], ...]  # thread parts as (start, end) offsets in `text`
+    lang: Lang
+    source: str = ""  # the variant's key, or the media item's path
+    missing: bool = False  # an alt segment of a media item that has no alt text
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """One finding of a kind in a segment. `start` None means the segment as a whole."""
+
+    start: int | None
+    end: int
+    message: str  # the kind's default message template
+    values: Mapping[str, object] = field(default_factory=dict)  # {match}, {expected}, ...
+    fix: str | None = None  # a certain replacement for text[start:end]
+
+
+def found(start: int | None, end: int, message: str, fix: str | None = None, **values: object) -> Match:
+    return Match(start, end, message, values, fix)
+
+
+class RuleKind(Protocol):
+    """A rule kind module: its docstring is its user documentation."""
+
+    __doc__: str | None
+    KIND: str
+    OPTIONS: dict[str, dict[str, Any]]  # JSON Schema of each option, with a description
+    REQUIRED: tuple[str, ...]  # options a rule of this kind must set
+    PATTERNS: tuple[str, ...]  # options holding regular expressions (checked at load)
+    READS: frozenset[str]  # segment kinds it reads
+
+    def compile(self, options: Mapping[str, Any], lang: Lang) -> Any: ...
+
+    def check(self, segment: Segment, compiled: Any) -> Iterator[Match]: ...
+
+
+# ---- helpers shared by several kinds -----------------------------------------------------
+
+URL = regex.compile(r"(?<![\w@/.])(?:https?://|www\.)[^\s<>\"'`]+", regex.IGNORECASE)
+_TRAILING = ".,;:!?…'\"’”"
+
+
+def find_urls(text: str) -> Iterator[tuple[int, int]]:
+    """(start, end) of each link in the text, without trailing punctuation or an
+    unbalanced closing bracket."""
+    if "://" not in text and "www." not in text.lower():
+        return
+    for m in URL.finditer(text):
+        start, end = m.span()
+        while end > start:
+            last = text[end - 1]
+            if last in _TRAILING or (last in ")]" and _unbalanced(text[start:end], last)):
+                end -= 1
+            else:
+                break
+        yield start, end
+
+
+def _unbalanced(url: str, closing: str) -> bool:
+    opening = "(" if closing == ")" else "["
+    return url.count(closing) > url.count(opening)
+
+
+def in_spans(offset: int, spans: list[tuple[int, int]]) -> bool:
+    return any(start <= offset < end for start, end in spans)
+
+
+def option_list(options: Mapping[str, Any], name: str) -> list[str]:
+    value = options.get(name)
+    return [str(v) for v in value] if isinstance(value, list) else []

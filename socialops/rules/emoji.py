@@ -1,0 +1,52 @@
+"""Emoji: how many each thread part may have.
+
+Counts emoji as people see them: one grapheme cluster each, so a family, a flag, a
+keycap or a thumbs-up with a skin tone counts once. Symbols that are shown as text by
+default (©, ™) count only when written with the emoji presentation selector.
+The first emoji over the limit is reported.
+
+Reads the body and every variant (not alt text).
+
+    - {id: emoji, kind: emoji, level: suggestion, max: 2, scope: {platforms: [linkedin]}}
+
+Message variables: {match} (the first emoji over the limit), {count}, {max}.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+import regex
+
+from socialops.rules.base import POST_TEXT, Match, Segment, found
+from socialops.rules.lang import Lang
+
+KIND = "emoji"
+MESSAGE = "Too many emoji ({count}, at most {max}): '{match}'."
+REQUIRED: tuple[str, ...] = ("max",)
+PATTERNS: tuple[str, ...] = ()
+READS = POST_TEXT
+OPTIONS: dict[str, dict[str, Any]] = {
+    "max": {"description": "At most this many emoji in each thread part.", "type": "integer", "minimum": 0},
+}
+
+EMOJI = regex.compile(
+    r"(?=\p{Emoji_Presentation}|\p{Extended_Pictographic}\uFE0F|\p{Regional_Indicator}"
+    r"|[#*0-9]\uFE0F?\u20E3)\X"
+)
+
+
+def compile(options: Mapping[str, Any], lang: Lang) -> int:
+    return int(options["max"])
+
+
+def check(segment: Segment, compiled: int) -> Iterator[Match]:
+    text = segment.text
+    if text.isascii():
+        return
+    for start, end in segment.parts:
+        emoji = list(EMOJI.finditer(text, start, end))
+        if len(emoji) > compiled:
+            over = emoji[compiled]
+            yield found(over.start(), over.end(), MESSAGE, match=over.group(), count=len(emoji), max=compiled)

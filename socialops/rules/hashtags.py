@@ -1,0 +1,127 @@
+"""Hashtags: how many, which are required, which are banned, and how they are written.
+
+- `max`: at most this many hashtags in each thread part (the first one over is reported);
+- `require_any`: the post must carry at least one of these (anywhere in the body, or in
+  a variant, for that variant);
+- `banned`: hashtags that must not be used (compared regardless of case);
+- `case`: `camel` asks for CamelCase (#WinterLaunch), so screen readers read the words
+  apart: a hashtag must start with a capital letter and may not be all capitals when it
+  has more than three letters (#EU is fine, #LAUNCH is not); `lower` asks for lower case;
+  `any` (the default) does not look at case. Hashtags listed in `require_any` or `allow`
+  are always fine as written there.
+
+Reads the body and every variant (not alt text).
+
+    - {id: hashtags, kind: hashtags, level: warning, max: 3, require_any: ["#acme"],
+       banned: ["#followback"], case: camel}
+
+Message variables: {match} (the hashtag), {count}, {max}, {expected} (the required
+hashtags, or the hashtag in lower case).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import regex
+
+from socialops.rules.base import POST_TEXT, Match, Segment, find_urls, found, in_spans, option_list
+from socialops.rules.lang import Lang
+
+KIND = "hashtags"
+REQUIRED: tuple[str, ...] = ()
+PATTERNS: tuple[str, ...] = ()
+READS = POST_TEXT
+TOO_MANY = "Too many hashtags ({count}, at most {max}): '{match}'."
+MISSING = "Add one of these hashtags: {expected}."
+BANNED = "Do not use the hashtag '{match}'."
+NOT_CAMEL = "Write the hashtag '{match}' in CamelCase (#LikeThis), so screen readers read its words apart."
+NOT_LOWER = "Write the hashtag '{match}' in lower case: '{expected}'."
+OPTIONS: dict[str, dict[str, Any]] = {
+    "max": {"description": "At most this many hashtags in each thread part.", "type": "integer", "minimum": 0},
+    "require_any": {
+        "description": "The post must carry at least one of these hashtags.",
+        "type": "array", "items": {"type": "string", "pattern": "^#?\\w+$"}, "minItems": 1,
+    },
+    "banned": {
+        "description": "Hashtags that must not be used.",
+        "type": "array", "items": {"type": "string", "pattern": "^#?\\w+$"},
+    },
+    "case": {
+        "description": "camel (#WinterLaunch), lower (#winterlaunch) or any.",
+        "enum": ["camel", "lower", "any"], "default": "any",
+    },
+    "allow": {
+        "description": "Hashtags that are fine exactly as written here, whatever `case` says (#NASA).",
+        "type": "array", "items": {"type": "string", "pattern": "^#?\\w+$"},
+    },
+}
+
+HASHTAG = regex.compile(r"(?<![\w#&/])#(?=\w*\p{L})\w+")
+
+
+@dataclass(frozen=True)
+class Hashtags:
+    max: int | None
+    required: tuple[str, ...]
+    banned: frozenset[str]
+    case: str
+    allowed: frozenset[str]
+    lang: Lang
+
+
+def _tag(name: str) -> str:
+    return name if name.startswith("#") else "#" + name
+
+
+def compile(options: Mapping[str, Any], lang: Lang) -> Hashtags:
+    required = tuple(_tag(t) for t in option_list(options, "require_any"))
+    maximum = options.get("max")
+    return Hashtags(
+        maximum if isinstance(maximum, int) else None,
+        required,
+        frozenset(lang.fold(_tag(t)) for t in option_list(options, "banned")),
+        str(options.get("case", "any")),
+        frozenset(required) | {_tag(t) for t in option_list(options, "allow")},
+        lang,
+    )
+
+
+def check(segment: Segment, compiled: Hashtags) -> Iterator[Match]:
+    text = segment.text
+    links = list(find_urls(text)) if "#" in text else []
+    tags = [m for m in HASHTAG.finditer(text) if not in_spans(m.start(), links)] if "#" in text else []
+    for m in tags:
+        yield from _check_one(m.group(), m.start(), compiled)
+    if compiled.max is not None and len(tags) > compiled.max:
+        for start, end in segment.parts:
+            in_part = [m for m in tags if start <= m.start() < end]
+            if len(in_part) > compiled.max:
+                over = in_part[compiled.max]
+                yield found(over.start(), over.end(), TOO_MANY, match=over.group(),
+                            count=len(in_part), max=compiled.max)
+    if compiled.required:
+        wanted = {compiled.lang.fold(t) for t in compiled.required}
+        if not any(compiled.lang.fold(m.group()) in wanted for m in tags):
+            yield found(None, 0, MISSING, expected=", ".join(compiled.required))
+
+
+def _check_one(tag: str, start: int, compiled: Hashtags) -> Iterator[Match]:
+    end = start + len(tag)
+    if compiled.lang.fold(tag) in compiled.banned:
+        yield found(start, end, BANNED, match=tag)
+    elif tag in compiled.allowed:
+        return
+    elif compiled.case == "lower" and tag != tag.lower():
+        yield found(start, end, NOT_LOWER, match=tag, expected=tag.lower())
+    elif compiled.case == "camel" and not _camel(tag[1:]):
+        yield found(start, end, NOT_CAMEL, match=tag)
+
+
+def _camel(name: str) -> bool:
+    letters = [c for c in name if c.isalpha()]
+    if not letters or not letters[0].isupper():
+        return False
+    return len(letters) <= 3 or not all(c.isupper() for c in letters)

@@ -1,0 +1,73 @@
+"""Mentions: how many, and which accounts must never be mentioned.
+
+Finds @user, @user@instance.social (Mastodon) and @handle.bsky.social (Bluesky).
+- `max`: at most this many mentions in each thread part (the first one over is reported);
+- `banned`: accounts that must not be mentioned, compared regardless of case; an entry
+  without a domain also matches that user on any instance.
+
+Reads the body and every variant (not alt text).
+
+    - {id: mentions, kind: mentions, level: warning, max: 5, banned: ["@competitor"]}
+
+Message variables: {match} (the mention), {count}, {max}.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import regex
+
+from socialops.rules.base import POST_TEXT, Match, Segment, found, option_list
+from socialops.rules.lang import Lang
+
+KIND = "mentions"
+REQUIRED: tuple[str, ...] = ()
+PATTERNS: tuple[str, ...] = ()
+READS = POST_TEXT
+TOO_MANY = "Too many mentions ({count}, at most {max}): '{match}'."
+BANNED = "Do not mention '{match}'."
+OPTIONS: dict[str, dict[str, Any]] = {
+    "max": {"description": "At most this many mentions in each thread part.", "type": "integer", "minimum": 0},
+    "banned": {
+        "description": "Accounts that must not be mentioned (@user, @user@instance, @handle.bsky.social).",
+        "type": "array", "items": {"type": "string", "minLength": 1},
+    },
+}
+
+MENTION = regex.compile(r"(?<![\w@/.+-])@\w+(?:[.-]\w+)*(?:@\w+(?:[.-]\w+)+)?")
+
+
+@dataclass(frozen=True)
+class Mentions:
+    max: int | None
+    banned: frozenset[str]
+    lang: Lang
+
+
+def compile(options: Mapping[str, Any], lang: Lang) -> Mentions:
+    maximum = options.get("max")
+    banned = frozenset(lang.fold(b.lstrip("@")) for b in option_list(options, "banned"))
+    return Mentions(maximum if isinstance(maximum, int) else None, banned, lang)
+
+
+def check(segment: Segment, compiled: Mentions) -> Iterator[Match]:
+    text = segment.text
+    if "@" not in text:
+        return
+    mentions = list(MENTION.finditer(text))
+    if compiled.banned:
+        for m in mentions:
+            handle = compiled.lang.fold(m.group()[1:])
+            if handle in compiled.banned or handle.split("@")[0] in compiled.banned:
+                yield found(m.start(), m.end(), BANNED, match=m.group())
+    if compiled.max is None or len(mentions) <= compiled.max:
+        return
+    for start, end in segment.parts:
+        in_part = [m for m in mentions if start <= m.start() < end]
+        if len(in_part) > compiled.max:
+            over = in_part[compiled.max]
+            yield found(over.start(), over.end(), TOO_MANY, match=over.group(),
+                        count=len(in_part), max=compiled.max)
