@@ -111,9 +111,11 @@ def _wait_ready(process: subprocess.Popen[bytes], log_path: Path) -> dict[str, s
                         return ready
             elif process.poll() is not None:
                 break
+    exited = process.poll() is not None
     _stop(process)
     tail = log_path.read_text("utf-8", "replace")[-2000:]
-    pytest.fail(f"the local PDS did not start within {READY_TIMEOUT:.0f} s:\n{tail}")
+    why = "exited" if exited else f"was not ready within {READY_TIMEOUT:.0f} s"
+    pytest.fail(f"the local PDS {why}; its log ends with:\n{tail}")
 
 
 def _stop(process: subprocess.Popen[bytes]) -> None:

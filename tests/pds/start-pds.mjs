@@ -8,6 +8,7 @@
 // need no invite. Nothing here talks to anything outside the loopback interface: no
 // crawlers, no AppView, no email.
 import crypto from 'node:crypto'
+import fs from 'node:fs'
 import net from 'node:net'
 import { createRequire } from 'node:module'
 import path from 'node:path'
@@ -19,6 +20,7 @@ if (!modulesDir || !pdsPortArg || !dataDir) {
   process.exit(2)
 }
 const pdsPort = Number(pdsPortArg)
+fs.mkdirSync(dataDir, { recursive: true })
 
 // Both servers call listen(port) without a host, i.e. on every interface: pin them.
 const originalListen = net.Server.prototype.listen
