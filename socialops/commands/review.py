@@ -2,11 +2,23 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Annotated
 
 import typer
 
-from socialops.commands.lint import RepoOption
+from socialops.commands.lint import NowOption, RepoOption
+
+
+class Notify(StrEnum):
+    stdout = "stdout"
+    github = "github"
+    slack = "slack"
+
+
+class TextOrJson(StrEnum):
+    text = "text"
+    json = "json"
 
 
 def codeowners_command(
@@ -43,5 +55,67 @@ def codeowners_command(
     typer.echo(f"wrote {path.relative_to(project.root).as_posix()}")
 
 
+def remind_command(
+    within: Annotated[str, typer.Option("--within", help="How far ahead to look, e.g. 24h or 2d.")] = "24h",
+    notify: Annotated[list[Notify] | None, typer.Option("--notify", help="Where to send the reminders (repeatable): stdout, github (a comment on each pull request, mentioning its reviewers) or slack.")] = None,
+    slack_env: Annotated[str, typer.Option("--slack-env", help="The environment variable holding the Slack webhook URL.")] = "SLACK_WEBHOOK_URL",
+    fmt: Annotated[TextOrJson, typer.Option("--format", help="Output format of what is printed.")] = TextOrJson.text,
+    repo: RepoOption = None,
+    now: NowOption = None,
+) -> None:
+    """Warn about posts due soon that are not approved yet, and name who must act."""
+    import os
+
+    import httpx
+
+    from socialops import reminders
+    from socialops.errors import SocialopsError
+    from socialops.github import GitHubError, from_env
+    from socialops.model import Project
+    from socialops.output import print_json
+    from socialops.timeutil import TimeError, parse_duration, parse_now
+
+    project = Project.load(repo)
+    tz = project.config.timezone
+    try:
+        when, window = parse_now(now, tz), parse_duration(within)
+    except TimeError as exc:
+        raise SocialopsError(str(exc)) from None
+    targets = set(notify or [Notify.stdout])
+    with httpx.Client(timeout=30) as http:
+        try:
+            client = from_env(http, os.environ)
+        except GitHubError:
+            if Notify.github in targets:
+                raise
+            client = None
+        found = reminders.find(project, client, when, window)
+        # Printed: everything for stdout; with github, what has no pull request to comment on.
+        printed = found if Notify.stdout in targets else \
+            [r for r in found if r.pr is None] if Notify.github in targets else []
+        if fmt is TextOrJson.json:
+            print_json({"version": 1, "reminders": [r.as_dict() for r in printed]})
+        else:
+            for reminder in printed:
+                typer.echo(reminders.line(reminder, when, tz))
+            if not found:
+                typer.echo(f"nothing due within {within} is waiting for approval")
+        if Notify.github in targets and client is not None:
+            for number, items in reminders.by_pull_request(found).items():
+                client.post(f"/repos/{client.repo}/issues/{number}/comments",
+                            {"body": reminders.pr_comment(items, when, tz)})
+                if fmt is TextOrJson.text:
+                    typer.echo(f"reminded the reviewers of pull request #{number}")
+        if Notify.slack in targets and found:
+            url = os.environ.get(slack_env)
+            if not url:
+                raise SocialopsError(f"--notify slack needs the webhook URL in the environment variable "
+                                     f"{slack_env}; set it (in CI: a secret)")
+            reminders.send_slack(http, url, reminders.slack_text(found, when, tz))
+            if fmt is TextOrJson.text:
+                typer.echo(f"sent {len(found)} reminder{'s' if len(found) != 1 else ''} to Slack")
+
+
 def register(app: typer.Typer) -> None:
     app.command("codeowners")(codeowners_command)
+    app.command("remind")(remind_command)
