@@ -11,8 +11,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from ipaddress import ip_address
 from pathlib import Path
 from typing import Any, ClassVar, Protocol
+from urllib.parse import urlsplit
 
 
 @dataclass(frozen=True)
@@ -71,6 +73,43 @@ class PlatformError(Exception):
         self.maybe_sent = maybe_sent
         self.retry_after = retry_after
         self.status = status
+
+
+def base_url(channel: Any, option: str, default: str | None) -> str:
+    """The channel's base URL for `option` (or the platform's public `default`), without a
+    trailing slash. Only https:// is accepted, and plain http:// for a server on this
+    machine (127.0.0.0/8, localhost, ::1), so credentials never cross a network in clear."""
+    from socialops.adapters import ChannelSetupError
+
+    value = channel.options.get(option, default)
+    if not value:
+        raise ChannelSetupError(f"channel '{channel.name}' needs `{option}:` in socialops.yaml "
+                                f"(the {channel.platform} server's base URL, https://...)")
+    url = str(value).rstrip("/")
+    check_url(url, f"channel '{channel.name}': `{option}: {url}`", ChannelSetupError)
+    return url
+
+
+def check_url(url: str, what: str, error: type[Exception] = ValueError) -> None:
+    """Raise `error` unless `url` is https://, or http:// to a loopback address. `what`
+    names the URL in the message (never pass a secret URL itself there)."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    if parts.scheme == "https" and host:
+        return
+    if parts.scheme == "http" and _is_loopback(host):
+        return
+    raise error(f"{what} must be an https:// URL (plain http:// only for a server on this "
+                "machine: 127.0.0.1, localhost or ::1)")
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 class Adapter(Protocol):

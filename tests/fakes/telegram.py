@@ -58,7 +58,7 @@ def plain(text: str, parse_mode: str | None) -> str:
 
 class FakeTelegram(FakeServer):
     name = "telegram"
-    CREATE = r"^POST /bot[^/]+/send(Message|Photo|Video|Document|MediaGroup)$"
+    CREATE = r"^POST /bot[^/]+/send(Message|Photo|Video|Animation|Document|MediaGroup)$"
     ROUTES: ClassVar[list[tuple[str, str, str]]] = [
         ("POST", r"/bot([^/]+)/(\w+)", "call"),
         ("GET", r"/bot([^/]+)/(\w+)", "call"),
@@ -149,6 +149,9 @@ class FakeTelegram(FakeServer):
 
     def m_sendVideo(self, fields: dict[str, Any], files: list[FormPart]) -> Any:
         return self._send_file("video", fields, files)
+
+    def m_sendAnimation(self, fields: dict[str, Any], files: list[FormPart]) -> Any:
+        return self._send_file("animation", fields, files)
 
     def m_sendDocument(self, fields: dict[str, Any], files: list[FormPart]) -> Any:
         return self._send_file("document", fields, files)

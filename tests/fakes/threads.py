@@ -109,7 +109,8 @@ class FakeThreads(FakeServer):
         return {"id": post.id, "text": post.text, "permalink": post.fields["permalink"],
                 "timestamp": time.strftime("%Y-%m-%dT%H:%M:%S+0000", time.gmtime(post.created)),
                 "media_type": "TEXT_POST" if not post.media else "IMAGE", "username": "acme",
-                "is_reply": bool(post.reply_to)}
+                "is_reply": bool(post.reply_to),
+                **({"replied_to": {"id": post.reply_to}} if post.reply_to else {})}
 
     def _listing(self, request: Recorded, replies: bool) -> Reply:
         limit = int(request.query.get("limit", ["25"])[0])

@@ -1,0 +1,180 @@
+"""Mastodon (and compatible servers): statuses with v2 media, threads, idempotency.
+
+Channel: `instance` (the server's base URL, required), `token_env` (an access token with
+`write:statuses write:media read:accounts read:statuses`), optional `visibility`.
+Post options (`mastodon:`): `spoiler_text`, `visibility`, `sensitive`; `lang` becomes
+`language`.
+
+- publish: each image/video goes to `POST /api/v2/media` with its alt text as
+  `description`; a 202 (still processing) is polled with `GET /api/v1/media/:id` while it
+  answers 206. Then `POST /api/v1/statuses` with `in_reply_to_id` = the part before and
+  the header `Idempotency-Key` = the part's key (derived from post, channel, part and
+  content): Mastodon answers a repeat within an hour with the status it already made.
+- lookup: the account's recent statuses (and replies), compared by text; None when
+  the part is not among them (a re-send then carries the same Idempotency-Key).
+- delete: `DELETE /api/v1/statuses/:id?delete_media=true`; a status already gone counts
+  as deleted.
+- verify: `GET /api/v1/accounts/verify_credentials`. Mastodon tokens do not expire.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import re
+import time
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, ClassVar
+
+import httpx
+
+from socialops.adapters.base import (
+    OutgoingMedia,
+    OutgoingPart,
+    PlatformError,
+    PublishedRef,
+    Verification,
+    base_url,
+)
+from socialops.adapters.calls import Http
+
+MEDIA_WAIT = 120.0  # seconds to wait for the server to process an upload
+RECENT = 40  # statuses read back by lookup
+
+_TAG = re.compile(r"<[^>]+>")
+_BREAK = re.compile(r"<br\s*/?>", re.I)
+_PARAGRAPH = re.compile(r"</p>\s*<p>", re.I)
+_REMOTE_MENTION = re.compile(r"(?<![\w/])@(\w+)@[\w.-]+\w")
+_SPACE = re.compile(r"\s+")
+
+
+def content_text(content: str) -> str:
+    """The plain text of a status's HTML `content`, as far as it can be recovered."""
+    text = _PARAGRAPH.sub("\n\n", content)
+    text = _BREAK.sub("\n", text)
+    return html.unescape(_TAG.sub("", text))
+
+
+def comparable(text: str) -> str:
+    """Text reduced to what survives Mastodon's rendering: remote mentions show only the
+    local part, white space is collapsed."""
+    return _SPACE.sub(" ", _REMOTE_MENTION.sub(r"@\1", text)).strip()
+
+
+class MastodonAdapter:
+    platform: ClassVar[str] = "mastodon"
+    secret_options: ClassVar[tuple[str, ...]] = ("token_env",)
+
+    def __init__(self, channel: Any, client: httpx.Client, secrets: Mapping[str, str], root: Path) -> None:
+        self.channel = channel
+        self.base = base_url(channel, "instance", None)
+        self._token = secrets.get("token", "")
+        self.http = Http(client, "Mastodon", secrets.values())
+        self._account: dict[str, Any] | None = None
+
+    def _auth(self, **extra: str) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self._token}", **extra}
+
+    # ---- publish --------------------------------------------------------------------------
+    def publish(self, part: OutgoingPart) -> PublishedRef:
+        media_ids = [self._upload(item) for item in part.media]
+        response = self.http.call(
+            "POST", f"{self.base}/api/v1/statuses", "create the status", sends=True,
+            json=self._status(part, media_ids),
+            headers=self._auth(**{"Idempotency-Key": idempotency_key(part)}))
+        return self._ref(self.http.json(response, "create the status", sends=True))
+
+    def _status(self, part: OutgoingPart, media_ids: list[str]) -> dict[str, Any]:
+        options = part.options
+        body: dict[str, Any] = {"status": part.text}
+        if media_ids:
+            body["media_ids"] = media_ids
+        if part.reply_to:
+            body["in_reply_to_id"] = part.reply_to.id
+        visibility = options.get("visibility") or self.channel.options.get("visibility")
+        if visibility:
+            body["visibility"] = str(visibility)
+        if options.get("spoiler_text"):
+            body["spoiler_text"] = str(options["spoiler_text"])
+        if "sensitive" in options:
+            body["sensitive"] = bool(options["sensitive"])
+        if part.lang:
+            body["language"] = part.lang.split("-")[0].lower()
+        return body
+
+    def _upload(self, item: OutgoingMedia) -> str:
+        what = f"upload {item.path.name}"
+        data = {"description": item.alt} if item.alt else {}
+        response = self.http.call("POST", f"{self.base}/api/v2/media", what,
+                                  files={"file": (item.path.name, item.path.read_bytes(), item.mime)},
+                                  data=data, headers=self._auth())
+        media = self.http.json(response, what)
+        media_id = str(media["id"])
+        if response.status_code == 202 or media.get("url") is None:
+            self._wait_for(media_id, what)
+        return media_id
+
+    def _wait_for(self, media_id: str, what: str) -> None:
+        deadline = time.monotonic() + MEDIA_WAIT
+        pause = 0.1
+        while time.monotonic() < deadline:
+            time.sleep(pause)
+            response = self.http.call("GET", f"{self.base}/api/v1/media/{media_id}", what,
+                                      headers=self._auth())
+            if response.status_code != 206:
+                return
+            pause = min(pause * 2, 2.0)
+        raise self.http.error(f"could not {what}: the server was still processing it after "
+                              f"{MEDIA_WAIT:.0f} s", retryable=True)
+
+    def _ref(self, status: Mapping[str, Any]) -> PublishedRef:
+        url = status.get("url") or status.get("uri")
+        return PublishedRef(str(status["id"]), str(url) if url else None)
+
+    # ---- delete, verify, lookup -----------------------------------------------------------
+    def delete(self, ref: PublishedRef) -> None:
+        try:
+            self.http.call("DELETE", f"{self.base}/api/v1/statuses/{ref.id}", f"delete status {ref.id}",
+                           params={"delete_media": "true"}, headers=self._auth())
+        except PlatformError as exc:
+            if exc.status != 404:
+                raise
+
+    def _me(self) -> dict[str, Any]:
+        if self._account is None:
+            response = self.http.call("GET", f"{self.base}/api/v1/accounts/verify_credentials",
+                                      "check the access token", headers=self._auth())
+            self._account = dict(self.http.json(response, "check the access token"))
+        return self._account
+
+    def verify(self) -> Verification:
+        account = self._me()
+        host = self.base.split("://", 1)[1]
+        return Verification(True, f"@{account.get('acct') or account.get('username')}@{host}",
+                            None, "Mastodon access tokens do not expire")
+
+    def lookup(self, part: OutgoingPart) -> PublishedRef | None:
+        account_id = self._me()["id"]
+        response = self.http.call("GET", f"{self.base}/api/v1/accounts/{account_id}/statuses",
+                                  "read the account's recent statuses",
+                                  params={"limit": str(RECENT)}, headers=self._auth())
+        wanted = comparable(part.text)
+        reply_to = part.reply_to.id if part.reply_to else None
+        for status in self.http.json(response, "read the account's recent statuses"):
+            if str(status.get("in_reply_to_id") or "") != str(reply_to or ""):
+                continue
+            if comparable(content_text(str(status.get("content") or ""))) == wanted:
+                return self._ref(status)
+        return None
+
+
+def idempotency_key(part: OutgoingPart) -> str:
+    """The part's key from the engine, or one derived from the same things."""
+    if part.idempotency_key:
+        return part.idempotency_key
+    seed = "\x1f".join([part.post_id, part.channel, str(part.index), part.text])
+    return hashlib.sha256(seed.encode()).hexdigest()
+
+
+ADAPTER = MastodonAdapter

@@ -1,0 +1,180 @@
+"""Threads (Meta): a media container, then `threads_publish`, then the permalink.
+
+Channel: `api` (default https://graph.threads.net), `user_id` (default `me`), `token_env`
+(a long-lived token with threads_basic, threads_content_publish, threads_delete; it
+lasts 60 days: set `expires: YYYY-MM-DD` so doctor can warn), `media_base_url` (needed
+for media: the public URL prefix where the repository's files are served, because Meta
+fetches media from a URL, e.g. https://raw.githubusercontent.com/acme/social/main/).
+Post options (`threads:`): `topic_tag`, `link_attachment`.
+
+- publish: `POST /v1.0/{user}/threads` makes a container (TEXT; IMAGE or VIDEO with
+  `alt_text`; a CAROUSEL of item containers for several media; `reply_to_id` = the part
+  before), media containers are polled until FINISHED, then
+  `POST /v1.0/{user}/threads_publish creation_id=...` publishes it and
+  `GET /v1.0/{id}?fields=permalink` gives the URL. An unpublished container is harmless.
+- lookup: the account's recent threads (or replies, for later parts), compared by text.
+- delete: `DELETE /v1.0/{id}`; a post already gone counts as deleted.
+- verify: `GET /v1.0/me?fields=id,username`.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, ClassVar
+from urllib.parse import quote
+
+import httpx
+
+from socialops.adapters.base import (
+    OutgoingMedia,
+    OutgoingPart,
+    PlatformError,
+    PublishedRef,
+    Verification,
+    base_url,
+)
+from socialops.adapters.calls import Http, expires_option
+
+VERSION = "v1.0"
+CONTAINER_WAIT = 300.0
+RECENT = 25
+RATE_LIMIT_CODES = {4, 17, 32, 613}
+
+
+def describe(body: Any, response: httpx.Response) -> str:
+    error = body.get("error") if isinstance(body, dict) else None
+    if isinstance(error, dict):
+        text = str(error.get("error_user_msg") or error.get("message") or response.reason_phrase)
+        return text + (f" (code {error['code']})" if error.get("code") is not None else "")
+    return str(body).strip()[:300] or response.reason_phrase
+
+
+def rate_limited(body: Any) -> bool:
+    error = body.get("error") if isinstance(body, dict) else None
+    return isinstance(error, dict) and error.get("code") in RATE_LIMIT_CODES
+
+
+class ThreadsAdapter:
+    platform: ClassVar[str] = "threads"
+    secret_options: ClassVar[tuple[str, ...]] = ("token_env",)
+
+    def __init__(self, channel: Any, client: httpx.Client, secrets: Mapping[str, str], root: Path) -> None:
+        self.channel = channel
+        self.root = root
+        self.base = base_url(channel, "api", "https://graph.threads.net") + f"/{VERSION}"
+        self.user = str(channel.options.get("user_id") or "me")
+        self.media_base = str(channel.options.get("media_base_url") or "")
+        self.expires = expires_option(channel)
+        self._token = secrets.get("token", "")
+        self.http = Http(client, "Threads", secrets.values(), describe, rate_limited)
+
+    def _call(self, method: str, path: str, what: str, *, sends: bool = False, **kwargs: Any) -> Any:
+        response = self.http.call(method, f"{self.base}{path}", what, sends=sends,
+                                  headers={"Authorization": f"Bearer {self._token}"}, **kwargs)
+        return self.http.json(response, what, sends=sends)
+
+    # ---- publish --------------------------------------------------------------------------
+    def publish(self, part: OutgoingPart) -> PublishedRef:
+        container = self._container(part)
+        data = self._call("POST", f"/{self.user}/threads_publish", "publish the post", sends=True,
+                          data={"creation_id": container})
+        media_id = str(data["id"])
+        return PublishedRef(media_id, self._permalink(media_id))
+
+    def _container(self, part: OutgoingPart) -> str:
+        fields: dict[str, str] = {"text": part.text}
+        if part.reply_to:
+            fields["reply_to_id"] = part.reply_to.id
+        for option in ("topic_tag", "link_attachment"):
+            if part.options.get(option):
+                fields[option] = str(part.options[option])
+        if not part.media:
+            return self._create({"media_type": "TEXT", **fields}, wait=False)
+        if len(part.media) == 1:
+            return self._create({**self._media_fields(part.media[0]), **fields}, wait=True)
+        children = [self._create({**self._media_fields(m), "is_carousel_item": "true"}, wait=True)
+                    for m in part.media]
+        return self._create({"media_type": "CAROUSEL", "children": ",".join(children), **fields},
+                            wait=True)
+
+    def _media_fields(self, item: OutgoingMedia) -> dict[str, str]:
+        if not self.media_base:
+            raise self.http.error(
+                f"cannot send {item.path.name}: Threads fetches media from a public URL; set "
+                f"`media_base_url:` on channel '{self.channel.name}' to where this repository's "
+                "files are served (e.g. https://raw.githubusercontent.com/ORG/REPO/main/)")
+        try:
+            rel = item.path.relative_to(self.root).as_posix()
+        except ValueError:
+            rel = item.path.name
+        url = self.media_base.rstrip("/") + "/" + quote(rel)
+        kind = "VIDEO" if item.mime.startswith("video/") else "IMAGE"
+        fields = {"media_type": kind, f"{kind.lower()}_url": url}
+        if item.alt:
+            fields["alt_text"] = item.alt
+        return fields
+
+    def _create(self, fields: dict[str, str], *, wait: bool) -> str:
+        data = self._call("POST", f"/{self.user}/threads", "create the post's container", data=fields)
+        container = str(data["id"])
+        if wait:
+            self._wait_for(container)
+        return container
+
+    def _wait_for(self, container: str) -> None:
+        deadline = time.monotonic() + CONTAINER_WAIT
+        pause = 0.2
+        while True:
+            data = self._call("GET", f"/{container}", "check the container",
+                              params={"fields": "status,error_message"})
+            status = str(data.get("status") or "")
+            if status in ("FINISHED", "PUBLISHED"):
+                return
+            if status in ("ERROR", "EXPIRED"):
+                raise self.http.error(f"Meta could not use the media ({status}: "
+                                      f"{data.get('error_message') or 'no reason given'}); check "
+                                      "that media_base_url serves the file publicly")
+            if time.monotonic() > deadline:
+                raise self.http.error(f"the media was still processing after {CONTAINER_WAIT:.0f} s",
+                                      retryable=True)
+            time.sleep(pause)
+            pause = min(pause * 2, 5.0)
+
+    def _permalink(self, media_id: str) -> str | None:
+        try:
+            data = self._call("GET", f"/{media_id}", "read the permalink", params={"fields": "permalink"})
+        except PlatformError:
+            return None  # the post exists; only its URL is unknown
+        return str(data["permalink"]) if data.get("permalink") else None
+
+    # ---- delete, verify, lookup -----------------------------------------------------------
+    def delete(self, ref: PublishedRef) -> None:
+        try:
+            self._call("DELETE", f"/{ref.id}", f"delete post {ref.id}")
+        except PlatformError as exc:
+            if "does not exist" not in exc.message:
+                raise
+
+    def verify(self) -> Verification:
+        data = self._call("GET", "/me", "check the access token", params={"fields": "id,username"})
+        note = ("Threads tokens last 60 days; refresh them with th_refresh_token" if self.expires else
+                "Threads tokens last 60 days; set `expires: YYYY-MM-DD` on the channel so doctor "
+                "can warn before it runs out")
+        return Verification(True, f"@{data.get('username')}", self.expires, note)
+
+    def lookup(self, part: OutgoingPart) -> PublishedRef | None:
+        edge = "replies" if part.reply_to else "threads"
+        data = self._call("GET", f"/{self.user}/{edge}", "read the account's recent posts",
+                          params={"fields": "id,text,permalink,timestamp,replied_to", "limit": str(RECENT)})
+        for thread in data.get("data") or []:
+            parent = (thread.get("replied_to") or {}).get("id")
+            if part.reply_to and parent and parent != part.reply_to.id:
+                continue
+            if str(thread.get("text") or "").strip() == part.text.strip():
+                return PublishedRef(str(thread["id"]), thread.get("permalink"))
+        return None
+
+
+ADAPTER = ThreadsAdapter

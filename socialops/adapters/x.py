@@ -1,0 +1,201 @@
+"""X (API v2) with OAuth 1.0a user context, signed by authlib.
+
+Channel: `api` (default https://api.x.com), `api_key_env`, `api_secret_env`,
+`access_token_env`, `access_secret_env` (the app's consumer key and secret, and the
+account's access token and secret; OAuth 1.0a user tokens do not expire).
+Post options (`x:`): `reply_settings`.
+
+- publish: images go to `POST /2/media/upload` (multipart, `media_category=tweet_image`),
+  GIFs and videos through the chunked initialize/append/finalize flow (polling the
+  status while X processes them); alt text with `POST /2/media/metadata` (images and
+  GIFs). Then `POST /2/tweets` (201) with `reply.in_reply_to_tweet_id` = the part before.
+  X has no idempotency key: a repeat of the same text is refused as duplicate content.
+- lookup: the account's recent tweets (`GET /2/users/:id/tweets`), compared by text with
+  links reduced to placeholders (X shows them as t.co links).
+- delete: `DELETE /2/tweets/:id`; a tweet already gone counts as deleted.
+- verify: `GET /2/users/me`.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import time
+from collections.abc import Generator, Mapping
+from pathlib import Path
+from typing import Any, ClassVar
+
+import httpx
+from authlib.oauth1 import ClientAuth
+from twitter_text import extract_urls_with_indices
+
+from socialops.adapters.base import (
+    OutgoingMedia,
+    OutgoingPart,
+    PlatformError,
+    PublishedRef,
+    Verification,
+    base_url,
+)
+from socialops.adapters.calls import Http
+
+CHUNK = 4 * 1024 * 1024
+PROCESSING_WAIT = 300.0
+RECENT = 20
+_TCO = re.compile(r"https?://t\.co/\w+")
+_SPACE = re.compile(r"\s+")
+
+
+class OAuth1(httpx.Auth):
+    """httpx glue for authlib's OAuth 1.0a signer: form bodies are signed with their
+    parameters, JSON and multipart bodies are not (as OAuth 1.0a specifies)."""
+
+    requires_request_body = True
+
+    def __init__(self, signer: ClientAuth) -> None:
+        self.signer = signer
+
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        ctype = request.headers.get("Content-Type", "")
+        form = "application/x-www-form-urlencoded" in ctype
+        _, headers, _ = self.signer.prepare(request.method, str(request.url),
+                                            {"Content-Type": ctype} if ctype else {},
+                                            request.content if form else b"")
+        request.headers["Authorization"] = headers["Authorization"]
+        yield request
+
+
+def describe(body: Any, response: httpx.Response) -> str:
+    """X's problem JSON: `detail` (or `title`), and the first of `errors`."""
+    if not isinstance(body, dict):
+        return str(body).strip()[:300] or response.reason_phrase
+    text = str(body.get("detail") or body.get("title") or response.reason_phrase)
+    errors = body.get("errors")
+    if isinstance(errors, list) and errors and isinstance(errors[0], dict):
+        extra = errors[0].get("message") or errors[0].get("detail")
+        if extra and extra not in text:
+            text += f" ({extra})"
+    return text
+
+
+def comparable(text: str, *, shown: bool = False) -> str:
+    """Text with links as placeholders and white space collapsed; `shown`: as X returns
+    it (t.co links, `& < >` escaped)."""
+    if shown:
+        text = _TCO.sub("\x00", html.unescape(text))
+    else:
+        for found in reversed(extract_urls_with_indices(text)):
+            start, end = found["indices"]
+            text = text[:start] + "\x00" + text[end:]
+    return _SPACE.sub(" ", text).strip()
+
+
+class XAdapter:
+    platform: ClassVar[str] = "x"
+    secret_options: ClassVar[tuple[str, ...]] = (
+        "api_key_env", "api_secret_env", "access_token_env", "access_secret_env")
+
+    def __init__(self, channel: Any, client: httpx.Client, secrets: Mapping[str, str], root: Path) -> None:
+        self.channel = channel
+        self.base = base_url(channel, "api", "https://api.x.com")
+        self.http = Http(client, "X", secrets.values(), describe)
+        self.auth = OAuth1(ClientAuth(secrets.get("api_key", ""), secrets.get("api_secret", ""),
+                                      secrets.get("access_token", ""), secrets.get("access_secret", "")))
+        self._me: dict[str, Any] | None = None
+
+    def _call(self, method: str, path: str, what: str, *, sends: bool = False, **kwargs: Any) -> Any:
+        response = self.http.call(method, f"{self.base}{path}", what, sends=sends, auth=self.auth, **kwargs)
+        return self.http.json(response, what, sends=sends)
+
+    # ---- publish --------------------------------------------------------------------------
+    def publish(self, part: OutgoingPart) -> PublishedRef:
+        body: dict[str, Any] = {"text": part.text}
+        if part.media:
+            body["media"] = {"media_ids": [self._upload(item) for item in part.media]}
+        if part.reply_to:
+            body["reply"] = {"in_reply_to_tweet_id": part.reply_to.id}
+        if part.options.get("reply_settings"):
+            body["reply_settings"] = str(part.options["reply_settings"])
+        data = self._call("POST", "/2/tweets", "create the post", sends=True, json=body)
+        tweet_id = str(data["data"]["id"])
+        return PublishedRef(tweet_id, f"https://x.com/i/web/status/{tweet_id}")
+
+    def _upload(self, item: OutgoingMedia) -> str:
+        what = f"upload {item.path.name}"
+        content = item.path.read_bytes()
+        if item.mime.startswith("image/") and item.mime != "image/gif":
+            data = self._call("POST", "/2/media/upload", what,
+                              files={"media": (item.path.name, content, item.mime)},
+                              data={"media_category": "tweet_image"})
+            media_id = str(data["data"]["id"])
+        else:
+            media_id = self._upload_chunked(item, content, what)
+        if item.alt and item.mime.startswith("image/"):
+            self._call("POST", "/2/media/metadata", f"set the alt text of {item.path.name}",
+                       json={"id": media_id, "metadata": {"alt_text": {"text": item.alt}}})
+        return media_id
+
+    def _upload_chunked(self, item: OutgoingMedia, content: bytes, what: str) -> str:
+        category = "tweet_gif" if item.mime == "image/gif" else "tweet_video"
+        data = self._call("POST", "/2/media/upload/initialize", what,
+                          json={"media_type": item.mime, "total_bytes": len(content),
+                                "media_category": category})
+        media_id = str(data["data"]["id"])
+        for index, start in enumerate(range(0, len(content), CHUNK)):
+            self._call("POST", f"/2/media/upload/{media_id}/append", what,
+                       files={"media": (item.path.name, content[start:start + CHUNK], item.mime)},
+                       data={"segment_index": str(index)})
+        data = self._call("POST", f"/2/media/upload/{media_id}/finalize", what)
+        self._wait_for(media_id, data["data"].get("processing_info"), what)
+        return media_id
+
+    def _wait_for(self, media_id: str, info: Mapping[str, Any] | None, what: str) -> None:
+        deadline = time.monotonic() + PROCESSING_WAIT
+        while info and info.get("state") in ("pending", "in_progress"):
+            if time.monotonic() > deadline:
+                raise self.http.error(f"could not {what}: X was still processing it after "
+                                      f"{PROCESSING_WAIT:.0f} s", retryable=True)
+            time.sleep(min(float(info.get("check_after_secs") or 1), 10.0))
+            data = self._call("GET", "/2/media/upload", what,
+                              params={"command": "STATUS", "media_id": media_id})
+            info = data["data"].get("processing_info")
+        if info and info.get("state") == "failed":
+            error = info.get("error") or {}
+            raise self.http.error(f"could not {what}: X could not process it "
+                                  f"({error.get('message') or 'no reason given'})")
+
+    # ---- delete, verify, lookup -----------------------------------------------------------
+    def delete(self, ref: PublishedRef) -> None:
+        try:
+            self._call("DELETE", f"/2/tweets/{ref.id}", f"delete post {ref.id}")
+        except PlatformError as exc:
+            if exc.status != 404:
+                raise
+
+    def _user(self) -> dict[str, Any]:
+        if self._me is None:
+            self._me = dict(self._call("GET", "/2/users/me", "check the credentials")["data"])
+        return self._me
+
+    def verify(self) -> Verification:
+        user = self._user()
+        return Verification(True, f"@{user.get('username')}", None,
+                            "OAuth 1.0a user tokens do not expire")
+
+    def lookup(self, part: OutgoingPart) -> PublishedRef | None:
+        user_id = self._user()["id"]
+        data = self._call("GET", f"/2/users/{user_id}/tweets", "read the account's recent posts",
+                          params={"max_results": str(RECENT), "exclude": "retweets",
+                                  "tweet.fields": "created_at,referenced_tweets"})
+        wanted = comparable(part.text)
+        for tweet in data.get("data") or []:
+            replied = [r.get("id") for r in tweet.get("referenced_tweets") or []
+                       if r.get("type") == "replied_to"]
+            if part.reply_to and part.reply_to.id not in replied:
+                continue
+            if comparable(str(tweet.get("text", "")), shown=True) == wanted:
+                return PublishedRef(str(tweet["id"]), f"https://x.com/i/web/status/{tweet['id']}")
+        return None
+
+
+ADAPTER = XAdapter
