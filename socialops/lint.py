@@ -123,6 +123,16 @@ def check_style(post: Post, ctx: LintContext) -> Iterable[Problem]:
 POST_CHECKS: list[PostCheck] = [check_schema, check_channels, check_media, check_time, check_style]
 
 
+def check_platform_limits(post: Post, ctx: LintContext) -> Iterable[Problem]:
+    """Length, media and threads as each channel's platform counts them (socialops.render)."""
+    from socialops.render import limit_problems
+
+    return limit_problems(post, ctx.project)
+
+
+POST_CHECKS.append(check_platform_limits)
+
+
 # ---- built-in project checks --------------------------------------------------------------
 
 def check_config(ctx: LintContext) -> Iterable[Problem]:

@@ -1,0 +1,78 @@
+"""LinkedIn (Posts API): `commentary` of at most 3000 characters in "little text format".
+
+Escaping (learn.microsoft.com, LinkedIn "little text format"): the characters
+``| { } @ [ ] ( ) < > # \\ * _ ~`` must be backslash-escaped "even if they are not used in
+one of the supported elements"; text that is not escaped can be cut off silently. Kept as
+written: `#hashtags` (LinkedIn links them), URLs (as twitter-text finds them, bare domains
+included) and mentions written in LinkedIn's own syntax `@[Name](urn:li:organization:123)`.
+
+Counting: the API answers "ShareCommentary text length (N characters) exceeded the maximum
+allowed (3000 characters)" (n8n-io/n8n#22899). Which unit, and whether the escapes count,
+is not documented (UNVERIFIED). The field is validated as sent by a Java (Rest.li) service,
+so socialops counts the escaped text in UTF-16 code units: the stricter reading, so a post
+that lint passes is never refused.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from socialops.platforms.base import Count, MediaKind, MediaRules, MiB, Platform, utf16_units
+
+LIMIT = 3000
+_SPECIAL = re.compile(r"[|{}@\[\]()<>#\\*_~]")
+_HASHTAG = re.compile(r"(?<!\w)#\w+")
+_MENTION = re.compile(r"@\[[^\]\n]+\]\(urn:li:(?:person|organization):[A-Za-z0-9_-]+\)")
+
+
+def _kept(text: str) -> list[tuple[int, int]]:
+    from socialops.platforms.x import twitter_text
+
+    spans = [m.span() for m in _MENTION.finditer(text)] + [m.span() for m in _HASHTAG.finditer(text)]
+    if "." in text:
+        spans += [tuple(u["indices"]) for u in twitter_text().extract_urls_with_indices(text)]
+    return sorted(spans)
+
+
+def escape(text: str) -> str:
+    """Backslash-escape the little-format characters outside hashtags, URLs and mentions."""
+    if not _SPECIAL.search(text):
+        return text
+    out, last = [], 0
+    for start, end in _kept(text):
+        if start < last:
+            continue
+        out.append(_SPECIAL.sub(r"\\\g<0>", text[last:start]))
+        out.append(text[start:end])
+        last = end
+    out.append(_SPECIAL.sub(r"\\\g<0>", text[last:]))
+    return "".join(out)
+
+
+def count(text: str, options: Mapping[str, Any]) -> Count:
+    return Count(utf16_units(text))
+
+
+PLATFORM = Platform(
+    name="linkedin",
+    label="LinkedIn",
+    limit=LIMIT,
+    unit="characters",
+    count=count,
+    escape=escape,
+    threads=False,
+    thread_hint="LinkedIn cannot post threads",
+    # Images API (/rest/images) and multi-image posts: 1 image, or 2-20 as a multi-image
+    # post; one video (MP4, up to 500 MB, /rest/videos) on its own; altText up to 4086.
+    media=MediaRules(
+        max_items=20,
+        kinds=(
+            MediaKind("image", ("jpg", "jpeg", "png"), None),
+            MediaKind("gif", ("gif",), None),
+            MediaKind("video", ("mp4",), 500 * MiB, alone=True),
+        ),
+        alt_max=4086,
+    ),
+)

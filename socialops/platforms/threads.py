@@ -1,0 +1,75 @@
+"""Threads (Meta): at most 500 characters and at most 5 links.
+
+Meta's Threads Posts page (developers.facebook.com/documentation/threads/posts, 2026-04):
+"Text posts are limited to 500 characters. Emojis are counted as the number of UTF-8 bytes."
+Which unit the other characters are counted in is not stated; socialops counts each emoji
+(a grapheme cluster with a pictographic or regional-indicator character, or a keycap) as its
+UTF-8 bytes and every other code point as 1.
+
+Links (Text Attachments page): "posts containing more than 5 links will fail ... with
+THREADS_API__LINK_LIMIT_EXCEEDED"; all unique URLs in the text count, bare domains such as
+www.example.com included (found here with twitter-text's extractor).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import regex
+
+from socialops.platforms.base import MB, Count, MediaKind, MediaRules, Platform
+
+LIMIT = 500
+MAX_LINKS = 5
+_CLUSTER = regex.compile(r"\X")
+_EMOJI = regex.compile(r"[\p{Extended_Pictographic}\p{Regional_Indicator}\u20e3]")
+
+
+def count(text: str, options: Mapping[str, Any]) -> Count:
+    if text.isascii():
+        return Count(len(text))
+    if not _EMOJI.search(text):
+        return Count(len(text))
+    total = 0
+    for cluster in _CLUSTER.findall(text):
+        total += len(cluster.encode("utf-8")) if _EMOJI.search(cluster) else len(cluster)
+    return Count(total)
+
+
+def links(text: str) -> list[str]:
+    """The unique URLs Threads counts towards its 5-link limit, in order."""
+    if "." not in text:
+        return []
+    from socialops.platforms.x import twitter_text
+
+    return list(dict.fromkeys(twitter_text().extract_urls(text)))
+
+
+def text_checks(text: str, options: Mapping[str, Any]) -> list[str]:
+    found = links(text)
+    if len(found) > MAX_LINKS:
+        return [f"{len(found)} links; Threads refuses posts with more than {MAX_LINKS} "
+                f"(THREADS_API__LINK_LIMIT_EXCEEDED): remove {len(found) - MAX_LINKS}"]
+    return []
+
+
+PLATFORM = Platform(
+    name="threads",
+    label="Threads",
+    limit=LIMIT,
+    unit="characters",
+    count=count,
+    text_checks=text_checks,
+    threads=True,  # reply_to_id = the previous post
+    # Meta's media specifications: JPEG/PNG images up to 8 MB, MOV/MP4 video up to 1 GB;
+    # carousels of 2-20 items. alt_text limit 1000 (UNVERIFIED: third-party docs only).
+    media=MediaRules(
+        max_items=20,
+        kinds=(
+            MediaKind("image", ("jpg", "jpeg", "png"), 8 * MB),
+            MediaKind("video", ("mp4", "mov"), 1000 * MB),
+        ),
+        alt_max=1000,
+    ),
+)
