@@ -61,6 +61,33 @@ def file_author(root: Path, rel: str) -> str | None:
     return lines[-1] if lines else None
 
 
+def file_authors(root: Path, folder: str = "posts") -> dict[str, str]:
+    """Who added each file under `root/folder`, by path from `root` (renames followed): what
+    `file_author` gives for one file, for all of them with a single `git log`."""
+    import git
+
+    try:
+        r = repo(root)
+        if not r.head.is_valid():
+            return {}
+        prefix = root.resolve().relative_to(Path(r.working_tree_dir).resolve()).as_posix()
+        prefix = "" if prefix == "." else prefix + "/"
+        out = r.git(c="core.quotePath=false").log(
+            "--reverse", "--diff-filter=AR", "--name-status", "-M", "--format=%x1e%an", "--", prefix + folder)
+    except (git.GitCommandError, ValueError):
+        return {}
+    authors: dict[str, str] = {}
+    for commit in out.split("\x1e")[1:]:
+        name, *changes = commit.split("\n")
+        for change in changes:
+            fields = [f.removeprefix(prefix) for f in change.split("\t")]
+            if fields[0].startswith("A") and len(fields) == 2:
+                authors.setdefault(fields[1], name)
+            elif fields[0].startswith("R") and len(fields) == 3:
+                authors[fields[2]] = authors.pop(fields[1], name)
+    return authors
+
+
 FALLBACK_IDENTITY = {"GIT_AUTHOR_NAME": "socialops", "GIT_AUTHOR_EMAIL": "socialops@localhost",
                      "GIT_COMMITTER_NAME": "socialops", "GIT_COMMITTER_EMAIL": "socialops@localhost"}
 

@@ -176,6 +176,24 @@ def check_codeowners(ctx: LintContext) -> Iterable[Problem]:
 PROJECT_CHECKS.append(check_codeowners)
 
 
+def check_calendar(post: Post, ctx: LintContext) -> Iterable[Problem]:
+    """Spacing, daily maximum, blackouts, campaigns and the queue, for one post."""
+    from socialops.calendar.checks import post_findings
+
+    return post_findings(post, ctx)
+
+
+def check_calendar_file(ctx: LintContext) -> Iterable[Problem]:
+    """calendar.yaml: schema, slot crons, series, occurrences that collide."""
+    from socialops.calendar.checks import calendar_findings
+
+    return calendar_findings(ctx)
+
+
+POST_CHECKS.append(check_calendar)
+PROJECT_CHECKS.append(check_calendar_file)
+
+
 # ---- the run ---------------------------------------------------------------------------------
 
 def lint(project: Project, paths: list[Path] | None = None, now: datetime | None = None) -> LintResult:

@@ -1,0 +1,246 @@
+"""Lint findings from the timeline (rule `calendar`): posts closer than the minimum gap,
+more than the daily maximum, posts in a blackout or outside their campaign, queued posts
+without a time, occurrences colliding with posts, the same text twice in a row on X.
+
+A finding about a post is reported at its line in the post file; a finding about the
+occurrences of a recurring series once, at the series' line in calendar.yaml, with the
+first occurrence and a count. What is past (before `now`) or already published on the
+channel is never reported (it cannot be changed), but still counts against the others.
+Occurrences are checked for a year after `now`. All of it sorts the timeline once and
+walks each channel once, so it stays fast on large repositories.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from itertools import pairwise
+from typing import Any
+
+from socialops.calendar.checks_file import file_problems
+from socialops.calendar.config import Calendar, Limits, load
+from socialops.calendar.ledger import Ledger
+from socialops.calendar.recurring import Recurrence
+from socialops.calendar.timeline import (
+    EXPLICIT,
+    Item,
+    is_queued,
+    occurrence_items,
+    post_channels,
+    post_items,
+)
+from socialops.model import CALENDAR_FILE, Post, Project, mask_comments
+from socialops.problems import Level, Problem
+
+HORIZON = timedelta(days=366)
+
+
+@dataclass
+class Findings:
+    by_path: dict[str, list[Problem]] = field(default_factory=lambda: defaultdict(list))
+    calendar: list[Problem] = field(default_factory=list)
+
+
+def findings(project: Project, posts: list[Post], now: datetime | None) -> Findings:
+    cal = load(project)
+    report = _Report(project, cal, Ledger(project), now)
+    report.out.calendar.extend(file_problems(project, cal, posts))
+    base = now or min([s.start for s in cal.series], default=datetime(2000, 1, 1, tzinfo=UTC))
+    recurrence = Recurrence(cal, posts)
+    timeline = post_items(posts, project) + occurrence_items(
+        recurrence, {p.path: p for p in posts}, base - timedelta(days=2), base + HORIZON)
+    timeline.sort(key=lambda i: (i.at, i.id))
+    by_channel: dict[str, list[Item]] = defaultdict(list)
+    for item in timeline:
+        for channel in item.channels:
+            by_channel[channel].append(item)
+            _blackout(report, cal, item, channel)
+    for channel, items in by_channel.items():
+        _limits(report, cal, channel, items, cal.limits_for(channel), "spacing")
+        for name, limits in cal.campaign_limits.items():
+            mine = [i for i in items if i.campaign == name]
+            _limits(report, cal, channel, mine, limits, f"spacing.campaigns.{name}")
+        known = project.config.channels.get(channel)
+        if known is not None and known.platform == "x":
+            _x_duplicates(report, channel, items)
+    for post in posts:
+        if post.readable:
+            _campaign(report, cal, post)
+            _queue(report, post)
+    report.finish()
+    return report.out
+
+
+# ---- the report -----------------------------------------------------------------------------
+
+class _Report:
+    """Collects violations; merges the channels of one violation on a post and counts the
+    occurrences of a series with the same kind of violation."""
+
+    def __init__(self, project: Project, cal: Calendar, ledger: Ledger, now: datetime | None) -> None:
+        self.project, self.cal, self.ledger, self.now = project, cal, ledger, now
+        self.out = Findings()
+        self._posts: dict[tuple[str, str, str], tuple[Item, str, Level, list[str]]] = {}
+        self._series: dict[tuple[str, str], tuple[Item, str, Level, set[str]]] = {}
+
+    def fixed(self, item: Item, channel: str) -> bool:
+        if self.now is not None and item.at < self.now:
+            return True
+        record = self.ledger.record(item.id, channel)
+        return record is not None and record.status == "published"
+
+    def add(self, item: Item, channel: str, kind: str, message: str, level: Level = Level.ERROR,
+            other: str = "") -> None:
+        """`message` may hold `{channels}`: the channels of the same violation, merged."""
+        if self.fixed(item, channel):
+            return
+        if item.source == EXPLICIT:
+            key = (item.path, kind, other)
+            self._posts.setdefault(key, (item, message, level, []))[3].append(channel)
+        elif item.occurrence is not None:
+            first = self._series.setdefault((item.occurrence.series, kind),
+                                            (item, message.replace("{channels}", channel), level, set()))
+            first[3].add(item.id)
+
+    def post_problem(self, post: Post, key: list[str | int], message: str, level: Level = Level.ERROR) -> None:
+        line, column = post.meta_position(key, key=False)
+        self.out.by_path[post.path].append(post.problem("calendar", message, line, column, level))
+
+    def finish(self) -> None:
+        for item, message, level, channels in self._posts.values():
+            assert item.post is not None
+            self.post_problem(item.post, ["publish_at"], message.replace("{channels}", ", ".join(channels)), level)
+        series = {s.id: s for s in self.cal.series}
+        for (sid, _kind), (_item, message, level, ids) in self._series.items():
+            more = f" ({len(ids) - 1} more occurrence{'s' if len(ids) > 2 else ''} like it)" if len(ids) > 1 else ""
+            self.out.calendar.append(self.cal.problem(["recurring", series[sid].index], message + more,
+                                                      level=level))
+
+    def when(self, at: datetime) -> str:
+        return at.astimezone(self.cal.tz).strftime("%a %Y-%m-%d %H:%M")
+
+
+def _what(item: Item) -> str:
+    if item.source == EXPLICIT:
+        return item.path
+    return f"the recurring post {item.id}"
+
+
+def _subject(item: Item) -> str:
+    return "this post" if item.source == EXPLICIT else item.id
+
+
+def _duration(delta: timedelta) -> str:
+    minutes = int(delta.total_seconds() // 60)
+    days, rest = divmod(minutes, 24 * 60)
+    hours, mins = divmod(rest, 60)
+    text = (f"{days}d" if days else "") + (f"{hours}h" if hours else "") + (f"{mins}m" if mins else "")
+    return text or "0m"
+
+
+# ---- checks -----------------------------------------------------------------------------------
+
+def _blackout(report: _Report, cal: Calendar, item: Item, channel: str) -> None:
+    blackout = cal.blackout_at(channel, item.at)
+    if blackout is None:
+        return
+    span = f"'{blackout.name}' ({report.when(blackout.start)} to {report.when(blackout.end)})"
+    if item.source == EXPLICIT:
+        report.add(item, channel, "blackout", f"this post on {{channels}} is at {report.when(item.at)}, inside the "
+                   f"blackout {span}; nothing is published then: move it", other=blackout.name)
+    else:
+        report.add(item, channel, "blackout", f"{item.id} on {{channels}} falls inside the blackout {span} and "
+                   "will be held", Level.WARNING)
+
+
+def _limits(report: _Report, cal: Calendar, channel: str, items: list[Item], limits: Limits, where: str) -> None:
+    gap = limits.min_gap or timedelta(0)
+    for before, after in pairwise(items):
+        delta = after.at - before.at
+        if delta < gap or delta == timedelta(0):
+            apart = "at the same time as" if not delta else f"only {_duration(delta)} from"
+            rule = f"; calendar.yaml asks for at least {_duration(gap)} ({where}.min_gap)" if gap else ""
+            for item, other in ((before, after), (after, before)):
+                report.add(item, channel, "gap", f"on {{channels}} {_subject(item)} is {apart} {_what(other)} "
+                           f"({report.when(other.at)}){rule}", other=other.id)
+    if limits.max_per_day is None:
+        return
+    days: dict[object, list[Item]] = defaultdict(list)
+    for item in items:
+        days[item.at.astimezone(cal.tz).date()].append(item)
+    for day, mine in days.items():
+        for n, item in enumerate(mine[limits.max_per_day:], start=limits.max_per_day + 1):
+            report.add(item, channel, "day", f"{_subject(item)} is post {n} on {{channels}} on {day:%a %Y-%m-%d}; "
+                       f"calendar.yaml allows {limits.max_per_day} a day ({where}.max_per_day)", other=where)
+
+
+def _x_duplicates(report: _Report, channel: str, items: list[Item]) -> None:
+    texts: dict[str, str] = {}
+
+    def text(item: Item) -> str:
+        if item.post is None:
+            return ""
+        if item.post.path not in texts:
+            variants = item.post.variants
+            raw = variants.get(channel) or variants.get("x") or item.post.body
+            texts[item.post.path] = " ".join(mask_comments(raw).split())
+        return texts[item.post.path]
+
+    for before, after in pairwise(items):
+        if text(after) and text(after) == text(before):
+            report.add(after, channel, "x-duplicate", f"{_subject(after)} has the same text as {_what(before)} "
+                       f"({report.when(before.at)}) just before it on {{channels}}; X refuses a duplicate: "
+                       "vary the text or add posts to the rotation", other=before.id)
+
+
+def _campaign(report: _Report, cal: Calendar, post: Post) -> None:
+    name = post.campaign
+    if name is None:
+        return
+    campaign = cal.campaigns.get(name)
+    if campaign is None:
+        known = ", ".join(sorted(cal.campaigns)) or "none yet"
+        report.post_problem(post, ["campaign"], f"campaign '{name}' is not in {CALENDAR_FILE}; campaigns "
+                            f"there: {known}")
+        return
+    channels = post_channels(post, report.project)
+    items = post_items([post], report.project)
+    if items and all(report.fixed(items[0], c) for c in channels):
+        return
+    if items and not campaign.contains(items[0].at):
+        report.post_problem(post, ["publish_at"], f"this post is at {report.when(items[0].at)}, outside campaign "
+                            f"'{name}' ({report.when(campaign.start)} to {report.when(campaign.end)}); move it "
+                            "into the campaign or change 'campaign:'")
+    if campaign.channels is not None:
+        for i, channel in enumerate(post.channels):
+            if channel not in campaign.channels:
+                report.post_problem(post, ["channels", i], f"campaign '{name}' runs on "
+                                    f"{', '.join(sorted(campaign.channels))}, not on {channel}")
+
+
+def _queue(report: _Report, post: Post) -> None:
+    if is_queued(post) and post.status != "draft":
+        report.post_problem(post, ["publish_at"], "this post is queued but has no time yet; run 'socialops "
+                            "schedule' to write the next free slot into it (publish never guesses a time)",
+                            Level.WARNING)
+
+
+# ---- lint entry points (socialops.lint registers these) -----------------------------------------
+
+def _cached(ctx: Any) -> Findings:
+    found = ctx.cache.get("calendar")
+    if not isinstance(found, Findings):
+        found = findings(ctx.project, ctx.all_posts, ctx.now)
+        ctx.cache["calendar"] = found
+    return found
+
+
+def post_findings(post: Post, ctx: Any) -> list[Problem]:
+    """Calendar findings about one post (ctx: a socialops.lint.LintContext)."""
+    return list(_cached(ctx).by_path.get(post.path, []))
+
+
+def calendar_findings(ctx: Any) -> list[Problem]:
+    """Findings in calendar.yaml (ctx: a socialops.lint.LintContext)."""
+    return list(_cached(ctx).calendar)

@@ -1,0 +1,100 @@
+"""Cron expressions (croniter) walked in the wall-clock time of the project timezone.
+
+croniter walks naive local times, so a 10:00 slot stays at 10:00 local time in summer
+and in winter. Each wall time then becomes an instant:
+
+- a time that exists once is taken as it is;
+- a time that exists twice (the clocks go back) is taken once, at its first occurrence;
+- a time that does not exist (the clocks go forward) is skipped for slots (a slot is only
+  an offer: the queue takes the next one), and moved forward by the length of the gap for
+  recurring series (02:30 becomes 03:30 in Berlin, 02:15 becomes 02:45 on Lord Howe), so
+  a series never silently loses an occurrence. A moved occurrence that lands on another
+  one of the same series is taken once.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from enum import StrEnum
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+ALIASES = frozenset({"@yearly", "@annually", "@monthly", "@weekly", "@daily", "@midnight", "@hourly"})
+EXAMPLE = "five fields: minute hour day-of-month month day-of-week, like '0 9 * * MON-FRI'"
+
+
+class Gap(StrEnum):
+    """What to do with a wall time that does not exist on a day (a DST gap)."""
+
+    SKIP = "skip"  # slots
+    SHIFT = "shift"  # recurring occurrences
+
+
+def cron_problem(expr: str) -> str | None:
+    """Why a cron expression cannot be used, in a writer's words; None when it can."""
+    from croniter import CroniterBadDateError, croniter
+
+    text = expr.strip()
+    if text.lower() not in ALIASES:
+        fields = text.split()
+        if len(fields) != 5:
+            return f"'{expr}' has {len(fields)} field{'s' if len(fields) != 1 else ''}; a cron expression has {EXAMPLE}"
+    if not croniter.is_valid(text):
+        return f"'{expr}' is not a valid cron expression; write {EXAMPLE}"
+    try:
+        croniter(text, datetime(2000, 1, 1)).get_next(datetime)
+    except CroniterBadDateError:
+        return f"'{expr}' never fires: no day matches it (like 30 February); fix the day or the month"
+    return None
+
+
+def instants(expr: str, tz: ZoneInfo, start: datetime, end: datetime, gap: Gap = Gap.SKIP) -> tuple[datetime, ...]:
+    """The instants (UTC) in [start, end) at which `expr` fires in `tz`'s wall-clock time.
+    An expression that cannot be used gives none (lint reports it)."""
+    return _instants(expr.strip(), tz, start.astimezone(UTC), end.astimezone(UTC), gap)
+
+
+@lru_cache(maxsize=2048)
+def _instants(expr: str, tz: ZoneInfo, start: datetime, end: datetime, gap: Gap) -> tuple[datetime, ...]:
+    if start >= end or cron_problem(expr) is not None:
+        return ()
+    first = start.astimezone(tz).replace(tzinfo=None) - timedelta(days=1)
+    last = end.astimezone(tz).replace(tzinfo=None) + timedelta(days=1)
+    found: set[datetime] = set()
+    for wall in wall_times(expr, first, last):
+        at = to_instant(wall, tz, gap)
+        if at is not None and start <= at < end:
+            found.add(at)  # a set: a moved time may land on (or before) another one
+    return tuple(sorted(found))
+
+
+def wall_times(expr: str, first: datetime, last: datetime) -> list[datetime]:
+    """Naive wall times in [first, last] at which `expr` fires."""
+    from croniter import CroniterBadDateError, croniter
+
+    out: list[datetime] = []
+    walker = croniter(expr, first - timedelta(seconds=1))
+    try:
+        while True:
+            wall: datetime = walker.get_next(datetime)
+            if wall > last:
+                return out
+            out.append(wall)
+    except CroniterBadDateError:
+        return out
+
+
+def to_instant(wall: datetime, tz: ZoneInfo, gap: Gap) -> datetime | None:
+    """A naive wall time in `tz` as a UTC instant (see the module docstring for DST)."""
+    first = wall.replace(tzinfo=tz, fold=0)
+    if first.utcoffset() == wall.replace(tzinfo=tz, fold=1).utcoffset():
+        return first.astimezone(UTC)
+    at = first.astimezone(UTC)
+    if at.astimezone(tz).replace(tzinfo=None) == wall:
+        return at  # exists twice: the first one
+    return at if gap is Gap.SHIFT else None  # fold=0 in a gap reads as the time after the gap
+
+
+def local_label(at: datetime, tz: ZoneInfo) -> str:
+    """`2026-12-01T10:00`: the local wall time used in occurrence ids."""
+    return at.astimezone(tz).strftime("%Y-%m-%dT%H:%M")
