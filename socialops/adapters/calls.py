@@ -11,13 +11,17 @@ What a failure means for the engine:
   (a gateway gave up, the platform behind it may have finished);
 - other 4xx: final, with the platform's own error text.
 Secrets (tokens, webhook URLs and their path parts) are scrubbed from every message, and
-the httpx exception (which holds the URL) is never chained.
+the httpx exception (which holds the URL) is never chained. httpx logs each request's URL
+at INFO (a Telegram bot URL holds the token, a webhook URL is the secret): a filter on
+its loggers scrubs the secrets of every channel set up here from those records too.
 """
 
 from __future__ import annotations
 
 import email.utils
 import json
+import logging
+import threading
 import time
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
@@ -56,11 +60,10 @@ class Http:
         self.describe = describe
         self.rate_limited = rate_limited  # an error body that means "slow down" (not a 429)
         self._secrets = sorted(_fragments(secrets), key=len, reverse=True)
+        _guard_logs(self._secrets)
 
     def scrub(self, text: str) -> str:
-        for secret in self._secrets:
-            text = text.replace(secret, "[secret]")
-        return text
+        return _scrub(text, self._secrets)
 
     def error(self, message: str, **kwargs: Any) -> PlatformError:
         return PlatformError(self.scrub(f"{self.platform}: {message}"), **kwargs)
@@ -116,6 +119,42 @@ class Http:
         except ValueError:
             raise self.error(f"could not {what}: the answer ({response.status_code}) is not "
                              "JSON", maybe_sent=sends) from None
+
+
+def _scrub(text: str, secrets: Iterable[str]) -> str:
+    for secret in secrets:
+        text = text.replace(secret, "[secret]")
+    return text
+
+
+class _ScrubLogs(logging.Filter):
+    """Removes the registered secrets from the log records of the HTTP libraries."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.secrets: list[str] = []
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        text = record.getMessage()
+        cleaned = _scrub(text, self.secrets)
+        if cleaned != text:
+            record.msg, record.args = cleaned, None
+        return True
+
+
+_LOG_FILTER = _ScrubLogs()
+_LOG_LOCK = threading.Lock()
+_HTTP_LOGGERS = ("httpx", "httpcore.connection", "httpcore.http11", "httpcore.http2", "httpcore.proxy")
+
+
+def _guard_logs(secrets: Iterable[str]) -> None:
+    with _LOG_LOCK:
+        known = set(_LOG_FILTER.secrets)
+        _LOG_FILTER.secrets = sorted(known | set(secrets), key=len, reverse=True)
+        for name in _HTTP_LOGGERS:
+            logger = logging.getLogger(name)
+            if _LOG_FILTER not in logger.filters:
+                logger.addFilter(_LOG_FILTER)
 
 
 def body_of(response: httpx.Response) -> Any:

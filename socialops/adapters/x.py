@@ -155,7 +155,8 @@ class XAdapter:
             if time.monotonic() > deadline:
                 raise self.http.error(f"could not {what}: X was still processing it after "
                                       f"{PROCESSING_WAIT:.0f} s", retryable=True)
-            time.sleep(min(float(info.get("check_after_secs") or 1), 10.0))
+            wait = info.get("check_after_secs")
+            time.sleep(min(float(1 if wait is None else wait), 10.0))
             data = self._call("GET", "/2/media/upload", what,
                               params={"command": "STATUS", "media_id": media_id})
             info = data["data"].get("processing_info")
@@ -191,7 +192,7 @@ class XAdapter:
         for tweet in data.get("data") or []:
             replied = [r.get("id") for r in tweet.get("referenced_tweets") or []
                        if r.get("type") == "replied_to"]
-            if part.reply_to and part.reply_to.id not in replied:
+            if (part.reply_to.id not in replied) if part.reply_to else replied:
                 continue
             if comparable(str(tweet.get("text", "")), shown=True) == wanted:
                 return PublishedRef(str(tweet["id"]), f"https://x.com/i/web/status/{tweet['id']}")

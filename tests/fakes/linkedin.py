@@ -40,6 +40,10 @@ class FakeLinkedIn(FakeServer):
     def error_body(self, status: int, message: str) -> Any:
         return error(status, message)
 
+    def rate_limit_reply(self, retry_after: float) -> Reply:
+        """LinkedIn's quotas reset at midnight UTC and it sends no rate-limit headers."""
+        return Reply(429, error(429, "Resource level throttle APPLICATION DAY limit for calls to this resource is reached."))
+
     def authorize(self, request: Recorded) -> None:
         if request.headers.get("authorization") != f"Bearer {self.token}":
             raise FakeError(401, error(401, "Invalid access token", "INVALID_ACCESS_TOKEN")

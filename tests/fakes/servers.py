@@ -21,7 +21,7 @@ The stable API, per fake (`fakes.mastodon`, `.x`, `.linkedin`, `.threads`, `.dis
     answer `status` with the platform's error body; `after=True` lets the request
     take effect first (the post exists, the client sees an error);
   - `rate_limit(retry_after=1, match="create", times=1)`: 429 with the platform's
-    headers/body saying when to retry;
+    headers/body saying when to retry (LinkedIn sends no rate-limit headers);
   - `accept_then_timeout(hang=5.0, match="create", times=1)`: create the post, then
     answer only after `hang` seconds (set the client's timeout below it);
   - `create_then_drop(match="create", times=1)`: create the post, then close the

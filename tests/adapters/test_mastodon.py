@@ -1,0 +1,107 @@
+"""The Mastodon adapter sends exactly Mastodon's documented requests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from socialops.adapters.base import PlatformError, PublishedRef
+from tests.adapters.platform_kit import PNG, Mock, adapter, media_files, part, recorded
+
+OPTIONS = {"instance": "https://mastodon.example/", "token_env": "MASTODON_TOKEN"}
+SECRETS = {"token": "tok-mastodon-123"}
+STATUS = {"id": "111", "url": "https://mastodon.example/@acme/111", "content": "<p>x</p>"}
+
+
+def test_publish_uploads_media_waits_for_processing_and_sends_the_idempotency_key(tmp_path: Path) -> None:
+    shot, _ = media_files(tmp_path)
+    with Mock({"POST /api/v2/media": (202, {"id": "m1", "url": None}),
+               "GET /api/v1/media/m1": [(206, {"id": "m1", "url": None}), (200, {"id": "m1", "url": "https://m/1"})],
+               "POST /api/v1/statuses": (200, STATUS)}) as mock:
+        ref = adapter("mastodon", OPTIONS, SECRETS, mock.client, tmp_path).publish(
+            part("Hallo Welt", 1, media=(shot,), reply_to=PublishedRef("110"), key="idem-1", lang="de-AT",
+                 options={"spoiler_text": "Launch", "visibility": "unlisted", "sensitive": True}))
+    assert ref == PublishedRef("111", "https://mastodon.example/@acme/111")
+    assert mock.lines() == [
+        "POST https://mastodon.example/api/v2/media",
+        "GET https://mastodon.example/api/v1/media/m1",
+        "GET https://mastodon.example/api/v1/media/m1",
+        "POST https://mastodon.example/api/v1/statuses"]
+    upload = {p.name: p for p in recorded(mock.requests[0]).multipart()}
+    assert upload["file"].data == PNG and upload["file"].filename == "shot.png"
+    assert upload["file"].content_type == "image/png"
+    assert upload["description"].text == "A screenshot of the calendar"
+    create = mock.requests[-1]
+    assert create.headers["Idempotency-Key"] == "idem-1"
+    assert all(r.headers["Authorization"] == "Bearer tok-mastodon-123" for r in mock.requests)
+    assert recorded(create).json() == {
+        "status": "Hallo Welt", "media_ids": ["m1"], "in_reply_to_id": "110", "visibility": "unlisted",
+        "spoiler_text": "Launch", "sensitive": True, "language": "de"}
+
+
+def test_publish_without_a_key_derives_one_from_post_channel_part_and_text(tmp_path: Path) -> None:
+    with Mock({"POST /api/v1/statuses": (200, STATUS)}) as mock:
+        masto = adapter("mastodon", {**OPTIONS, "visibility": "private"}, SECRETS, mock.client, tmp_path)
+        masto.publish(part("one", key=""))
+        masto.publish(part("one", key=""))
+        masto.publish(part("two", key=""))
+    keys = [r.headers["Idempotency-Key"] for r in mock.requests]
+    assert keys[0] == keys[1] != keys[2] and len(keys[0]) == 64
+    assert recorded(mock.requests[0]).json() == {"status": "one", "visibility": "private"}
+
+
+def test_delete_asks_to_delete_media_and_accepts_a_status_already_gone(tmp_path: Path) -> None:
+    with Mock({"DELETE /api/v1/statuses/111": [(200, STATUS), (404, {"error": "Record not found"}),
+                                              (503, {"error": "Service Unavailable"})]}) as mock:
+        masto = adapter("mastodon", OPTIONS, SECRETS, mock.client, tmp_path)
+        masto.delete(PublishedRef("111"))
+        masto.delete(PublishedRef("111"))
+        with pytest.raises(PlatformError) as failed:
+            masto.delete(PublishedRef("111"))
+    assert mock.lines()[0] == "DELETE https://mastodon.example/api/v1/statuses/111?delete_media=true"
+    assert failed.value.retryable and failed.value.status == 503
+
+
+def test_verify_names_the_account(tmp_path: Path) -> None:
+    with Mock({"GET /api/v1/accounts/verify_credentials": (200, {"id": "1", "acct": "acme"})}) as mock:
+        result = adapter("mastodon", OPTIONS, SECRETS, mock.client, tmp_path).verify()
+    assert result.ok and result.account == "@acme@mastodon.example" and result.expires is None
+
+
+def test_lookup_finds_the_status_by_its_rendered_text_and_parent(tmp_path: Path) -> None:
+    content = ('<p>Launch day! <a href="https://acme.example/launch"><span class="invisible">https://</span>'
+               '<span class="">acme.example/launch</span><span class="invisible"></span></a> with '
+               '<span class="h-card"><a href="https://ex.org/@bob" class="u-url mention">@<span>bob</span></a>'
+               '</span> &amp; friends</p><p>Second line<br />third</p>')
+    statuses = [{"id": "7", "content": content, "in_reply_to_id": "6", "url": "https://m/7"},
+                {"id": "5", "content": content, "in_reply_to_id": None, "url": "https://m/5"}]
+    text = "Launch day! https://acme.example/launch with @bob@ex.org & friends\n\nSecond line\nthird"
+    with Mock({"GET /api/v1/accounts/verify_credentials": (200, {"id": "42", "acct": "acme"}),
+               "GET /api/v1/accounts/42/statuses": (200, statuses)}) as mock:
+        masto = adapter("mastodon", OPTIONS, SECRETS, mock.client, tmp_path)
+        assert masto.lookup(part(text)) == PublishedRef("5", "https://m/5")
+        assert masto.lookup(part(text, 1, reply_to=PublishedRef("6"))) == PublishedRef("7", "https://m/7")
+        assert masto.lookup(part(text, 1, reply_to=PublishedRef("4"))) is None
+        assert masto.lookup(part("Something else")) is None
+    assert mock.lines()[1] == "GET https://mastodon.example/api/v1/accounts/42/statuses?limit=40"
+
+
+def test_rate_limit_reads_the_iso_reset_header(tmp_path: Path) -> None:
+    headers = {"Date": "Sat, 21 Nov 2026 10:00:00 GMT", "X-RateLimit-Reset": "2026-11-21T10:00:30.000Z",
+               "X-RateLimit-Remaining": "0"}
+    with Mock({"POST /api/v1/statuses": (429, {"error": "Too many requests"}, headers)}) as mock, pytest.raises(PlatformError) as failed:
+        adapter("mastodon", OPTIONS, SECRETS, mock.client, tmp_path).publish(part())
+    assert failed.value.retryable and not failed.value.maybe_sent
+    assert failed.value.retry_after == 30.0
+    assert failed.value.message == ("Mastodon: could not create the status: 429 Too many requests "
+                                    "(rate limited; try again in 30 s)")
+
+
+def test_validation_error_carries_mastodons_message(tmp_path: Path) -> None:
+    answer = (422, {"error": "Validation failed: Text character limit of 500 exceeded"})
+    with Mock({"POST /api/v1/statuses": answer}) as mock, pytest.raises(PlatformError) as failed:
+        adapter("mastodon", OPTIONS, SECRETS, mock.client, tmp_path).publish(part("x" * 501))
+    assert failed.value.message == ("Mastodon: could not create the status: 422 Validation failed: "
+                                    "Text character limit of 500 exceeded")
+    assert not failed.value.retryable and not failed.value.maybe_sent and failed.value.status == 422
