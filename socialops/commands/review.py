@@ -21,6 +21,64 @@ class TextOrJson(StrEnum):
     json = "json"
 
 
+class ReviewFormat(StrEnum):
+    markdown = "markdown"
+    json = "json"
+
+
+def review_command(
+    base: Annotated[str | None, typer.Option("--base", help="Compare with this ref (default: the merge base with the default branch; GITHUB_BASE_REF in a pull-request workflow).")] = None,
+    fmt: Annotated[ReviewFormat, typer.Option("--format", help="markdown: the comment; json: the same as data.")] = ReviewFormat.markdown,
+    post_to_github: Annotated[bool, typer.Option("--post-to-github", help="Create or update the one review comment on the pull request (GITHUB_TOKEN, GITHUB_REPOSITORY, GITHUB_API_URL, GITHUB_EVENT_PATH).")] = False,
+    pr: Annotated[int | None, typer.Option("--pr", help="The pull request's number (default: from GITHUB_EVENT_PATH).")] = None,
+    repo: RepoOption = None,
+    now: NowOption = None,
+) -> None:
+    """The review comment for the posts a branch adds or changes: each post as each channel
+    will receive it, counts, media and alt text, schedule, conflicts, findings, approvers."""
+    import os
+
+    from socialops import gitops, reviewing
+    from socialops.errors import SocialopsError
+    from socialops.model import POSTS_DIR, Project
+    from socialops.output import console, print_json
+    from socialops.timeutil import TimeError, parse_now
+
+    project = Project.load(repo)
+    try:
+        when = parse_now(now, project.config.timezone)
+    except TimeError as exc:
+        raise SocialopsError(str(exc)) from None
+    ref = base or gitops.default_base(project.root, os.environ.get("GITHUB_BASE_REF")
+                                      or project.config.default_branch)
+    posts_dir = (project.root / POSTS_DIR).resolve()
+    changed = [p for p in gitops.changed_files(project.root, ref)
+               if p.suffix == ".md" and p.is_relative_to(posts_dir) and p.is_file()]
+    added = {p for p in changed if gitops.last_change(project.root, project.rel(p), ref) is None}
+    review = reviewing.build(project, changed, when, ref, added)
+    body = reviewing.markdown(review, project)
+    if fmt is ReviewFormat.json:
+        print_json(reviewing.as_json(review))
+    else:
+        typer.echo(body, nl=False)
+    if post_to_github:
+        number = pr or reviewing.pull_request_number(os.environ.get("GITHUB_EVENT_PATH"))
+        if number is None:
+            raise SocialopsError("--post-to-github needs the pull request: run it in a pull_request "
+                                 "workflow (GITHUB_EVENT_PATH) or pass --pr NUMBER")
+        import httpx
+
+        from socialops.github import from_env
+
+        with httpx.Client(timeout=30) as http:
+            client = from_env(http, os.environ)
+            done, url = reviewing.upsert_comment(client, number, body, skip_new=not review.posts)
+        said = {"created": "posted the review comment on", "updated": "updated the review comment on",
+                "skipped": "no post changed: no review comment on"}[done]
+        console(stderr=True).print(f"{said} pull request #{number}" + (f": {url}" if url else ""),
+                                   markup=False)
+
+
 def codeowners_command(
     write: Annotated[bool, typer.Option("--write", help="Write the lines into CODEOWNERS (.github/CODEOWNERS when there is none).")] = False,
     check: Annotated[bool, typer.Option("--check", help="Exit 1 when the checked-in CODEOWNERS differs from roles:.")] = False,
@@ -117,5 +175,6 @@ def remind_command(
 
 
 def register(app: typer.Typer) -> None:
+    app.command("review")(review_command)
     app.command("codeowners")(codeowners_command)
     app.command("remind")(remind_command)
