@@ -1,7 +1,9 @@
 """Bluesky: posts are `app.bsky.feed.post` records written to the account's PDS.
 
 Channel options: `pds` (default https://bsky.social; plain http only on loopback),
-`handle`, `password_env` (an app password). The adapter logs in only when it has
+`handle`, `password_env` (an app password). Post options (the post's `bluesky:` block):
+`langs`, `link_card` (a URL or {uri, title, description, thumb}); `facets` when given,
+else the facets socialops.platforms.bluesky finds in the text, as render shows them. The adapter logs in only when it has
 something to publish, delete or look up (Bluesky allows 30 logins in 5 minutes, 300 a
 day) and keeps the session for the rest of the process, refreshing it when it expires.
 
@@ -22,7 +24,13 @@ from typing import Any, ClassVar
 import httpx
 
 from socialops.adapters import bluesky_records as records
-from socialops.adapters.base import OutgoingPart, PlatformError, PublishedRef, Verification
+from socialops.adapters.base import (
+    OutgoingPart,
+    PlatformError,
+    PublishedRef,
+    Verification,
+    base_url,
+)
 from socialops.adapters.bluesky_xrpc import BlueskyError, Xrpc, field
 from socialops.model import Channel
 
@@ -39,7 +47,7 @@ class BlueskyAdapter:
         self.root = root
         self._clock = clock or (lambda: datetime.now(UTC))
         self._handles: dict[str, str | None] = {}
-        self.pds = str(channel.options.get("pds") or DEFAULT_PDS).rstrip("/")
+        self.pds = base_url(channel, "pds", DEFAULT_PDS)  # https, or http on loopback
         self.xrpc = Xrpc(client, self.pds, channel_name=channel.name,
                          handle=str(channel.options.get("handle") or "").removeprefix("@"),
                          password=secrets.get("password", ""),
@@ -53,7 +61,7 @@ class BlueskyAdapter:
         images = records.check_media(part, self.root, with_card=card is not None)
         session = self.xrpc.session()
         record = records.post_record(
-            part, self._clock(), facets=self._facets(part.options.get("facets") or []),
+            part, self._clock(), facets=self._facets(part),
             reply=self._reply(part), embed=self._embed(images, card))
         body = {"repo": session.did, "collection": records.POST, "rkey": rkey, "record": record}
         try:
@@ -123,9 +131,14 @@ class BlueskyAdapter:
                             url=f"https://bsky.app/profile/{did}/post/{rkey}",
                             extra={"cid": cid, "rkey": rkey, "did": did})
 
-    def _facets(self, facets: list[Mapping[str, Any]]) -> list[dict[str, Any]]:
-        """The rendered facets with mentions resolved to DIDs; a mention that does not
-        resolve loses its facet (the text stays)."""
+    def _facets(self, part: OutgoingPart) -> list[dict[str, Any]]:
+        """The part's facets (as rendered, or found in its text the same way) with mentions
+        resolved to DIDs; a mention that does not resolve loses its facet (the text stays)."""
+        facets = part.options.get("facets")
+        if facets is None:
+            from socialops.platforms import bluesky
+
+            facets = bluesky.facets(part.text)
         kept = []
         for facet in facets:
             features = []

@@ -14,9 +14,7 @@ import threading
 import time
 import weakref
 from collections.abc import Mapping
-from ipaddress import ip_address
 from typing import Any
-from urllib.parse import urlsplit
 
 import httpx
 
@@ -60,7 +58,7 @@ class Xrpc:
         self._password = password
 
     def session(self) -> Session:
-        key = (self.base(), self.handle)
+        key = (self.pds, self.handle)
         with _SESSIONS_LOCK:
             sessions = _SESSIONS.setdefault(self.client, {})
             if key not in sessions:
@@ -88,7 +86,7 @@ class Xrpc:
         return Session(data)
 
     def _refresh(self, stale: Session) -> Session:
-        key = (self.base(), self.handle)
+        key = (self.pds, self.handle)
         with _SESSIONS_LOCK:
             sessions = _SESSIONS.setdefault(self.client, {})
             current = sessions.get(key)
@@ -111,16 +109,6 @@ class Xrpc:
                 raise
         return self.call(method, nsid, what, token=self._refresh(session).access, **kwargs)
 
-    def base(self) -> str:
-        parts = urlsplit(self.pds)
-        host = parts.hostname or ""
-        if parts.scheme == "https" and host:
-            return self.pds
-        if parts.scheme == "http" and _loopback(host):
-            return self.pds
-        raise PlatformError(f"channel '{self.channel_name}': pds '{self.pds}' must be an https:// "
-                            "URL (plain http:// only for a server on this machine)")
-
     def call(self, method: str, nsid: str, what: str, *, token: str | None = None,
              params: Mapping[str, str] | None = None, json: Any = None,
              content: bytes | None = None, content_type: str | None = None,
@@ -132,7 +120,7 @@ class Xrpc:
         if content_type:
             headers["Content-Type"] = content_type
         try:
-            response = self.client.request(method, f"{self.base()}/xrpc/{nsid}", params=params,
+            response = self.client.request(method, f"{self.pds}/xrpc/{nsid}", params=params,
                                            json=json, content=content, headers=headers)
         except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
             raise PlatformError(f"Bluesky: could not {what}: cannot reach {self.pds} "
@@ -191,15 +179,6 @@ def field(data: Mapping[str, Any], name: str) -> str:
     if not isinstance(value, str) or not value:
         raise PlatformError(f"Bluesky: the server's answer has no `{name}`")
     return value
-
-
-def _loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 def _retry_after(headers: httpx.Headers) -> float | None:

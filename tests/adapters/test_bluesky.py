@@ -13,6 +13,7 @@ from typing import Any
 import httpx
 import pytest
 
+from socialops.adapters import ChannelSetupError
 from socialops.adapters.base import OutgoingMedia, OutgoingPart, PlatformError, PublishedRef
 from socialops.adapters.bluesky import ADAPTER, BlueskyAdapter
 from socialops.adapters.bluesky_records import record_key, tid, tid_parts, tid_time
@@ -141,6 +142,21 @@ def test_facets_keep_byte_offsets_and_mentions_become_dids(tmp_path: Path) -> No
          "features": [{"$type": "app.bsky.richtext.facet#mention", "did": "did:plc:bob"}]},
         facets[2], facets[3]]
     assert text.encode()[16:25].decode() == "@bob.test"
+
+
+def test_without_rendered_facets_they_are_found_in_the_text(tmp_path: Path) -> None:
+    text = "Ça marche ! Merci @bob.test, voir acme.dev/notes #Version2"
+    fake = FakePds()
+    adapter(fake, tmp_path).publish(part(text))
+    record = next(iter(fake.records.values()))
+    assert record["facets"] == [
+        {"index": span(text, "@bob.test"),
+         "features": [{"$type": "app.bsky.richtext.facet#mention", "did": "did:plc:bob"}]},
+        {"index": span(text, "acme.dev/notes"),
+         "features": [{"$type": "app.bsky.richtext.facet#link",
+                       "uri": "https://acme.dev/notes"}]},
+        {"index": span(text, "#Version2"),
+         "features": [{"$type": "app.bsky.richtext.facet#tag", "tag": "Version2"}]}]
 
 
 def test_a_reply_names_the_thread_root_and_the_part_before(tmp_path: Path) -> None:
@@ -384,11 +400,10 @@ def test_a_server_echoing_a_token_does_not_leak_it(tmp_path: Path) -> None:
 ])
 def test_plain_http_only_for_loopback(tmp_path: Path, pds: str, allowed: bool) -> None:
     fake = FakePds()
-    bsky = adapter(fake, tmp_path, pds=pds)
     if allowed:
-        bsky.publish(part())
+        adapter(fake, tmp_path, pds=pds).publish(part())
         assert fake.records
     else:
-        with pytest.raises(PlatformError, match="must be an https:// URL"):
-            bsky.publish(part())
+        with pytest.raises(ChannelSetupError, match=f"`pds: {pds}` must be an https:// URL"):
+            adapter(fake, tmp_path, pds=pds)
         assert fake.sent == []

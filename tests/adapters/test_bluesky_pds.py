@@ -115,7 +115,8 @@ def test_a_thread_with_an_image_and_facets_is_stored_exactly(
 
     one = bsky.publish(part("thread", first, media=media, lang="de",
                             options={"facets": facets}))
-    two = bsky.publish(part("thread", "Zweitens: 日本語も大丈夫。", 1, reply_to=one, root=one))
+    second = "Zweitens: 日本語も大丈夫。 #テスト"  # no facets given: found in the text
+    two = bsky.publish(part("thread", second, 1, reply_to=one, root=one))
     three = bsky.publish(part("thread", "Drittens und letztens.", 2, reply_to=two, root=one))
 
     stored = read(alice, one.id)
@@ -140,7 +141,10 @@ def test_a_thread_with_an_image_and_facets_is_stored_exactly(
         reply = read(alice, ref.id)["value"]["reply"]
         assert reply == {"root": {"uri": one.id, "cid": one.extra["cid"]},
                          "parent": {"uri": parent.id, "cid": parent.extra["cid"]}}
-    assert read(alice, two.id)["value"]["text"] == "Zweitens: 日本語も大丈夫。"
+    stored_two = read(alice, two.id)["value"]
+    assert stored_two["text"] == second
+    assert stored_two["facets"] == [{"index": span(second, "#テスト"), "features": [
+        {"$type": "app.bsky.richtext.facet#tag", "tag": "テスト"}]}]
 
     listed = {r["uri"]: r["value"]["text"] for r in list_posts(alice)}
     assert {one.id, two.id, three.id} <= set(listed)
