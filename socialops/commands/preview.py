@@ -1,1 +1,199 @@
-"""Commands of this area register here (see cli.py)."""
+"""`socialops preview`: each channel's parts exactly as they will be sent, counted the
+platform's way, with the overflow marked, Bluesky facets, media with alt text, and the
+problems. Exit 1 when something does not fit, 2 for an unknown post or channel."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from socialops.commands.lint import RepoOption
+
+if TYPE_CHECKING:
+    from socialops.model import Post, Project
+    from socialops.render import RenderedChannel, RenderedPart
+
+
+class PreviewFormat(StrEnum):
+    text = "text"
+    json = "json"
+
+
+def preview_command(
+    posts: Annotated[list[str], typer.Argument(help="Post files (paths) or post ids.")],
+    channel: Annotated[list[str] | None, typer.Option(
+        "--channel", "-c", help="Only this channel (repeatable); any channel of socialops.yaml.")] = None,
+    fmt: Annotated[PreviewFormat, typer.Option("--format", help="text for people, json for tools.")] = PreviewFormat.text,
+    repo: RepoOption = None,
+) -> None:
+    """Show what each channel will receive: parts, lengths, overflow, facets, media, problems."""
+    from socialops import output
+    from socialops.model import Project
+
+    project = Project.load(repo)
+    _check_channels(project, channel or [])
+    previews = [_preview(project, post, channel or []) for post in _posts(project, posts)]
+    if fmt is PreviewFormat.json:
+        output.print_json({"version": 1, "posts": [_post_json(post, rendered) for post, rendered in previews]})
+    else:
+        _print(previews, project.config.channels)
+    failed = any(not post.readable or any(not r.ok for r in rendered) for post, rendered in previews)
+    raise typer.Exit(1 if failed else 0)
+
+
+def _check_channels(project: Project, wanted: list[str]) -> None:
+    from socialops.errors import SocialopsError
+
+    for name in wanted:
+        if name not in project.config.channels:
+            names = ", ".join(sorted(project.config.channels)) or "none yet"
+            raise SocialopsError(f"no channel '{name}' in socialops.yaml; it defines: {names}")
+
+
+def _posts(project: Project, refs: list[str]) -> list[Post]:
+    every: list[Post] | None = None
+    out = []
+    for ref in refs:
+        if every is None and not Path(ref).is_file() and not (project.root / ref).is_file():
+            every = project.read_posts()
+        out.append(project.post_by_ref(ref, every if every is not None else []))
+    return out
+
+
+def _preview(project: Project, post: Post, wanted: list[str]) -> tuple[Post, list[RenderedChannel]]:
+    from socialops.render import render_channel, render_post
+
+    if not post.readable:
+        return post, []
+    channels = project.config.channels
+    if wanted:
+        return post, [render_channel(post, channels[name], project.root) for name in wanted]
+    return post, render_post(post, channels, project.root, default_channels=project.config.default_channels)
+
+
+# ---- JSON ----------------------------------------------------------------------------------
+
+def _post_json(post: Post, rendered: list[RenderedChannel]) -> dict[str, Any]:
+    return {
+        "id": post.id if post.readable else None,
+        "path": post.path,
+        "problems": [p.as_dict() for p in post.problems],
+        "channels": [{
+            "channel": r.channel,
+            "platform": r.platform,
+            "listed": r.channel in post.channels,
+            "ok": r.ok,
+            "parts": [p.as_dict() for p in r.parts],
+            "problems": [p.as_dict() for p in r.problems],
+        } for r in rendered],
+    }
+
+
+# ---- text ----------------------------------------------------------------------------------
+
+def _print(previews: list[tuple[Post, list[RenderedChannel]]], channels: dict[str, Any]) -> None:
+    from rich.rule import Rule
+    from rich.text import Text
+
+    from socialops.output import LEVEL_STYLE, console
+
+    out = console()
+    for post, rendered in previews:
+        title = Text(post.path, style="bold")
+        if post.readable:
+            title.append(f"  id {post.id}", style="dim")
+        out.print(Rule(title, align="left"))
+        for problem in post.problems:
+            out.print(Text.assemble((f"  {problem.line}:{problem.column} ", "dim"),
+                                    (problem.level.value, LEVEL_STYLE[problem.level]), f"  {problem.message}"),
+                      soft_wrap=False)
+        if post.readable and not rendered:
+            out.print(Text("  this post goes to no channel of socialops.yaml", style="yellow"))
+        for item in rendered:
+            out.print(_panel(item, item.channel in post.channels), soft_wrap=False)
+        out.print()
+
+
+def _panel(rendered: RenderedChannel, listed: bool) -> Any:
+    from rich.console import Group
+    from rich.panel import Panel
+    from rich.text import Text
+
+    from socialops.output import LEVEL_STYLE
+    from socialops.platforms import PLATFORMS
+
+    platform = PLATFORMS.get(rendered.platform)
+    label = platform.label if platform else rendered.platform
+    body: list[Any] = []
+    for part in rendered.parts:
+        body.extend(_part(rendered, part, platform.unit if platform else "characters"))
+    for problem in rendered.problems:
+        body.append(Text.assemble(("✗ " if problem.level.value == "error" else "! ", LEVEL_STYLE[problem.level]),
+                                  (f"line {problem.line}: ", "dim"), problem.message, (f"  {problem.rule}", "dim")))
+    if not listed:
+        body.append(Text("(this post does not list this channel; shown because --channel asked)", style="dim"))
+    verdict = Text("✓ fits", style="green") if rendered.ok else Text("✗ does not fit", style="bold red")
+    return Panel(Group(*body) if body else Text("nothing to send", style="dim"),
+                 title=Text.assemble((rendered.channel, "bold"), (f" · {label}", "cyan")),
+                 title_align="left", subtitle=verdict, subtitle_align="right",
+                 border_style="green" if rendered.ok else "red")
+
+
+def _part(rendered: RenderedChannel, part: RenderedPart, unit: str) -> list[Any]:
+    from rich.text import Text
+
+    head = Text()
+    if len(rendered.parts) > 1:
+        head.append(f"part {part.index + 1}/{len(rendered.parts)} · ", style="bold")
+    head.append(f"line {part.source_line} · ", style="dim")
+    fits = part.limit is None or part.length <= part.limit
+    head.append(f"{part.length}" + (f"/{part.limit}" if part.limit is not None else "") + f" {unit}",
+                style="green" if fits else "bold red")
+    if part.bytes is not None:
+        byte_fits = part.byte_limit is None or part.bytes <= part.byte_limit
+        head.append(f" · {part.bytes}/{part.byte_limit} bytes", style="green" if byte_fits else "bold red")
+    lines: list[Any] = [head, *_text_with_overflow(part)]
+    lines.extend(_facets(part))
+    for media in part.media:
+        alt = Text(f"alt: {media.alt}") if media.alt else Text("no alt text", style="yellow")
+        lines.append(Text.assemble("  🖼  ", (media.path, "cyan"), "  ", alt))
+    lines.append(Text(""))
+    return lines
+
+
+def _text_with_overflow(part: RenderedPart) -> list[Any]:
+    """The text as sent; where it stops fitting a ▲, and from there on red."""
+    from rich.text import Text
+
+    if not part.text:
+        return [Text("(no text)", style="dim")]
+    cut = part.overflow_at
+    if cut is None:
+        return [Text(part.text)]
+    text = Text(part.text[:cut])
+    text.append("▲", style="bold red")
+    text.append(part.text[cut:], style="white on red")
+    over = part.length - part.limit if part.limit is not None and part.length > part.limit else 0
+    what = f"{over} over" if over else "over the byte limit"
+    return [text, Text(f"▲ {what}: the text on red does not fit", style="bold red")]
+
+
+def _facets(part: RenderedPart) -> list[Any]:
+    from rich.text import Text
+
+    out = []
+    for facet in part.facets:
+        index = facet["index"]
+        for feature in facet["features"]:
+            kind = str(feature.get("$type", "")).rsplit("#", 1)[-1]
+            value = feature.get("uri") or (f"@{feature['handle']}" if "handle" in feature else f"#{feature.get('tag')}")
+            out.append(Text.assemble(("  ⤷ ", "dim"), (f"{kind} ", "magenta"), str(value),
+                                     (f"  bytes {index['byteStart']}–{index['byteEnd']}", "dim")))
+    return out
+
+
+def register(app: typer.Typer) -> None:
+    app.command("preview")(preview_command)

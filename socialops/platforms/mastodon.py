@@ -107,11 +107,17 @@ def _valid_domain(url_length: int, domain: str) -> bool:
 
 
 def _words(text: str, needle: str) -> list[tuple[int, str]]:
-    """(offset, word) of the runs of non-blank characters holding `needle`. Neither a URL nor
-    a mention contains these blanks, and both expressions give the same matches on such a
-    run alone as on the whole text (at its edges `^`, `$` and the look-arounds see a blank or
-    nothing, which they treat alike), so the expensive expressions only see these words."""
-    return [(m.start(), m.group()) for m in _BLANKS_SPLIT.finditer(text) if needle in m.group()]
+    """(offset, word) of the runs of non-blank characters holding `needle`, each with the
+    blank before it. Neither a URL nor a mention contains these blanks, so the expressions
+    find the same matches in such a word as in the whole text (where a search reaching the
+    blank starts afresh; at the end `$` and look-aheads see a blank or nothing, which they
+    treat alike), and the expensive expressions only see these words."""
+    out = []
+    for m in _BLANKS_SPLIT.finditer(text):
+        if needle in m.group():
+            begin = max(m.start() - 1, 0)  # with the blank before it, as the whole text has it
+            out.append((begin, text[begin:m.end()]))
+    return out
 
 
 def urls(text: str) -> list[tuple[int, int]]:

@@ -85,7 +85,8 @@ def _tables() -> tuple[Any, Any, re.Pattern[str], frozenset[str], frozenset[str]
 
 @lru_cache(maxsize=4096)
 def _urls_in_word(word: str) -> tuple[tuple[int, int], ...]:
-    """(start, length) of the URLs twitter-text finds in one run of non-space characters."""
+    """(start, length) of the URLs twitter-text finds in one run of non-space characters
+    (with the blank before it, if any)."""
     return tuple((found["indices"][0], len(found["url"])) for found in _tables()[0](word))
 
 
@@ -129,8 +130,11 @@ def entities(text: str) -> tuple[dict[int, int], dict[int, int]]:
     if candidate.search(text):
         for word in _WORD.finditer(text):
             if candidate.search(word.group()):
-                for start, length in _urls_in_word(word.group()):
-                    urls[word.start() + start] = length
+                # With the blank before it: the URL expression's first alternative for the
+                # character before a URL would otherwise take the word's first letter.
+                begin = max(word.start() - 1, 0)
+                for start, length in _urls_in_word(text[begin:word.end()]):
+                    urls[begin + start] = length
     emojis: dict[int, int] = {}
     if not text.isascii():
         for begin, end in _emoji_stretches(text):
