@@ -57,10 +57,14 @@ def findings(project: Project, posts: list[Post], now: datetime | None) -> Findi
             by_channel[channel].append(item)
             _blackout(report, cal, item, channel)
     for channel, items in by_channel.items():
-        _limits(report, cal, channel, items, cal.limits_for(channel), "spacing")
+        own = cal.channel_limits.get(channel)
+        where = (f"spacing.channels.{channel}.min_gap" if own and own.min_gap else "spacing.min_gap",
+                 f"spacing.channels.{channel}.max_per_day" if own and own.max_per_day else "spacing.max_per_day")
+        _limits(report, cal, channel, items, cal.limits_for(channel), where)
         for name, limits in cal.campaign_limits.items():
             mine = [i for i in items if i.campaign == name]
-            _limits(report, cal, channel, mine, limits, f"spacing.campaigns.{name}")
+            _limits(report, cal, channel, mine, limits,
+                    (f"spacing.campaigns.{name}.min_gap", f"spacing.campaigns.{name}.max_per_day"))
         known = project.config.channels.get(channel)
         if known is not None and known.platform == "x":
             _x_duplicates(report, channel, items)
@@ -110,6 +114,7 @@ class _Report:
     def finish(self) -> None:
         for item, message, level, channels in self._posts.values():
             assert item.post is not None
+            channels.sort(key=item.channels.index)  # in the post's own order
             self.post_problem(item.post, ["publish_at"], message.replace("{channels}", ", ".join(channels)), level)
         series = {s.id: s for s in self.cal.series}
         for (sid, _kind), (_item, message, level, ids) in self._series.items():
@@ -154,13 +159,14 @@ def _blackout(report: _Report, cal: Calendar, item: Item, channel: str) -> None:
                    "will be held", Level.WARNING)
 
 
-def _limits(report: _Report, cal: Calendar, channel: str, items: list[Item], limits: Limits, where: str) -> None:
+def _limits(report: _Report, cal: Calendar, channel: str, items: list[Item], limits: Limits,
+            where: tuple[str, str]) -> None:
     gap = limits.min_gap or timedelta(0)
     for before, after in pairwise(items):
         delta = after.at - before.at
         if delta < gap or delta == timedelta(0):
             apart = "at the same time as" if not delta else f"only {_duration(delta)} from"
-            rule = f"; calendar.yaml asks for at least {_duration(gap)} ({where}.min_gap)" if gap else ""
+            rule = f"; calendar.yaml asks for at least {_duration(gap)} ({where[0]})" if gap else ""
             for item, other in ((before, after), (after, before)):
                 report.add(item, channel, "gap", f"on {{channels}} {_subject(item)} is {apart} {_what(other)} "
                            f"({report.when(other.at)}){rule}", other=other.id)
@@ -172,7 +178,7 @@ def _limits(report: _Report, cal: Calendar, channel: str, items: list[Item], lim
     for day, mine in days.items():
         for n, item in enumerate(mine[limits.max_per_day:], start=limits.max_per_day + 1):
             report.add(item, channel, "day", f"{_subject(item)} is post {n} on {{channels}} on {day:%a %Y-%m-%d}; "
-                       f"calendar.yaml allows {limits.max_per_day} a day ({where}.max_per_day)", other=where)
+                       f"calendar.yaml allows {limits.max_per_day} a day ({where[1]})", other=where[1])
 
 
 def _x_duplicates(report: _Report, channel: str, items: list[Item]) -> None:
@@ -187,11 +193,21 @@ def _x_duplicates(report: _Report, channel: str, items: list[Item]) -> None:
             texts[item.post.path] = " ".join(mask_comments(raw).split())
         return texts[item.post.path]
 
-    for before, after in pairwise(items):
-        if text(after) and text(after) == text(before):
-            report.add(after, channel, "x-duplicate", f"{_subject(after)} has the same text as {_what(before)} "
-                       f"({report.when(before.at)}) just before it on {{channels}}; X refuses a duplicate: "
-                       "vary the text or add posts to the rotation", other=before.id)
+    last_of_series: dict[str, Item] = {}
+    for i, after in enumerate(items):
+        # the post just before on the channel, and the series' own previous occurrence
+        befores = [items[i - 1]] if i else []
+        series = after.occurrence.series if after.occurrence is not None else None
+        if series is not None:
+            if series in last_of_series and last_of_series[series] not in befores:
+                befores.append(last_of_series[series])
+            last_of_series[series] = after
+        for before in befores:
+            if text(after) and text(after) == text(before):
+                report.add(after, channel, "x-duplicate", f"{_subject(after)} has the same text as "
+                           f"{_what(before)} ({report.when(before.at)}) before it on {{channels}}; X refuses a "
+                           "duplicate: vary the text or add posts to the rotation", other=before.id)
+                break
 
 
 def _campaign(report: _Report, cal: Calendar, post: Post) -> None:
