@@ -91,3 +91,12 @@ def test_without_roles_nothing_is_checked_and_the_command_explains(project: Proj
     assert lint_codeowners(cli, project) == []
     result = cli("codeowners", cwd=project.root)
     assert result.exit_code == 2 and "socialops.yaml has no roles:" in result.stderr
+
+
+def test_lint_reports_a_name_that_is_no_github_user_or_team(project: ProjectDir, cli) -> None:
+    project.write("socialops.yaml", (project.root / "socialops.yaml").read_text()
+                  + "roles:\n  manager: [dana]\n  reviewers: {mastodon-main: [acme brand]}\n"
+                  + "approval: {verify: github, approvers: [acme/brand/extra]}\n")
+    result = cli("lint", "--format", "json", cwd=project.root)
+    found = [(p["line"], p["rule"]) for p in json.loads(result.stdout)["problems"] if p["path"] == "socialops.yaml"]
+    assert (10, "schema") in found and (11, "schema") in found  # roles at line 8
