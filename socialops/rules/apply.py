@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import regex
 
@@ -72,16 +72,32 @@ def matches(post: Post, guide: StyleGuide, config: Config) -> Iterator[tuple[Rul
         return
     lang_tag = post.lang or _default_lang(config)
     disabled = post.disabled_rules
-    rules = [r for r in guide.rules if r.id not in disabled and r.scope.covers_post(lang_tag, post.campaign)]
-    if not rules:
+    runs = [r for r in _runnable(guide, lang_tag, post.campaign) if r[0].id not in disabled]
+    if not runs:
         return
-    lang = Lang.of(lang_tag)
-    for target in targets(post, config, lang):
-        kind = target.segment.kind
-        for rule in rules:
-            if kind in rule.kind.READS and rule.scope.covers_channels(target.receivers):
-                for match in rule.kind.check(target.segment, rule.compiled(lang)):
+    for target in targets(post, config, Lang.of(lang_tag)):
+        segment = target.segment
+        for rule, check, compiled, reads, everywhere in runs:
+            if segment.kind in reads and (everywhere or rule.scope.covers_channels(target.receivers)):
+                for match in check(segment, compiled):
                     yield rule, target, match
+
+
+Runnable = tuple[Rule, Callable[[Segment, Any], Iterator[Match]], Any, frozenset[str], bool]
+
+
+def _runnable(guide: StyleGuide, lang_tag: str | None, campaign: str | None) -> list[Runnable]:
+    """The rules that apply to posts of this language and campaign, compiled; made once
+    per style guide for each (language, campaign)."""
+    key = (lang_tag, campaign)
+    runs = guide.runnable.get(key)
+    if runs is None:
+        lang = Lang.of(lang_tag)
+        runs = guide.runnable[key] = [
+            (rule, rule.kind.check, rule.compiled(lang), rule.kind.READS, rule.scope.every_channel)
+            for rule in guide.rules if rule.scope.covers_post(lang_tag, campaign)
+        ]
+    return runs
 
 
 def targets(post: Post, config: Config, lang: Lang) -> Iterator[Target]:

@@ -17,7 +17,7 @@ ALL_TEXT = frozenset({BODY, VARIANT, ALT})  # ... and the media descriptions
 ALT_TEXT = frozenset({ALT})
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Segment:
     """One text the audience sees: the body, a variant, or one media item's alt text.
     HTML comments are masked by spaces, so offsets are offsets in the file's text."""
@@ -28,6 +28,15 @@ class Segment:
     lang: Lang
     source: str = ""  # the variant's key, or the media item's path
     missing: bool = False  # an alt segment of a media item that has no alt text
+    _folded: str | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def folded(self) -> str:
+        """The text case-folded in its language (for quick "can it match at all" tests;
+        its offsets match the text's only when both have the same length)."""
+        if self._folded is None:
+            self._folded = self.lang.fold(self.text)
+        return self._folded
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,7 +71,8 @@ class RuleKind(Protocol):
 
 # ---- helpers shared by several kinds -----------------------------------------------------
 
-URL = regex.compile(r"(?<![\w@/.])(?:https?://|www\.)[^\s<>\"'`]+", regex.IGNORECASE)
+URL = regex.compile(r"(?:https?://|www\.)[^\s<>\"'`]+", regex.IGNORECASE)
+_NOT_BEFORE_URL = regex.compile(r"[\w@/.]")
 _TRAILING = ".,;:!?…'\"’”"
 
 
@@ -73,6 +83,8 @@ def find_urls(text: str) -> Iterator[tuple[int, int]]:
         return
     for m in URL.finditer(text):
         start, end = m.span()
+        if start and _NOT_BEFORE_URL.match(text, start - 1):
+            continue
         while end > start:
             last = text[end - 1]
             if last in _TRAILING or (last in ")]" and _unbalanced(text[start:end], last)):

@@ -17,12 +17,13 @@ Message variables: {match} (the text found).
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import regex
 
 from socialops.rules.base import ALL_TEXT, Match, Segment, found, option_list
-from socialops.rules.lang import Lang
+from socialops.rules.lang import Lang, Tokens
 
 KIND = "existence"
 MESSAGE = "Avoid '{match}'."
@@ -45,18 +46,23 @@ OPTIONS: dict[str, dict[str, Any]] = {
 }
 
 
-def compile(options: Mapping[str, Any], lang: Lang) -> list[regex.Pattern[str]]:
+@dataclass(frozen=True)
+class Existence:
+    tokens: Tokens
+    patterns: tuple[regex.Pattern[str], ...]
+
+
+def compile(options: Mapping[str, Any], lang: Lang) -> Existence:
     ignorecase = bool(options.get("ignorecase", True))
-    compiled: list[regex.Pattern[str]] = []
-    tokens = option_list(options, "tokens")
-    if tokens:
-        compiled.append(lang.words(tokens, ignorecase))
-    compiled.extend(regex.compile(p, lang.flags(ignorecase)) for p in option_list(options, "patterns"))
-    return compiled
+    patterns = tuple(regex.compile(p, lang.flags(ignorecase)) for p in option_list(options, "patterns"))
+    return Existence(lang.tokens(option_list(options, "tokens"), ignorecase), patterns)
 
 
-def check(segment: Segment, compiled: list[regex.Pattern[str]]) -> Iterator[Match]:
-    for pattern in compiled:
-        for m in pattern.finditer(segment.text):
+def check(segment: Segment, compiled: Existence) -> Iterator[Match]:
+    text = segment.text
+    for start, end, _ in compiled.tokens.finditer(text, segment.folded):
+        yield found(start, end, MESSAGE, match=text[start:end])
+    for pattern in compiled.patterns:
+        for m in pattern.finditer(text):
             if m.end() > m.start():
                 yield found(m.start(), m.end(), MESSAGE, match=m.group())

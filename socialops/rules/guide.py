@@ -91,6 +91,7 @@ class Rule:
 class StyleGuide:
     rules: list[Rule] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    runnable: dict[tuple[str | None, str | None], Any] = field(default_factory=dict, repr=False)
 
 
 def load(root: Path, registry: Mapping[str, RuleKind]) -> StyleGuide:

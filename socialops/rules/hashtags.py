@@ -59,7 +59,8 @@ OPTIONS: dict[str, dict[str, Any]] = {
     },
 }
 
-HASHTAG = regex.compile(r"(?<![\w#&/])#(?=\w*\p{L})\w+")
+HASHTAG = regex.compile(r"#(?=\w*\p{L})\w+")
+NOT_BEFORE = regex.compile(r"[\w#&/]")  # a '#' after one of these starts no hashtag
 
 
 @dataclass(frozen=True)
@@ -92,7 +93,8 @@ def compile(options: Mapping[str, Any], lang: Lang) -> Hashtags:
 def check(segment: Segment, compiled: Hashtags) -> Iterator[Match]:
     text = segment.text
     links = list(find_urls(text)) if "#" in text else []
-    tags = [m for m in HASHTAG.finditer(text) if not in_spans(m.start(), links)] if "#" in text else []
+    tags = [m for m in HASHTAG.finditer(text)
+            if not (m.start() and NOT_BEFORE.match(text, m.start() - 1)) and not in_spans(m.start(), links)]
     for m in tags:
         yield from _check_one(m.group(), m.start(), compiled)
     if compiled.max is not None and len(tags) > compiled.max:

@@ -12,7 +12,7 @@ by a letter, mark, digit or underscore of any script.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from functools import cache
 
 import regex
@@ -42,8 +42,14 @@ class Lang:
     def fold(self, text: str) -> str:
         """A caseless key for comparing two strings in this language."""
         if self.family == "tr":
-            return text.replace("I", "ı").replace("İ", "i").lower()
+            return text.replace("I", "ı").replace("İ", "i").casefold()
         return text.casefold()
+
+    def lower(self, text: str) -> str:
+        """Lower case with every offset kept (İ becomes i; ß stays ß): for searching."""
+        if self.family == "tr":
+            return text.replace("I", "ı").replace("İ", "i").lower()
+        return text.replace("İ", "i").lower()
 
     def upper(self, text: str) -> str:
         if self.family == "tr":
@@ -65,15 +71,39 @@ class Lang:
                 out.append(regex.escape(char))
         return "".join(out)
 
-    def word(self, token: str, ignorecase: bool = True) -> str:
-        """Regex source matching `token` as a whole word."""
-        return r"(?<!\w)" + self.literal(token, ignorecase) + r"(?!\w)"
+    def tokens(self, tokens: Iterable[str], ignorecase: bool = True) -> Tokens:
+        """A matcher for any of `tokens` as a whole word."""
+        return Tokens(self, list(tokens), ignorecase)
 
-    def words(self, tokens: Iterable[str], ignorecase: bool = True) -> regex.Pattern[str]:
-        """One compiled pattern matching any of `tokens` as a whole word, longest first."""
-        ordered = sorted({t.strip() for t in tokens if t.strip()}, key=lambda t: (-len(t), t))
-        source = r"(?<!\w)(?:" + "|".join(self.literal(t, ignorecase) for t in ordered) + r")(?!\w)"
-        return regex.compile(source, self.flags(ignorecase))
+
+class Tokens:
+    """Whole-word matching of several tokens at once, compiled once.
+
+    With `ignorecase`, a match is a whole-word stretch of text whose case folding in the
+    language equals the token's. The folded text is searched for each token's first
+    word before the regex runs at all, which keeps lint fast on texts with no match."""
+
+    def __init__(self, lang: Lang, tokens: list[str], ignorecase: bool) -> None:
+        self.lang = lang
+        self.ignorecase = ignorecase
+        self.tokens = [" ".join(t.split()) for t in tokens if t.strip()]
+        self._folded = [lang.fold(t) for t in self.tokens]
+        first = {(lang.fold(t) if ignorecase else t).split()[0] for t in self.tokens}
+        self._needles = tuple(first)
+        order = sorted(range(len(self.tokens)), key=lambda i: (-len(self.tokens[i]), self.tokens[i]))
+        source = "|".join(f"(?P<t{i}>{lang.literal(self.tokens[i], ignorecase)})" for i in order)
+        self._pattern = regex.compile(rf"(?<!\w)(?:{source})(?!\w)", lang.flags(ignorecase)) if order else None
+
+    def finditer(self, text: str, folded: str) -> Iterator[tuple[int, int, int]]:
+        """(start, end, token index) of each match; `folded` is `lang.fold(text)`."""
+        haystack = folded if self.ignorecase else text
+        if self._pattern is None or not any(needle in haystack for needle in self._needles):
+            return
+        for m in self._pattern.finditer(text):
+            index = int(str(m.lastgroup)[1:])
+            if self.ignorecase and self.lang.fold(" ".join(m.group().split())) != self._folded[index]:
+                continue
+            yield m.start(), m.end(), index
 
 
 @cache

@@ -37,7 +37,8 @@ OPTIONS: dict[str, dict[str, Any]] = {
     },
 }
 
-MENTION = regex.compile(r"(?<![\w@/.+-])@\w+(?:[.-]\w+)*(?:@\w+(?:[.-]\w+)+)?")
+MENTION = regex.compile(r"@\w+(?:[.-]\w+)*(?:@\w+(?:[.-]\w+)+)?")
+NOT_BEFORE = regex.compile(r"[\w@/.+-]")  # an '@' after one of these starts no mention (e-mail)
 
 
 @dataclass(frozen=True)
@@ -57,7 +58,7 @@ def check(segment: Segment, compiled: Mentions) -> Iterator[Match]:
     text = segment.text
     if "@" not in text:
         return
-    mentions = list(MENTION.finditer(text))
+    mentions = [m for m in MENTION.finditer(text) if not (m.start() and NOT_BEFORE.match(text, m.start() - 1))]
     if compiled.banned:
         for m in mentions:
             handle = compiled.lang.fold(m.group()[1:])

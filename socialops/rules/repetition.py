@@ -38,8 +38,11 @@ OPTIONS: dict[str, dict[str, Any]] = {
     },
 }
 
-# Two neighbouring words; the backreference is exact, case is compared in Python (fast).
-PAIR = regex.compile(r"(?<![\w#@])(\p{L}[\p{L}\p{M}\p{N}]*)\s+(?=\p{L})(?=(?i:\1)(?!\w))")
+# Whitespace between a word and the same word again. Starting at the whitespace (and
+# looking back for the first word) keeps the search fast.
+_PAIR = r"\s+(?<=(?<![\w#@])(\p{L}[\p{L}\p{M}\p{N}]*)\s+)(\1)(?!\w)"
+PAIR_EXACT = regex.compile(_PAIR)
+PAIR_CASELESS = regex.compile(_PAIR, regex.IGNORECASE | regex.FULLCASE)
 
 
 @dataclass(frozen=True)
@@ -57,10 +60,15 @@ def compile(options: Mapping[str, Any], lang: Lang) -> Repetition:
 def check(segment: Segment, compiled: Repetition) -> Iterator[Match]:
     text = segment.text
     lang = compiled.lang
-    for m in PAIR.finditer(text):
-        first = m.group(1)
-        second_start = m.end()
-        second = text[second_start:second_start + len(first)]
-        same = lang.fold(first) == lang.fold(second) if compiled.ignorecase else first == second
-        if same and lang.fold(first) not in compiled.exceptions:
-            yield found(second_start, second_start + len(second), MESSAGE, match=second)
+    if not compiled.ignorecase:
+        pairs = PAIR_EXACT.finditer(text)
+    else:  # search the lower-cased text (same offsets), then compare the full case folding
+        lowered = lang.lower(text)
+        pairs = PAIR_EXACT.finditer(lowered) if len(lowered) == len(text) else PAIR_CASELESS.finditer(text)
+    for m in pairs:
+        start, end = m.span(2)
+        second = text[start:end]
+        if compiled.ignorecase and lang.fold(text[m.start(1):m.end(1)]) != lang.fold(second):
+            continue
+        if lang.fold(second) not in compiled.exceptions:
+            yield found(start, end, MESSAGE, match=second)

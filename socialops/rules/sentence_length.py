@@ -1,9 +1,10 @@
 """Sentences with too many words.
 
 A sentence ends at `.`, `!`, `?`, `…` (or `。！？`) followed by a space or the end of
-the text, at a blank line, at a list item and at a thread separator. Words are runs of
-letters and digits ("well-known" and "don't" are one word each); a link counts as one
-word. A sentence with more than `max_words` words is reported at its first word.
+the text, at a blank line, before a list item and at a thread separator. A word is
+anything between spaces that holds a letter or a digit: "well-known", "don't" and a
+link are one word each; an emoji or a dash on its own is not a word. A sentence with
+more than `max_words` words is reported at its first word.
 
 Reads the body, every variant and every alt text.
 
@@ -32,13 +33,11 @@ OPTIONS: dict[str, dict[str, Any]] = {
                   "default": 30},
 }
 
-# A word (a link counts as one) or a sentence end.
-TOKEN = regex.compile(
-    r"(?P<url>(?:https?://|www\.)\S+)"
-    r"|(?P<word>[\p{L}\p{N}][\p{L}\p{M}\p{N}_]*(?:['’-][\p{L}\p{N}][\p{L}\p{M}\p{N}_]*)*)"
-    r"|(?P<end>[.!?…。！？]+(?=\s|$)|\n[ \t]*(?=\n|[-*+•][ \t]|\d+[.)][ \t]|---[ \t]*(?:\n|$)))",
-    regex.IGNORECASE,
+SENTENCE_END = regex.compile(
+    r"[.!?…。！？]+(?=\s|$)|\n[ \t]*\n|\n(?=[ \t]*(?:[-*+•]|\d+[.)])[ \t])|^---[ \t]*$",
+    regex.MULTILINE,
 )
+WORDLIKE = regex.compile(r"[\p{L}\p{N}]")
 
 
 def compile(options: Mapping[str, Any], lang: Lang) -> int:
@@ -47,25 +46,21 @@ def compile(options: Mapping[str, Any], lang: Lang) -> int:
 
 def check(segment: Segment, compiled: int) -> Iterator[Match]:
     text = segment.text
-    if len(text) < 2 * compiled:  # too short to hold a sentence of more than max words
+    if len(text.split()) <= compiled:  # every word is at least one space-separated chunk
         return
-    count = 0
-    first = last = 0
-    for m in TOKEN.finditer(text):
-        if m.lastgroup == "end":
-            if count > compiled:
-                yield _long(text, first, last, count, compiled)
-            count = 0
-        else:
-            if count == 0:
-                first = m.start()
-            count += 1
-            last = m.end()
-    if count > compiled:
-        yield _long(text, first, last, count, compiled)
+    start = 0
+    for m in SENTENCE_END.finditer(text):
+        yield from _sentence(text, start, m.start(), compiled)
+        start = m.end()
+    yield from _sentence(text, start, len(text), compiled)
 
 
-def _long(text: str, start: int, end: int, count: int, limit: int) -> Match:
-    words = text[start:end].split()
-    preview = " ".join(words[:6]) + (" …" if len(words) > 6 else "")
-    return found(start, end, MESSAGE, match=preview, count=count, max=limit)
+def _sentence(text: str, start: int, end: int, limit: int) -> Iterator[Match]:
+    chunks = text[start:end].split()
+    if len(chunks) <= limit:
+        return
+    words = [c for c in chunks if WORDLIKE.search(c)]
+    if len(words) > limit:
+        first = text.index(words[0], start)
+        preview = " ".join(words[:6]) + (" …" if len(words) > 6 else "")
+        yield found(first, first + len(words[0]), MESSAGE, match=preview, count=len(words), max=limit)

@@ -22,10 +22,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-import regex
-
 from socialops.rules.base import ALL_TEXT, Match, Segment, found
-from socialops.rules.lang import Lang
+from socialops.rules.lang import Lang, Tokens
 
 KIND = "substitution"
 MESSAGE = "Write '{expected}', not '{match}'."
@@ -47,30 +45,25 @@ OPTIONS: dict[str, dict[str, Any]] = {
 
 @dataclass(frozen=True)
 class Swaps:
-    pattern: regex.Pattern[str] | None
-    expected: tuple[str, ...]  # by group index: group `s3` -> expected[3]
+    keys: Tokens
+    expected: tuple[str, ...]  # by token index
     lang: Lang
 
 
 def compile(options: Mapping[str, Any], lang: Lang) -> Swaps:
     swap = options.get("swap")
     items = [(str(k), str(v)) for k, v in swap.items() if str(k).strip()] if isinstance(swap, dict) else []
-    items.sort(key=lambda kv: (-len(kv[0]), kv[0]))
-    if not items:
-        return Swaps(None, (), lang)
     ignorecase = bool(options.get("ignorecase", True))
-    source = "|".join(f"(?P<s{i}>{lang.word(key, ignorecase)})" for i, (key, _) in enumerate(items))
-    return Swaps(regex.compile(source, lang.flags(ignorecase)), tuple(v for _, v in items), lang)
+    return Swaps(lang.tokens([k for k, _ in items], ignorecase), tuple(v for _, v in items), lang)
 
 
 def check(segment: Segment, compiled: Swaps) -> Iterator[Match]:
-    if compiled.pattern is None:
-        return
-    for m in compiled.pattern.finditer(segment.text):
-        written = m.group()
-        expected = cased_like(written, compiled.expected[int(str(m.lastgroup)[1:])], compiled.lang)
+    text = segment.text
+    for start, end, index in compiled.keys.finditer(text, segment.folded):
+        written = text[start:end]
+        expected = cased_like(written, compiled.expected[index], compiled.lang)
         if written != expected:
-            yield found(m.start(), m.end(), MESSAGE, fix=expected, match=written, expected=expected)
+            yield found(start, end, MESSAGE, fix=expected, match=written, expected=expected)
 
 
 def cased_like(written: str, expected: str, lang: Lang) -> str:
