@@ -66,16 +66,27 @@ def plan_table(project: Project, entries: list[Entry]) -> Table:
     return table
 
 
-def _line(entry: Entry, project: Project, styles: dict[str, str], with_text: bool) -> Text:
+def _line(entry: Entry, project: Project) -> Text:
+    """A post in the week grid: its time, status mark and first line."""
     mark, style = MARKS.get(entry.status, ("·", ""))
     line = Text()
-    line.append(_local(entry, project).strftime("%H:%M") + " ", style="dim" if entry.status == "draft" else "")
-    line.append(mark, style=style)
-    if with_text:  # the week grid: one row per channel already
-        line.append(" " + entry.first_line(project), style=style if entry.status == "draft" else "")
-    else:
-        line.append(" " + entry.channel, style=styles[entry.channel] + (" italic" if entry.status == "draft" else ""))
+    line.append(f"{_local(entry, project):%H:%M} {mark}", style=style)
+    line.append(" " + entry.first_line(project), style=style if entry.status == "draft" else "")
     return line
+
+
+def _month_cell(project: Project, entries: list[Entry], cell: Text, styles: dict[str, str]) -> Text:
+    """The day number, then per channel its name and the times of its posts, each marked."""
+    by_channel: dict[str, list[Entry]] = defaultdict(list)
+    for e in entries:
+        by_channel[e.channel].append(e)
+    for channel in sorted(by_channel):
+        cell.append("\n" + channel, style=styles[channel])
+        for i, e in enumerate(by_channel[channel]):
+            mark, style = MARKS.get(e.status, ("·", ""))
+            cell.append("\n " if i % 2 == 0 else "  ")
+            cell.append(f"{_local(e, project):%H:%M} {mark}", style=style)
+    return cell
 
 
 def month_grid(project: Project, entries: list[Entry], year: int, month: int, today: date) -> Group:
@@ -87,16 +98,12 @@ def month_grid(project: Project, entries: list[Entry], year: int, month: int, to
     title = f"{stdlib_calendar.month_name[month]} {year}"
     table = Table(title=title, show_lines=True, expand=True, title_style="bold")
     for name in ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"):
-        table.add_column(name, ratio=1, overflow="fold", vertical="top")
+        table.add_column(name, ratio=1, overflow="ellipsis", vertical="top")
     for week in stdlib_calendar.Calendar().monthdatescalendar(year, month):
         cells = []
         for day in week:
             head_style = "bold reverse" if day == today else ("bold" if day.month == month else "dim")
-            cell = Text(str(day.day), style=head_style)
-            for e in by_day.get(day, []):
-                cell.append("\n")
-                cell.append_text(_line(e, project, styles, with_text=False))
-            cells.append(cell)
+            cells.append(_month_cell(project, by_day.get(day, []), Text(str(day.day), style=head_style), styles))
         table.add_row(*cells)
     return Group(table, legend())
 
@@ -118,7 +125,7 @@ def week_grid(project: Project, entries: list[Entry], monday: date, today: date)
     for channel in channels:
         row: list[Any] = [Text(channel, style=styles.get(channel, ""))]
         for day in days:
-            lines = [_line(e, project, styles, with_text=True) for e in cells.get((channel, day), [])]
+            lines = [_line(e, project) for e in cells.get((channel, day), [])]
             row.append(Text("\n").join(lines))
         table.add_row(*row)
     return Group(table, legend())

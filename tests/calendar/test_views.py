@@ -1,0 +1,91 @@
+"""`socialops calendar`: the terminal grids and the iCalendar export (parsed back)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from icalendar import Calendar
+
+from tests.calendar.conftest import ledger
+from tests.calendar.test_plan import NOW, make
+
+
+def test_ics_has_one_event_per_post_and_channel_with_stable_uids(project, cli, tmp_path) -> None:
+    make(project)
+    out = tmp_path / "feed" / "plan.ics"
+    result = cli("calendar", "--now", NOW, "--ics", str(out), "--from", "2026-12-01", "--to", "2026-12-31",
+                 cwd=project.root)
+    assert result.exit_code == 0, result.output
+    assert f"wrote {out} (11 events)" in result.stdout
+    cal = Calendar.from_ical(out.read_bytes())
+    assert str(cal["version"]) == "2.0" and str(cal["x-wr-timezone"]) == "Europe/Berlin"
+    events = {str(e["uid"]): e for e in cal.walk("VEVENT")}
+    assert len(events) == 11
+    assert "done/mastodon-main@socialops" in events and "done/x-main@socialops" in events
+    done = events["done/mastodon-main@socialops"]
+    assert str(done["summary"]) == "Done"
+    assert done.decoded("dtstart") == datetime(2026, 12, 1, 9, 0, tzinfo=ZoneInfo("Europe/Berlin"))
+    assert done["dtstart"].params["TZID"] == "Europe/Berlin"
+    assert str(done["url"]) == "https://mastodon.example/@acme/1"
+    assert "Published: https://mastodon.example/@acme/1" in str(done["description"])
+    assert [str(c) for c in done["categories"].cats] == ["mastodon-main"]
+    draft = events["draft/linkedin-company@socialops"]
+    assert [str(c) for c in draft["categories"].cats] == ["winter", "linkedin-company"]
+    assert str(draft["status"]) == "TENTATIVE"
+    assert str(draft["description"]).startswith("Draft\n\nChannel: linkedin-company\nStatus: draft (explicit)")
+    assert "File: posts/draft.md" in str(draft["description"])
+    tip = events["weekly-tip@2026-12-08T10:00/mastodon-main@socialops"]
+    assert str(tip["summary"]) == "Tip B"
+    assert len(list(cal.walk("VTIMEZONE"))) == 1
+    # Exported again later, the same posts keep the same UIDs.
+    again = tmp_path / "again.ics"
+    assert cli("calendar", "--now", "2026-12-05T08:00", "--ics", str(again), "--from", "2026-12-01",
+               "--to", "2026-12-31", cwd=project.root).exit_code == 0
+    assert {str(e["uid"]) for e in Calendar.from_ical(again.read_bytes()).walk("VEVENT")} == set(events)
+
+
+def test_ics_summary_is_the_first_line_and_the_description_the_full_text(project, cli, tmp_path) -> None:
+    project.post("thread.md", "channels: [mastodon-main]\npublish_at: 2026-12-04T10:00\n"
+                 "variants:\n  mastodon-main: \"For Mastodon: hello\\n\\nmore\"",
+                 "\nFirst line of the thread\nsecond line\n\n---\nPart two\n")
+    out = tmp_path / "t.ics"
+    assert cli("calendar", "--now", NOW, "--ics", str(out), cwd=project.root).exit_code == 0
+    (event,) = Calendar.from_ical(out.read_bytes()).walk("VEVENT")
+    assert str(event["summary"]) == "For Mastodon: hello"
+    assert str(event["description"]).startswith("For Mastodon: hello\n\nmore\n\nChannel: mastodon-main")
+
+
+def test_month_grid_marks_drafts_and_published_posts_differently(project, cli) -> None:
+    make(project)
+    result = cli("calendar", "--now", NOW, "--month", "2026-12", cwd=project.root, env={"COLUMNS": "160"})
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    assert "December 2026" in out
+    rows = [line.split("│")[1:-1] for line in out.splitlines() if line.startswith("│")]
+    tuesday_1st = [r[1].strip() for r in rows[:7]]  # the first week's Tuesday, per channel
+    assert tuesday_1st == ["1", "bluesky-main", "09:00 ?", "mastodon-main", "09:00 ✓  10:00 ✓", "x-main",
+                           "09:00 ✗"]
+    thursday_3rd = [r[3].strip() for r in rows[:5]]
+    assert thursday_3rd == ["3", "feed", "12:00 …", "linkedin-company", "09:00 ○"]  # queued, draft
+    assert "08:30 !  09:30 ●" in out and "10:00 ‖" in out  # missed and scheduled, held
+    assert "○ draft" in out and "✓ published" in out  # the legend
+
+
+def test_week_grid_has_a_row_per_channel_and_the_first_lines(project, cli) -> None:
+    make(project)
+    ledger(project.root, "due", "feed", "published")
+    result = cli("calendar", "--week", "2026-12-02", "--now", NOW, "--channel", "feed", cwd=project.root,
+                 env={"COLUMNS": "160"})
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    assert "Week of Mon 2026-11-30" in out
+    assert "09:30 ✓ Due" in out and "08:30 ! Late" in out and "12:00 … Queued" in out
+    assert "mastodon-main" not in out
+
+
+def test_calendar_usage_errors(project, cli) -> None:
+    bad = cli("calendar", "--month", "2026-13", cwd=project.root)
+    assert bad.exit_code == 2 and "--month: '2026-13' is not a month; write it like 2026-12" in bad.stderr
+    day = cli("calendar", "someday", cwd=project.root)
+    assert day.exit_code == 2 and "'someday' is not a day" in day.stderr
