@@ -36,6 +36,14 @@ def test_other_languages_fold_capital_i_to_i(project) -> None:
     assert where(project, _guide("istanbul"), _front("en"), body, "t") == [(5, 1), (5, 10)]
 
 
+def test_other_languages_use_unicode_case_folding(project) -> None:
+    # Unicode folds İ to "i" plus a combining dot, so "İstanbul" is not "istanbul" in English;
+    # ß folds to "ss" in every language.
+    body = "İstanbul istanbul STRASSE\n"
+    assert where(project, _guide("istanbul, straße"), _front("en"), body, "t") == [(5, 10), (5, 19)]
+    assert where(project, _guide("istanbul, straße"), _front(None), body, "t") == [(4, 10), (4, 19)]
+
+
 def test_german_sharp_s_matches_ss_and_capital_sharp_s(project) -> None:
     body = "Straße Strasse STRASSE STRAẞE strase\n"
     assert where(project, _guide("straße"), _front("de"), body, "t") == [(5, 1), (5, 8), (5, 16), (5, 24)]
