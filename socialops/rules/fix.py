@@ -41,8 +41,12 @@ def apply_fixes(project: Project, targets: list[Path] | None, now: datetime | No
     guide = load_styleguide(project.root)
     paths = targets if targets is not None else project.post_paths()[0]
     changes: list[str] = []
+    root = project.root.resolve()
     for path in paths:
-        post = read_post(project.root, path.resolve())
+        full = path.resolve()
+        if not full.is_relative_to(root) or not full.is_file():
+            continue
+        post = read_post(root, full)
         if post.readable:
             changes.extend(fix_post(post, guide, project))
     return changes

@@ -90,3 +90,11 @@ def test_quoted_variants_are_fixed_in_place(project) -> None:
     path = project.post("a.md", 'channels: [mastodon-main]\nvariants:\n  mastodon: "Hi from github"', "Hi\n")
     assert apply_fixes(Project.load(project.root), None) == ["posts/a.md:4:22 github -> GitHub (brand-names)"]
     assert 'mastodon: "Hi from GitHub"' in path.read_text()
+
+
+def test_files_outside_the_repository_are_never_touched(project, tmp_path) -> None:
+    project.write("styleguide.yaml", GUIDE)
+    outside = tmp_path / "elsewhere.md"
+    outside.write_text("---\nchannels: [feed]\n---\nGithub\n")
+    assert apply_fixes(Project.load(project.root), [outside]) == []
+    assert outside.read_text().endswith("Github\n")
