@@ -246,6 +246,34 @@ def dumps(value: Any) -> bytes:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
+LOOKUP_MARGIN = 120.0  # seconds: clocks differ; a part is never sent before it is due
+
+
+def lookup_since(part: Any) -> datetime | None:
+    """The earliest a platform could have created this part: its due time (less a margin
+    for clock differences). An older post with the same text is not this part (a
+    recurring post repeats its text)."""
+    due = getattr(part, "published_at", None)
+    if due is None:
+        return None
+    due = due if due.tzinfo else due.replace(tzinfo=UTC)
+    return datetime.fromtimestamp(due.timestamp() - LOOKUP_MARGIN, UTC)
+
+
+def parse_time(value: Any) -> datetime | None:
+    """A platform's timestamp (ISO-8601, `Z` or `+0000` offsets) as an aware datetime."""
+    if not isinstance(value, str) or not value:
+        return None
+    text = value.replace("Z", "+00:00")
+    if len(text) > 5 and text[-5] in "+-" and text[-3] != ":":
+        text = text[:-2] + ":" + text[-2:]
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
 def expires_option(channel: Any) -> datetime | None:
     """The channel's `expires:` (YYYY-MM-DD or an ISO time), when the token runs out."""
     value = channel.options.get("expires")

@@ -10,8 +10,9 @@ Post options (`mastodon:`): `spoiler_text`, `visibility`, `sensitive`; `lang` be
   answers 206. Then `POST /api/v1/statuses` with `in_reply_to_id` = the part before and
   the header `Idempotency-Key` = the part's key (derived from post, channel, part and
   content): Mastodon answers a repeat within an hour with the status it already made.
-- lookup: the account's recent statuses (and replies), compared by text; None when
-  the part is not among them (a re-send then carries the same Idempotency-Key).
+- lookup: the account's statuses since the part was due (up to 200), compared by text
+  and parent; None when the part is not among them (a re-send then carries the same
+  Idempotency-Key, so even a miss within the hour cannot double-post).
 - delete: `DELETE /api/v1/statuses/:id?delete_media=true`; a status already gone counts
   as deleted.
 - verify: `GET /api/v1/accounts/verify_credentials`. Mastodon tokens do not expire.
@@ -37,10 +38,10 @@ from socialops.adapters.base import (
     Verification,
     base_url,
 )
-from socialops.adapters.calls import Http
+from socialops.adapters.calls import Http, lookup_since, parse_time
 
 MEDIA_WAIT = 120.0  # seconds to wait for the server to process an upload
-RECENT = 40  # statuses read back by lookup
+PAGE, PAGES = 40, 5  # lookup reads at most 200 recent statuses
 
 _TAG = re.compile(r"<[^>]+>")
 _BREAK = re.compile(r"<br\s*/?>", re.I)
@@ -155,17 +156,28 @@ class MastodonAdapter:
                             None, "Mastodon access tokens do not expire")
 
     def lookup(self, part: OutgoingPart) -> PublishedRef | None:
+        """Reads the account's statuses newest first, back to the part's due time."""
         account_id = self._me()["id"]
-        response = self.http.call("GET", f"{self.base}/api/v1/accounts/{account_id}/statuses",
-                                  "read the account's recent statuses",
-                                  params={"limit": str(RECENT)}, headers=self._auth())
+        since = lookup_since(part)
         wanted = comparable(part.text)
-        reply_to = part.reply_to.id if part.reply_to else None
-        for status in self.http.json(response, "read the account's recent statuses"):
-            if str(status.get("in_reply_to_id") or "") != str(reply_to or ""):
-                continue
-            if comparable(content_text(str(status.get("content") or ""))) == wanted:
-                return self._ref(status)
+        reply_to = str(part.reply_to.id) if part.reply_to else ""
+        params = {"limit": str(PAGE)}
+        for _ in range(PAGES):
+            response = self.http.call("GET", f"{self.base}/api/v1/accounts/{account_id}/statuses",
+                                      "read the account's recent statuses", params=params,
+                                      headers=self._auth())
+            page = self.http.json(response, "read the account's recent statuses")
+            for status in page:
+                created = parse_time(status.get("created_at"))
+                if since and created and created < since:
+                    return None  # older than the part: it was not sent
+                if str(status.get("in_reply_to_id") or "") != reply_to:
+                    continue
+                if comparable(content_text(str(status.get("content") or ""))) == wanted:
+                    return self._ref(status)
+            if len(page) < PAGE:
+                return None
+            params = {"limit": str(PAGE), "max_id": str(page[-1]["id"])}
         return None
 
 

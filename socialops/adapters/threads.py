@@ -12,7 +12,8 @@ Post options (`threads:`): `topic_tag`, `link_attachment`.
   before), media containers are polled until FINISHED, then
   `POST /v1.0/{user}/threads_publish creation_id=...` publishes it and
   `GET /v1.0/{id}?fields=permalink` gives the URL. An unpublished container is harmless.
-- lookup: the account's recent threads (or replies, for later parts), compared by text.
+- lookup: the account's threads (or replies, for later parts) since the part was due,
+  compared by text and parent.
 - delete: `DELETE /v1.0/{id}`; a post already gone counts as deleted.
 - verify: `GET /v1.0/me?fields=id,username`.
 """
@@ -35,11 +36,11 @@ from socialops.adapters.base import (
     Verification,
     base_url,
 )
-from socialops.adapters.calls import Http, expires_option
+from socialops.adapters.calls import Http, expires_option, lookup_since, parse_time
 
 VERSION = "v1.0"
 CONTAINER_WAIT = 300.0
-RECENT = 25
+RECENT = 100
 RATE_LIMIT_CODES = {4, 17, 32, 613}
 
 
@@ -166,9 +167,15 @@ class ThreadsAdapter:
 
     def lookup(self, part: OutgoingPart) -> PublishedRef | None:
         edge = "replies" if part.reply_to else "threads"
-        data = self._call("GET", f"/{self.user}/{edge}", "read the account's recent posts",
-                          params={"fields": "id,text,permalink,timestamp,replied_to", "limit": str(RECENT)})
+        params = {"fields": "id,text,permalink,timestamp,replied_to", "limit": str(RECENT)}
+        since = lookup_since(part)
+        if since:
+            params["since"] = str(int(since.timestamp()))
+        data = self._call("GET", f"/{self.user}/{edge}", "read the account's recent posts", params=params)
         for thread in data.get("data") or []:
+            created = parse_time(thread.get("timestamp"))
+            if since and created and created < since:
+                continue
             parent = (thread.get("replied_to") or {}).get("id")
             if part.reply_to and parent and parent != part.reply_to.id:
                 continue

@@ -10,8 +10,9 @@ Post options (`x:`): `reply_settings`.
   status while X processes them); alt text with `POST /2/media/metadata` (images and
   GIFs). Then `POST /2/tweets` (201) with `reply.in_reply_to_tweet_id` = the part before.
   X has no idempotency key: a repeat of the same text is refused as duplicate content.
-- lookup: the account's recent tweets (`GET /2/users/:id/tweets`), compared by text with
-  links reduced to placeholders (X shows them as t.co links).
+- lookup: the account's tweets since the part was due (`GET /2/users/:id/tweets` with
+  `start_time`), compared by text with links reduced to placeholders (X shows them as
+  t.co links) and by parent.
 - delete: `DELETE /2/tweets/:id`; a tweet already gone counts as deleted.
 - verify: `GET /2/users/me`.
 """
@@ -37,11 +38,11 @@ from socialops.adapters.base import (
     Verification,
     base_url,
 )
-from socialops.adapters.calls import Http
+from socialops.adapters.calls import Http, lookup_since
 
 CHUNK = 4 * 1024 * 1024
 PROCESSING_WAIT = 300.0
-RECENT = 20
+RECENT = 100
 _TCO = re.compile(r"https?://t\.co/\w+")
 _SPACE = re.compile(r"\s+")
 
@@ -185,9 +186,13 @@ class XAdapter:
 
     def lookup(self, part: OutgoingPart) -> PublishedRef | None:
         user_id = self._user()["id"]
+        params = {"max_results": str(RECENT), "exclude": "retweets",
+                  "tweet.fields": "created_at,referenced_tweets"}
+        since = lookup_since(part)
+        if since:
+            params["start_time"] = since.strftime("%Y-%m-%dT%H:%M:%SZ")
         data = self._call("GET", f"/2/users/{user_id}/tweets", "read the account's recent posts",
-                          params={"max_results": str(RECENT), "exclude": "retweets",
-                                  "tweet.fields": "created_at,referenced_tweets"})
+                          params=params)
         wanted = comparable(part.text)
         for tweet in data.get("data") or []:
             replied = [r.get("id") for r in tweet.get("referenced_tweets") or []

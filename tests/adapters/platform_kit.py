@@ -6,6 +6,7 @@ from __future__ import annotations
 import importlib
 import re
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -81,8 +82,10 @@ def adapter(platform: str, options: dict[str, Any], secrets: dict[str, str], cli
 
 def part(text: str = "Hello world", index: int = 0, *, media: tuple[OutgoingMedia, ...] = (),
          reply_to: PublishedRef | None = None, root: PublishedRef | None = None, key: str = "key-0",
-         options: dict[str, Any] | None = None, lang: str | None = None, channel: str = "chan") -> OutgoingPart:
-    return OutgoingPart("2026/launch", channel, index, text, media, reply_to, root, key, options or {}, lang)
+         options: dict[str, Any] | None = None, lang: str | None = None, channel: str = "chan",
+         due: datetime | None = None) -> OutgoingPart:
+    return OutgoingPart("2026/launch", channel, index, text, media, reply_to, root, key, options or {}, lang,
+                        None, due)
 
 
 def media_files(root: Path) -> tuple[OutgoingMedia, OutgoingMedia]:

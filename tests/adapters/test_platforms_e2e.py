@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import socket
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -90,6 +91,9 @@ def test_a_thread_with_media_goes_out_reads_back_and_is_deleted(fakes: Fakes, ca
         assert [m["alt"] for m in stored[0].media] == ["A screenshot of the calendar", "The team at the launch"]
     if case.lookup:
         assert channel.lookup(first_part) == first
+        assert channel.lookup(replace(first_part, published_at=datetime.now(UTC) - timedelta(minutes=1))) == first
+        # the same text sent before the part was due is another post (a recurring text)
+        assert channel.lookup(replace(first_part, published_at=datetime.now(UTC) + timedelta(minutes=5))) is None
         assert channel.lookup(part("Never sent", channel=case.channel)) is None
     else:
         with pytest.raises(PlatformError) as cannot:

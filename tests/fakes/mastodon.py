@@ -218,6 +218,9 @@ class FakeMastodon(FakeServer):
             raise FakeError(404, {"error": "Record not found"})
         limit = min(int(request.query.get("limit", ["20"])[0]), 40)
         newest = list(reversed(self.statuses.values()))
+        if "max_id" in request.query:
+            below = int(request.query["max_id"][0])
+            newest = [s for s in newest if int(s["id"]) < below]
         if request.query.get("exclude_replies", ["false"])[0] == "true":
             newest = [s for s in newest if not s["in_reply_to_id"]]
         return Reply(200, newest[:limit])

@@ -115,7 +115,9 @@ class FakeThreads(FakeServer):
     def _listing(self, request: Recorded, replies: bool) -> Reply:
         limit = int(request.query.get("limit", ["25"])[0])
         wanted = (request.query.get("fields", ["id"])[0]).split(",")
-        posts = [p for p in reversed(self.posts.values()) if bool(p.reply_to) == replies][:limit]
+        since = float(request.query.get("since", ["0"])[0])
+        posts = [p for p in reversed(self.posts.values())
+                 if bool(p.reply_to) == replies and p.created >= since][:limit]
         data = [{k: v for k, v in self._thread(p).items() if k in wanted or k == "id"} for p in posts]
         return Reply(200, {"data": data, "paging": {"cursors": {"before": "b", "after": "a"}}})
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import html
 import time
+from datetime import datetime
 from typing import Any, ClassVar
 from urllib.parse import urlencode
 
@@ -191,8 +192,10 @@ class FakeX(FakeServer):
     def user_tweets(self, request: Recorded, user_id: str) -> Reply:
         limit = max(5, min(int(request.query.get("max_results", ["10"])[0]), 100))
         fields = ",".join(request.query.get("tweet.fields", [])).split(",")
+        start = request.query.get("start_time", [""])[0]
+        since = datetime.fromisoformat(start.replace("Z", "+00:00")).timestamp() if start else 0.0
         tweets = []
-        for post in list(reversed(self.posts.values()))[:limit]:
+        for post in [p for p in reversed(self.posts.values()) if p.created >= since][:limit]:
             tweet: dict[str, Any] = {"id": post.id, "text": as_shown(post.text),
                                      "edit_history_tweet_ids": [post.id]}
             if "created_at" in fields:
