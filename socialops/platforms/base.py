@@ -23,16 +23,26 @@ _NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]+")
 
 
 def graphemes(text: str) -> int:
-    """Number of extended grapheme clusters, the same as `len(regex.findall(r"\\X", text))`.
-
-    Between two ASCII characters there is always a boundary except inside CR LF, and no
-    grapheme rule looks across an ASCII character for context. So only windows around the
-    non-ASCII runs (one ASCII neighbour each side, which a combining mark or a prepended
-    character may join; CR LF never cut) need the segmenter; the ASCII text between them
-    counts one per character, CR LF as one."""
+    """Number of extended grapheme clusters, the same as `len(regex.findall(r"\\X", text))`."""
     if text.isascii():
         return len(text) - text.count("\r\n")
-    windows: list[list[int]] = []
+    total, last = 0, 0
+    for start, end in segment_windows(text):
+        between = text[last:start]
+        total += len(between) - between.count("\r\n") + len(_GRAPHEME.findall(text, start, end))
+        last = end
+    between = text[last:]
+    return total + len(between) - between.count("\r\n")
+
+
+def segment_windows(text: str) -> list[tuple[int, int]]:
+    """The stretches of `text` that need the grapheme segmenter, each starting and ending at
+    a cluster boundary. Between two ASCII characters there is always a boundary except
+    inside CR LF, and no grapheme rule looks across an ASCII character for context; so only
+    the non-ASCII runs need it, each with one ASCII neighbour on either side (a combining
+    mark or a prepended character may join it), never cutting a CR LF. Outside the windows
+    every character is its own cluster, CR LF one."""
+    windows: list[tuple[int, int]] = []
     for run in _NON_ASCII_RUN.finditer(text):
         start, end = max(run.start() - 1, 0), min(run.end() + 1, len(text))
         if start > 0 and text[start - 1: start + 1] == "\r\n":
@@ -40,16 +50,15 @@ def graphemes(text: str) -> int:
         if end < len(text) and text[end - 1: end + 1] == "\r\n":
             end += 1
         if windows and start <= windows[-1][1]:
-            windows[-1][1] = end
+            windows[-1] = (windows[-1][0], end)
         else:
-            windows.append([start, end])
-    total, last = 0, 0
-    for start, end in windows:
-        between = text[last:start]
-        total += len(between) - between.count("\r\n") + len(_GRAPHEME.findall(text, start, end))
-        last = end
-    between = text[last:]
-    return total + len(between) - between.count("\r\n")
+            windows.append((start, end))
+    return windows
+
+
+def clusters(text: str, start: int, end: int) -> list[str]:
+    """The grapheme clusters of text[start:end], a window from `segment_windows`."""
+    return list(_GRAPHEME.findall(text, start, end))
 
 
 def utf16_units(text: str) -> int:

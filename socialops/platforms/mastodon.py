@@ -47,8 +47,9 @@ _UCHARS = (r"\u00A0-\uD7FF\uF900-\uFDCF\uFDF0-\uFFEF\U00010000-\U0001FFFD\U00020
            r"\U000B0000-\U000BFFFD\U000C0000-\U000CFFFD\U000D0000-\U000DFFFD\U000E1000-\U000EFFFD"
            r"\uE000-\uF8FF\U000F0000-\U000FFFFD\U00100000-\U0010FFFD")
 _WORD = r"\p{L}\p{M}\p{Nd}\p{Pc}"  # Onigmo's [[:word:]]
-# ASCII blanks and NEL: in no URL part (queries may hold U+00A0 and other Unicode spaces).
-_BLANKS_SPLIT = re.compile(r"[^\t-\r \x85]+")
+# ASCII blanks and NEL are in no URL or mention (a URL's query may hold U+00A0 and other
+# Unicode spaces): words of other characters that hold "://" or "@".
+_WORDS_WITH = {needle: re.compile(rf"[^\t-\r \x85]*{re.escape(needle)}[^\t-\r \x85]*") for needle in ("://", "@")}
 
 
 def _tld_alternatives() -> tuple[str, str]:
@@ -113,10 +114,9 @@ def _words(text: str, needle: str) -> list[tuple[int, str]]:
     blank starts afresh; at the end `$` and look-aheads see a blank or nothing, which they
     treat alike), and the expensive expressions only see these words."""
     out = []
-    for m in _BLANKS_SPLIT.finditer(text):
-        if needle in m.group():
-            begin = max(m.start() - 1, 0)  # with the blank before it, as the whole text has it
-            out.append((begin, text[begin:m.end()]))
+    for m in _WORDS_WITH[needle].finditer(text):
+        begin = max(m.start() - 1, 0)
+        out.append((begin, text[begin:m.end()]))
     return out
 
 

@@ -18,22 +18,30 @@ from typing import Any
 
 import regex
 
-from socialops.platforms.base import MB, Count, MediaKind, MediaRules, Platform
+from socialops.platforms.base import (
+    MB,
+    Count,
+    MediaKind,
+    MediaRules,
+    Platform,
+    clusters,
+    segment_windows,
+)
 
 LIMIT = 500
 MAX_LINKS = 5
-_CLUSTER = regex.compile(r"\X")
 _EMOJI = regex.compile(r"[\p{Extended_Pictographic}\p{Regional_Indicator}\u20e3]")
 
 
 def count(text: str, options: Mapping[str, Any]) -> Count:
-    if text.isascii():
-        return Count(len(text))
-    if not _EMOJI.search(text):
-        return Count(len(text))
-    total = 0
-    for cluster in _CLUSTER.findall(text):
-        total += len(cluster.encode("utf-8")) if _EMOJI.search(cluster) else len(cluster)
+    """Code points, plus for each emoji cluster its UTF-8 bytes in place of its code points."""
+    total = len(text)
+    if text.isascii() or not _EMOJI.search(text):
+        return Count(total)
+    for start, end in segment_windows(text):
+        for cluster in clusters(text, start, end):
+            if _EMOJI.search(cluster):
+                total += len(cluster.encode("utf-8")) - len(cluster)
     return Count(total)
 
 
