@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import random
 import subprocess
+from datetime import datetime, timedelta
 from pathlib import Path
 
 CONFIG = """\
@@ -38,6 +39,8 @@ rules:
   - {id: no-todo, kind: existence, level: error, tokens: [TODO, FIXME]}
 """
 
+BASE = datetime(2027, 1, 1, 7, 0)
+
 SENTENCES = [
     "Our new release makes scheduling posts much easier for the whole team.",
     "Read the full story on the blog: https://acme.example/blog/release?utm_source=social",
@@ -53,19 +56,18 @@ SENTENCES = [
 def post_text(rng: random.Random, i: int) -> str:
     channels = rng.sample(["mastodon-main", "bluesky-main", "x-main", "linkedin-company", "feed"], 3)
     parts = rng.randint(1, 3) if "linkedin-company" not in channels else 1
-    day = 1 + i % 28
-    hour = 8 + (i // 28) % 10
-    month = 1 + (i // 280) % 12
+    # 20 posts a day between 07:00 and 19:40, each at its own time (no collisions, no DST gaps)
+    when = BASE + timedelta(days=i // 20, minutes=40 * (i % 20))
     front = [
         f"channels: [{', '.join(channels)}]",
-        f"publish_at: 2027-{month:02d}-{day:02d}T{hour:02d}:{(i * 7) % 60:02d}",
+        f"publish_at: {when:%Y-%m-%dT%H:%M}",
         "status: ready",
         f"lang: {rng.choice(['en', 'de', 'tr'])}",
     ]
     if i % 10 == 0:
         front += ["media:", "  - path: media/shared.png", "    alt: A screenshot of the calendar view with three posts"]
     body = "\n---\n".join(
-        " ".join(rng.sample(SENTENCES, 2)) for _ in range(parts)
+        f"Update {i}.{k}: " + " ".join(rng.sample(SENTENCES, 2)) for k in range(parts)
     )
     return "---\n" + "\n".join(front) + "\n---\n" + body + "\n"
 
