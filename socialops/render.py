@@ -16,6 +16,7 @@ import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -83,14 +84,16 @@ class Source:
 
 
 def choose_text(post: Post, channel: Channel) -> Source:
-    variants = post.variants
-    for key in (channel.name, channel.platform):
-        if key in variants:
-            return Source(variants[key], key)
+    variants = post.meta.get("variants")
+    if isinstance(variants, dict):
+        for key in (channel.name, channel.platform):
+            if isinstance(variants.get(key), str):
+                return Source(variants[key], key)
     return Source(post.body, None)
 
 
-def split_parts(text: str) -> list[tuple[str, int]]:
+@lru_cache(maxsize=64)
+def split_parts(text: str) -> tuple[tuple[str, int], ...]:
     """(text, offset of its first line) per thread part: comments removed, trailing white
     space trimmed, blank lines at either end dropped. A line holding only a comment goes."""
     masked = mask_comments(text)  # same offsets as the text; finds separators and comment lines
@@ -114,7 +117,7 @@ def split_parts(text: str) -> list[tuple[str, int]]:
         out.append(("\n".join(t for t, _ in lines), lines[0][1] if lines else start))
     if len(out) > 1:
         out = [p for p in out if p[0]] or out[:1]
-    return out
+    return tuple(out)
 
 
 def _drop_comment(match: re.Match[str]) -> str:
@@ -125,9 +128,13 @@ def _drop_comment(match: re.Match[str]) -> str:
 
 
 def content_hash(text: str, media: Iterable[Media]) -> str:
-    """sha256 of the text and the media (paths and alt text): what the ledger compares."""
-    data = {"text": text, "media": [[m.path, m.alt] for m in media]}
-    return hashlib.sha256(json.dumps(data, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
+    """sha256 of the text and the media (paths and alt text): what the ledger compares.
+    Hashed: the text's UTF-8 length in decimal, ':', the text, then the JSON of
+    `[[path, alt], ...]` (UTF-8, no spaces after separators)."""
+    data = text.encode()
+    items = [[m.path, m.alt] for m in media]
+    listed = json.dumps(items, ensure_ascii=False, separators=(",", ":")).encode() if items else b"[]"
+    return hashlib.sha256(b"%d:%b%b" % (len(data), data, listed)).hexdigest()
 
 
 def media_by_part(post: Post, parts: int) -> list[list[Media]]:
@@ -142,8 +149,9 @@ def media_by_part(post: Post, parts: int) -> list[list[Media]]:
     return out
 
 
-def render_channel(post: Post, channel: Channel, root: Path) -> RenderedChannel:
-    """The parts `channel` receives for `post`, counted, with their problems."""
+def render_channel(post: Post, channel: Channel, root: Path, *, details: bool = True) -> RenderedChannel:
+    """The parts `channel` receives for `post`, counted, with their problems. Without
+    `details` (lint needs only the problems) facets, hashes and overflow are left out."""
     from socialops.platforms.checks import check_channel
 
     platform = PLATFORMS.get(channel.platform)
@@ -155,7 +163,7 @@ def render_channel(post: Post, channel: Channel, root: Path) -> RenderedChannel:
     pieces = split_parts(source.text)
     media = media_by_part(post, len(pieces))
     options = post.platform_options(platform.name)
-    parts = [_part(i, text, source.line_of(post, offset), media[i], platform, channel, options)
+    parts = [_part(i, text, source.line_of(post, offset), media[i], platform, channel, options, details)
              for i, (text, offset) in enumerate(pieces)]
     rendered = RenderedChannel(channel.name, platform.name, parts, [])
     rendered.problems = check_channel(post, channel, platform, rendered, root, source)
@@ -163,11 +171,12 @@ def render_channel(post: Post, channel: Channel, root: Path) -> RenderedChannel:
 
 
 def render_post(post: Post, channels: dict[str, Channel], root: Path, *,
-                default_channels: Iterable[str] = ()) -> list[RenderedChannel]:
+                default_channels: Iterable[str] = (), details: bool = True) -> list[RenderedChannel]:
     """Every channel of the post that the project defines (unknown ones are lint's
     `channel` findings), in the post's order."""
     names = post.channels if "channels" in post.meta else list(default_channels)
-    return [render_channel(post, channels[name], root) for name in dict.fromkeys(names) if name in channels]
+    return [render_channel(post, channels[name], root, details=details)
+            for name in dict.fromkeys(names) if name in channels]
 
 
 def limit_for(platform: Platform, channel: Channel, has_media: bool) -> int | None:
@@ -177,7 +186,7 @@ def limit_for(platform: Platform, channel: Channel, has_media: bool) -> int | No
 
 
 def _part(index: int, source_text: str, line: int, media: list[Media], platform: Platform,
-          channel: Channel, options: dict[str, Any]) -> RenderedPart:
+          channel: Channel, options: dict[str, Any], details: bool = True) -> RenderedPart:
     text = platform.escape(source_text)
     counted = platform.count(text, options)
     limit = limit_for(platform, channel, bool(media))
@@ -187,11 +196,11 @@ def _part(index: int, source_text: str, line: int, media: list[Media], platform:
     part = RenderedPart(
         index=index, text=text, source_line=line, length=counted.length, limit=limit,
         bytes=counted.bytes, byte_limit=platform.byte_limit, ok=ok,
-        facets=platform.facets(text) if platform.facets else [],
-        media=media, content_hash=content_hash(text, media), invalid=counted.invalid,
+        facets=platform.facets(text) if platform.facets and details else [],
+        media=media, content_hash=content_hash(text, media) if details else "", invalid=counted.invalid,
         issues=issues,
     )
-    if not ok and counted.invalid is None:
+    if details and not ok and counted.invalid is None:
         part.overflow_at = overflow_at(text, platform, limit, options)
     return part
 
@@ -220,5 +229,6 @@ def overflow_at(text: str, platform: Platform, limit: int | None, options: dict[
 def limit_problems(post: Post, project: Project) -> list[Problem]:
     """lint's platform findings (`length`, `media`, `thread`) for every channel of a post."""
     config = project.config
-    rendered = render_post(post, config.channels, project.root, default_channels=config.default_channels)
+    rendered = render_post(post, config.channels, project.root, default_channels=config.default_channels,
+                           details=False)
     return [p for r in rendered for p in r.problems if p.rule in LIMIT_RULES]

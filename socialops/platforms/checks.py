@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from socialops.model import Channel, Media, Post, inside_repo
+from socialops.model import Channel, Media, Post
 from socialops.platforms.base import Platform, human_size, media_type
 from socialops.problems import Problem
 
@@ -129,7 +129,9 @@ def _a(word: str) -> str:
 
 
 def _size(root: Path, rel: str) -> int | None:
-    if not inside_repo(root, rel):
+    """The file's size, for paths written inside the repository (lint's `path` and
+    `media-missing` findings cover the others)."""
+    if not rel or rel.startswith(("/", "\\", "~")) or ".." in rel.replace("\\", "/").split("/"):
         return None
     try:
         return (root / rel).stat().st_size

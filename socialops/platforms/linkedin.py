@@ -28,11 +28,10 @@ _MENTION = re.compile(r"@\[[^\]\n]+\]\(urn:li:(?:person|organization):[A-Za-z0-9
 
 
 def _kept(text: str) -> list[tuple[int, int]]:
-    from socialops.platforms.x import twitter_text
+    from socialops.platforms.x import urls
 
     spans = [m.span() for m in _MENTION.finditer(text)] + [m.span() for m in _HASHTAG.finditer(text)]
-    if "." in text:
-        spans += [tuple(u["indices"]) for u in twitter_text().extract_urls_with_indices(text)]
+    spans += [(start, end) for start, end, _ in urls(text)]
     return sorted(spans)
 
 

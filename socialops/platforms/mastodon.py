@@ -46,6 +46,7 @@ _UCHARS = (r"\u00A0-\uD7FF\uF900-\uFDCF\uFDF0-\uFFEF\U00010000-\U0001FFFD\U00020
            r"\U00070000-\U0007FFFD\U00080000-\U0008FFFD\U00090000-\U0009FFFD\U000A0000-\U000AFFFD"
            r"\U000B0000-\U000BFFFD\U000C0000-\U000CFFFD\U000D0000-\U000DFFFD\U000E1000-\U000EFFFD"
            r"\uE000-\uF8FF\U000F0000-\U000FFFFD\U00100000-\U0010FFFD")
+_BLANK = regex.compile(r"[\p{White_Space}]*")
 _WORD = r"\p{L}\p{M}\p{Nd}\p{Pc}"  # Onigmo's [[:word:]]
 # ASCII blanks and NEL are in no URL or mention (a URL's query may hold U+00A0 and other
 # Unicode spaces): words of other characters that hold "://" or "@".
@@ -167,7 +168,7 @@ def _mentions_in(word: str) -> tuple[tuple[int, int, str], ...]:
 
 
 def countable_text(text: str) -> str:
-    if not text or regex.fullmatch(r"[\p{White_Space}]*", text):
+    if not text.strip() and _BLANK.fullmatch(text):  # Ruby's blank?: only white space
         return ""
     entities = [(s, e, URL_PLACEHOLDER) for s, e in urls(text)] + mentions(text)
     if not entities:

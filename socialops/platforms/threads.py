@@ -47,11 +47,9 @@ def count(text: str, options: Mapping[str, Any]) -> Count:
 
 def links(text: str) -> list[str]:
     """The unique URLs Threads counts towards its 5-link limit, in order."""
-    if "." not in text:
-        return []
-    from socialops.platforms.x import twitter_text
+    from socialops.platforms.x import urls
 
-    return list(dict.fromkeys(twitter_text().extract_urls(text)))
+    return list(dict.fromkeys(url for _, _, url in urls(text)))
 
 
 def text_checks(text: str, options: Mapping[str, Any]) -> list[str]:

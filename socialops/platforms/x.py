@@ -84,10 +84,28 @@ def _tables() -> tuple[Any, Any, re.Pattern[str], frozenset[str], frozenset[str]
 
 
 @lru_cache(maxsize=4096)
-def _urls_in_word(word: str) -> tuple[tuple[int, int], ...]:
-    """(start, length) of the URLs twitter-text finds in one run of non-space characters
+def _urls_in_word(word: str) -> tuple[tuple[int, int, str], ...]:
+    """(start, end, url) of the URLs twitter-text finds in one run of non-space characters
     (with the blank before it, if any)."""
-    return tuple((found["indices"][0], len(found["url"])) for found in _tables()[0](word))
+    return tuple((f["indices"][0], f["indices"][1], f["url"]) for f in _tables()[0](word))
+
+
+def urls(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, url) of every URL twitter-text's `extract_urls_with_indices` finds in
+    `text` (bare domains included), found word by word: a URL lies inside one run of
+    non-space characters, and the search that reaches the blank before it starts afresh,
+    so each word with the blank before it gives the same URLs as the whole text."""
+    candidate = _tables()[2]
+    found: list[tuple[int, int, str]] = []
+    if not candidate.search(text):
+        return found
+    for word in _WORD.finditer(text):
+        if candidate.search(word.group()):
+            # With the blank before it: the URL expression's first alternative for the
+            # character before a URL would otherwise take the word's first letter.
+            begin = max(word.start() - 1, 0)
+            found.extend((begin + s, begin + e, u) for s, e, u in _urls_in_word(text[begin:word.end()]))
+    return found
 
 
 @lru_cache(maxsize=4096)
@@ -125,22 +143,13 @@ def normalize(text: str) -> str:
 
 def entities(text: str) -> tuple[dict[int, int], dict[int, int]]:
     """URL and emoji entities of normalised text: {start: length}, as parse_tweet finds them."""
-    candidate = _tables()[2]
-    urls: dict[int, int] = {}
-    if candidate.search(text):
-        for word in _WORD.finditer(text):
-            if candidate.search(word.group()):
-                # With the blank before it: the URL expression's first alternative for the
-                # character before a URL would otherwise take the word's first letter.
-                begin = max(word.start() - 1, 0)
-                for start, length in _urls_in_word(text[begin:word.end()]):
-                    urls[begin + start] = length
+    url_entities = {start: len(url) for start, _, url in urls(text)}
     emojis: dict[int, int] = {}
     if not text.isascii():
         for begin, end in _emoji_stretches(text):
             for start, length in _emojis_in(text[begin:end]):
                 emojis[begin + start] = length
-    return urls, emojis
+    return url_entities, emojis
 
 
 def weighted_length(text: str) -> tuple[int, bool]:
