@@ -52,7 +52,7 @@ def lint_command(
         from socialops.rules.fix import apply_fixes
 
         for change in apply_fixes(project, targets, when):
-            output.console(stderr=True).print(f"fixed {change}")
+            output.console(stderr=True).print(f"fixed {change}", markup=False)
     result = lint(project, targets, when)
     chosen = fmt or (LintFormat.github if os.environ.get("GITHUB_ACTIONS") == "true" else LintFormat.text)
     if chosen is LintFormat.json:
