@@ -257,6 +257,8 @@ def lookup_since(part: Any) -> datetime | None:
     if due is None:
         return None
     due = due if due.tzinfo else due.replace(tzinfo=UTC)
+    if due.timestamp() > time.time():
+        return None  # a run told to act at a later time (--now): the clocks cannot be compared
     return datetime.fromtimestamp(due.timestamp() - LOOKUP_MARGIN, UTC)
 
 

@@ -111,18 +111,18 @@ def test_validation_error_carries_mastodons_message(tmp_path: Path) -> None:
 def test_lookup_reads_back_page_by_page_and_stops_at_the_due_time(tmp_path: Path) -> None:
     def status(number: int, text: str, minute: int) -> dict[str, object]:
         return {"id": str(number), "content": f"<p>{text}</p>", "in_reply_to_id": None,
-                "created_at": f"2026-12-01T09:{minute:02d}:00.000Z", "url": f"https://m/{number}"}
+                "created_at": f"2025-06-01T09:{minute:02d}:00.000Z", "url": f"https://m/{number}"}
 
     newer = [status(200 - n, f"Other {n}", 30) for n in range(40)]
     older = [status(100, "Weekly tip", 5), status(99, "Weekly tip", 0)]  # last week's copy is older still
     with Mock({"GET /api/v1/accounts/verify_credentials": (200, {"id": "42", "acct": "acme"}),
                "GET /api/v1/accounts/42/statuses": [(200, newer), (200, older)]}) as mock:
         masto = adapter("mastodon", OPTIONS, SECRETS, mock.client, tmp_path)
-        found = masto.lookup(part("Weekly tip", due=datetime(2026, 12, 1, 9, 5, tzinfo=UTC)))
+        found = masto.lookup(part("Weekly tip", due=datetime(2025, 6, 1, 9, 5, tzinfo=UTC)))
     assert found == PublishedRef("100", "https://m/100")
     assert mock.lines()[1:] == ["GET https://mastodon.example/api/v1/accounts/42/statuses?limit=40",
                                 "GET https://mastodon.example/api/v1/accounts/42/statuses?limit=40&max_id=161"]
     with Mock({"GET /api/v1/accounts/verify_credentials": (200, {"id": "42", "acct": "acme"}),
                "GET /api/v1/accounts/42/statuses": (200, [status(99, "Weekly tip", 0)])}) as mock:
         masto = adapter("mastodon", OPTIONS, SECRETS, mock.client, tmp_path)
-        assert masto.lookup(part("Weekly tip", due=datetime(2026, 12, 1, 9, 5, tzinfo=UTC))) is None
+        assert masto.lookup(part("Weekly tip", due=datetime(2025, 6, 1, 9, 5, tzinfo=UTC))) is None

@@ -76,7 +76,7 @@ def test_a_media_error_says_why_and_a_rate_limit_code_is_retryable(tmp_path: Pat
 
 def test_lookup_verify_and_delete(tmp_path: Path) -> None:
     threads = {"data": [{"id": "m2", "text": "Other"}, {"id": "m1", "text": "Hello world", "permalink": "https://t/1",
-                                                        "timestamp": "2026-12-01T09:00:30+0000"}]}
+                                                        "timestamp": "2025-06-01T09:00:30+0000"}]}
     replies = {"data": [{"id": "m3", "text": "Part two", "replied_to": {"id": "m9"}}]}
     with Mock({"GET /v1.0/1234/threads": (200, threads), "GET /v1.0/1234/replies": (200, replies),
                "GET /v1.0/me": (200, {"id": "1234", "username": "acme"}),
@@ -84,12 +84,12 @@ def test_lookup_verify_and_delete(tmp_path: Path) -> None:
                    "message": "Object with ID 'm1' does not exist", "code": 100}})]}) as mock:
         threads_adapter = adapter("threads", {**OPTIONS, "expires": "2027-02-01"}, SECRETS, mock.client, tmp_path)
         assert threads_adapter.lookup(part("Hello world")) == PublishedRef("m1", "https://t/1")
-        assert threads_adapter.lookup(part("Hello world", due=datetime(2026, 12, 1, 9, 5, tzinfo=UTC))) is None
+        assert threads_adapter.lookup(part("Hello world", due=datetime(2025, 6, 1, 9, 5, tzinfo=UTC))) is None
         assert threads_adapter.lookup(part("Part two", 1, reply_to=PublishedRef("m8"))) is None
         assert threads_adapter.lookup(part("Part two", 1, reply_to=PublishedRef("m9"))) == PublishedRef("m3")
         verified = threads_adapter.verify()
         threads_adapter.delete(PublishedRef("m1"))
         threads_adapter.delete(PublishedRef("m1"))
     assert mock.lines()[0] == f"GET {BASE}/1234/threads?fields=id%2Ctext%2Cpermalink%2Ctimestamp%2Creplied_to&limit=100"
-    assert mock.lines()[1].endswith("&limit=100&since=1796115780")
+    assert mock.lines()[1].endswith("&limit=100&since=1748768580")
     assert verified.account == "@acme" and str(verified.expires) == "2027-02-01 00:00:00+00:00"

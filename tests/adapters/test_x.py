@@ -102,9 +102,9 @@ def test_verify_delete_and_lookup(tmp_path: Path) -> None:
         assert x.lookup(part("Launch & less")) is None
         x.delete(PublishedRef("5"))
         x.delete(PublishedRef("5"))
-        x.lookup(part(text, due=datetime(2026, 12, 1, 9, 0, tzinfo=UTC)))
+        x.lookup(part(text, due=datetime(2025, 6, 1, 9, 0, tzinfo=UTC)))
     assert mock.lines()[1] == ("GET https://api.x.com/2/users/42/tweets?max_results=100&exclude=retweets"
                                "&tweet.fields=created_at%2Creferenced_tweets")
     assert mock.lines()[-1] == ("GET https://api.x.com/2/users/42/tweets?max_results=100&exclude=retweets"
-                                "&tweet.fields=created_at%2Creferenced_tweets&start_time=2026-12-01T08%3A58%3A00Z")
+                                "&tweet.fields=created_at%2Creferenced_tweets&start_time=2025-06-01T08%3A58%3A00Z")
     assert all(oauth_signature_ok(r, SECRETS) for r in mock.requests)

@@ -201,6 +201,7 @@ class FakeServer:
         self.deleted: list[str] = []
         self.crashes: list[Exception] = []  # exceptions raised by the fake's own code
         self.latency = 0.0
+        self.time_offset = 0.0  # seconds added to the fake's clock for the posts it creates
         self.lock = threading.RLock()
         self._faults: list[Fault] = []
         self._stopping = threading.Event()
@@ -268,6 +269,10 @@ class FakeServer:
                             self._faults.remove(fault)
                     return fault
         return None
+
+    def now(self) -> float:
+        """The fake's clock (Unix seconds): the real one plus `time_offset`."""
+        return time.time() + self.time_offset
 
     def new_id(self, base: int = 0) -> str:
         """A fresh numeric id (as a string), unique within this fake."""

@@ -162,7 +162,7 @@ class FakeMastodon(FakeServer):
                   "size": self.media[m]["size"], "type": self.media[m]["type"]}
                  for m in _media_ids(fields)]
         self.posts[status["id"]] = StoredPost(status["id"], str(fields.get("status") or ""),
-                                              status["in_reply_to_id"], media, fields)
+                                              status["in_reply_to_id"], media, fields, self.now())
         if key:
             self._keys[key] = (status["id"], time.time())
         return Reply(200, status)
@@ -189,7 +189,7 @@ class FakeMastodon(FakeServer):
         if reply_to and reply_to not in self.statuses:
             raise FakeError(404, {"error": "Record not found"})
         status_id = self.new_id(111000000000000000)
-        return {"id": status_id, "created_at": _iso(time.time()), "in_reply_to_id": reply_to,
+        return {"id": status_id, "created_at": _iso(self.now()), "in_reply_to_id": reply_to,
                 "in_reply_to_account_id": self.ACCOUNT_ID if reply_to else None,
                 "sensitive": bool(spoiler), "spoiler_text": spoiler, "visibility": visibility,
                 "language": fields.get("language") or None,

@@ -14,6 +14,8 @@ The stable API, per fake (`fakes.mastodon`, `.x`, `.linkedin`, `.threads`, `.dis
 `.slack`, `.telegram`, `.webhook`; `fakes.all` lists them):
 - `url`, `posts`, `deleted` (ids), `texts()`, `requests`, `calls(pattern)`;
 - `latency = 0.05`: seconds added to every answer;
+- `time_offset = -3600`: posts made from now on are dated an hour ago (Mastodon, X,
+  Threads show their creation time);
 - faults, each for the next `times` matching requests (None: all); `match` is a regex
   over "METHOD /path", or "create" (the default: the call that makes a post visible),
   or "*" (every request):

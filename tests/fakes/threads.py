@@ -102,7 +102,7 @@ class FakeThreads(FakeServer):
                   "size": None, "type": str(f.get("media_type", "")).lower()} for f in items]
         fields = container["fields"]
         self.posts[media_id] = StoredPost(media_id, str(fields.get("text") or ""), fields.get("reply_to_id"),
-                                          media, {**fields, "permalink": f"https://www.threads.net/@acme/post/F{media_id}"})
+                                          media, {**fields, "permalink": f"https://www.threads.net/@acme/post/F{media_id}"}, self.now())
         return Reply(200, {"id": media_id})
 
     def _thread(self, post: StoredPost) -> dict[str, Any]:

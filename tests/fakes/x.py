@@ -163,7 +163,7 @@ class FakeX(FakeServer):
         tweet_id = self.new_id(1990000000000000000)
         media = [{"alt": self.media[m]["alt"], "filename": self.media[m]["filename"],
                   "size": self.media[m]["size"], "type": self.media[m]["kind"]} for m in media_ids]
-        self.posts[tweet_id] = StoredPost(tweet_id, text, reply_to, media, fields)
+        self.posts[tweet_id] = StoredPost(tweet_id, text, reply_to, media, fields, self.now())
         return Reply(201, {"data": {"id": tweet_id, "text": as_shown(text),
                                     "edit_history_tweet_ids": [tweet_id]}})
 
