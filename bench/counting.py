@@ -1,7 +1,7 @@
 """Benchmark: counting 100,000 typical post texts for every platform, and X's fast path
 against twitter-text-parser's `parse_tweet` on the same texts.
 
-    python bench/counting.py [--texts 100000] [--reference 3000] [--seed 1]
+    python bench/counting.py [--texts 100000] [--reference 3000] [--seed 1] [--posts 10000]
 
 The texts are generated (seeded): sentences in English, German, French, Spanish and
 Japanese, 60% with a link whose path differs in every text, some with emoji, mentions
@@ -9,6 +9,10 @@ and hashtags, 60-280 characters. Each platform counts the text as it would be se
 (escaped where the platform escapes). The reference is run on the first `--reference`
 texts (it costs ~0.5 ms a text) and every one of them is checked to give the same result
 as the fast path. Caches start empty.
+
+Last, lint's platform check (`socialops.render.limit_problems`: render, count and check
+every channel of every post) on the repository bench/gen_repo.py generates for the lint
+benchmark (`--posts`, 3 channels each), after the one-time loading of the libraries.
 """
 
 from __future__ import annotations
@@ -20,6 +24,8 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from gen_repo import generate  # before twitter-text's pkg_resources may reorder sys.path
 
 from socialops.platforms import PLATFORMS, bluesky, x
 
@@ -64,6 +70,7 @@ def main() -> None:
     parser.add_argument("--texts", type=int, default=100_000)
     parser.add_argument("--reference", type=int, default=3000)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--posts", type=int, default=10_000, help="0 skips the lint check")
     args = parser.parse_args()
     texts = typical_texts(args.texts, args.seed)
     x.reference_length("warm up the library")  # import and table building are not counted
@@ -85,6 +92,25 @@ def main() -> None:
     print(f"  bluesky facets {took:6.2f} s CPU  {per_text(took, len(texts))} a text")
     print(f"  all platforms {total:6.2f} s CPU  {per_text(total, len(texts))} a text for all ten")
     reference(texts[: args.reference])
+    if args.posts:
+        lint_check(args.posts)
+
+
+def lint_check(posts: int) -> None:
+    import tempfile
+
+    from socialops.model import Project
+    from socialops.render import limit_problems
+
+    with tempfile.TemporaryDirectory() as tmp:
+        generate(Path(tmp), posts, git=False)
+        project = Project.load(Path(tmp))
+        readable = [p for p in project.read_posts() if p.readable]
+        start = time.process_time()
+        findings = sum(len(limit_problems(post, project)) for post in readable)
+        took = time.process_time() - start
+    print(f"lint's platform check, {len(readable):,} posts x 3 channels: {took:.2f} s CPU "
+          f"({per_text(took, len(readable))} a post; {findings} findings)")
 
 
 def reference(sample: list[str]) -> None:
