@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -106,6 +107,16 @@ def test_the_session_is_reused_by_every_adapter_of_the_run(tmp_path: Path) -> No
     assert fake.logins == 1
     adapter(fake, tmp_path).publish(part("three"))  # another run, another client
     assert fake.logins == 2
+
+
+def test_channels_publishing_in_parallel_log_in_once(tmp_path: Path) -> None:
+    fake = FakePds()
+    client = fake.client()
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        refs = list(pool.map(lambda i: adapter(fake, tmp_path, client).publish(part(f"post {i}")),
+                             range(8)))
+    assert fake.logins == 1
+    assert len({ref.id for ref in refs}) == len(fake.records) == 8
 
 
 def test_an_expired_token_is_refreshed_and_the_call_repeated(tmp_path: Path) -> None:
