@@ -118,3 +118,27 @@ def test_x_channel_max_length_for_longer_posts(tmp_path) -> None:
     assert (rendered.parts[0].length, rendered.parts[0].limit, rendered.ok) == (1000, 25000, True)
     short = render(tmp_path, "a" * 291, Channel("x-main", "x", {}))
     assert [p.message for p in short.problems] == ["too long for x-main: 291/280 (11 over)"]
+
+
+@pytest.mark.parametrize(("platform", "char", "limit", "unit_size"), [
+    ("x", "a", 280, 1),
+    ("x", "日", 280, 2),  # CJK weighs 2 on X
+    ("mastodon", "👍🏽", 500, 1),  # one grapheme cluster
+    ("bluesky", "é", 300, 1),
+    ("linkedin", "a", 3000, 1),
+    ("threads", "a", 500, 1),
+    ("threads", "🙂", 500, 4),  # an emoji counts its UTF-8 bytes
+    ("discord", "é", 2000, 1),
+    ("slack", "a", 40000, 1),
+    ("telegram", "a", 4096, 1),
+    ("telegram", "🙂", 4096, 2),  # UTF-16 code units
+])
+def test_exactly_at_the_limit_and_one_over(tmp_path, platform: str, char: str, limit: int,
+                                           unit_size: int) -> None:
+    channel = Channel(f"{platform}-main", platform, {})
+    at = render(tmp_path, char * (limit // unit_size), channel)
+    assert (at.parts[0].length, at.parts[0].limit, at.ok) == (limit, limit, True)
+    over = render(tmp_path, char * (limit // unit_size + 1), channel)
+    assert [p.message for p in over.problems] == [
+        f"too long for {platform}-main: {limit + unit_size}/{limit} ({unit_size} over)"]
+    assert over.parts[0].overflow_at == len(char) * (limit // unit_size)  # where it stops fitting
