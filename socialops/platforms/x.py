@@ -8,7 +8,8 @@ twitter-text's own conformance suite):
 - every URL weighs 23, bare domains such as example.com included;
 - every emoji sequence weighs 2;
 - U+FFFE, U+FEFF and U+FFFF make the post invalid;
-- the limit is 280, or the channel's `max_length` for accounts allowed longer posts.
+- the limit is 280, or the channel's `max_length` for accounts allowed longer posts
+  (Premium's 25,000 is UNVERIFIED, so socialops never assumes it).
 
 `parse_tweet` costs about 0.5 ms a text, almost all of it in its emoji and URL regular
 expressions scanned over the whole text. `weighted_length` gives exactly the same result
@@ -16,17 +17,20 @@ for a fraction of the cost: it runs those same expressions only on the stretches
 where a match is possible (a URL needs a dot followed by a character a top-level domain can
 start with, and lies inside one run of non-space characters; an emoji match consists only of
 characters that occur in emoji sequences and contains at least one non-ASCII one) and sums
-the plain characters with one regular-expression count. tests/platforms/test_x.py proves
-the equality on the conformance suite and on seeded random texts.
+the plain characters with one regular-expression count. What the library finds in one
+word or one emoji run is cached (a pure function of that string). tests/platforms/test_x.py
+proves the equality on the conformance suite and on seeded random texts.
 """
 
 from __future__ import annotations
 
 import re
+import sys
+import types
 import unicodedata
-import warnings
 from collections.abc import Mapping
 from functools import cache, lru_cache
+from pathlib import Path
 from typing import Any
 
 from socialops.platforms.base import MB, Count, MediaKind, MediaRules, Platform
@@ -45,13 +49,29 @@ _NON_ASCII = re.compile("[^\x00-\x7f]")
 
 
 def twitter_text() -> Any:
-    """The twitter-text-parser package, imported on first use (it takes ~0.3 s to load its
-    emoji table; it imports pkg_resources, which newer setuptools versions warn about)."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", DeprecationWarning)
-        warnings.filterwarnings("ignore", message=".*pkg_resources.*")
+    """The twitter-text-parser package, imported on first use.
+
+    It reads its emoji table with `pkg_resources.resource_string`, and pkg_resources is
+    deprecated by setuptools (newer releases warn on import, or lack it) and costs ~0.1 s
+    to import. Unless something imported the real one already, the import gets a stand-in
+    module with just that function, reading the file next to the calling module."""
+    if "twitter_text" in sys.modules or "pkg_resources" in sys.modules:
+        import twitter_text as loaded
+
+        return loaded
+    stand_in = types.ModuleType("pkg_resources")
+    stand_in.resource_string = _resource_string  # type: ignore[attr-defined]
+    sys.modules["pkg_resources"] = stand_in
+    try:
         import twitter_text as module
+    finally:
+        if sys.modules.get("pkg_resources") is stand_in:
+            del sys.modules["pkg_resources"]
     return module
+
+
+def _resource_string(module_name: str, resource: str) -> bytes:
+    return (Path(sys.modules[module_name].__file__ or "").parent / resource).read_bytes()
 
 
 @cache
