@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 from typing import Any
 
@@ -158,6 +159,10 @@ class PushRejected(Exception):
     """The remote branch moved since we fetched it: another run or a person pushed first."""
 
 
+#: a `[remote rejected]` that means the branch moved while we pushed (not a protection rule)
+_MOVED = ("cannot lock ref", "incorrect old value", "stale info")
+
+
 def _scrub(text: str) -> str:
     """Git output without credentials that may sit in a remote URL (https://user:token@...)."""
     import re
@@ -230,7 +235,7 @@ def default_branch(root: Path, configured: str | None) -> str:
 
 
 def head(root: Path) -> str:
-    return str(repo(root).head.commit.hexsha)
+    return _run(repo(root), "rev-parse", "HEAD")
 
 
 def fetch(root: Path, remote: str, branch: str) -> bool:
@@ -252,10 +257,8 @@ def rebase_onto_remote(root: Path, remote: str, branch: str) -> None:
     try:
         _run(r, "rebase", "--quiet", f"{remote}/{branch}")
     except GitError as exc:
-        try:
+        with contextlib.suppress(GitError):
             _run(r, "rebase", "--abort")
-        except GitError:
-            pass
         raise GitError(f"cannot bring this branch up to date with {remote}/{branch}: {exc.message}; "
                        "resolve it by hand (git pull --rebase) and run again") from None
 
@@ -277,7 +280,7 @@ def commit_paths(root: Path, paths: list[str], message: str) -> str | None:
     if not _run(r, "diff", "--cached", "--name-only", "--", *present):
         return None
     _run(r, "commit", "--quiet", "--no-verify", "-m", message, "--only", "--", *present)
-    return str(r.head.commit.hexsha)
+    return _run(r, "rev-parse", "HEAD")
 
 
 def push(root: Path, remote: str, branch: str) -> None:
@@ -290,7 +293,7 @@ def push(root: Path, remote: str, branch: str) -> None:
             r.git.push("--porcelain", remote, f"HEAD:refs/heads/{branch}")
     except git.GitCommandError as exc:
         text = f"{exc.stdout or ''}\n{exc.stderr or ''}"
-        if "[rejected]" in text and "remote rejected" not in text:
+        if "[rejected]" in text or any(m in text for m in _MOVED):
             raise PushRejected(branch) from None
         raise GitError(f"git push to {remote}/{branch} failed: {_scrub(text)}") from None
 
@@ -301,8 +304,12 @@ def top(root: Path) -> Path:
 
 
 def user_name(root: Path) -> str | None:
-    """Who is at the keyboard, for the pause switch: git's user.name."""
+    """Who is at the keyboard (the git author name, from the environment or the config)."""
+    import git
+
     try:
-        return _run(repo(root), "config", "user.name") or None
-    except GitError:
+        ident = str(repo(root).git.var("GIT_AUTHOR_IDENT"))
+    except git.GitCommandError:
         return None
+    name = ident.split(" <", 1)[0].strip()
+    return name or None

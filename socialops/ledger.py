@@ -20,7 +20,6 @@ ledger never stops a run. Errors recorded here are the platform's messages, neve
 from __future__ import annotations
 
 import os
-import re
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -35,8 +34,6 @@ PART_STATUSES = ("intent", "published", "failed", "unknown", "retracted", "not-p
 CHANNEL_STATUSES = (*PART_STATUSES, "missed", "held")
 #: statuses after which the channel may be published (again) by a later run
 OPEN_STATUSES = frozenset({"failed", "not-published"})
-
-_UNSAFE = re.compile(r"[^A-Za-z0-9._@/+-]")
 
 
 class LedgerError(ValueError):
@@ -53,7 +50,8 @@ class PartRecord:
     hash: str | None = None
     attempts: int = 0
     error: str | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict)  # what the platform gave back (e.g. a cid)
+    run: str | None = None  # the run that wrote this record
 
     @classmethod
     def from_dict(cls, data: Any) -> PartRecord | None:
@@ -64,7 +62,8 @@ class PartRecord:
                    id=_text(data.get("id")), url=_text(data.get("url")), at=_text(data.get("at")),
                    hash=_text(data.get("hash")),
                    attempts=data["attempts"] if isinstance(data.get("attempts"), int) else 0,
-                   error=_text(data.get("error")), extra=extra if isinstance(extra, dict) else {})
+                   error=_text(data.get("error")), extra=extra if isinstance(extra, dict) else {},
+                   run=_text(data.get("run")))
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"index": self.index, "status": self.status}
@@ -77,6 +76,8 @@ class PartRecord:
             out["error"] = self.error
         if self.extra:
             out["extra"] = self.extra
+        if self.run:
+            out["run"] = self.run
         return out
 
 
@@ -88,6 +89,7 @@ class ChannelRecord:
     reason: str | None = None  # why missed, held, unknown, retracted or resolved
     claim: dict[str, Any] | None = None  # the run that claimed it: run, host, pid, at, until
     parts: list[PartRecord] = field(default_factory=list)
+    count: int | None = None  # how many parts the thread has
 
     @classmethod
     def from_dict(cls, data: Any) -> ChannelRecord:
@@ -99,11 +101,12 @@ class ChannelRecord:
         return cls(status=_text(data.get("status")) or "unknown", due=_text(data.get("due")),
                    since=_text(data.get("since")), reason=_text(data.get("reason")),
                    claim=claim if isinstance(claim, dict) else None,
-                   parts=sorted(parts, key=lambda p: p.index))
+                   parts=sorted(parts, key=lambda p: p.index),
+                   count=data["count"] if isinstance(data.get("count"), int) else None)
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"status": self.status}
-        for key in ("due", "since", "reason", "claim"):
+        for key in ("due", "since", "reason", "claim", "count"):
             value = getattr(self, key)
             if value is not None:
                 out[key] = value
@@ -123,8 +126,9 @@ class ChannelRecord:
     def published_hashes(self) -> list[str | None]:
         return [p.hash for p in self.parts if p.status == "published"]
 
-    def settle(self, part_count: int) -> str:
+    def settle(self, part_count: int | None = None) -> str:
         """The channel's status from its parts (a thread is published when every part is)."""
+        part_count = part_count or self.count or len(self.parts)
         statuses = [p.status for p in self.parts]
         for status in ("unknown", "intent", "failed"):
             if status in statuses:
@@ -174,13 +178,14 @@ def _text(value: Any) -> str | None:
 # ---- files -------------------------------------------------------------------------------
 
 def relative_path(post_id: str) -> str:
-    """`2026/12/launch` -> `.socialops/ledger/2026/12/launch.yaml` (characters that some
-    file systems refuse, like the `:` of a recurring occurrence's time, become `-`)."""
+    """`2026/12/launch` -> `.socialops/ledger/2026/12/launch.yaml` (the id as it is, so every
+    reader finds a post's ledger at `Project.ledger_path(id)`)."""
     parts = post_id.split("/")
-    if not post_id or post_id.startswith("/") or any(p in ("", ".", "..") for p in parts):
+    if not post_id or post_id.startswith("/") or "\\" in post_id or "\0" in post_id \
+            or any(p in ("", ".", "..") for p in parts):
         raise LedgerError(f"the post id '{post_id}' cannot name a ledger file; give the post an "
                           "'id:' made of letters, digits, '-', '_' and '/'")
-    return f"{LEDGER_DIR}/{_UNSAFE.sub('-', post_id)}.yaml"
+    return f"{LEDGER_DIR}/{post_id}.yaml"
 
 
 def path_for(root: Path, post_id: str) -> Path:

@@ -1,1 +1,406 @@
-"""Commands of this area register here (see cli.py)."""
+"""`socialops publish`, `status`, `pause`, `resume`, `retract`, `resolve` and `doctor`."""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from socialops.commands.lint import NowOption, RepoOption
+
+if TYPE_CHECKING:
+    from socialops.model import Project
+    from socialops.results import PublishResult
+
+
+class Format(StrEnum):
+    text = "text"
+    json = "json"
+
+
+class Verdict(StrEnum):
+    published = "published"
+    not_published = "not-published"
+
+
+FormatOption = Annotated[Format, typer.Option("--format", help="text for people, json for machines.")]
+PushOption = Annotated[bool, typer.Option("--push", help="Push the commit to the remote straight away.")]
+
+ICONS = {"published": "[green]✓[/]", "failed": "[bold red]✗[/]", "unknown": "[bold yellow]?[/]",
+         "missed": "[red]⌛[/]", "held": "[yellow]⏸[/]", "skipped": "[dim]-[/]",
+         "planned": "[cyan]→[/]", "retracted": "[magenta]⌫[/]"}
+
+
+def _clock() -> datetime:
+    return datetime.now(UTC)
+
+
+def _client_factory(timeout: float) -> Any:
+    def make(channel: Any) -> Any:
+        import httpx
+
+        from socialops import __version__
+
+        return httpx.Client(timeout=timeout, follow_redirects=False,
+                            headers={"User-Agent": f"socialops/{__version__}"})
+
+    return make
+
+
+def _post_id(project: Project, ref: str) -> str:
+    """A post given by id or path; an id whose file is gone still names its ledger."""
+    from socialops.errors import SocialopsError
+
+    try:
+        return project.post_by_ref(ref).id
+    except SocialopsError:
+        from socialops import ledger
+
+        if ledger.path_for(project.root, ref).exists():
+            return ref
+        raise
+
+
+# ---- publish ---------------------------------------------------------------------------------
+
+def publish_command(
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Show what would be published; call no platform, write nothing.")] = False,
+    channel: Annotated[list[str] | None, typer.Option("--channel", "-c", help="Only this channel (repeatable).")] = None,
+    post: Annotated[list[str] | None, typer.Option("--post", help="Only this post, by id or path (repeatable).")] = None,
+    push: Annotated[bool, typer.Option("--push/--no-push", help="Push the ledger (default) or only commit it here.")] = True,
+    fmt: FormatOption = Format.text,
+    allow_dirty: Annotated[bool, typer.Option("--allow-dirty", help="Publish although the working tree has uncommitted changes.")] = False,
+    branch: Annotated[str | None, typer.Option("--branch", help="Publish from this branch instead of the default branch.")] = None,
+    timeout: Annotated[float, typer.Option("--timeout", help="Seconds to wait for each platform call.", min=0.1)] = 30.0,
+    repo: RepoOption = None,
+    now: NowOption = None,
+) -> None:
+    """Publish every due post that is not published yet, and record it in the ledger."""
+    from socialops.errors import SocialopsError
+    from socialops.model import Project
+    from socialops.output import console, print_json
+    from socialops.publish import PublishOptions, publish
+    from socialops.timeutil import parse_now
+
+    project = Project.load(repo)
+    when = parse_now(now, project.config.timezone)
+    unknown = sorted(set(channel or []) - set(project.config.channels))
+    if unknown:
+        raise SocialopsError(f"unknown channel(s) {', '.join(unknown)}; socialops.yaml defines: "
+                             f"{', '.join(sorted(project.config.channels))}")
+    posts = frozenset(_post_id(project, p) for p in post) if post else None
+    err = console(stderr=True)
+    options = PublishOptions(
+        now=when, clock=_clock, environ=dict(os.environ), dry_run=dry_run, push=push,
+        allow_dirty=allow_dirty, branch=branch, posts=posts,
+        channels=frozenset(channel) if channel else None, timeout=timeout,
+        on_event=_progress(err) if fmt is Format.text else None,
+        client_factory=_client_factory(timeout))
+    result = publish(project, options)
+    if fmt is Format.json:
+        print_json(result.as_dict())
+    else:
+        _show_publish(result)
+    raise typer.Exit(1 if result.failed else 0)
+
+
+def _progress(err: Any) -> Any:
+    from rich.markup import escape
+
+    def show(event: Any) -> None:
+        where = f"{event.post_id} → {event.channel}"
+        if event.count > 1:
+            where += f" (part {event.index + 1}/{event.count})"
+        detail = event.url or event.error or ""
+        err.print(f"  {ICONS.get(event.status, '')} {escape(where)}  {escape(detail)}")
+
+    return show
+
+
+def _show_publish(result: PublishResult) -> None:
+    from rich.markup import escape
+
+    from socialops.output import console
+
+    out = console()
+    if result.paused is not None:
+        p = result.paused
+        out.print(f"[bold yellow]Publishing is paused[/] since {escape(p.since or '?')} by "
+                  f"{escape(p.who or 'someone')}: {escape(p.reason)}")
+        out.print("Nothing was published. [bold]socialops resume[/] ends the pause.")
+        return
+    if result.dry_run:
+        out.print("[bold]Dry run:[/] no platform is called and nothing is written.")
+    if not result.posts:
+        out.print("Nothing is due.")
+    for post in result.posts:
+        out.print(f"[bold]{escape(post.id)}[/] [dim]{escape(post.path or '')}  due {escape(post.due or '-')}[/]")
+        for ch in post.channels:
+            line = f"  {ICONS.get(ch.status, ' ')} {escape(ch.channel)}: {ch.status}"
+            urls = [p.url for p in ch.parts if p.url and p.status == "published"]
+            if urls:
+                line += "  " + escape(" ".join(urls))
+            out.print(line)
+            errors = [f"part {p.index + 1}: {p.error}" for p in ch.parts if p.error]
+            for text in ([ch.message] if ch.message else []) + errors:
+                out.print(f"      [dim]{escape(text)}[/]")
+    counts = ", ".join(f"{result.count(s)} {s}" for s in ICONS if result.count(s))
+    if counts:
+        out.print(f"\n{counts}")
+    for note in result.notes:
+        out.print(f"[dim]{escape(note)}[/]")
+    for error in result.errors:
+        out.print(f"[bold red]error:[/] {escape(error)}")
+
+
+# ---- status ------------------------------------------------------------------------------------
+
+SECTION_TITLES = {
+    "unknown": "Unknown: may be on the platform; a person decides (socialops resolve)",
+    "failed": "Failed (the next run tries again)",
+    "missed": "Missed (later than the lateness limit; not published)",
+    "held": "Held (not approved)",
+    "publishing": "Being published by a run now",
+    "waiting": "Due, waiting for the next publish run",
+    "next": "Due next",
+    "unscheduled": "Ready, but without a time",
+    "draft": "Drafts",
+    "published": "Published",
+    "retracted": "Retracted",
+}
+
+
+def status_command(
+    post: Annotated[str | None, typer.Argument(help="Explain one post (id or path) on every channel.")] = None,
+    fmt: FormatOption = Format.text,
+    repo: RepoOption = None,
+    now: NowOption = None,
+) -> None:
+    """What is due next, published, failed, unknown, missed or held, and since when."""
+    from socialops.model import Project
+    from socialops.output import print_json
+    from socialops.status import status
+    from socialops.timeutil import parse_now
+
+    project = Project.load(repo)
+    when = parse_now(now, project.config.timezone)
+    ref = _post_id(project, post) if post else None
+    report = status(project, when, _clock(), post=ref)
+    if fmt is Format.json:
+        print_json(report.as_dict())
+        return
+    _show_status(report, bool(post))
+
+
+def _show_status(report: Any, one_post: bool) -> None:
+    from rich.markup import escape
+
+    from socialops.output import console
+    from socialops.status import SECTIONS
+
+    out = console()
+    if report.paused is not None:
+        p = report.paused
+        out.print(f"[bold yellow]Publishing is paused[/] since {escape(p.since or '?')} by "
+                  f"{escape(p.who or 'someone')}: {escape(p.reason)}\n")
+    if not report.rows:
+        out.print("No posts." if one_post else "Nothing to report: no post is due, scheduled or published.")
+    for name in SECTIONS:
+        rows = report.section(name)
+        if not rows or (name == "draft" and not one_post):
+            continue
+        out.print(f"[bold]{SECTION_TITLES[name]}[/] ({len(rows)})")
+        for row in rows:
+            when = f"due {row.due}" if row.due else ""
+            since = f"since {row.since}" if row.since and name not in ("next", "waiting") else ""
+            head = "  ".join(x for x in (row.post, row.channel, when, since) if x)
+            out.print(f"  {escape(head)}" + (f"  {escape(row.url)}" if row.url else ""))
+            if row.message:
+                out.print(f"      [dim]{escape(row.message)}[/]")
+        out.print()
+    out.print(f"[dim]now {report.now}; lateness limit {report.lateness}[/]")
+
+
+# ---- pause, resume -------------------------------------------------------------------------------
+
+def pause_command(
+    reason: Annotated[str, typer.Option("--reason", help="Why publishing stops (shown by every run).")],
+    push: PushOption = False,
+    repo: RepoOption = None,
+) -> None:
+    """Stop all publishing at once (a committed switch) until `socialops resume`."""
+    from socialops import gitops
+    from socialops.model import Project
+    from socialops.output import console
+    from socialops.pausing import PAUSE_FILE, read_pause, write_pause
+
+    project = Project.load(repo)
+    out = console()
+    current = read_pause(project.root)
+    if current is not None:
+        out.print(f"Already paused since {current.since} by {current.who}: {current.reason}")
+        return
+    who = gitops.user_name(project.root) or os.environ.get("GITHUB_ACTOR") or os.environ.get("USER")
+    write_pause(project.root, reason, who, _clock())
+    pushed = _commit(project, [PAUSE_FILE], f"socialops: pause publishing: {reason}", push)
+    out.print(f"Publishing is paused ({PAUSE_FILE} committed{', pushed' if pushed else ''}).")
+    if not pushed:
+        out.print("[yellow]Push it (or run with --push) so the publish job sees it.[/]")
+
+
+def resume_command(push: PushOption = False, repo: RepoOption = None) -> None:
+    """End a pause: the next run publishes what is due (within the lateness limit)."""
+    from socialops.model import Project
+    from socialops.output import console
+    from socialops.pausing import PAUSE_FILE, remove_pause
+
+    project = Project.load(repo)
+    out = console()
+    if not remove_pause(project.root):
+        out.print("Publishing is not paused.")
+        return
+    pushed = _commit(project, [PAUSE_FILE], "socialops: resume publishing", push)
+    out.print(f"Publishing resumed ({PAUSE_FILE} removed{', pushed' if pushed else ''}).")
+
+
+def _commit(project: Project, rel_paths: list[str], message: str, push: bool) -> bool:
+    """Commit these project files; with `push`, push (fetching and rebasing when the branch
+    moved). Returns whether it was pushed."""
+    from socialops import gitops
+    from socialops.errors import SocialopsError
+
+    top = gitops.top(project.root)
+    paths = [(project.root / p).resolve().relative_to(top.resolve()).as_posix() for p in rel_paths]
+    gitops.commit_paths(top, paths, message)
+    if not push:
+        return False
+    remote = gitops.remote_name(top)
+    branch = gitops.current_branch(top)
+    if remote is None or branch is None:
+        raise SocialopsError("committed, but there is no remote or no branch to push to")
+    for _ in range(3):
+        try:
+            gitops.push(top, remote, branch)
+            return True
+        except gitops.PushRejected:
+            gitops.fetch(top, remote, branch)
+            gitops.rebase_onto_remote(top, remote, branch)
+    raise SocialopsError("committed, but the push was rejected three times; push by hand")
+
+
+def _ledger_paths(project: Project) -> list[str]:
+    from socialops.model import LEDGER_DIR
+
+    return [LEDGER_DIR] + [str(c.options.get("path") or "feed.xml")
+                           for c in project.config.channels.values() if c.platform == "feed"]
+
+
+# ---- retract, resolve ------------------------------------------------------------------------
+
+def retract_command(
+    post: Annotated[str, typer.Argument(help="The post (id or path).")],
+    channel: Annotated[str | None, typer.Option("--channel", "-c", help="Only this channel (default: every channel it went to).")] = None,
+    push: PushOption = False,
+    fmt: FormatOption = Format.text,
+    repo: RepoOption = None,
+) -> None:
+    """Delete a published post (every part of a thread) and record it as retracted."""
+    from rich.markup import escape
+
+    from socialops.model import Project
+    from socialops.output import console, print_json
+    from socialops.retract import retract
+
+    project = Project.load(repo)
+    post_id = _post_id(project, post)
+    factory = _client_factory(30.0)
+    client = factory(None)
+    try:
+        result = retract(project, post_id, channel, dict(os.environ), _clock, client)
+    finally:
+        client.close()
+    _commit(project, _ledger_paths(project), f"socialops: retract {post_id}", push)
+    if fmt is Format.json:
+        print_json({"version": 1, "post": post_id, "channels": [c.as_dict() for c in result.channels]})
+    else:
+        out = console()
+        for ch in result.channels:
+            out.print(f"{ICONS.get(ch.status, '')} {escape(post_id)} on {escape(ch.channel)}: {ch.status}"
+                      + (f" ({escape(ch.message)})" if ch.message else ""))
+    raise typer.Exit(1 if result.failed else 0)
+
+
+def resolve_command(
+    post: Annotated[str, typer.Argument(help="The post (id or path).")],
+    channel: Annotated[str, typer.Option("--channel", "-c", help="The channel whose parts are unknown.")],
+    verdict: Annotated[Verdict, typer.Option("--as", help="What you found on the platform.")],
+    url: Annotated[str | None, typer.Option("--url", help="The post's URL, when it is there.")] = None,
+    platform_id: Annotated[str | None, typer.Option("--id", help="The platform's id of the post, when it is there.")] = None,
+    push: PushOption = False,
+    repo: RepoOption = None,
+) -> None:
+    """Settle an unknown: you checked the platform and say whether the post is there."""
+    from rich.markup import escape
+
+    from socialops import gitops
+    from socialops.model import Project
+    from socialops.output import console
+    from socialops.retract import resolve
+
+    project = Project.load(repo)
+    post_id = _post_id(project, post)
+    who = gitops.user_name(project.root) or os.environ.get("GITHUB_ACTOR") or os.environ.get("USER")
+    result = resolve(project, post_id, channel, verdict.value, url, platform_id, who, _clock)
+    _commit(project, _ledger_paths(project), f"socialops: resolve {post_id} on {channel} as {verdict.value}", push)
+    console().print(f"{escape(post_id)} on {escape(channel)}: {result.status} ({escape(result.message or '')})")
+
+
+# ---- doctor ------------------------------------------------------------------------------------------
+
+def doctor_command(
+    channel: Annotated[list[str] | None, typer.Option("--channel", "-c", help="Only this channel (repeatable).")] = None,
+    fmt: FormatOption = Format.text,
+    repo: RepoOption = None,
+    now: NowOption = None,
+) -> None:
+    """Check each channel's credentials with the platform, and when they expire."""
+    from rich.markup import escape
+
+    from socialops.doctor import doctor
+    from socialops.model import Project
+    from socialops.output import console, print_json
+    from socialops.timeutil import parse_now
+
+    project = Project.load(repo)
+    when = parse_now(now, project.config.timezone)
+    found = doctor(project, dict(os.environ), when, _client_factory(30.0), channel)
+    if fmt is Format.json:
+        print_json({"version": 1, "channels": [h.as_dict() for h in found]})
+    else:
+        out = console()
+        for h in found:
+            mark = "[green]✓[/]" if h.ok else "[bold red]✗[/]"
+            out.print(f"{mark} [bold]{escape(h.channel)}[/] ({h.platform})"
+                      + (f"  account: {escape(h.account)}" if h.account else ""))
+            for name, present in h.variables.items():
+                out.print(f"    {escape(name)}: {'set' if present else '[red]not set[/]'}")
+            if h.message:
+                out.print(f"    {escape(h.message)}")
+            if h.expires:
+                out.print(f"    expires {escape(h.expires)}")
+            if h.warning:
+                out.print(f"    [yellow]{escape(h.warning)}[/]")
+    raise typer.Exit(0 if all(h.ok for h in found) else 1)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("publish")(publish_command)
+    app.command("status")(status_command)
+    app.command("pause")(pause_command)
+    app.command("resume")(resume_command)
+    app.command("retract")(retract_command)
+    app.command("resolve")(resolve_command)
+    app.command("doctor")(doctor_command)

@@ -1,0 +1,199 @@
+"""Claims: how a run tells other runs what it is publishing, and how the ledger reaches git.
+
+A run writes an intent (`status: intent` with a `claim`: run id, host, pid, when, lease)
+for every post and channel it is about to publish, commits the ledger, and pushes before
+it calls any platform. Another run that sees a live claim leaves that channel alone. A
+claim whose run is gone (same host, process ended) or whose lease ran out was left by a
+crash: the next run settles it by asking the platform.
+
+`Book` holds the ledger entries of one run in memory, shared by the channel threads, and
+writes a post's file after every change, so a crash loses at most the call in flight.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from socialops import ledger
+from socialops.ledger import ChannelRecord, LedgerEntry, PartRecord
+from socialops.timeutil import iso
+
+#: how long a claim holds at least; a run that takes longer stops starting new parts
+LEASE = timedelta(minutes=20)
+LEASE_PER_PART = timedelta(seconds=5)
+
+
+def lease_until(start: datetime, parts: int) -> datetime:
+    """When a claim for a queue of `parts` calls on one channel stops holding."""
+    return start + LEASE + LEASE_PER_PART * parts
+
+
+@dataclass(frozen=True)
+class RunInfo:
+    id: str
+    host: str
+    pid: int
+
+    @classmethod
+    def current(cls) -> RunInfo:
+        return cls(uuid.uuid4().hex[:12], socket.gethostname(), os.getpid())
+
+
+def claim_state(claim: dict[str, object] | None, run: RunInfo, now: datetime) -> str:
+    """`ours`, `active` (another run is at work) or `stale` (left by a run that is gone)."""
+    if not claim:
+        return "stale"
+    if claim.get("run") == run.id:
+        return "ours"
+    pid = claim.get("pid")
+    if claim.get("host") == run.host and isinstance(pid, int) and (pid == run.pid or not _alive(pid)):
+        return "stale"
+    until = claim.get("until")
+    try:
+        expired = until is None or datetime.fromisoformat(str(until)) <= now
+    except ValueError:
+        expired = True
+    return "stale" if expired else "active"
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+@dataclass
+class Book:
+    """The ledger entries one run reads and writes."""
+
+    root: Path
+    run: RunInfo
+    clock: Callable[[], datetime]
+    write_files: bool = True
+    entries: dict[str, LedgerEntry] = field(default_factory=dict)
+    touched: set[tuple[str, str]] = field(default_factory=set)
+    lock: threading.RLock = field(default_factory=threading.RLock)
+
+    def now(self) -> str:
+        return iso(self.clock())
+
+    def entry(self, post_id: str, path: str | None) -> LedgerEntry:
+        with self.lock:
+            found = self.entries.get(post_id)
+            if found is None:
+                found = ledger.read(self.root, post_id) or LedgerEntry(post_id)
+                self.entries[post_id] = found
+            if path:
+                found.path = path
+            return found
+
+    def record(self, post_id: str, channel: str) -> ChannelRecord | None:
+        with self.lock:
+            entry = self.entries.get(post_id)
+            return entry.channel(channel) if entry else None
+
+    # ---- changes ------------------------------------------------------------------------
+    def claim(self, post_id: str, path: str | None, channel: str, due: str, until: datetime,
+              count: int) -> None:
+        """An intent for one post on one channel, before any platform is called."""
+        with self.lock:
+            entry = self.entry(post_id, path)
+            old = entry.channel(channel)
+            claim = {"run": self.run.id, "host": self.run.host, "pid": self.run.pid,
+                     "at": self.now(), "until": iso(until)}
+            reason = None
+            if old and old.claim and old.status == "intent":
+                reason = f"settling what run {old.claim.get('run')} left unfinished"
+            entry.channels[channel] = ChannelRecord("intent", due, self.now(), reason, claim,
+                                                   list(old.parts) if old else [], count)
+            self._changed(post_id, channel)
+
+    def mark(self, post_id: str, path: str | None, channel: str, status: str, due: str | None,
+             reason: str | None) -> None:
+        """A channel decided without publishing (missed, held). The time it started is kept
+        while the status and reason stay the same."""
+        with self.lock:
+            entry = self.entry(post_id, path)
+            old = entry.channel(channel)
+            if old and old.status == status and old.reason == reason and old.due == due:
+                return
+            entry.channels[channel] = ChannelRecord(status, due, self.now(), reason, None,
+                                                   list(old.parts) if old else [],
+                                                   old.count if old else None)
+            self._changed(post_id, channel)
+
+    def set_part(self, post_id: str, channel: str, part: PartRecord) -> None:
+        with self.lock:
+            record = self.entries[post_id].channels[channel]
+            record.set_part(part)
+            self._changed(post_id, channel)
+
+    def finish(self, post_id: str, channel: str, part_count: int, reason: str | None = None) -> str:
+        """The channel's final status for this run, from its parts; the claim is released.
+        A part still marked as in flight (the run stopped inside a call) becomes unknown."""
+        with self.lock:
+            record = self.entries[post_id].channels[channel]
+            for part in record.parts:
+                if part.status == "intent":
+                    part.status = "unknown"
+                    part.error = part.error or "the run stopped while this part was being sent"
+            status = record.settle(part_count)
+            if status == "intent":  # nothing was sent in this run
+                status = "failed"
+            record.status, record.claim, record.reason = status, None, reason
+            record.since = self.now()
+            self._changed(post_id, channel)
+            return status
+
+    def set_channel(self, post_id: str, path: str | None, channel: str, record: ChannelRecord) -> None:
+        with self.lock:
+            self.entry(post_id, path).channels[channel] = record
+            self._changed(post_id, channel)
+
+    def _changed(self, post_id: str, channel: str) -> None:
+        self.touched.add((post_id, channel))
+        if self.write_files:
+            ledger.write(self.root, self.entries[post_id])
+
+    # ---- after a rejected push ----------------------------------------------------------
+    def overlay(self) -> None:
+        """Write what this run recorded on top of the ledger files as they are now (after
+        the branch was reset to what another run pushed)."""
+        with self.lock:
+            ids = sorted({post_id for post_id, _ in self.touched})
+            for post_id in ids:
+                ours = self.entries[post_id]
+                current = ledger.read(self.root, post_id) or LedgerEntry(post_id, ours.path)
+                for pid, channel in self.touched:
+                    if pid == post_id:
+                        current.channels[channel] = ours.channels[channel]
+                current.path = ours.path or current.path
+                self.entries[post_id] = current
+                if self.write_files:
+                    ledger.write(self.root, current)
+
+
+# ---- git: the lock and the database ---------------------------------------------------------
+
+@dataclass
+class GitState:
+    top: Path  # the repository's top folder
+    remote: str | None  # None: a repository without a remote (everything stays local)
+    branch: str
+    pushing: bool
+    paths: list[str]  # what publish commits, relative to the top: the ledger and feed files
+    base: str = ""  # HEAD before this run's own commits
+
+    def rel(self, path: Path) -> str:
+        return path.resolve().relative_to(self.top.resolve()).as_posix()

@@ -1,0 +1,345 @@
+"""`socialops publish`: every due post out exactly once, with the ledger in git.
+
+1. refuse a dirty tree or another branch than the default (unless told);
+2. stop while publishing is paused;
+3. select what is ready, approved, due, not too late and not yet published;
+4. claim it: write intents into the ledger, commit and push BEFORE calling any platform
+   (a rejected push means another run is at work: fetch, select again, leave it its share);
+5. publish, channels in parallel, thread parts in order, each recorded as it goes;
+6. commit the ledger and push (a rejected push: fetch, write our records on top, again).
+
+Returns data; never prints. `now` (what is due) and `clock` (the real time, for records
+and leases) are parameters.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from socialops import gitops
+from socialops.adapters import ChannelSetupError, make_adapter, secrets_for
+from socialops.claims import Book, GitState, RunInfo, lease_until
+from socialops.errors import SocialopsError
+from socialops.model import Channel, Project
+from socialops.pausing import read_pause
+from socialops.results import ChannelResult, PartResult, PostResult, PublishResult
+from socialops.runner import ChannelWorker, PartEvent, RunOptions, Scrubber
+from socialops.selection import Decision, Job, Query, Selection, lateness, select
+
+CLAIM_ATTEMPTS = 5
+PUSH_ATTEMPTS = 5
+
+
+@dataclass
+class PublishOptions:
+    now: datetime
+    clock: Callable[[], datetime]
+    environ: Mapping[str, str]
+    dry_run: bool = False
+    push: bool = True
+    allow_dirty: bool = False
+    branch: str | None = None
+    posts: frozenset[str] | None = None
+    channels: frozenset[str] | None = None
+    timeout: float = 30.0
+    max_attempts: int = 5
+    max_wait: float = 120.0
+    backoff: float = 1.0
+    sleep: Callable[[float], None] = time.sleep
+    on_event: Callable[[PartEvent], None] | None = None
+    client_factory: Callable[[Channel], Any] | None = None  # an httpx.Client per channel
+
+
+@dataclass
+class _Plan:
+    selection: Selection
+    workers: dict[str, ChannelWorker] = field(default_factory=dict)
+    clients: list[Any] = field(default_factory=list)
+
+
+def publish(project: Project, options: PublishOptions) -> PublishResult:
+    result = PublishResult(dry_run=options.dry_run)
+    git = prepare_git(project, options, result)
+    run = RunInfo.current()
+    book = Book(project.root, run, options.clock)
+    plan: _Plan | None = None
+    try:
+        for _ in range(CLAIM_ATTEMPTS):
+            result.paused = read_pause(project.root)
+            if result.paused is not None:
+                return result
+            plan = _plan(project, options, run)
+            if options.dry_run:
+                _report(result, plan.selection, [])
+                return result
+            book = Book(project.root, run, options.clock)
+            if _claim(book, plan, git, result):
+                break
+            _close(plan)
+            plan = None
+        else:
+            raise SocialopsError(f"gave up after {CLAIM_ATTEMPTS} tries to claim posts: other runs "
+                                 "kept pushing to the branch; try again")
+        done = _run_workers(plan)
+        _report(result, plan.selection, done)
+        _finish(git, book, plan, result)
+        return result
+    finally:
+        if plan is not None:
+            _close(plan)
+
+
+# ---- git ------------------------------------------------------------------------------------------
+
+def prepare_git(project: Project, options: PublishOptions, result: PublishResult) -> GitState:
+    """Check the branch and the tree; bring the branch up to date with its remote."""
+    from socialops import approval
+    from socialops.model import LEDGER_DIR
+
+    top = gitops.top(project.root)
+    owned = [project.root / LEDGER_DIR, project.root / approval.CACHE_FILE]
+    owned += [project.root / str(c.options.get("path") or "feed.xml")
+              for c in project.config.channels.values() if c.platform == "feed"]
+    state = GitState(top, gitops.remote_name(top), "", False, [])
+    state.paths = [state.rel(p) for p in owned]
+    state.branch = options.branch or gitops.default_branch(top, project.config.default_branch)
+    current = gitops.current_branch(top)
+    if current != state.branch:
+        here = f"branch '{current}'" if current else "a detached HEAD"
+        raise SocialopsError(f"publish runs on the default branch '{state.branch}', but this is {here}; "
+                             f"check out {state.branch}, or pass --branch {current or 'NAME'} to "
+                             "publish from it")
+    dirty = gitops.dirty_files(top)
+    others = [f for f in dirty if not _owned(f, state.paths)]
+    if others and not options.allow_dirty:
+        shown = ", ".join(others[:5]) + (f" and {len(others) - 5} more" if len(others) > 5 else "")
+        raise SocialopsError(f"the working tree has changes that are not committed ({shown}); publish "
+                             "sends only what is committed: commit or stash them, or pass --allow-dirty")
+    if options.dry_run:
+        return state
+    if len(dirty) > len(others):  # the ledger of a run that was interrupted: keep it
+        sha = gitops.commit_paths(top, state.paths, "socialops: keep the ledger of an interrupted run")
+        if sha:
+            result.commits.append(sha)
+    state.pushing = options.push and state.remote is not None
+    if state.remote is None:
+        result.notes.append("this repository has no git remote: the ledger is committed here only")
+    elif not options.push:
+        result.notes.append("--no-push: the ledger is committed here only; push it before the next run")
+    if state.pushing:
+        _sync(state)
+    state.base = gitops.head(top)
+    return state
+
+
+def _owned(name: str, paths: list[str]) -> bool:
+    return any(name == p or name.startswith(p.rstrip("/") + "/") for p in paths)
+
+
+def _sync(state: GitState) -> None:
+    assert state.remote is not None
+    if gitops.fetch(state.top, state.remote, state.branch):
+        gitops.rebase_onto_remote(state.top, state.remote, state.branch)
+
+
+def _save(state: GitState, message: str, result: PublishResult) -> bool:
+    """Commit the ledger and push it. False when the push was rejected (the branch moved);
+    the caller then starts over from the remote branch."""
+    sha = gitops.commit_paths(state.top, state.paths, message)
+    if sha:
+        result.commits.append(sha)
+    if sha and state.pushing:
+        assert state.remote is not None
+        try:
+            gitops.push(state.top, state.remote, state.branch)
+        except gitops.PushRejected:
+            result.commits.remove(sha)
+            gitops.reset_hard(state.top, state.base)
+            _sync(state)
+            state.base = gitops.head(state.top)
+            return False
+        result.pushed = True
+    state.base = gitops.head(state.top)
+    return True
+
+
+# ---- selection, claims ------------------------------------------------------------------------
+
+def _plan(project: Project, options: PublishOptions, run: RunInfo) -> _Plan:
+    query = Query(options.now, options.clock, run, lateness(project), options.posts,
+                  options.channels, options.environ)
+    selection = select(project, query)
+    apply_approvals(project, selection, options)
+    plan = _Plan(selection)
+    queues: dict[str, list[Job]] = {}
+    for job in selection.jobs:
+        queues.setdefault(job.channel.name, []).append(job)
+    kept: list[Job] = []
+    for name, jobs in queues.items():
+        channel = jobs[0].channel
+        try:
+            client = options.client_factory(channel) if options.client_factory else _client(options)
+            plan.clients.append(client)
+            adapter = make_adapter(channel, client, options.environ, project.root)
+        except ChannelSetupError as exc:
+            selection.decisions += [Decision(j.item.id, j.item.post.path, j.item.due_text, name,
+                                             "failed", str(exc)) for j in jobs]
+            continue
+        scrub = Scrubber(_secrets(channel, options.environ))
+        run_options = RunOptions(options.sleep, options.clock, options.max_attempts,
+                                 options.max_wait, options.backoff, options.on_event)
+        plan.workers[name] = ChannelWorker(adapter, jobs, Book(project.root, run, options.clock),
+                                           run_options, scrub, project.root)
+        kept += jobs
+    selection.jobs = [j for j in selection.jobs if j in kept]
+    if options.dry_run:
+        selection.decisions += [Decision(j.item.id, j.item.post.path, j.item.due_text, j.channel.name,
+                                         "planned", _planned(j)) for j in selection.jobs]
+        selection.jobs = []
+    return plan
+
+
+def _planned(job: Job) -> str:
+    count = len(job.rendered.parts)
+    what = f"{count} parts" if count > 1 else "1 part"
+    if job.settle:
+        return f"would first ask {job.channel.platform} whether an interrupted run sent it, then send {what}"
+    return f"would send {what}"
+
+
+def _secrets(channel: Channel, environ: Mapping[str, str]) -> dict[str, str]:
+    try:
+        return secrets_for(channel, environ)
+    except ChannelSetupError:
+        return {}
+
+
+def _client(options: PublishOptions) -> Any:
+    import httpx
+
+    from socialops import __version__
+
+    return httpx.Client(timeout=options.timeout, follow_redirects=False,
+                        headers={"User-Agent": f"socialops/{__version__}"})
+
+
+def _close(plan: _Plan) -> None:
+    for client in plan.clients:
+        close = getattr(client, "close", None)
+        if close is not None:
+            close()
+    plan.clients = []
+
+
+def apply_approvals(project: Project, selection: Selection, options: PublishOptions) -> None:
+    """The one approval hook: posts whose approval check says held are not published; they
+    are reported and recorded as `held` with the reason. Nothing is held unless
+    `approval.verify` is `github`. A run settling an earlier claim is not checked again."""
+    from socialops import approval
+
+    fresh = [j for j in selection.jobs if not j.settle]
+    if not fresh or not approval.load_policy(project.config).verified:
+        return
+    import httpx
+
+    from socialops.github import GitHubError, from_env
+
+    posts = list({j.item.post.path: j.item.post for j in fresh}.values())
+    with httpx.Client(timeout=options.timeout) as http:
+        try:
+            client = from_env(http, options.environ)
+        except GitHubError:
+            client = None
+        found = approval.check_posts(project, posts, client, options.now,
+                                     branch=options.branch, write_cache=not options.dry_run)
+    held = {j for j in fresh if not found[j.item.post.id].approved}
+    selection.jobs = [j for j in selection.jobs if j not in held]
+    selection.decisions += [Decision(j.item.id, j.item.post.path, j.item.due_text, j.channel.name,
+                                     "held", found[j.item.post.id].reason, record=True) for j in held]
+
+
+def _claim(book: Book, plan: _Plan, git: GitState, result: PublishResult) -> bool:
+    """Write the intents (and the missed and held records), commit, push."""
+    sel = plan.selection
+    for d in sel.decisions:
+        if d.record:
+            book.mark(d.post_id, d.path, d.channel, d.status, d.due, d.message)
+    start = book.clock()
+    for name, worker in plan.workers.items():
+        parts = sum(len(j.rendered.parts) for j in worker.jobs)
+        until = lease_until(start, parts)
+        worker.book = book
+        worker.deadline = until
+        for job in worker.jobs:
+            book.claim(job.item.id, job.item.post.path, name, job.item.due_text, until,
+                       len(job.rendered.parts))
+    posts = len({j.item.id for j in sel.jobs})
+    message = f"socialops: claim {posts} post{'s' if posts != 1 else ''}" if posts else \
+        "socialops: record missed and held posts"
+    return _save(git, message, result)
+
+
+# ---- publishing -------------------------------------------------------------------------------
+
+def _run_workers(plan: _Plan) -> list[tuple[Job, ChannelResult]]:
+    if not plan.workers:
+        return []
+    done: list[tuple[Job, ChannelResult]] = []
+    with ThreadPoolExecutor(max_workers=len(plan.workers), thread_name_prefix="channel") as pool:
+        for found in pool.map(lambda w: w.run(), plan.workers.values()):
+            done += found
+    return done
+
+
+def _finish(git: GitState, book: Book, plan: _Plan, result: PublishResult) -> None:
+    if not book.touched:
+        return
+    published = result.count("published")
+    bad = result.count("failed") + result.count("unknown")
+    message = f"socialops: published {published} post channel{'s' if published != 1 else ''}"
+    message += f", {bad} failed or unknown" if bad else ""
+    for _ in range(PUSH_ATTEMPTS):
+        try:
+            if _save(git, message, result):
+                return
+        except SocialopsError as exc:
+            result.errors.append(f"{exc}; what was published is committed here but not pushed: "
+                                 "push this branch by hand")
+            return
+        book.overlay()  # the branch now is the remote's: write our records on top, again
+        for worker in plan.workers.values():
+            for part in worker.sent:
+                worker.adapter.publish(part)
+    result.errors.append(f"could not push the ledger after {PUSH_ATTEMPTS} tries (the branch kept "
+                         "moving); it is committed here: push this branch by hand")
+
+
+def _report(result: PublishResult, selection: Selection, done: list[tuple[Job, ChannelResult]]) -> None:
+    posts: dict[str, PostResult] = {}
+
+    def post(post_id: str, path: str | None, due: str | None) -> PostResult:
+        if post_id not in posts:
+            posts[post_id] = PostResult(post_id, path, due)
+        return posts[post_id]
+
+    for d in selection.decisions:
+        parts: list[PartResult] = []
+        post(d.post_id, d.path, d.due).channels.append(
+            ChannelResult(d.channel, d.status, d.message, parts, d.since))
+    for job, channel_result in done:
+        post(job.item.id, job.item.post.path, job.item.due_text).channels.append(channel_result)
+    for item in posts.values():
+        item.channels.sort(key=lambda c: c.channel)
+    result.posts = sorted(posts.values(), key=_time_order)
+
+
+def _time_order(post: PostResult) -> tuple[float, str]:
+    try:
+        return (datetime.fromisoformat(post.due).timestamp() if post.due else 0.0, post.id)
+    except ValueError:
+        return (0.0, post.id)

@@ -1,0 +1,250 @@
+"""Publishing the claimed posts of one channel: parts in order, each recorded as it goes.
+
+For each part: record the intent, call the platform, record the result. Retryable errors
+(429, 5xx and connection errors before anything was sent) wait and try again within the
+run, honouring Retry-After, with a bounded total wait. A call that may have reached the
+platform is never repeated blindly: the adapter is asked whether the part is there; when
+it cannot say, the part is `unknown` and stays so until a person runs `socialops resolve`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import mimetypes
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from socialops.adapters.base import OutgoingMedia, OutgoingPart, PlatformError, PublishedRef
+from socialops.claims import Book
+from socialops.ledger import PartRecord
+from socialops.results import ChannelResult, PartResult
+from socialops.selection import Job
+
+
+@dataclass
+class RunOptions:
+    sleep: Callable[[float], None]
+    clock: Callable[[], datetime]
+    max_attempts: int = 5  # calls of one part within a run
+    max_wait: float = 120.0  # seconds one channel may spend waiting to retry, in total
+    backoff: float = 1.0  # first wait of the exponential backoff
+    on_event: Callable[[PartEvent], None] | None = None
+
+
+@dataclass(frozen=True)
+class PartEvent:
+    post_id: str
+    channel: str
+    index: int
+    count: int
+    status: str
+    url: str | None
+    error: str | None
+
+
+@dataclass
+class Outcome:
+    status: str  # published, failed, unknown, send (a lookup found nothing: safe to send)
+    ref: PublishedRef | None = None
+    error: str | None = None
+
+
+def idempotency_key(post_id: str, channel: str, index: int, content_hash: str) -> str:
+    return hashlib.sha256(f"{post_id}\n{channel}\n{index}\n{content_hash}".encode()).hexdigest()
+
+
+class Scrubber:
+    """Removes credential values from any text before it is recorded or shown."""
+
+    def __init__(self, secrets: Mapping[str, str]) -> None:
+        self.values = sorted((v for v in secrets.values() if len(v) >= 4), key=len, reverse=True)
+
+    def __call__(self, text: str | None) -> str | None:
+        if text is None:
+            return None
+        for value in self.values:
+            text = text.replace(value, "***")
+        return text
+
+
+@dataclass
+class ChannelWorker:
+    """Runs the jobs of one channel, one post after another, in time order."""
+
+    adapter: Any
+    jobs: list[Job]
+    book: Book
+    options: RunOptions
+    scrub: Scrubber
+    root: Path
+    deadline: datetime | None = None  # start no new part after this (the claim's lease)
+    waited: float = 0.0
+    sent: list[OutgoingPart] = field(default_factory=list)  # for adapters that write files
+
+    def run(self) -> list[tuple[Job, ChannelResult]]:
+        out = []
+        for job in self.jobs:
+            try:
+                out.append((job, self._job(job)))
+            except Exception as exc:  # a bug must not stop the other posts or channels
+                name = job.channel.name
+                message = self.scrub(f"unexpected error: {type(exc).__name__}: {exc}")
+                status = self.book.finish(job.item.id, name, len(job.rendered.parts), message)
+                out.append((job, ChannelResult(name, status, message)))
+        return out
+
+    # ---- one post on this channel -----------------------------------------------------------
+    def _job(self, job: Job) -> ChannelResult:
+        name = job.channel.name
+        record = self.book.record(job.item.id, name)
+        assert record is not None, "claimed before running"
+        results: list[PartResult] = []
+        prev: PublishedRef | None = None
+        first: PublishedRef | None = None
+        touched = job.settle and any(p.run == job.settle_run for p in record.parts)
+        reason: str | None = None
+        for rendered in job.rendered.parts:
+            old = record.part(rendered.index)
+            part = self._outgoing(job, rendered, prev, first)
+            if old is not None and old.status == "published":
+                if old.hash and old.hash != rendered.content_hash:
+                    reason = (f"part {rendered.index + 1} was published with other text; the post "
+                              "was edited after it was published (see socialops lint)")
+                    break
+                prev = PublishedRef(old.id or "", old.url, dict(old.extra))
+                first = first or prev
+                results.append(PartResult(rendered.index, "published", old.url))
+                continue
+            if self.deadline is not None and self.options.clock() >= self.deadline:
+                reason = "this run ran out of time before this part; the next run continues"
+                break
+            may_be_there = job.settle and ((old is not None and old.status == "intent")
+                                           or (old is None and not touched))
+            outcome = self._settle(part) if may_be_there else Outcome("send")
+            if outcome.status == "send":
+                outcome = self._send(part, rendered.content_hash, old.attempts if old else 0)
+            else:
+                self._record(part, rendered.content_hash, outcome, old.attempts if old else 0)
+            results.append(PartResult(rendered.index, outcome.status,
+                                      outcome.ref.url if outcome.ref else None, outcome.error))
+            self._event(part, len(job.rendered.parts), outcome)
+            if outcome.status != "published":
+                if outcome.status == "unknown" and job.settle and not touched:
+                    self._unknown_rest(job, rendered.index)
+                break
+            prev = outcome.ref
+            first = first or prev
+        status = self.book.finish(job.item.id, name, len(job.rendered.parts), reason)
+        return ChannelResult(name, status, reason, results)
+
+    def _outgoing(self, job: Job, rendered: Any, prev: PublishedRef | None,
+                  first: PublishedRef | None) -> OutgoingPart:
+        post = job.item.post
+        title = post.meta.get("title")
+        return OutgoingPart(
+            post_id=job.item.id, channel=job.channel.name, index=rendered.index, text=rendered.text,
+            media=tuple(self._media(m) for m in getattr(rendered, "media", None) or ()),
+            reply_to=prev, root=first,
+            idempotency_key=idempotency_key(job.item.id, job.channel.name, rendered.index,
+                                            rendered.content_hash),
+            options=post.platform_options(job.channel.platform), lang=post.lang,
+            title=str(title) if title else None, published_at=job.item.due)
+
+    def _media(self, media: Any) -> OutgoingMedia:
+        rel = str(getattr(media, "path", media))
+        mime = getattr(media, "mime", None) or mimetypes.guess_type(rel)[0] or "application/octet-stream"
+        return OutgoingMedia(self.root / rel, getattr(media, "alt", None), mime)
+
+    # ---- calls ----------------------------------------------------------------------------
+    def _settle(self, part: OutgoingPart) -> Outcome:
+        """An earlier run may have sent this part: ask the platform."""
+        try:
+            found = self.adapter.lookup(part)
+        except PlatformError as exc:
+            return Outcome("unknown", error=self.scrub(
+                f"an earlier run stopped while sending this part, and {self.adapter.platform} "
+                f"cannot say whether it arrived ({exc.message})"))
+        except Exception as exc:
+            return Outcome("unknown", error=self.scrub(f"asking whether it arrived failed: {exc}"))
+        return Outcome("published", found) if found is not None else Outcome("send")
+
+    def _send(self, part: OutgoingPart, content_hash: str, attempts: int) -> Outcome:
+        tries = 0
+        while True:
+            tries += 1
+            attempts += 1
+            self._record(part, content_hash, Outcome("intent"), attempts)
+            try:
+                outcome = Outcome("published", self.adapter.publish(part))
+            except PlatformError as exc:
+                outcome = self._after_error(part, exc)
+                if outcome.status == "retry":
+                    delay = self._delay(exc, tries)
+                    if tries < self.options.max_attempts and delay is not None:
+                        self.options.sleep(delay)
+                        continue
+                    outcome = Outcome("failed", error=self.scrub(
+                        f"{exc.message} (gave up after {tries} attempt{'s' if tries > 1 else ''}; "
+                        "the next run tries again)"))
+            except Exception as exc:  # an error the adapter did not expect: it may have sent
+                outcome = self._after_error(part, PlatformError(f"{type(exc).__name__}: {exc}",
+                                                                maybe_sent=True))
+                if outcome.status == "retry":
+                    outcome = Outcome("failed", error=self.scrub(str(exc)))
+            self._record(part, content_hash, outcome, attempts)
+            return outcome
+
+    def _after_error(self, part: OutgoingPart, exc: PlatformError) -> Outcome:
+        if exc.maybe_sent:
+            try:
+                found = self.adapter.lookup(part)
+            except Exception as lookup_error:
+                said = lookup_error.message if isinstance(lookup_error, PlatformError) else str(lookup_error)
+                return Outcome("unknown", error=self.scrub(
+                    f"{exc.message}; the request may have reached {self.adapter.platform}, which "
+                    f"cannot say whether the post exists ({said})"))
+            if found is not None:
+                return Outcome("published", found)
+            return Outcome("retry")  # the platform says it is not there: safe to send again
+        if exc.retryable:
+            return Outcome("retry")
+        return Outcome("failed", error=self.scrub(exc.message))
+
+    def _delay(self, exc: PlatformError, tries: int) -> float | None:
+        """How long to wait before the next try; None when the channel's budget is spent."""
+        delay = exc.retry_after if exc.retry_after is not None else \
+            self.options.backoff * 2 ** (tries - 1)
+        delay = max(0.0, delay)
+        if self.waited + delay > self.options.max_wait:
+            return None
+        self.waited += delay
+        return delay
+
+    # ---- the ledger ---------------------------------------------------------------------------
+    def _record(self, part: OutgoingPart, content_hash: str, outcome: Outcome, attempts: int) -> None:
+        ref = outcome.ref
+        record = PartRecord(part.index, outcome.status, id=ref.id if ref else None,
+                            url=ref.url if ref else None, at=self.book.now(), hash=content_hash,
+                            attempts=attempts, error=self.scrub(outcome.error),
+                            extra=dict(ref.extra) if ref else {}, run=self.book.run.id)
+        self.book.set_part(part.post_id, part.channel, record)
+        if outcome.status == "published" and getattr(self.adapter, "writes_files", False):
+            self.sent.append(part)
+
+    def _unknown_rest(self, job: Job, after: int) -> None:
+        """A crashed run may have sent any part it claimed: parts after one that cannot be
+        settled stay unknown too, for the person who resolves it."""
+        for rendered in job.rendered.parts:
+            if rendered.index > after:
+                self.book.set_part(job.item.id, job.channel.name, PartRecord(
+                    rendered.index, "unknown", at=self.book.now(), hash=rendered.content_hash,
+                    error="not checked: an earlier part could not be settled", run=self.book.run.id))
+
+    def _event(self, part: OutgoingPart, count: int, outcome: Outcome) -> None:
+        if self.options.on_event is not None:
+            self.options.on_event(PartEvent(part.post_id, part.channel, part.index, count,
+                                            outcome.status, outcome.ref.url if outcome.ref else None,
+                                            outcome.error))

@@ -1,0 +1,260 @@
+"""Which posts go out now: ready, approved, due, not later than the lateness limit, and
+not yet published on the channel; in time order.
+
+Every (post, channel) ends up either as a `Job` (publish it in this run) or as a
+`Decision` (missed, held, unknown, skipped or failed before any call, with the reason).
+Channels already published, retracted or already reported as missed are left out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from socialops import ledger
+from socialops.claims import RunInfo, claim_state
+from socialops.ledger import ChannelRecord, LedgerEntry
+from socialops.model import LEDGER_DIR, Channel, Post, Project
+from socialops.timeutil import TimeError, iso, parse_duration, parse_time
+
+RECURRING_LOOKBACK = timedelta(days=1)
+
+
+@dataclass
+class Item:
+    """A post (or one occurrence of a recurring series) that is due."""
+
+    id: str
+    post: Post  # the file whose content is sent
+    due: datetime
+    channels: list[str]
+
+    @property
+    def due_text(self) -> str:
+        return iso(self.due)
+
+
+@dataclass
+class Job:
+    item: Item
+    channel: Channel
+    rendered: Any  # socialops.render.RenderedChannel: the text exactly as it will be sent
+    record: ChannelRecord | None  # what the ledger said before this run
+    settle_run: str | None = None  # a crashed run's claim to settle first: its run id
+
+    @property
+    def settle(self) -> bool:
+        return self.settle_run is not None
+
+
+@dataclass
+class Decision:
+    post_id: str
+    path: str | None
+    due: str | None
+    channel: str
+    status: str  # missed, held, unknown, skipped, failed, planned
+    message: str
+    since: str | None = None
+    record: bool = False  # write it into the ledger (missed, held)
+
+
+@dataclass
+class Selection:
+    jobs: list[Job] = field(default_factory=list)
+    decisions: list[Decision] = field(default_factory=list)
+
+
+@dataclass
+class Query:
+    now: datetime  # what counts as due
+    clock: Callable[[], datetime]  # the real time, for claims' leases
+    run: RunInfo
+    lateness: timedelta
+    posts: frozenset[str] | None = None  # only these post ids (or paths)
+    channels: frozenset[str] | None = None  # only these channels
+    environ: Mapping[str, str] = field(default_factory=dict)
+
+
+def lateness(project: Project) -> timedelta:
+    """socialops.yaml's `lateness`, else calendar.yaml's (default 6 hours)."""
+    value = project.config.data.get("lateness")
+    if value is not None:
+        try:
+            return parse_duration(value)
+        except TimeError:
+            pass
+    from socialops import calendar
+
+    return calendar.lateness(project)
+
+
+def select(project: Project, query: Query) -> Selection:
+    posts = project.read_posts()
+    selection = Selection()
+    items = due_items(project, posts, query, selection)
+    known = ledger_ids(project)
+    index: dict[tuple[str, ...], list[tuple[str, str]]] | None = None
+    for item in items:
+        if not item.post.readable:
+            selection.decisions.append(_decide(item, "*", "failed", f"{item.post.path} cannot be "
+                                               "read; run socialops lint"))
+            continue
+        entry = ledger.read(project.root, item.id) if item.id in known else None
+        for name in item.channels:
+            if query.channels is not None and name not in query.channels:
+                continue
+            channel = project.config.channels.get(name)
+            if channel is None:
+                selection.decisions.append(_decide(item, name, "failed", f"unknown channel '{name}'; "
+                                                   "socialops.yaml does not define it"))
+                continue
+            job = _consider(item, channel, entry, query, selection)
+            if job is None or not _render(job, project, selection):
+                continue
+            if entry is None:
+                if index is None:
+                    index = ledger.published_by_hash(ledger.read_all(project.root))
+                if _already_sent(job, index, selection):
+                    continue
+            selection.jobs.append(job)
+    return selection
+
+
+def due_items(project: Project, posts: list[Post], query: Query, selection: Selection) -> list[Item]:
+    tz = project.config.timezone
+    defaults = project.config.default_channels
+    items: list[Item] = []
+    for post in posts:
+        if query.posts is not None and post.id not in query.posts and post.path not in query.posts:
+            continue
+        if not post.readable:
+            first = post.problems[0].message if post.problems else "it cannot be read"
+            selection.decisions.append(Decision(post.id, post.path, None, "*", "failed",
+                                                f"{post.path} cannot be read: {first}; run socialops lint"))
+            continue
+        if post.status != "ready" or post.publish_at in (None, "queue"):
+            continue
+        try:
+            due = parse_time(str(post.publish_at), tz)
+        except TimeError as exc:
+            selection.decisions.append(Decision(post.id, post.path, None, "*", "failed",
+                                                f"publish_at: {exc}"))
+            continue
+        if due <= query.now:
+            items.append(Item(post.id, post, due, post.channels or defaults))
+    items.extend(recurring_items(project, posts, query))
+    items.sort(key=lambda i: (i.due, i.id))
+    return items
+
+
+def recurring_items(project: Project, posts: list[Post], query: Query) -> list[Item]:
+    """Occurrences of recurring series (calendar.yaml `recurring`) that are due; those
+    older than the lateness limit by up to a day are reported as missed."""
+    from socialops import calendar
+    from socialops.model import read_post
+
+    start = query.now - query.lateness - RECURRING_LOOKBACK
+    by_path = {p.path: p for p in posts}
+    items: list[Item] = []
+    for occurrence in calendar.occurrences(project, start, query.now + timedelta(microseconds=1)):
+        if occurrence.path is None:
+            continue
+        if query.posts is not None and occurrence.id not in query.posts:
+            continue
+        post = by_path.get(occurrence.path)
+        if post is None:
+            post = read_post(project.root, project.root / occurrence.path)
+        items.append(Item(occurrence.id, post, occurrence.at, list(occurrence.channels)))
+    return items
+
+
+def ledger_ids(project: Project) -> set[str]:
+    base = project.root / LEDGER_DIR
+    return {path.relative_to(base).as_posix()[: -len(".yaml")] for path in ledger.files(project.root)}
+
+
+def _consider(item: Item, channel: Channel, entry: LedgerEntry | None, query: Query,
+              selection: Selection) -> Job | None:
+    record = entry.channel(channel.name) if entry else None
+    status = record.status if record else None
+    if record is None or status in ("failed", "not-published", "held") or \
+            (status == "missed" and record.due != item.due_text):
+        return _fresh(item, channel, record, query, selection)
+    if status == "intent":
+        state = claim_state(record.claim, query.run, query.clock())
+        if state == "active":
+            claim = record.claim or {}
+            selection.decisions.append(_decide(
+                item, channel.name, "skipped", f"another run ({claim.get('run')} on "
+                f"{claim.get('host')}) is publishing it since {claim.get('at')}", claim.get("at")))
+            return None
+        run = str((record.claim or {}).get("run") or "")
+        return Job(item, channel, None, record, settle_run=run)
+    if status == "unknown":
+        selection.decisions.append(_decide(
+            item, channel.name, "unknown", record.reason or "an earlier run may have sent it; check "
+            f"the channel, then run: socialops resolve {item.id} --channel {channel.name} "
+            "--as published|not-published", record.since))
+    return None  # published, retracted, missed at this time
+
+
+def _fresh(item: Item, channel: Channel, record: ChannelRecord | None, query: Query,
+           selection: Selection) -> Job | None:
+    started = record is not None and any(p.status == "published" for p in record.parts)
+    late = query.now - item.due
+    if late > query.lateness and not started:
+        selection.decisions.append(_decide(
+            item, channel.name, "missed", f"due at {item.due_text}, {_duration(late)} ago: later than "
+            f"the lateness limit ({_duration(query.lateness)}); set a new publish_at to send it",
+            record=True))
+        return None
+    return Job(item, channel, None, record)
+
+
+def _render(job: Job, project: Project, selection: Selection) -> bool:
+    """The text exactly as it will be sent; a post the platform would refuse is not claimed."""
+    from socialops.render import render_channel
+
+    job.rendered = render_channel(job.item.post, job.channel, project.root)
+    errors = [p for p in job.rendered.problems if p.level.value == "error"]
+    if errors:
+        first = errors[0]
+        more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+        selection.decisions.append(_decide(
+            job.item, job.channel.name, "failed", f"{first.path}:{first.line}: {first.message}{more}; "
+            "run socialops lint"))
+        return False
+    return True
+
+
+def _already_sent(job: Job, index: dict[tuple[str, ...], list[tuple[str, str]]],
+                  selection: Selection) -> bool:
+    """A post without a ledger whose text a channel already received (a renamed file)."""
+    if job.rendered is None:
+        return False
+    hashes = tuple(p.content_hash for p in job.rendered.parts)
+    for old_id, name in index.get(hashes, []):
+        if name == job.channel.name:
+            selection.decisions.append(_decide(
+                job.item, name, "failed", f"the ledger says this text was already published on "
+                f"{name} as post '{old_id}'; if the file was renamed, add 'id: {old_id}' to its "
+                "front matter"))
+            return True
+    return False
+
+
+def _decide(item: Item, channel: str, status: str, message: str, since: Any = None,
+            record: bool = False) -> Decision:
+    return Decision(item.id, item.post.path, item.due_text, channel, status, message,
+                    str(since) if since else None, record)
+
+
+def _duration(delta: timedelta) -> str:
+    minutes = int(delta.total_seconds() // 60)
+    if minutes < 120:
+        return f"{minutes}m"
+    hours = minutes // 60
+    return f"{hours}h" if hours < 48 else f"{hours // 24}d {hours % 24}h"
