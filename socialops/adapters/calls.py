@@ -30,7 +30,7 @@ from urllib.parse import quote, urlsplit
 
 import httpx
 
-from socialops.adapters.base import PlatformError
+from socialops.adapters.base import PlatformError, Verification
 
 Describe = Callable[[Any, httpx.Response], str]
 
@@ -155,6 +155,14 @@ def _guard_logs(secrets: Iterable[str]) -> None:
             logger = logging.getLogger(name)
             if _LOG_FILTER not in logger.filters:
                 logger.addFilter(_LOG_FILTER)
+
+
+def checked(check: Callable[[], Verification]) -> Verification:
+    """A credentials check whose failure is an answer (ok=False, with the reason)."""
+    try:
+        return check()
+    except PlatformError as exc:
+        return Verification(False, None, None, exc.message)
 
 
 def body_of(response: httpx.Response) -> Any:

@@ -30,7 +30,7 @@ from socialops.adapters.base import (
     Verification,
     check_url,
 )
-from socialops.adapters.calls import Http
+from socialops.adapters.calls import Http, checked
 
 SUPPRESS_EMBEDS = 1 << 2
 
@@ -130,6 +130,9 @@ class DiscordAdapter:
         return self._info
 
     def verify(self) -> Verification:
+        return checked(self._verify)
+
+    def _verify(self) -> Verification:
         info = self._webhook_info()
         return Verification(True, f"webhook '{info.get('name')}' in channel {info.get('channel_id')}",
                             None, "Discord webhooks do not expire (until deleted)")

@@ -35,7 +35,7 @@ from socialops.adapters.base import (
     base_url,
     check_url,
 )
-from socialops.adapters.calls import Http, expires_option
+from socialops.adapters.calls import Http, checked, expires_option
 
 VERSION = "202610"
 
@@ -129,6 +129,9 @@ class LinkedInAdapter:
                 raise
 
     def verify(self) -> Verification:
+        return checked(self._verify)
+
+    def _verify(self) -> Verification:
         response = self.http.call("GET", f"{self.base}/v2/userinfo", "check the access token",
                                   headers={"Authorization": f"Bearer {self._token}"})
         info = self.http.json(response, "check the access token")

@@ -38,7 +38,7 @@ from socialops.adapters.base import (
     Verification,
     base_url,
 )
-from socialops.adapters.calls import Http, lookup_since, parse_time
+from socialops.adapters.calls import Http, checked, lookup_since, parse_time
 
 MEDIA_WAIT = 120.0  # seconds to wait for the server to process an upload
 PAGE, PAGES = 40, 5  # lookup reads at most 200 recent statuses
@@ -150,6 +150,9 @@ class MastodonAdapter:
         return self._account
 
     def verify(self) -> Verification:
+        return checked(self._verify)
+
+    def _verify(self) -> Verification:
         account = self._me()
         host = self.base.split("://", 1)[1]
         return Verification(True, f"@{account.get('acct') or account.get('username')}@{host}",

@@ -30,7 +30,7 @@ from socialops.adapters.base import (
     base_url,
     check_url,
 )
-from socialops.adapters.calls import Http
+from socialops.adapters.calls import Http, checked
 
 AUTH_ERRORS = {"invalid_auth", "not_authed", "token_revoked", "token_expired", "account_inactive"}
 
@@ -111,6 +111,9 @@ class SlackAdapter:
                 raise
 
     def verify(self) -> Verification:
+        return checked(self._verify)
+
+    def _verify(self) -> Verification:
         if not self._token:
             return Verification(True, None, None,
                                 "the webhook URL is set, but Slack cannot check an incoming webhook "

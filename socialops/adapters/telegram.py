@@ -33,7 +33,7 @@ from socialops.adapters.base import (
     Verification,
     base_url,
 )
-from socialops.adapters.calls import Http
+from socialops.adapters.calls import Http, checked
 
 CAPTION_LIMIT = 1024
 
@@ -136,6 +136,9 @@ class TelegramAdapter:
                     raise
 
     def verify(self) -> Verification:
+        return checked(self._verify)
+
+    def _verify(self) -> Verification:
         bot = self._call("getMe", "check the bot token")
         chat = self._call("getChat", f"find the chat {self.chat_id}", json={"chat_id": self.chat_id})
         where = f"@{chat['username']}" if chat.get("username") else str(chat.get("title") or self.chat_id)

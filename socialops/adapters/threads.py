@@ -36,7 +36,7 @@ from socialops.adapters.base import (
     Verification,
     base_url,
 )
-from socialops.adapters.calls import Http, expires_option, lookup_since, parse_time
+from socialops.adapters.calls import Http, checked, expires_option, lookup_since, parse_time
 
 VERSION = "v1.0"
 CONTAINER_WAIT = 300.0
@@ -159,6 +159,9 @@ class ThreadsAdapter:
                 raise
 
     def verify(self) -> Verification:
+        return checked(self._verify)
+
+    def _verify(self) -> Verification:
         data = self._call("GET", "/me", "check the access token", params={"fields": "id,username"})
         note = ("Threads tokens last 60 days; refresh them with th_refresh_token" if self.expires else
                 "Threads tokens last 60 days; set `expires: YYYY-MM-DD` on the channel so doctor "

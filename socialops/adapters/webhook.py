@@ -44,7 +44,7 @@ from socialops.adapters.base import (
     Verification,
     base_url,
 )
-from socialops.adapters.calls import Http, dumps
+from socialops.adapters.calls import Http, checked, dumps
 
 CORE_FIELDS = {"event", "post_id", "channel", "part", "text", "lang", "title", "published_at",
                "idempotency_key", "reply_to", "root", "media"}
@@ -107,6 +107,9 @@ class WebhookAdapter:
                 raise
 
     def verify(self) -> Verification:
+        return checked(self._verify)
+
+    def _verify(self) -> Verification:
         method = str(self.channel.options.get("verify") or "").upper()
         if method not in ("HEAD", "GET"):
             return Verification(True, None, None,

@@ -38,7 +38,7 @@ from socialops.adapters.base import (
     Verification,
     base_url,
 )
-from socialops.adapters.calls import Http, lookup_since
+from socialops.adapters.calls import Http, checked, lookup_since
 
 CHUNK = 4 * 1024 * 1024
 PROCESSING_WAIT = 300.0
@@ -180,6 +180,9 @@ class XAdapter:
         return self._me
 
     def verify(self) -> Verification:
+        return checked(self._verify)
+
+    def _verify(self) -> Verification:
         user = self._user()
         return Verification(True, f"@{user.get('username')}", None,
                             "OAuth 1.0a user tokens do not expire")

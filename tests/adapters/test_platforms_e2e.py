@@ -199,6 +199,12 @@ def test_wrong_credentials_are_final_and_say_so(fakes: Fakes, case: Case, client
     assert failed.value.status in (401, 403, 404, None)
     assert "credentials" in failed.value.message or "token" in failed.value.message or "no_service" in failed.value.message
     assert server(fakes, case).texts() == []
+    verified = channel.verify()
+    if case.channel in ("slack", "webhook"):  # nothing to check without sending
+        assert verified.ok and "not" in verified.message
+    else:
+        assert not verified.ok and verified.account is None
+        assert "credentials" in verified.message or "check the bot token" in verified.message
 
 
 def test_a_server_that_cannot_be_reached_is_retryable_and_nothing_was_sent(client: httpx.Client, tmp_path: Path) -> None:
