@@ -218,3 +218,15 @@ def test_a_server_that_cannot_be_reached_is_retryable_and_nothing_was_sent(clien
     assert failed.value.retryable and not failed.value.maybe_sent
     assert failed.value.message == ("Mastodon: could not create the status: the server cannot be reached "
                                     "(ConnectError)")
+
+
+def test_mastodon_answers_a_resend_with_the_same_key_within_the_hour_with_the_same_status(
+        fakes: Fakes, client: httpx.Client, tmp_path: Path) -> None:
+    case = CASES[0]
+    channel = make(fakes, case, client, tmp_path)
+    first = channel.publish(part("Only once", key="same-key", channel="mastodon"))
+    again = channel.publish(part("Only once", key="same-key", channel="mastodon"))
+    assert again == first and fakes.mastodon.texts() == ["Only once"]
+    fakes.mastodon.forget_idempotency_keys()  # an hour later
+    later = channel.publish(part("Only once", key="same-key", channel="mastodon"))
+    assert later.id != first.id and fakes.mastodon.texts() == ["Only once", "Only once"]
