@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from itertools import pairwise
 from typing import Any
 
@@ -22,6 +22,7 @@ from socialops.calendar.checks_file import file_problems
 from socialops.calendar.config import Calendar, Limits, load
 from socialops.calendar.ledger import Ledger
 from socialops.calendar.recurring import Recurrence
+from socialops.calendar.speed import without_gc
 from socialops.calendar.timeline import (
     EXPLICIT,
     Item,
@@ -29,6 +30,7 @@ from socialops.calendar.timeline import (
     occurrence_items,
     post_channels,
     post_items,
+    post_time,
 )
 from socialops.model import CALENDAR_FILE, Post, Project, mask_comments
 from socialops.problems import Level, Problem
@@ -43,11 +45,16 @@ class Findings:
 
 
 def findings(project: Project, posts: list[Post], now: datetime | None) -> Findings:
+    with without_gc():
+        return _findings(project, posts, now)
+
+
+def _findings(project: Project, posts: list[Post], now: datetime | None) -> Findings:
     cal = load(project)
     report = _Report(project, cal, Ledger(project), now)
-    report.out.calendar.extend(file_problems(project, cal, posts))
-    base = now or min([s.start for s in cal.series], default=datetime(2000, 1, 1, tzinfo=UTC))
     recurrence = Recurrence(cal, posts)
+    report.out.calendar.extend(file_problems(project, cal, posts, recurrence.pools))
+    base = now or min([s.start for s in cal.series], default=datetime(2000, 1, 1, tzinfo=UTC))
     timeline = post_items(posts, project) + occurrence_items(
         recurrence, {p.path: p for p in posts}, base - timedelta(days=2), base + HORIZON)
     timeline.sort(key=lambda i: (i.at, i.id))
@@ -87,6 +94,7 @@ class _Report:
         self.out = Findings()
         self._posts: dict[tuple[str, str, str], tuple[Item, str, Level, list[str]]] = {}
         self._series: dict[tuple[str, str], tuple[Item, str, Level, set[str]]] = {}
+        self._days: dict[int, date] = {}  # by id() of the items of the timeline, which outlives this
 
     def fixed(self, item: Item, channel: str) -> bool:
         if self.now is not None and item.at < self.now:
@@ -121,6 +129,13 @@ class _Report:
             more = f" ({len(ids) - 1} more occurrence{'s' if len(ids) > 2 else ''} like it)" if len(ids) > 1 else ""
             self.out.calendar.append(self.cal.problem(["recurring", series[sid].index], message + more,
                                                       level=level))
+
+    def day(self, item: Item) -> date:
+        """The item's local day, computed once per item."""
+        found = self._days.get(id(item))
+        if found is None:
+            found = self._days[id(item)] = item.at.astimezone(self.cal.tz).date()
+        return found
 
     def when(self, at: datetime) -> str:
         return at.astimezone(self.cal.tz).strftime("%a %Y-%m-%d %H:%M")
@@ -172,9 +187,9 @@ def _limits(report: _Report, cal: Calendar, channel: str, items: list[Item], lim
                            f"({report.when(other.at)}){rule}", other=other.id)
     if limits.max_per_day is None:
         return
-    days: dict[object, list[Item]] = defaultdict(list)
+    days: dict[date, list[Item]] = defaultdict(list)
     for item in items:
-        days[item.at.astimezone(cal.tz).date()].append(item)
+        days[report.day(item)].append(item)
     for day, mine in days.items():
         for n, item in enumerate(mine[limits.max_per_day:], start=limits.max_per_day + 1):
             report.add(item, channel, "day", f"{_subject(item)} is post {n} on {{channels}} on {day:%a %Y-%m-%d}; "
@@ -221,11 +236,12 @@ def _campaign(report: _Report, cal: Calendar, post: Post) -> None:
                             f"there: {known}")
         return
     channels = post_channels(post, report.project)
-    items = post_items([post], report.project)
-    if items and all(report.fixed(items[0], c) for c in channels):
+    at = post_time(post, cal.tz)
+    item = Item(post.id, at, channels, EXPLICIT, post, post.path, name) if at is not None else None
+    if item is not None and all(report.fixed(item, c) for c in channels):
         return
-    if items and not campaign.contains(items[0].at):
-        report.post_problem(post, ["publish_at"], f"this post is at {report.when(items[0].at)}, outside campaign "
+    if item is not None and not campaign.contains(item.at):
+        report.post_problem(post, ["publish_at"], f"this post is at {report.when(item.at)}, outside campaign "
                             f"'{name}' ({report.when(campaign.start)} to {report.when(campaign.end)}); move it "
                             "into the campaign or change 'campaign:'")
     if campaign.channels is not None:

@@ -10,7 +10,7 @@ from typing import Any
 from socialops import yamlio
 from socialops.calendar.config import Calendar, Series
 from socialops.calendar.cron import cron_problem
-from socialops.calendar.recurring import pool_members, series_times
+from socialops.calendar.recurring import series_times
 from socialops.model import Post, Project, inside_repo
 from socialops.problems import Level, Problem
 
@@ -18,8 +18,10 @@ PLATFORMS = frozenset({"mastodon", "bluesky", "x", "linkedin", "threads", "disco
                        "webhook", "feed"})
 
 
-def file_problems(project: Project, cal: Calendar, posts: list[Post]) -> Iterator[Problem]:
-    """Everything wrong with calendar.yaml that needs no timeline."""
+def file_problems(project: Project, cal: Calendar, posts: list[Post],
+                  pools: dict[str, list[str]]) -> Iterator[Problem]:
+    """Everything wrong with calendar.yaml that needs no timeline (`pools`: each series'
+    pool members, by series id)."""
     yield from cal.problems
     if not cal.exists or any(p.rule == "syntax" for p in cal.problems):
         return
@@ -36,7 +38,7 @@ def file_problems(project: Project, cal: Calendar, posts: list[Post]) -> Iterato
         yield from _scoped_channels(cal, data.get(section), section, channels)
     by_path = {p.path: p for p in posts}
     for series in cal.series:
-        yield from _series(project, cal, series, channels, by_path)
+        yield from _series(project, cal, series, channels, by_path, pools.get(series.id, []))
 
 
 def _known(channels: set[str]) -> str:
@@ -85,7 +87,7 @@ def _scoped_channels(cal: Calendar, section: Any, name: str, channels: set[str])
 
 
 def _series(project: Project, cal: Calendar, series: Series, channels: set[str],
-            by_path: dict[str, Post]) -> Iterator[Problem]:
+            by_path: dict[str, Post], pool: list[str]) -> Iterator[Problem]:
     where: list[str | int] = ["recurring", series.index]
     reason = cron_problem(series.cron)
     if reason is not None:
@@ -110,7 +112,7 @@ def _series(project: Project, cal: Calendar, series: Series, channels: set[str],
         if not inside_repo(project.root, series.pool) or not folder.is_dir():
             yield cal.problem([*where, "pool"], f"'{series.pool}' is not a folder of this repository; give a "
                               "folder of posts from the repository root (posts/evergreen)", key=False)
-        elif not pool_members(series.pool, by_path.values()):
+        elif not pool:
             yield cal.problem([*where, "pool"], f"the pool '{series.pool}' holds no post that is ready; add "
                               "posts there (drafts are left out of the rotation)", key=False)
 

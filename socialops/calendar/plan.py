@@ -25,6 +25,7 @@ from socialops.calendar.config import Calendar
 from socialops.calendar.ledger import Ledger
 from socialops.calendar.recurring import Recurrence
 from socialops.calendar.schedule import assign
+from socialops.calendar.speed import without_gc
 from socialops.calendar.timeline import (
     QUEUE,
     RECURRING,
@@ -79,8 +80,12 @@ class Entry:
 def build(project: Project, cal: Calendar, posts: list[Post], now: datetime, start: datetime, end: datetime,
           authors: Mapping[str, str] | None = None, ledger: Ledger | None = None) -> list[Entry]:
     """Every entry in [start, end), plus queued posts that have no slot, by time."""
-    ledger = ledger or Ledger(project)
-    authors = authors or {}
+    with without_gc():
+        return _build(project, cal, posts, now, start, end, authors or {}, ledger or Ledger(project))
+
+
+def _build(project: Project, cal: Calendar, posts: list[Post], now: datetime, start: datetime, end: datetime,
+           authors: Mapping[str, str], ledger: Ledger) -> list[Entry]:
     by_path = {p.path: p for p in posts}
     recurrence = Recurrence(cal, posts)
     explicit = post_items(posts, project)

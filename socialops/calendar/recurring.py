@@ -60,7 +60,9 @@ class Recurrence:
     def __init__(self, cal: Calendar, posts: Iterable[Post]) -> None:
         self.cal = cal
         posts = list(posts)
-        self.pools = {s.id: pool_members(s.pool, posts) for s in cal.series if s.pool is not None}
+        folders = {s.pool for s in cal.series if s.pool is not None}
+        members = {folder: pool_members(folder, posts) for folder in folders}  # once per folder
+        self.pools = {s.id: members[s.pool] for s in cal.series if s.pool is not None}
 
     def expand(self, series: Series, start: datetime, end: datetime) -> list[Occurrence]:
         """The occurrences of one series in [start, end)."""

@@ -10,14 +10,17 @@ file (see socialops.calendar.rewrite).
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from socialops.calendar.config import Calendar, Campaign
 from socialops.calendar.cron import Gap, instants
-from socialops.calendar.spacing import Occupancy
-from socialops.calendar.timeline import Item, is_queued, post_channels
+from socialops.calendar.recurring import Recurrence
+from socialops.calendar.spacing import DAY_FULL, TOO_CLOSE, Occupancy, seconds
+from socialops.calendar.speed import without_gc
+from socialops.calendar.timeline import Item, is_queued, occurrence_items, post_channels, post_items
 from socialops.model import Post, Project
 from socialops.timeutil import exists_once
 
@@ -46,21 +49,25 @@ class QueueResult:
 
 
 class _Slots:
-    """The slot instants of a set of channels (any of them), expanded chunk by chunk."""
+    """The instants of a set of slot crons (those of a post's channels), expanded chunk by
+    chunk, with each one's POSIX seconds and local day computed once."""
 
-    def __init__(self, cal: Calendar, crons: list[tuple[str, ...]], now: datetime) -> None:
-        self._cal, self._crons = cal, crons
+    def __init__(self, cal: Calendar, exprs: tuple[str, ...], now: datetime) -> None:
+        self._cal, self._exprs = cal, exprs
         self._start = now + timedelta(seconds=1)
         self._until, self._last = self._start, now + HORIZON
         self.times: list[datetime] = []
+        self.secs: list[int] = []
+        self.days: list[int] = []
 
     def extend(self) -> bool:
         if self._until >= self._last:
             return False
         end = min(self._until + CHUNK, self._last)
-        exprs = sorted({e for crons in self._crons for e in crons})
-        found = {at for e in exprs for at in instants(e, self._cal.tz, self._until, end, Gap.SKIP)}
-        self.times.extend(sorted(found))
+        found = sorted({at for e in self._exprs for at in instants(e, self._cal.tz, self._until, end, Gap.SKIP)})
+        self.times.extend(found)
+        self.secs.extend(seconds(at) for at in found)
+        self.days.extend(at.astimezone(self._cal.tz).date().toordinal() for at in found)
         self._until = end
         return True
 
@@ -81,7 +88,7 @@ class Queue:
         self._more = more
         self._reach = _widest_gap(cal) + timedelta(days=1)
         self._loaded = now - self._reach
-        self._slots: dict[tuple[str, ...], _Slots] = {}
+        self._slots: dict[tuple[str, ...], _Slots] = {}  # by cron expressions: channels share them
         self._cursor: dict[tuple[tuple[str, ...], str | None], int] = {}
 
     def _take(self, item: Item) -> None:
@@ -120,7 +127,8 @@ class Queue:
 
     def _search(self, channels: tuple[str, ...], crons: list[tuple[str, ...]],
                 campaign: Campaign | None) -> datetime | str:
-        slots = self._slots.setdefault(channels, _Slots(self.cal, crons, self.now))
+        exprs = tuple(sorted({e for c in crons for e in c}))
+        slots = self._slots.get(exprs) or self._slots.setdefault(exprs, _Slots(self.cal, exprs, self.now))
         key = (channels, campaign.name if campaign else None)
         i = self._cursor.get(key, 0)
         while True:
@@ -133,21 +141,32 @@ class Queue:
             if campaign is not None and at >= campaign.end:
                 return (f"no free slot left in campaign '{campaign.name}' (it ends "
                         f"{self.shown(campaign.end)}); add slots or loosen the spacing")
-            self._load_until(at)
-            if self._free(channels, at, campaign):
+            if at + self._reach > self._loaded:
+                self._load_until(at)
+            following = self._next_candidate(channels, slots, i, campaign)
+            if following is None:
                 self._cursor[key] = i
                 return at
-            i += 1  # a slot taken now stays taken: the next post of this kind starts after it
+            # What is taken now stays taken: the next post of this kind starts from here.
+            i = following
 
-    def _free(self, channels: tuple[str, ...], at: datetime, campaign: Campaign | None) -> bool:
+    def _next_candidate(self, channels: tuple[str, ...], slots: _Slots, i: int,
+                        campaign: Campaign | None) -> int | None:
+        """None when slot i is free on every channel; else the next slot worth a look."""
+        at = slots.times[i]
         if campaign is not None and at < campaign.start:
-            return False
+            return max(i + 1, bisect_left(slots.times, campaign.start))
         for channel in channels:
-            if self.cal.blackout_at(channel, at) is not None:
-                return False
-            if self.occupancy.conflict(channel, at, campaign.name if campaign else None) is not None:
-                return False
-        return True
+            blackout = self.cal.blackout_at(channel, at)
+            if blackout is not None:
+                return max(i + 1, bisect_left(slots.times, blackout.end))
+            found = self.occupancy.conflict(channel, slots.secs[i], slots.days[i],
+                                            campaign.name if campaign else None)
+            if found == DAY_FULL:
+                return bisect_right(slots.days, slots.days[i])  # the first slot of the next day
+            if found == TOO_CLOSE:
+                return i + 1
+        return None
 
     def written(self, at: datetime) -> str:
         """The time as written into the post: local, with an offset only where the local
@@ -188,10 +207,8 @@ def assign(project: Project, cal: Calendar, posts: list[Post], busy: list[Item],
 
 def queue_posts(project: Project, cal: Calendar, posts: list[Post], now: datetime) -> QueueResult:
     """`assign` against every post with a time and the recurring occurrences."""
-    from socialops.calendar.recurring import Recurrence
-    from socialops.calendar.timeline import occurrence_items, post_items
-
-    recurrence = Recurrence(cal, posts)
-    by_path = {p.path: p for p in posts}
-    return assign(project, cal, posts, post_items(posts, project), now,
-                  lambda start, end: occurrence_items(recurrence, by_path, start, end))
+    with without_gc():
+        recurrence = Recurrence(cal, posts)
+        by_path = {p.path: p for p in posts}
+        return assign(project, cal, posts, post_items(posts, project), now,
+                      lambda start, end: occurrence_items(recurrence, by_path, start, end))
