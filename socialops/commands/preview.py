@@ -129,7 +129,8 @@ def _panel(rendered: RenderedChannel, listed: bool) -> Any:
     label = platform.label if platform else rendered.platform
     body: list[Any] = []
     for part in rendered.parts:
-        body.extend(_part(rendered, part, platform.unit if platform else "characters"))
+        body.extend(_part(rendered, part, platform.unit if platform else "characters",
+                          platform.media.alt_supported if platform else True))
     for problem in rendered.problems:
         body.append(Text.assemble(("✗ " if problem.level.value == "error" else "! ", LEVEL_STYLE[problem.level]),
                                   (f"line {problem.line}: ", "dim"), problem.message, (f"  {problem.rule}", "dim")))
@@ -142,7 +143,7 @@ def _panel(rendered: RenderedChannel, listed: bool) -> Any:
                  border_style="green" if rendered.ok else "red")
 
 
-def _part(rendered: RenderedChannel, part: RenderedPart, unit: str) -> list[Any]:
+def _part(rendered: RenderedChannel, part: RenderedPart, unit: str, alt_sent: bool) -> list[Any]:
     from rich.text import Text
 
     head = Text()
@@ -158,7 +159,10 @@ def _part(rendered: RenderedChannel, part: RenderedPart, unit: str) -> list[Any]
     lines: list[Any] = [head, *_text_with_overflow(part)]
     lines.extend(_facets(part))
     for media in part.media:
-        alt = Text(f"alt: {media.alt}") if media.alt else Text("no alt text", style="yellow")
+        if media.alt and not alt_sent:
+            alt = Text(f"alt: {media.alt} (not sent: the platform has no alt text)", style="dim")
+        else:
+            alt = Text(f"alt: {media.alt}") if media.alt else Text("no alt text", style="yellow")
         lines.append(Text.assemble("  🖼  ", (media.path, "cyan"), "  ", alt))
     lines.append(Text(""))
     return lines
