@@ -6,7 +6,8 @@ datetime returned is aware and in UTC (turn it into the project timezone to show
 API for other parts of socialops (the publisher in particular):
 
 - `lateness(project) -> timedelta`: how late a due post may still be published
-  (calendar.yaml `lateness`, default 6h); later it is `missed`.
+  (socialops.yaml `lateness` when set, else calendar.yaml's, default 6h); later it is
+  `missed`.
 - `occurrences(project, start, end) -> list[Occurrence]`: the occurrences of every
   recurring series with `start <= at < end`, by time. An `Occurrence` has `id`
   (`weekly-tip@2026-12-01T10:00`, the series id and the local wall time: use it as the
@@ -39,9 +40,18 @@ if TYPE_CHECKING:
 __all__ = ["Calendar", "lateness", "load", "occurrences"]
 
 
-def lateness(project: Project) -> timedelta:
-    """How late a due post may still go out (calendar.yaml `lateness`, default 6h)."""
-    return load(project).lateness
+def lateness(project: Project, cal: Calendar | None = None) -> timedelta:
+    """How late a due post may still go out: socialops.yaml `lateness` when it is set (and
+    readable), else calendar.yaml's (default 6h)."""
+    from socialops.timeutil import TimeError, parse_duration
+
+    value = project.config.data.get("lateness")
+    if isinstance(value, (str, int)) and not isinstance(value, bool):
+        try:
+            return parse_duration(value)
+        except TimeError:
+            pass  # lint reports it in socialops.yaml
+    return (cal or load(project)).lateness
 
 
 def occurrences(project: Project, start: datetime, end: datetime) -> list[Occurrence]:

@@ -7,7 +7,7 @@ Statuses:
   slot it would take now, or none when no slot is free);
 - held: nothing will be published: the time is inside a blackout for the channel, or a
   series has no post to publish;
-- missed: the time is more than `lateness` ago and nothing was published;
+- missed: the time is more than the lateness limit ago and nothing was published;
 - scheduled: everything else with a time (due now or later).
 
 Sources: explicit (a time written in the post), queue (a queued post's projected slot),
@@ -18,9 +18,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
+from socialops.calendar import lateness
 from socialops.calendar.config import Calendar
 from socialops.calendar.ledger import Ledger
 from socialops.calendar.recurring import Recurrence
@@ -88,6 +89,7 @@ def _build(project: Project, cal: Calendar, posts: list[Post], now: datetime, st
            authors: Mapping[str, str], ledger: Ledger) -> list[Entry]:
     by_path = {p.path: p for p in posts}
     recurrence = Recurrence(cal, posts)
+    limit = lateness(project, cal)
     explicit = post_items(posts, project)
     chosen = [i for i in explicit if start <= i.at < end]
     chosen += occurrence_items(recurrence, by_path, start, end)
@@ -102,7 +104,7 @@ def _build(project: Project, cal: Calendar, posts: list[Post], now: datetime, st
                                post, post.path, authors) for channel in post_channels(post, project)]
     for item in chosen:
         for channel in item.channels:
-            status, url = _status(item, channel, ledger, cal, now)
+            status, url = _status(item, channel, ledger, cal, now, limit)
             entries.append(_entry(item.id, channel, item.at, status, item.source, item.post, item.path,
                                   authors, url, item.occurrence.series if item.occurrence else None))
     entries.sort(key=lambda e: (e.at is None, e.at or now, e.id, e.channel))
@@ -116,7 +118,8 @@ def _entry(entry_id: str, channel: str, at: datetime | None, status: str, source
     return Entry(entry_id, channel, at, status, source, path, campaign, author, url, post, series)
 
 
-def _status(item: Item, channel: str, ledger: Ledger, cal: Calendar, now: datetime) -> tuple[str, str | None]:
+def _status(item: Item, channel: str, ledger: Ledger, cal: Calendar, now: datetime,
+            limit: timedelta) -> tuple[str, str | None]:
     record = ledger.record(item.id, channel)
     if record is not None:
         return record.status, record.url
@@ -126,6 +129,6 @@ def _status(item: Item, channel: str, ledger: Ledger, cal: Calendar, now: dateti
         return "ready", None
     if cal.blackout_at(channel, item.at) is not None or (item.source == RECURRING and item.post is None):
         return "held", None
-    if item.at + cal.lateness < now:
+    if item.at + limit < now:
         return "missed", None
     return "scheduled", None

@@ -125,3 +125,12 @@ def test_the_api_for_the_publisher(project) -> None:
     (project.root / "calendar.yaml").unlink()
     assert lateness(loaded).total_seconds() == 6 * 3600
     assert occurrences(loaded, datetime(2026, 12, 1, tzinfo=UTC), datetime(2027, 1, 1, tzinfo=UTC)) == []
+
+
+def test_socialops_yaml_lateness_overrides_the_calendar(project, cli) -> None:
+    make(project)
+    config = project.root / "socialops.yaml"
+    config.write_text(config.read_text() + "lateness: 2h\n")
+    assert lateness(Project.load(project.root)).total_seconds() == 2 * 3600
+    due = [e for e in plan(cli, project, "--channel", "feed") if e["id"] == "due"]
+    assert [e["status"] for e in due] == ["missed"]  # 09:30 + 2h is before 12:00
