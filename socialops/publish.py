@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from socialops import gitops
+from socialops import gitops, reporting
 from socialops.adapters import ChannelSetupError, make_adapter, secrets_for
 from socialops.claims import Book, GitState, RunInfo, lease_until
 from socialops.errors import SocialopsError
@@ -88,6 +88,7 @@ def publish(project: Project, options: PublishOptions) -> PublishResult:
         done = _run_workers(plan)
         _report(result, plan.selection, done)
         _finish(git, book, plan, result)
+        reporting.report(project, result, options.environ, options.timeout)  # report: github
         return result
     finally:
         if plan is not None:
