@@ -40,7 +40,7 @@ def _exercise(fakes: Fakes, case: Case, root: Path, secrets: dict[str, str]) -> 
         seen.append(repr(result))
         return result
 
-    with httpx.Client(timeout=0.5) as client:
+    with httpx.Client(timeout=0.3) as client:
         channel = adapter(platform, options, secrets, client, root, case.channel)
         attempt(channel.verify)
         media = media_files(root) if case.media else ()

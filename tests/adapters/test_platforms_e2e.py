@@ -55,7 +55,7 @@ IDS = [case.channel for case in CASES]
 
 @pytest.fixture
 def client() -> Iterator[httpx.Client]:
-    with httpx.Client(timeout=httpx.Timeout(0.6)) as http:
+    with httpx.Client(timeout=httpx.Timeout(0.4)) as http:
         yield http
 
 

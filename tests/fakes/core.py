@@ -216,7 +216,7 @@ class FakeServer:
         self._httpd = _HTTPServer(("127.0.0.1", 0), _Handler)
         self._httpd.fake = self
         self._serve_thread = threading.Thread(target=self._httpd.serve_forever,
-                                        kwargs={"poll_interval": 0.05}, daemon=True)
+                                        kwargs={"poll_interval": 0.02}, daemon=True)
 
     # ---- life ---------------------------------------------------------------------------
     @property
@@ -354,3 +354,11 @@ class FakeServer:
             except OSError:
                 handler.close_connection = True
 
+
+def stop_all(servers: list[FakeServer]) -> None:
+    """Stop several fakes at once (each stop waits for its server loop to notice)."""
+    stoppers = [threading.Thread(target=server.stop) for server in servers]
+    for stopper in stoppers:
+        stopper.start()
+    for stopper in stoppers:
+        stopper.join()

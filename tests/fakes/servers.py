@@ -45,7 +45,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from tests.fakes.core import FakeServer
+from tests.fakes.core import FakeServer, stop_all
 from tests.fakes.discord import FakeDiscord
 from tests.fakes.linkedin import FakeLinkedIn
 from tests.fakes.mastodon import FakeMastodon
@@ -118,8 +118,7 @@ class Fakes:
         return {key[:-4]: self._env[value] for key, value in options.items() if key.endswith("_env")}
 
     def stop(self) -> None:
-        for fake in self.all:
-            fake.stop()
+        stop_all(self.all)
 
 
 @contextmanager
@@ -149,5 +148,4 @@ def start_fakes() -> Iterator[Fakes]:
             started.append(fake.start())
         yield fakes
     finally:
-        for fake in started:
-            fake.stop()
+        stop_all(started)
