@@ -6,6 +6,11 @@ byte-order mark. The value keeps its quotes when it had them.
 
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
 import yaml
 
 from socialops import yamlio
@@ -32,8 +37,22 @@ def replace_queue(post: Post, value: str) -> bytes:
     return "\n".join(lines).encode("utf-8")
 
 
-def write_time(post: Post, value: str) -> None:
-    post.abs_path.write_bytes(replace_queue(post, value))
+def write_times(changes: list[tuple[Post, str]]) -> None:
+    """Write each post's time. Every file is checked before the first is written, and each
+    is replaced whole (a new file renamed over the old), so a failure leaves no file half
+    written and no post changed when one of them cannot be."""
+    ready = [(post, replace_queue(post, value)) for post, value in changes]
+    for post, data in ready:
+        target = post.abs_path
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".socialops-", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+            shutil.copymode(target, tmp)
+            os.replace(tmp, target)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
 
 
 def _publish_at_node(post: Post) -> yaml.Node:

@@ -114,8 +114,7 @@ def schedule_command(
                              "lists every problem)", "calendar.yaml", errors[0].line)
     result = queue_posts(project, cal, posts, when)
     if not dry_run:
-        for placed in result.assigned:
-            rewrite.write_time(placed.post, placed.value)
+        rewrite.write_times([(placed.post, placed.value) for placed in result.assigned])
     if fmt is ViewFormat.json:
         from socialops.output import print_json
 
@@ -218,6 +217,7 @@ def calendar_command(
     now: NowOption = None,
 ) -> None:
     """The calendar: a month or week grid in the terminal, or an iCalendar file or static page."""
+    from socialops import gitops
     from socialops.calendar import plan
     from socialops.calendar.config import day_start
 
@@ -231,7 +231,8 @@ def calendar_command(
         month_start = shown.replace(day=1)
         first, last = _window(project, start, end, day_start(_add_months(month_start, -3), tz),
                               day_start(_add_months(month_start, 13), tz))
-        entries = _only(plan.build(project, cal, posts, when, first, last), channel, None)
+        authors = gitops.file_authors(project.root) if gitops.is_repo(project.root) else {}
+        entries = _only(plan.build(project, cal, posts, when, first, last, authors), channel, None)
         _export(project, entries, when, shown, first, last, ics, html_dir)
         return
     if week:

@@ -148,3 +148,15 @@ def test_lint_warns_until_the_queue_is_scheduled(project, cli) -> None:
     assert [f[:4] for f in findings(project.root, NOW)] == [("posts/q.md", 3, "calendar", "warning")]
     assert cli("schedule", "--now", NOW, cwd=project.root).exit_code == 0
     assert findings(project.root, NOW) == []
+
+
+def test_a_time_that_cannot_be_written_changes_no_file(project, cli) -> None:
+    project.write("calendar.yaml", CAL)
+    odd = project.post("a.md", "channels: [feed]\npublish_at: !!str queue", "A.\n")
+    plain = project.post("b.md", "channels: [feed]\npublish_at: queue", "B.\n")
+    before = (odd.read_bytes(), plain.read_bytes())
+    result = cli("schedule", "--now", NOW, cwd=project.root)
+    assert result.exit_code == 2
+    assert result.stderr.startswith("error: posts/a.md: cannot find 'publish_at: queue' on one line")
+    assert (odd.read_bytes(), plain.read_bytes()) == before
+    assert sorted(p.name for p in (project.root / "posts").iterdir()) == ["a.md", "b.md"]  # no temp files
