@@ -194,6 +194,16 @@ POST_CHECKS.append(check_calendar)
 PROJECT_CHECKS.append(check_calendar_file)
 
 
+def check_published_edit(post: Post, ctx: LintContext) -> Iterable[Problem]:
+    """A published post edited afterwards, or a renamed one that lost its ledger (the ledger)."""
+    from socialops.ledger_lint import published_edit_problems
+
+    return published_edit_problems(post, ctx)
+
+
+POST_CHECKS.append(check_published_edit)
+
+
 # ---- the run ---------------------------------------------------------------------------------
 
 def lint(project: Project, paths: list[Path] | None = None, now: datetime | None = None) -> LintResult:

@@ -258,8 +258,8 @@ def apply_approvals(project: Project, selection: Selection, options: PublishOpti
             client = None
         found = approval.check_posts(project, posts, client, options.now,
                                      branch=options.branch, write_cache=not options.dry_run)
-    held = {j for j in fresh if not found[j.item.post.id].approved}
-    selection.jobs = [j for j in selection.jobs if j not in held]
+    held = [j for j in fresh if not found[j.item.post.id].approved]
+    selection.jobs = [j for j in selection.jobs if all(j is not h for h in held)]
     selection.decisions += [Decision(j.item.id, j.item.post.path, j.item.due_text, j.channel.name,
                                      "held", found[j.item.post.id].reason, record=True) for j in held]
 

@@ -85,7 +85,8 @@ def test_the_comment_is_markdown_a_reviewer_can_approve_from(pr_branch: ProjectD
     cells = [t.content for t in tokens if t.type == "inline"
              and tokens[tokens.index(t) - 1].type == "td_open"]
     assert cells[:4] == [f"`{LAUNCH}`", "2026-12-01 09:00 CET", "`mastodon-main`, `bluesky-main`", "✅"]
-    assert cells[4:8] == ["`posts/old.md`", "2026-11-10 09:00 CET", "`mastodon-main`", "✅ · 🚨 already published"]
+    # editing a published post is lint's `published-edit` error (DESIGN.md section 2)
+    assert cells[4:8] == ["`posts/old.md`", "2026-11-10 09:00 CET", "`mastodon-main`", "❌ 1 error · 🚨 already published"]
     assert cells[8:11] == ["`posts/queued.md`", "queued", "`x-main`"]
     assert cells[11].startswith("❌ ")
 

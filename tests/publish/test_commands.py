@@ -1,0 +1,172 @@
+"""pause/resume, missed posts, dry runs, status, doctor, retract, held posts, recurring series."""
+
+from __future__ import annotations
+
+import json
+
+import yaml
+
+from tests.conftest import git
+from tests.fakes.servers import Fakes
+from tests.publish.conftest import NOW, Site, at, run_publish
+
+
+def test_pause_stops_publishing_at_once_and_says_why(site: Site, run_cli) -> None:
+    site.post("p", ["feed"])
+    site.commit()
+    paused = run_cli("pause", "--reason", "Crisis: hold everything", "--push", cwd=site.root)
+    assert paused.returncode == 0, paused.stderr
+    switch = yaml.safe_load((site.root / ".socialops/paused.yaml").read_text())
+    assert switch["reason"] == "Crisis: hold everything" and switch["who"] == "Test Writer"
+    assert site.remote_log()[0] == "socialops: pause publishing: Crisis: hold everything"
+    out = run_cli("publish", "--now", NOW, cwd=site.root)
+    assert out.returncode == 0
+    assert "Publishing is paused" in out.stdout and "Crisis: hold everything" in out.stdout
+    assert "by Test Writer" in out.stdout
+    assert not (site.root / "feed.xml").exists()
+    data = json.loads(run_cli("publish", "--now", NOW, "--format", "json", cwd=site.root).stdout)
+    assert data["paused"]["reason"] == "Crisis: hold everything" and data["posts"] == []
+    resumed = run_cli("resume", "--push", cwd=site.root)
+    assert resumed.returncode == 0
+    assert site.remote_log()[0] == "socialops: resume publishing"
+    after = run_cli("publish", "--now", NOW, cwd=site.root)
+    assert after.returncode == 0 and "feed: published" in after.stdout
+
+
+def test_a_post_later_than_the_lateness_limit_is_missed_reported_once_and_recorded(site: Site) -> None:
+    site.post("late", ["feed"], at=at(-420))  # due 8 hours before now; the limit is 6h
+    site.post("fine", ["feed"], at=at(-240))
+    site.commit()
+    first = run_publish(site)
+    statuses = {p.id: p.channels[0].status for p in first.posts}
+    assert statuses == {"late": "missed", "fine": "published"}
+    assert first.status == "success"
+    missed = first.posts[0].channels[0]
+    assert missed.message is not None and "later than the lateness limit (6h)" in missed.message
+    record = site.ledger("late")["channels"]["feed"]
+    assert record["status"] == "missed" and "lateness limit" in record["reason"]
+    assert "feed/late" not in (site.root / "feed.xml").read_text()
+    assert run_publish(site).posts == []  # reported once
+    # a new time makes it due again
+    site.post("late", ["feed"], at=at(50))
+    site.commit()
+    assert [c.status for c in run_publish(site).posts[0].channels] == ["published"]
+
+
+def test_lateness_comes_from_the_config(site: Site) -> None:
+    site.configure(site.channels, {"lateness": "30m"})
+    site.post("p", ["feed"], at=at(0))
+    site.commit()
+    assert run_publish(site).posts[0].channels[0].status == "missed"
+
+
+def test_a_dry_run_calls_no_platform_and_writes_nothing(fake_site: Site, fakes: Fakes, run_cli) -> None:
+    fake_site.post("p", ["mastodon", "feed"], "One.\n\n---\nTwo.\n")
+    fake_site.commit()
+    head = git(fake_site.root, "rev-parse", "HEAD")
+    out = run_cli("publish", "--dry-run", "--now", NOW, cwd=fake_site.root, env=fake_site.env)
+    assert out.returncode == 0, out.stderr
+    assert "Dry run" in out.stdout and "would send 2 parts" in out.stdout
+    data = json.loads(run_cli("publish", "--dry-run", "--now", NOW, "--format", "json",
+                              cwd=fake_site.root, env=fake_site.env).stdout)
+    assert data["dry_run"] is True
+    assert [(c["channel"], c["status"]) for c in data["posts"][0]["channels"]] == [
+        ("feed", "planned"), ("mastodon", "planned")]
+    assert git(fake_site.root, "rev-parse", "HEAD") == head
+    assert fake_site.clean() and not (fake_site.root / "feed.xml").exists()
+    assert not (fake_site.root / ".socialops").exists()
+    assert fakes.mastodon.requests == []
+    assert git(fake_site.remote, "rev-parse", "main") == head
+
+
+def test_status_answers_why_a_post_did_not_go_out(fake_site: Site, fakes: Fakes, run_cli) -> None:
+    fake_site.post("sent", ["mastodon"], "Sent.\n", at=at(-30))
+    fake_site.post("broken", ["linkedin"], "Refused.\n", at=at(-20))
+    fake_site.post("draft", ["mastodon"], "Not ready.\n", at=at(-10), status="draft")
+    fake_site.post("later", ["mastodon"], "Tomorrow.\n", at=at(60 * 24))
+    fake_site.post("late", ["mastodon"], "Too late.\n", at=at(-600))
+    fake_site.commit()
+    fakes.linkedin.fail(422, times=None)
+    run_publish(fake_site)
+    out = run_cli("status", "--now", NOW, "--format", "json", cwd=fake_site.root)
+    assert out.returncode == 0, out.stderr
+    sections = json.loads(out.stdout)["sections"]
+    assert [r["post"] for r in sections["published"]] == ["sent"]
+    assert sections["published"][0]["url"].startswith(fakes.mastodon.url)
+    assert [r["post"] for r in sections["failed"]] == ["broken"]
+    assert "422" in sections["failed"][0]["message"] and sections["failed"][0]["since"]
+    assert [r["post"] for r in sections["missed"]] == ["late"]
+    assert [r["post"] for r in sections["next"]] == ["later"]
+    assert [r["post"] for r in sections["draft"]] == ["draft"]
+    text = run_cli("status", "--now", NOW, cwd=fake_site.root).stdout
+    assert "Failed (the next run tries again)" in text and "Due next" in text
+    one = run_cli("status", "draft", "--now", NOW, cwd=fake_site.root).stdout
+    assert "a draft is never published: set status: ready" in one
+
+
+def test_doctor_checks_credentials_without_showing_them(fake_site: Site, fakes: Fakes, run_cli) -> None:
+    env = {k: v for k, v in fake_site.env.items() if k != "LINKEDIN_TOKEN"}
+    out = run_cli("doctor", "--format", "json", cwd=fake_site.root, env=env)
+    assert out.returncode == 1
+    checks = {c["channel"]: c for c in json.loads(out.stdout)["channels"]}
+    assert checks["mastodon"]["ok"] is True and checks["mastodon"]["variables"] == {"MASTODON_TOKEN": True}
+    assert checks["feed"]["ok"] is True
+    assert checks["linkedin"]["ok"] is False
+    assert checks["linkedin"]["variables"] == {"LINKEDIN_TOKEN": False}
+    assert "LINKEDIN_TOKEN" in checks["linkedin"]["message"]
+    assert fakes.mastodon.calls("GET /api/v1/accounts/verify_credentials")
+    text = run_cli("doctor", cwd=fake_site.root, env=env)
+    for secret in fakes.secret_values():
+        assert secret not in out.stdout + out.stderr + text.stdout + text.stderr
+
+
+def test_retract_deletes_every_part_of_a_thread(fake_site: Site, fakes: Fakes, run_cli) -> None:
+    fake_site.post("t", ["mastodon"], "One.\n\n---\nTwo.\n\n---\nThree.\n")
+    fake_site.commit()
+    run_publish(fake_site)
+    ids = list(fakes.mastodon.posts)
+    out = run_cli("retract", "t", "--format", "json", cwd=fake_site.root, env=fake_site.env)
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert fakes.mastodon.deleted == list(reversed(ids))
+    record = fake_site.ledger("t")["channels"]["mastodon"]
+    assert record["status"] == "retracted"
+    assert [p["status"] for p in record["parts"]] == ["retracted"] * 3
+    assert git(fake_site.root, "log", "-1", "--format=%s").strip() == "socialops: retract t"
+    assert run_publish(fake_site, at(75)).posts == []
+
+
+def test_a_post_without_verified_approval_is_held_with_the_reason(site: Site) -> None:
+    site.configure(site.channels, {"approval": {"verify": "github", "required_approvals": 1}})
+    site.post("p", ["feed"])
+    site.commit()
+    result = run_publish(site, env={})
+    channel = result.posts[0].channels[0]
+    assert channel.status == "held"
+    assert channel.message is not None and "GITHUB_TOKEN" in channel.message
+    assert site.ledger("p")["channels"]["feed"]["status"] == "held"
+    assert not (site.root / "feed.xml").exists()
+    assert site.clean()
+
+
+def test_a_recurring_series_publishes_its_occurrence_once(site: Site) -> None:
+    site.write("calendar.yaml", f"""\
+        lateness: 6h
+        recurring:
+          - id: daily-tip
+            cron: "{at(30)[14:16]} {at(30)[11:13]} * * *"
+            channels: [feed]
+            from: {at(-60 * 48)[:10]}
+            pool: posts/tips
+        """)
+    site.write("posts/tips/one.md", "---\nstatus: ready\n---\nTip one.\n")
+    site.write("posts/tips/two.md", "---\nstatus: ready\n---\nTip two.\n")
+    site.commit()
+    result = run_publish(site)
+    # today's occurrence goes out; yesterday's, a day late, is reported as missed
+    when = at(30).replace("T", "T")
+    statuses = {p.id: p.channels[0].status for p in result.posts}
+    assert statuses[f"daily-tip@{when}"] == "published", result.as_dict()
+    assert set(statuses.values()) <= {"published", "missed"} and len(statuses) == 2
+    assert "Tip" in (site.root / "feed.xml").read_text()
+    assert site.ledger(f"daily-tip@{when}")["channels"]["feed"]["status"] == "published"
+    assert run_publish(site).posts == []
