@@ -23,9 +23,9 @@ class ViewFormat(StrEnum):
     json = "json"
 
 
-FromOption = Annotated[str | None, typer.Option("--from", help="Start: a date (2026-12-01) or a time (default: today).")]
-ToOption = Annotated[str | None, typer.Option("--to", help="End: a date (included) or a time (default: 90 days on).")]
-ChannelOption = Annotated[list[str] | None, typer.Option("--channel", "-c", help="Only this channel (repeatable).")]
+FromOption = Annotated[str | None, typer.Option("--from", metavar="TIME", help="Start: a date (2026-12-01) or a time (default: today).")]
+ToOption = Annotated[str | None, typer.Option("--to", metavar="TIME", help="End: a date (included) or a time (default: 90 days on).")]
+ChannelOption = Annotated[list[str] | None, typer.Option("--channel", "-c", metavar="NAME", help="Only this channel (repeatable).")]
 
 
 # ---- shared ------------------------------------------------------------------------------
@@ -152,7 +152,7 @@ def plan_command(
     start: FromOption = None,
     end: ToOption = None,
     channel: ChannelOption = None,
-    author: Annotated[str | None, typer.Option("--author", help="Only the posts of this person (the post's "
+    author: Annotated[str | None, typer.Option("--author", metavar="NAME", help="Only the posts of this person (the post's "
                                                "'author', else who added the file in git).")] = None,
     fmt: Annotated[ViewFormat, typer.Option("--format", help="Output format.")] = ViewFormat.text,
     repo: RepoOption = None,
@@ -205,14 +205,14 @@ def _only(entries: list[Entry], channels: list[str] | None, author: str | None) 
 # ---- calendar ----------------------------------------------------------------------------
 
 def calendar_command(
-    day: Annotated[str | None, typer.Argument(help="A day to show (its month, or its week with --week).")] = None,
-    month: Annotated[str | None, typer.Option("--month", help="The month to show, e.g. 2026-12.")] = None,
-    week: Annotated[bool, typer.Option("--week", help="Show one week (of DAY, default today), a row per channel.")] = False,
+    day: Annotated[str | None, typer.Argument(metavar="DATE", help="A day to show (its month, or its week with --week).")] = None,
+    month: Annotated[str | None, typer.Option("--month", metavar="YYYY-MM", help="The month to show, e.g. 2026-12.")] = None,
+    week: Annotated[bool, typer.Option("--week", help="Show one week (of DATE, default today), a row per channel.")] = False,
     channel: ChannelOption = None,
-    ics: Annotated[Path | None, typer.Option("--ics", help="Write an iCalendar file (RFC 5545) instead.")] = None,
-    html_dir: Annotated[Path | None, typer.Option("--html", help="Write a static page (DIR/index.html) instead.")] = None,
-    start: Annotated[str | None, typer.Option("--from", help="Start of --ics/--html (default: 3 months ago).")] = None,
-    end: Annotated[str | None, typer.Option("--to", help="End of --ics/--html (default: a year on).")] = None,
+    ics: Annotated[Path | None, typer.Option("--ics", metavar="FILE", help="Write an iCalendar file (RFC 5545) instead.")] = None,
+    html_dir: Annotated[Path | None, typer.Option("--html", metavar="DIR", help="Write a static page (DIR/index.html) instead.")] = None,
+    start: Annotated[str | None, typer.Option("--from", metavar="TIME", help="Start of --ics/--html (default: 3 months ago).")] = None,
+    end: Annotated[str | None, typer.Option("--to", metavar="TIME", help="End of --ics/--html (default: a year on).")] = None,
     repo: RepoOption = None,
     now: NowOption = None,
 ) -> None:
