@@ -104,8 +104,9 @@ def test_navigation_between_months_in_chromium(browser: Browser, page: Path) -> 
     browser.click("#prev")
     browser.wait_for("document.getElementById('month').textContent === 'November 2026'")
     assert browser.js("document.getElementById('count').textContent") == "0 posts this month"
-    browser.click("#today")
+    browser.click("#today")  # now is 2026-12-02
     browser.wait_for("document.getElementById('month').textContent === 'December 2026'")
+    assert browser.js("location.hash") == "#2026-12"
     # A month in the address opens that month (a link someone shares).
     browser.open("about:blank")
     browser.open(page.as_uri() + "#2026-12")
