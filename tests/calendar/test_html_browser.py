@@ -111,3 +111,14 @@ def test_navigation_between_months_in_chromium(browser: Browser, page: Path) -> 
     browser.open("about:blank")
     browser.open(page.as_uri() + "#2026-12")
     assert browser.js("document.querySelectorAll('td:not(.other) .entry').length") == 11
+
+
+def test_the_page_opens_on_the_month_asked_for_and_today_goes_to_now(browser: Browser, project, cli,
+                                                                      tmp_path: Path) -> None:
+    make(project)
+    out = tmp_path / "jan"
+    assert cli("calendar", "--now", NOW, "--month", "2027-01", "--html", str(out), cwd=project.root).exit_code == 0
+    browser.open((out / "index.html").as_uri())
+    assert browser.js("document.getElementById('month').textContent") == "January 2027"
+    browser.click("#today")
+    browser.wait_for("document.getElementById('month').textContent === 'December 2026'")
