@@ -5,8 +5,9 @@ Statuses:
 - draft: the post (or the occurrence's post) is a draft;
 - ready: a queued post that `socialops schedule` has not given a time yet (its `at` is the
   slot it would take now, or none when no slot is free);
-- held: nothing will be published: the time is inside a blackout for the channel, or a
-  series has no post to publish;
+- held: nothing will be published: the time is inside a blackout for the channel, a
+  series has no post to publish, or publishing is paused (`socialops pause`) and the time
+  has come;
 - missed: the time is more than the lateness limit ago and nothing was published;
 - scheduled: everything else with a time (due now or later).
 
@@ -37,6 +38,7 @@ from socialops.calendar.timeline import (
     post_items,
 )
 from socialops.model import Post, Project, mask_comments
+from socialops.pausing import read_pause
 from socialops.timeutil import iso
 
 STATUSES = ("draft", "ready", "scheduled", "published", "failed", "unknown", "missed", "held")
@@ -90,6 +92,7 @@ def _build(project: Project, cal: Calendar, posts: list[Post], now: datetime, st
     by_path = {p.path: p for p in posts}
     recurrence = Recurrence(cal, posts)
     limit = lateness(project, cal)
+    paused = read_pause(project.root) is not None
     explicit = post_items(posts, project)
     chosen = [i for i in explicit if start <= i.at < end]
     chosen += occurrence_items(recurrence, by_path, start, end)
@@ -104,7 +107,7 @@ def _build(project: Project, cal: Calendar, posts: list[Post], now: datetime, st
                                post, post.path, authors) for channel in post_channels(post, project)]
     for item in chosen:
         for channel in item.channels:
-            status, url = _status(item, channel, ledger, cal, now, limit)
+            status, url = _status(item, channel, ledger, cal, now, limit, paused)
             entries.append(_entry(item.id, channel, item.at, status, item.source, item.post, item.path,
                                   authors, url, item.occurrence.series if item.occurrence else None))
     entries.sort(key=lambda e: (e.at is None, e.at or now, e.id, e.channel))
@@ -119,7 +122,7 @@ def _entry(entry_id: str, channel: str, at: datetime | None, status: str, source
 
 
 def _status(item: Item, channel: str, ledger: Ledger, cal: Calendar, now: datetime,
-            limit: timedelta) -> tuple[str, str | None]:
+            limit: timedelta, paused: bool) -> tuple[str, str | None]:
     record = ledger.record(item.id, channel)
     if record is not None:
         return record.status, record.url
@@ -131,4 +134,6 @@ def _status(item: Item, channel: str, ledger: Ledger, cal: Calendar, now: dateti
         return "held", None
     if item.at + limit < now:
         return "missed", None
+    if paused and item.at <= now:
+        return "held", None
     return "scheduled", None

@@ -134,3 +134,11 @@ def test_socialops_yaml_lateness_overrides_the_calendar(project, cli) -> None:
     assert lateness(Project.load(project.root)).total_seconds() == 2 * 3600
     due = [e for e in plan(cli, project, "--channel", "feed") if e["id"] == "due"]
     assert [e["status"] for e in due] == ["missed"]  # 09:30 + 2h is before 12:00
+
+
+def test_due_posts_are_held_while_publishing_is_paused(project, cli) -> None:
+    make(project)
+    project.write(".socialops/paused.yaml", "reason: crisis\nwho: dana\nsince: 2026-12-02T10:00+01:00\n")
+    feed = {e["id"]: e["status"] for e in plan(cli, project, "--channel", "feed", "--to", "2026-12-31")}
+    # due and unpublished: held; already too late: still missed; not yet due: unchanged
+    assert feed == {"late": "missed", "due": "held", "queued": "ready", "xmas": "held"}
