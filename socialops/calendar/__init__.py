@@ -60,7 +60,9 @@ def occurrences(project: Project, start: datetime, end: datetime) -> list[Occurr
     from socialops.model import read_post
 
     cal = load(project)
-    folders = [project.root / s.pool for s in cal.series if s.pool is not None]
-    paths = sorted({p for folder in folders if folder.is_dir() for p in folder.rglob("*.md") if p.is_file()})
-    posts = [read_post(project.root, p) for p in paths]
+    prefixes = tuple(s.pool.rstrip("/") + "/" for s in cal.series if s.pool is not None)
+    if not prefixes:
+        return Recurrence(cal, []).between(start, end)
+    paths, _ = project.post_paths()  # the same files plan and lint rotate through
+    posts = [read_post(project.root, p) for p in paths if p.relative_to(project.root).as_posix().startswith(prefixes)]
     return Recurrence(cal, posts).between(start, end)

@@ -142,3 +142,18 @@ def test_due_posts_are_held_while_publishing_is_paused(project, cli) -> None:
     feed = {e["id"]: e["status"] for e in plan(cli, project, "--channel", "feed", "--to", "2026-12-31")}
     # due and unpublished: held; already too late: still missed; not yet due: unchanged
     assert feed == {"late": "missed", "due": "held", "queued": "ready", "xmas": "held"}
+
+
+def test_the_publisher_and_the_plan_rotate_through_the_same_pool(project, cli) -> None:
+    make(project)
+    project.write("posts/evergreen/.draft-copy.md", "---\nchannels: [mastodon-main]\n---\nHidden\n")
+    project.post("evergreen/deeper/d.md", "channels: [mastodon-main]", "Tip D\n")
+    found = occurrences(Project.load(project.root), datetime(2026, 12, 1, tzinfo=UTC),
+                        datetime(2026, 12, 16, tzinfo=UTC))
+    planned = {e["id"]: e["path"] for e in plan(cli, project, "--from", "2026-12-01", "--to", "2026-12-15")
+               if e["source"] == "recurring"}
+    assert {o.id: o.path for o in found} == planned == {
+        "weekly-tip@2026-12-01T10:00": "posts/evergreen/a.md",
+        "weekly-tip@2026-12-08T10:00": "posts/evergreen/b.md",
+        "weekly-tip@2026-12-15T10:00": "posts/evergreen/deeper/d.md",
+    }
