@@ -21,6 +21,7 @@ from typing import Any
 from socialops.calendar.checks_file import file_problems
 from socialops.calendar.config import Calendar, Limits, load
 from socialops.calendar.ledger import Ledger
+from socialops.calendar.quick import quick_posts
 from socialops.calendar.recurring import Recurrence
 from socialops.calendar.speed import without_gc
 from socialops.calendar.timeline import (
@@ -44,14 +45,16 @@ class Findings:
     calendar: list[Problem] = field(default_factory=list)
 
 
-def findings(project: Project, posts: list[Post], now: datetime | None) -> Findings:
+def findings(project: Project, posts: list[Post], now: datetime | None, only: set[str] | None = None) -> Findings:
+    """Findings about every post with a time (or, with `only`, about those paths, checked
+    against all the others) and about calendar.yaml."""
     with without_gc():
-        return _findings(project, posts, now)
+        return _findings(project, posts, now, only)
 
 
-def _findings(project: Project, posts: list[Post], now: datetime | None) -> Findings:
+def _findings(project: Project, posts: list[Post], now: datetime | None, only: set[str] | None) -> Findings:
     cal = load(project)
-    report = _Report(project, cal, Ledger(project), now)
+    report = _Report(project, cal, Ledger(project), now, only)
     recurrence = Recurrence(cal, posts)
     report.out.calendar.extend(file_problems(project, cal, posts, recurrence.pools))
     base = now or min([s.start for s in cal.series], default=datetime(2000, 1, 1, tzinfo=UTC))
@@ -76,7 +79,7 @@ def _findings(project: Project, posts: list[Post], now: datetime | None) -> Find
         if known is not None and known.platform == "x":
             _x_duplicates(report, channel, items)
     for post in posts:
-        if post.readable:
+        if post.readable and (only is None or post.path in only):
             _campaign(report, cal, post)
             _queue(report, post)
     report.finish()
@@ -89,8 +92,9 @@ class _Report:
     """Collects violations; merges the channels of one violation on a post and counts the
     occurrences of a series with the same kind of violation."""
 
-    def __init__(self, project: Project, cal: Calendar, ledger: Ledger, now: datetime | None) -> None:
-        self.project, self.cal, self.ledger, self.now = project, cal, ledger, now
+    def __init__(self, project: Project, cal: Calendar, ledger: Ledger, now: datetime | None,
+                 only: set[str] | None) -> None:
+        self.project, self.cal, self.ledger, self.now, self.only = project, cal, ledger, now, only
         self.out = Findings()
         self._posts: dict[tuple[str, str, str], tuple[Item, str, Level, list[str]]] = {}
         self._series: dict[tuple[str, str], tuple[Item, str, Level, set[str]]] = {}
@@ -102,12 +106,21 @@ class _Report:
         record = self.ledger.record(item.id, channel)
         return record is not None and record.status == "published"
 
+    def wants(self, item: Item, channel: str) -> bool:
+        """Whether a finding about this item on this channel would be reported (asked before
+        a message is worded, which costs more than the check)."""
+        if self.only is not None and item.source == EXPLICIT and item.path not in self.only:
+            return False
+        return not self.fixed(item, channel)
+
     def add(self, item: Item, channel: str, kind: str, message: str, level: Level = Level.ERROR,
             other: str = "") -> None:
         """`message` may hold `{channels}`: the channels of the same violation, merged."""
         if self.fixed(item, channel):
             return
         if item.source == EXPLICIT:
+            if self.only is not None and item.path not in self.only:
+                return
             key = (item.path, kind, other)
             self._posts.setdefault(key, (item, message, level, []))[3].append(channel)
         elif item.occurrence is not None:
@@ -163,7 +176,7 @@ def _duration(delta: timedelta) -> str:
 
 def _blackout(report: _Report, cal: Calendar, item: Item, channel: str) -> None:
     blackout = cal.blackout_at(channel, item.at)
-    if blackout is None:
+    if blackout is None or not report.wants(item, channel):
         return
     span = f"'{blackout.name}' ({report.when(blackout.start)} to {report.when(blackout.end)})"
     if item.source == EXPLICIT:
@@ -183,8 +196,9 @@ def _limits(report: _Report, cal: Calendar, channel: str, items: list[Item], lim
             apart = "at the same time as" if not delta else f"only {_duration(delta)} from"
             rule = f"; calendar.yaml asks for at least {_duration(gap)} ({where[0]})" if gap else ""
             for item, other in ((before, after), (after, before)):
-                report.add(item, channel, "gap", f"on {{channels}} {_subject(item)} is {apart} {_what(other)} "
-                           f"({report.when(other.at)}){rule}", other=other.id)
+                if report.wants(item, channel):
+                    report.add(item, channel, "gap", f"on {{channels}} {_subject(item)} is {apart} "
+                               f"{_what(other)} ({report.when(other.at)}){rule}", other=other.id)
     if limits.max_per_day is None:
         return
     days: dict[date, list[Item]] = defaultdict(list)
@@ -192,8 +206,10 @@ def _limits(report: _Report, cal: Calendar, channel: str, items: list[Item], lim
         days[report.day(item)].append(item)
     for day, mine in days.items():
         for n, item in enumerate(mine[limits.max_per_day:], start=limits.max_per_day + 1):
-            report.add(item, channel, "day", f"{_subject(item)} is post {n} on {{channels}} on {day:%a %Y-%m-%d}; "
-                       f"calendar.yaml allows {limits.max_per_day} a day ({where[1]})", other=where[1])
+            if report.wants(item, channel):
+                report.add(item, channel, "day", f"{_subject(item)} is post {n} on {{channels}} on "
+                           f"{day:%a %Y-%m-%d}; calendar.yaml allows {limits.max_per_day} a day ({where[1]})",
+                           other=where[1])
 
 
 def _x_duplicates(report: _Report, channel: str, items: list[Item]) -> None:
@@ -218,7 +234,7 @@ def _x_duplicates(report: _Report, channel: str, items: list[Item]) -> None:
                 befores.append(last_of_series[series])
             last_of_series[series] = after
         for before in befores:
-            if text(after) and text(after) == text(before):
+            if text(after) and text(after) == text(before) and report.wants(after, channel):
                 report.add(after, channel, "x-duplicate", f"{_subject(after)} has the same text as "
                            f"{_what(before)} ({report.when(before.at)}) before it on {{channels}}; X refuses a "
                            "duplicate: vary the text or add posts to the rotation", other=before.id)
@@ -262,9 +278,16 @@ def _queue(report: _Report, post: Post) -> None:
 
 def _cached(ctx: Any) -> Findings:
     found = ctx.cache.get("calendar")
-    if not isinstance(found, Findings):
-        found = findings(ctx.project, ctx.all_posts, ctx.now)
-        ctx.cache["calendar"] = found
+    if isinstance(found, Findings):
+        return found
+    with without_gc():
+        if ctx.everything:
+            found = findings(ctx.project, ctx.posts, ctx.now)
+        else:  # some posts: checked against all the others, read quickly
+            linted = {p.path for p in ctx.posts}
+            others = quick_posts(ctx.project, linted)
+            found = findings(ctx.project, [*ctx.posts, *others], ctx.now, linted)
+    ctx.cache["calendar"] = found
     return found
 
 

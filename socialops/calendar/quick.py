@@ -1,0 +1,116 @@
+"""What the calendar needs of the posts that are not being linted, read quickly.
+
+Linting one post (a pre-commit hook, `lint --changed-since`) still checks it against
+every other post on its channels, so the others must be read, but only their id,
+channels, time, status, campaign and text. Simple front matter (plain `key: value` lines,
+flow or block lists of channels) is read with a few regular expressions; anything else
+(anchors, tags, block scalars, quoted keys, variants) is read in full with the YAML
+loader, as lint reads it.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from socialops.model import MAX_POST_BYTES, Post, Project, read_post
+
+_KEY = re.compile(r"^(id|publish_at|status|campaign|channels)[ \t]*:(?:[ \t]+(.*?))?[ \t]*$", re.M)
+_SCALAR = re.compile(r"""^(?:'([^'\n]*)'|"([^"\\\n]*)"|([^\s'"#\[\]{}&*!|>%@`,][^#\n]*?))[ \t]*(?:#.*)?$""")
+_ITEM = re.compile(r"^[ \t]+-[ \t]+(.*?)[ \t]*$")
+_NOT_TEXT = re.compile(r"^(?:[-+]?(?:\d[\d_]*(?:\.\d*)?(?:[eE][-+]?\d+)?|\.\d+|0[xob][\da-fA-F_]+|\.(?:inf|Inf|INF))"
+                       r"|\.(?:nan|NaN|NAN)|true|True|TRUE|false|False|FALSE|null|Null|NULL|~)$")
+# anchors, aliases, tags, block scalars, flow mappings, variants, quoted or complex keys,
+# top-level sequences: read those in full
+_RISKY = re.compile(r"[&*!|>{]|^variants[ \t]*:|^['\"?:-]", re.M)
+
+
+def quick_posts(project: Project, skip: set[str]) -> list[Post]:
+    """Every post of the project except the paths in `skip`, read quickly."""
+    paths, _ = project.post_paths()
+    out: list[Post] = []
+    cut = len(str(project.root)) + 1
+    for path in paths:
+        rel = str(path)[cut:].replace("\\", "/")  # under the root, as post_paths gives them
+        if rel not in skip:
+            out.append(quick_post(project.root, path, rel))
+    return out
+
+
+def quick_post(root: Path, path: Path, rel: str) -> Post:
+    try:
+        raw = path.read_bytes()
+        text = raw.decode("utf-8")
+    except (OSError, UnicodeDecodeError):
+        return read_post(root, path)
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    lines = text.split("\n")
+    end = _front_matter_end(lines)
+    if len(raw) > MAX_POST_BYTES or end is None:
+        return read_post(root, path)
+    front = "\n".join(lines[1:end])
+    meta = _meta(front) if not _RISKY.search(front) else None
+    if meta is None:
+        return read_post(root, path)
+    return Post(rel, path, text=text, meta=meta, front_matter=front, body="\n".join(lines[end + 1:]),
+                body_line=end + 2)
+
+
+def _front_matter_end(lines: list[str]) -> int | None:
+    if lines[0].rstrip() != "---":
+        return None
+    for i in range(1, len(lines)):
+        if lines[i].rstrip() == "---":
+            return i
+    return None
+
+
+def _meta(front: str) -> dict[str, object] | None:
+    """The front matter's simple keys, or None when it is not simple enough to trust."""
+    meta: dict[str, object] = {}
+    for match in _KEY.finditer(front):
+        key, rest = match.group(1), match.group(2) or ""
+        if key in meta:
+            return None  # YAML refuses a key twice: let the loader say so
+        if key == "channels":
+            items = _channels(rest, front[match.end():])
+            if items is None:
+                return None
+            meta[key] = items
+            continue
+        value = _scalar(rest)
+        if value is None:
+            return None
+        meta[key] = value
+    return meta
+
+
+def _scalar(text: str) -> str | None:
+    """A quoted or plain scalar that YAML reads as a string; None for anything else."""
+    match = _SCALAR.match(text)
+    if match is None or (match.group(3) is not None and _NOT_TEXT.match(match.group(3))):
+        return None
+    return next(g for g in match.groups() if g is not None)
+
+
+def _channels(rest: str, after: str) -> list[str] | str | None:
+    if rest.startswith("["):
+        inner, closed, tail = rest[1:].partition("]")
+        if not closed or (tail.strip() and not tail.strip().startswith("#")):
+            return None
+        values = [_scalar(v.strip()) for v in inner.split(",") if v.strip()]
+        return None if any(v is None for v in values) else [v for v in values if v is not None]
+    if rest and not rest.startswith("#"):
+        return _scalar(rest)
+    items: list[str] = []
+    for line in after.split("\n")[1:]:  # the lines below `channels:`
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        match = _ITEM.match(line)
+        if match is None:
+            break
+        value = _scalar(match.group(1))
+        if value is None:
+            return None
+        items.append(value)
+    return items

@@ -1,0 +1,51 @@
+"""Linting some posts reads the others quickly; what it reads must be what the YAML
+loader reads, or the file is read in full."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from socialops.calendar.quick import quick_post, quick_posts
+from socialops.model import Project, read_post
+from tests.calendar.conftest import findings
+
+FRONTS = [
+    "channels: [mastodon-main, 'x-main']\npublish_at: 2026-12-01T09:00   # morning\nstatus: ready",
+    "channels:\n  - mastodon-main\n  # a comment\n  - \"bluesky-main\"\npublish_at: '2026-12-01 09:00'\ncampaign: w",
+    "channels: feed\npublish_at: queue\nid: custom/id",
+    "id: 123\nchannels: [feed]\npublish_at: 2026-12-01T09:00",  # an int id: not a string id
+    "channels: [feed]\npublish_at: 2026-12-01T09:00\nstatus: draft\nvariants:\n  feed: Other text",
+    "channels: &c [feed]\npublish_at: 2026-12-01T09:00",
+    "channels:\n- feed\n- x-main\npublish_at: 2026-12-01T09:00+01:00",
+    "title: \"A: title\"\nmedia:\n  - {path: media/a.png, alt: x > y}\nchannels: [feed]\npublish_at: 2026-12-01T09:00",
+    "channels: [feed] # only the feed\npublish_at: \"2026-12-01T09:00\"\ncampaign: 2026",
+    "publish_at: 2026-12-01T09:00\nlang: de",
+    "channels: [feed\npublish_at: 2026-12-01T09:00",  # broken YAML
+]
+
+
+@pytest.mark.parametrize("front", FRONTS)
+def test_a_quick_read_agrees_with_the_loader(project, front: str) -> None:
+    path = project.post("p.md", front, "Body text.\n\n---\nPart two.\n")
+    full = read_post(project.root, path)
+    quick = quick_post(project.root, path, "posts/p.md")
+    assert (quick.readable, quick.id, quick.channels, quick.publish_at, quick.status, quick.campaign) == \
+        (full.readable, full.id, full.channels, full.publish_at, full.status, full.campaign)
+    assert (quick.body, quick.body_line, quick.variants) == (full.body, full.body_line, full.variants)
+    assert ("channels" in quick.meta) == ("channels" in full.meta)
+
+
+def test_linting_one_post_checks_it_against_all_the_others(project, cli) -> None:
+    project.write("calendar.yaml", "spacing: {min_gap: 2h}\n")
+    project.post("a.md", "channels: [mastodon-main]\npublish_at: 2026-12-02T09:00", "A\n")
+    project.post("b.md", "channels:\n  - mastodon-main\npublish_at: 2026-12-02T10:00", "B\n")
+    project.post("c.md", "channels: [mastodon-main]\npublish_at: 2026-12-02T10:30", "C\n")
+    everything = findings(project.root, "2026-11-30T08:00")
+    assert [(f[0], f[1]) for f in everything] == [("posts/a.md", 3), ("posts/b.md", 4), ("posts/b.md", 4),
+                                                  ("posts/c.md", 3)]
+    one = cli("lint", "posts/b.md", "--now", "2026-11-30T08:00", "--format", "json", cwd=project.root)
+    found = [(p["path"], p["line"], p["message"]) for p in json.loads(one.stdout)["problems"] if p["rule"] == "calendar"]
+    assert found == [(path, line, message) for path, line, _, _, message in everything if path == "posts/b.md"]
+    assert len(quick_posts(Project.load(project.root), {"posts/b.md"})) == 2
