@@ -9,7 +9,8 @@ and 1,000 queued posts), committed to git, then times, as a user runs them:
 - `socialops plan --from 2027-01-01 --to 2027-12-31 --format json` (target: <= 2 s);
 - `socialops schedule` of the 1,000 queued posts against the 10,000 (target: <= 3 s),
   the files written each run and restored from git between runs;
-- the calendar's lint findings on the same posts, in process (posts already read).
+- the calendar's lint findings on the same posts, in process (posts already read), and
+  what the calendar adds to linting one post (checked against all the others).
 
 Wall time of the whole command (interpreter start included), best of the runs."""
 
@@ -135,6 +136,33 @@ def lint_findings_time(root: Path) -> tuple[float, int]:
     return time.perf_counter() - start, sum(len(v) for v in found.by_path.values()) + len(found.calendar)
 
 
+def one_post_lint(root: Path) -> tuple[float, float]:
+    """`lint ONE_POST` in process, best of 3: with the calendar's checks, and without them."""
+    from socialops import lint
+    from socialops.model import Project
+    from socialops.timeutil import parse_time
+
+    project = Project.load(root)
+    target = sorted((root / "posts" / "2027" / "03").iterdir())[0]
+    now = parse_time("2027-01-01T00:00", project.config.timezone)
+
+    def best() -> float:
+        runs = []
+        for _ in range(3):
+            start = time.perf_counter()
+            lint.lint(project, [target], now)
+            runs.append(time.perf_counter() - start)
+        return min(runs)
+
+    with_calendar = best()
+    saved = list(lint.POST_CHECKS), list(lint.PROJECT_CHECKS)
+    lint.POST_CHECKS[:] = [c for c in lint.POST_CHECKS if c.__name__ != "check_calendar"]
+    lint.PROJECT_CHECKS[:] = [c for c in lint.PROJECT_CHECKS if c.__name__ != "check_calendar_file"]
+    without = best()
+    lint.POST_CHECKS[:], lint.PROJECT_CHECKS[:] = saved
+    return with_calendar, without
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--posts", type=int, default=10_000)
@@ -165,6 +193,7 @@ def main() -> None:
             schedule_runs.append((wall, cpu))
             git(root, "checkout", "-q", "--", "posts")
         lint_seconds, lint_count = lint_findings_time(root)
+        one_with, one_without = one_post_lint(root)
         total = args.posts + 60
         print(f"plan, a year, {total:,} posts + {args.series} series ({len(entries):,} entries): "
               f"{report(plan_runs)}; target <= 2 s")
@@ -172,6 +201,8 @@ def main() -> None:
               f"{len(result['unscheduled'])} left): {report(schedule_runs)}; target <= 3 s")
         print(f"calendar lint findings on the same posts, in process: {lint_seconds:.2f} s "
               f"({lint_count:,} findings)")
+        print(f"lint ONE_POST in process: {one_with:.2f} s, of which the calendar {one_with - one_without:.2f} s "
+              "(the other posts read quickly)")
         print(f"load average: {', '.join(f'{x:.1f}' for x in os.getloadavg())} on {os.cpu_count()} cores")
     finally:
         shutil.rmtree(root, ignore_errors=True)
