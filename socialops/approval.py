@@ -28,12 +28,14 @@ from typing import Any
 from urllib.parse import quote
 
 from socialops import roles as roles_mod
+from socialops.approval_cache import CACHE_FILE, ApprovalCache
 from socialops.github import GitHub, GitHubError
 from socialops.model import Config, Post, Project
 from socialops.timeutil import iso
 
 WRITE_ACCESS = frozenset({"OWNER", "MEMBER", "COLLABORATOR"})
-CACHE_FILE = ".socialops/approvals.yaml"
+__all__ = ["CACHE_FILE", "Approval", "Policy", "Requirement", "check_posts", "load_policy",
+           "standing_approvals"]
 
 
 @dataclass(frozen=True)
@@ -265,50 +267,6 @@ def _shortfall(number: int, need: Requirement, head: str, ok: list[str], notes: 
             f"needs from {need.who()} on its final commit {head[:7]}{got}")
     ignored = [f"{login} ({why})" for login, why in sorted(notes.items()) if login not in ok]
     return text + (f"; not counted: {', '.join(ignored)}" if ignored else "")
-
-
-class ApprovalCache:
-    """Approvals already verified, by post path, valid while the post file's commit and
-    content and the policy stay the same. Only approvals are kept: a held post is checked
-    again on the next run."""
-
-    def __init__(self, entries: dict[str, Any]) -> None:
-        self.entries = entries
-        self.changed = False
-
-    @classmethod
-    def load(cls, project: Project) -> ApprovalCache:
-        from socialops import yamlio
-
-        try:
-            data = yamlio.load((project.root / CACHE_FILE).read_text("utf-8"))
-        except (OSError, UnicodeDecodeError, yamlio.YamlError):
-            data = None
-        return cls(data if isinstance(data, dict) else {})
-
-    def get(self, path: str, commit: str, blob: str, policy: str) -> Approval | None:
-        entry = self.entries.get(path)
-        if not isinstance(entry, dict) or (entry.get("commit"), entry.get("blob"),
-                                           entry.get("policy")) != (commit, blob, policy):
-            return None
-        pr = entry.get("pr")
-        approvers = tuple(str(a) for a in entry.get("approvers") or [])
-        return Approval(True, f"approved in pull request #{pr} by {', '.join(approvers) or 'nobody'} "
-                        f"(verified {entry.get('verified_at')})", pr if isinstance(pr, int) else None,
-                        approvers, commit, cached=True)
-
-    def put(self, path: str, commit: str, blob: str, policy: str, result: Approval, at: str) -> None:
-        self.entries[path] = {"commit": commit, "blob": blob, "policy": policy, "pr": result.pr,
-                              "approvers": list(result.approvers), "verified_at": at}
-        self.changed = True
-
-    def save(self, project: Project) -> None:
-        from socialops import yamlio
-
-        path = project.root / CACHE_FILE
-        path.parent.mkdir(parents=True, exist_ok=True)
-        header = "# Approvals socialops verified on GitHub (written by publish; safe to delete).\n"
-        path.write_text(header + yamlio.dump(dict(sorted(self.entries.items()))), "utf-8")
 
 
 def _login(user: Any) -> str:

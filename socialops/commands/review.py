@@ -38,7 +38,7 @@ def review_command(
     will receive it, counts, media and alt text, schedule, conflicts, findings, approvers."""
     import os
 
-    from socialops import gitops, reviewing
+    from socialops import gitops, review_markdown, reviewing
     from socialops.errors import SocialopsError
     from socialops.model import POSTS_DIR, Project
     from socialops.output import console, print_json
@@ -56,7 +56,7 @@ def review_command(
                if p.suffix == ".md" and p.is_relative_to(posts_dir) and p.is_file()]
     added = {p for p in changed if gitops.last_change(project.root, project.rel(p), ref) is None}
     review = reviewing.build(project, changed, when, ref, added)
-    body = reviewing.markdown(review, project)
+    body = review_markdown.markdown(review, project)
     if fmt is ReviewFormat.json:
         print_json(reviewing.as_json(review))
     else:
