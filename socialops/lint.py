@@ -216,12 +216,63 @@ def lint(project: Project, paths: list[Path] | None = None, now: datetime | None
         posts = [read_post(project.root, p) for p in sorted({p.resolve() for p in paths}) if p.is_file()]
     ctx = LintContext(project, now, posts, everything=paths is None)
     problems: list[Problem] = list(layout_problems)
-    for check in PROJECT_CHECKS:
-        problems.extend(check(ctx))
-    for post in posts:
-        problems.extend(lint_post(post, ctx))
+    workers = _worker_count(len(posts))
+    if workers > 1:
+        problems.extend(_lint_posts_in_parallel(ctx, workers))
+    else:
+        for check in PROJECT_CHECKS:
+            problems.extend(check(ctx))
+        for post in posts:
+            problems.extend(lint_post(post, ctx))
     problems.sort(key=Problem.sort_key)
     return LintResult(_dedupe(problems), len(posts))
+
+
+PARALLEL_FROM = 2000  # posts; below this, starting workers costs more than it saves
+_FORKED: dict[str, Any] = {}
+
+
+def _worker_count(posts: int) -> int:
+    import multiprocessing
+    import os
+
+    if posts < PARALLEL_FROM or "fork" not in multiprocessing.get_all_start_methods():
+        return 1
+    return min(os.cpu_count() or 1, 8)
+
+
+def _lint_posts_in_parallel(ctx: LintContext, workers: int) -> list[Problem]:
+    """The post checks in forked workers that share the posts already read (copy on write),
+    while this process runs the project checks. The first post is linted here before the
+    fork, so every cache (style guide, calendar index, compiled patterns) is built once."""
+    import multiprocessing
+    import sys
+
+    posts = ctx.posts
+    found = lint_post(posts[0], ctx)
+    step = max(1, (len(posts) - 1) // (workers * 4) + 1)
+    ranges = [(i, min(i + step, len(posts))) for i in range(1, len(posts), step)]
+    _FORKED["ctx"] = ctx
+    sys.stdout.flush()
+    sys.stderr.flush()
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            pending = pool.map_async(_lint_range, ranges)
+            for check in PROJECT_CHECKS:
+                found.extend(check(ctx))
+            for chunk in pending.get():
+                found.extend(chunk)
+    finally:
+        _FORKED.clear()
+    return found
+
+
+def _lint_range(bounds: tuple[int, int]) -> list[Problem]:
+    ctx: LintContext = _FORKED["ctx"]
+    out: list[Problem] = []
+    for post in ctx.posts[bounds[0]:bounds[1]]:
+        out.extend(lint_post(post, ctx))
+    return out
 
 
 def lint_post(post: Post, ctx: LintContext) -> list[Problem]:

@@ -230,3 +230,21 @@ def test_duplicate_id_found_when_linting_one_file(project, cli) -> None:
     assert problem["path"] == "posts/b.md" and "posts/a.md" in problem["message"]
     _, problems = lint_json(cli, project, "posts/c.md")
     assert problems == []
+
+
+def test_parallel_lint_finds_exactly_what_serial_lint_finds(project, monkeypatch) -> None:
+    from socialops import lint as lint_module
+    from socialops.model import Project
+
+    project.write("styleguide.yaml", "rules:\n  - {id: banned, kind: existence, level: error, tokens: [synergy]}\n")
+    for i in range(40):
+        channel = "nowhere" if i % 7 == 0 else "mastodon-main"
+        project.post(f"p{i:02d}.md", f"channels: [{channel}]\npublish_at: 2026-12-{1 + i % 28:02d}T{8 + i % 10:02d}:00",
+                     "Synergy!\n" if i % 5 == 0 else f"Post number {i}.\n")
+    proj = Project.load(project.root)
+    serial = lint_module.lint(proj)
+    monkeypatch.setattr(lint_module, "PARALLEL_FROM", 2)
+    assert lint_module._worker_count(40) > 1 or os.cpu_count() == 1
+    parallel = lint_module.lint(proj)
+    assert parallel.problems == serial.problems
+    assert {p.rule for p in serial.problems} >= {"channel", "banned"}
