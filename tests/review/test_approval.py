@@ -285,3 +285,22 @@ roles:
     assert policy.requirement("linkedin-company").approvers == ("Alice",)
     assert policy.requirement("mastodon-main").approvers == ("acme/social",)
     assert policy.requirement("x-main").count == 3 and policy.requirement("feed").count == 1
+
+
+def test_a_squash_merged_pull_request_is_found_by_its_squash_commit(
+        approval_project: ProjectDir, fake: FakeGitHub, client: GitHub) -> None:
+    root = approval_project.root
+    git(root, "checkout", "-q", "-b", "post-7")
+    approval_project.write(POST, post_text(body="Draft."))
+    approval_project.commit("draft")
+    approval_project.write(POST, post_text())
+    approval_project.commit("final")
+    head = git(root, "rev-parse", "HEAD").strip()
+    git(root, "checkout", "-q", "main")
+    git(root, "merge", "-q", "--squash", "post-7")
+    approval_project.commit("Add a post (#7)")
+    squash = git(root, "rev-parse", "HEAD").strip()
+    fake.add_pull(7, head, commits=[squash], files={POST: post_text()})
+    fake.review(7, "bob", "APPROVED", head)
+    result = check(approval_project, client)
+    assert result.approved and result.pr == 7 and result.commit == squash
