@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from socialops import ledger
+from socialops import ledger, yamlio
 from socialops.ledger import ChannelRecord, LedgerEntry, PartRecord
 from socialops.timeutil import iso
 
@@ -84,6 +84,10 @@ class Book:
     entries: dict[str, LedgerEntry] = field(default_factory=dict)
     touched: set[tuple[str, str]] = field(default_factory=set)
     lock: threading.RLock = field(default_factory=threading.RLock)
+    dirty: set[str] = field(default_factory=set)  # changed, written at the next flush
+    _versions: dict[str, int] = field(default_factory=dict)
+    _written: dict[str, int] = field(default_factory=dict)
+    _file_locks: dict[str, threading.Lock] = field(default_factory=dict)
 
     def now(self) -> str:
         return iso(self.clock())
@@ -117,7 +121,7 @@ class Book:
                 reason = f"settling what run {old.claim.get('run')} left unfinished"
             entry.channels[channel] = ChannelRecord("intent", due, self.now(), reason, claim,
                                                    list(old.parts) if old else [], count)
-            self._changed(post_id, channel)
+            self._changed(post_id, channel, now=False)  # the caller flushes before committing
 
     def mark(self, post_id: str, path: str | None, channel: str, status: str, due: str | None,
              reason: str | None) -> None:
@@ -131,7 +135,7 @@ class Book:
             entry.channels[channel] = ChannelRecord(status, due, self.now(), reason, None,
                                                    list(old.parts) if old else [],
                                                    old.count if old else None)
-            self._changed(post_id, channel)
+            self._changed(post_id, channel, now=False)
 
     def set_part(self, post_id: str, channel: str, part: PartRecord) -> None:
         with self.lock:
@@ -153,7 +157,9 @@ class Book:
                 status = "failed"
             record.status, record.claim, record.reason = status, None, reason
             record.since = self.now()
-            self._changed(post_id, channel)
+            # not written at once: until the flush the file still says intent, with every part
+            # recorded, which a later run settles the same way
+            self._changed(post_id, channel, now=False)
             return status
 
     def set_channel(self, post_id: str, path: str | None, channel: str, record: ChannelRecord) -> None:
@@ -161,10 +167,33 @@ class Book:
             self.entry(post_id, path).channels[channel] = record
             self._changed(post_id, channel)
 
-    def _changed(self, post_id: str, channel: str) -> None:
+    def _changed(self, post_id: str, channel: str, now: bool = True) -> None:
         self.touched.add((post_id, channel))
-        if self.write_files:
-            ledger.write(self.root, self.entries[post_id])
+        self.dirty.add(post_id)
+        if now:
+            self._write(post_id)
+
+    def _write(self, post_id: str) -> None:
+        """Write one post's ledger file now. The text is made under the book's lock; the
+        file is written under the post's own lock, newest text last."""
+        if not self.write_files:
+            return
+        with self.lock:
+            self.dirty.discard(post_id)
+            text = yamlio.dump(self.entries[post_id].to_dict())
+            version = self._versions[post_id] = self._versions.get(post_id, 0) + 1
+            file_lock = self._file_locks.setdefault(post_id, threading.Lock())
+        with file_lock:
+            if version > self._written.get(post_id, 0):
+                ledger.write_text(self.root, post_id, text)
+                self._written[post_id] = version
+
+    def flush(self) -> None:
+        """Write every file changed since it was last written."""
+        with self.lock:
+            pending = sorted(self.dirty)
+        for post_id in pending:
+            self._write(post_id)
 
     # ---- after a rejected push ----------------------------------------------------------
     def overlay(self) -> None:
@@ -180,8 +209,8 @@ class Book:
                         current.channels[channel] = ours.channels[channel]
                 current.path = ours.path or current.path
                 self.entries[post_id] = current
-                if self.write_files:
-                    ledger.write(self.root, current)
+                self.dirty.add(post_id)
+        self.flush()
 
 
 # ---- git: the lock and the database ---------------------------------------------------------

@@ -20,7 +20,8 @@ ledger never stops a run. Errors recorded here are the platform's messages, neve
 from __future__ import annotations
 
 import os
-import tempfile
+import re
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -211,16 +212,18 @@ def parse(text: str, fallback_id: str) -> LedgerEntry:
 
 def write(root: Path, entry: LedgerEntry) -> Path:
     """Write one ledger file atomically (a crash leaves the old or the new file, never half)."""
-    path = path_for(root, entry.post)
+    return write_text(root, entry.post, yamlio.dump(entry.to_dict()))
+
+
+def write_text(root: Path, post_id: str, text: str) -> Path:
+    path = path_for(root, post_id)
     path.parent.mkdir(parents=True, exist_ok=True)
-    text = yamlio.dump(entry.to_dict())
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".yaml")
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
+        tmp.write_text(text, "utf-8")
         os.replace(tmp, path)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise
     return path
 
@@ -257,3 +260,49 @@ def published_by_hash(entries: dict[str, LedgerEntry]) -> dict[tuple[str, ...], 
             if hashes:
                 index.setdefault(hashes, []).append((entry.post, name))
     return index
+
+
+# ---- quick looks (for selection in large repositories) -------------------------------------
+
+_CHANNEL_KEY = re.compile(r"^  ([A-Za-z0-9][A-Za-z0-9_.-]*):[ \t]*$")
+_CHANNEL_STATUS = re.compile(r"^    status:[ \t]+([a-z-]+)[ \t]*$")
+_HASH = re.compile(r"^[ \t-]+hash:[ \t]+'?([0-9a-f]{16,})'?[ \t]*$", re.M)
+DONE = frozenset({"published", "retracted"})
+
+
+def settled_channels(text: str) -> set[str] | None:
+    """The channels a ledger file written by publish records as published or retracted,
+    from a quick look at its lines; None when the file is not laid out as publish writes
+    it (then read it properly)."""
+    if not text.startswith("post:"):
+        return None
+    statuses: dict[str, str | None] = {}
+    current: str | None = None
+    in_channels = False
+    for line in text.split("\n"):
+        if not line.startswith(" "):
+            in_channels = line.rstrip() == "channels:"
+            current = None
+            continue
+        if not in_channels:
+            continue
+        key = _CHANNEL_KEY.match(line)
+        if key:
+            current = key.group(1)
+            if current in statuses:
+                return None
+            statuses[current] = None
+            continue
+        status = _CHANNEL_STATUS.match(line)
+        if status and current is not None:
+            if statuses[current] is not None:
+                return None
+            statuses[current] = status.group(1)
+    if any(s is None for s in statuses.values()):
+        return None
+    return {name for name, s in statuses.items() if s in DONE}
+
+
+def hashes_in(text: str) -> set[str]:
+    """Every content hash written in a ledger file (a superset of what it says was sent)."""
+    return set(_HASH.findall(text))

@@ -19,6 +19,7 @@ from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from socialops import gitops, reporting
@@ -115,6 +116,8 @@ def prepare_git(project: Project, options: PublishOptions, result: PublishResult
         raise SocialopsError(f"publish runs on the default branch '{state.branch}', but this is {here}; "
                              f"check out {state.branch}, or pass --branch {current or 'NAME'} to "
                              "publish from it")
+    if not options.dry_run:
+        _remove_temporaries(project, owned)
     dirty = gitops.dirty_files(top)
     others = [f for f in dirty if not _owned(f, state.paths)]
     if others and not options.allow_dirty:
@@ -136,6 +139,16 @@ def prepare_git(project: Project, options: PublishOptions, result: PublishResult
         _sync(state)
     state.base = gitops.head(top)
     return state
+
+
+def _remove_temporaries(project: Project, owned: list[Path]) -> None:
+    """Half-written files a killed run left next to the ledger and feed files."""
+    from socialops.model import LEDGER_DIR
+
+    leftovers = list((project.root / LEDGER_DIR).rglob(".*.tmp"))
+    leftovers += [p.with_name(f".{p.name}.tmp") for p in owned]
+    for leftover in leftovers:
+        leftover.unlink(missing_ok=True)
 
 
 def _owned(name: str, paths: list[str]) -> bool:
@@ -197,7 +210,8 @@ def _plan(project: Project, options: PublishOptions, run: RunInfo) -> _Plan:
         plan.workers[name] = ChannelWorker(adapter, jobs, Book(project.root, run, options.clock),
                                            run_options, scrub, project.root)
         kept += jobs
-    selection.jobs = [j for j in selection.jobs if j in kept]
+    chosen = {id(j) for j in kept}
+    selection.jobs = [j for j in selection.jobs if id(j) in chosen]
     if options.dry_run:
         selection.decisions += [Decision(j.item.id, j.item.post.path, j.item.due_text, j.channel.name,
                                          "planned", _planned(j)) for j in selection.jobs]
@@ -279,6 +293,7 @@ def _claim(book: Book, plan: _Plan, git: GitState, result: PublishResult) -> boo
         for job in worker.jobs:
             book.claim(job.item.id, job.item.post.path, name, job.item.due_text, until,
                        len(job.rendered.parts))
+    book.flush()
     posts = len({j.item.id for j in sel.jobs})
     message = f"socialops: claim {posts} post{'s' if posts != 1 else ''}" if posts else \
         "socialops: record missed and held posts"
@@ -304,6 +319,7 @@ def _finish(git: GitState, book: Book, plan: _Plan, result: PublishResult) -> No
     bad = result.count("failed") + result.count("unknown")
     message = f"socialops: published {published} post channel{'s' if published != 1 else ''}"
     message += f", {bad} failed or unknown" if bad else ""
+    book.flush()
     for _ in range(PUSH_ATTEMPTS):
         try:
             if _save(git, message, result):

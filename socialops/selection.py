@@ -8,6 +8,7 @@ Channels already published, retracted or already reported as missed are left out
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -92,17 +93,17 @@ def lateness(project: Project) -> timedelta:
 
 
 def select(project: Project, query: Query) -> Selection:
-    posts = project.read_posts()
     selection = Selection()
+    known = LedgerFiles(project)
+    posts = _posts_to_consider(project, query, known)
     items = due_items(project, posts, query, selection)
-    known = ledger_ids(project)
-    index: dict[tuple[str, ...], list[tuple[str, str]]] | None = None
+    sent: SentIndex | None = None
     for item in items:
         if not item.post.readable:
             selection.decisions.append(_decide(item, "*", "failed", f"{item.post.path} cannot be "
                                                "read; run socialops lint"))
             continue
-        entry = ledger.read(project.root, item.id) if item.id in known else None
+        entry = known.entry(item.id)
         for name in item.channels:
             if query.channels is not None and name not in query.channels:
                 continue
@@ -115,12 +116,68 @@ def select(project: Project, query: Query) -> Selection:
             if job is None or not _render(job, project, selection):
                 continue
             if entry is None:
-                if index is None:
-                    index = ledger.published_by_hash(ledger.read_all(project.root))
-                if _already_sent(job, index, selection):
+                sent = sent or SentIndex(known)
+                if _already_sent(job, sent, selection):
                     continue
             selection.jobs.append(job)
     return selection
+
+
+def _posts_to_consider(project: Project, query: Query, known: LedgerFiles) -> list[Post]:
+    """Every post, read in full, except those a quick look shows need nothing now: not
+    ready, not due yet, or published on all their channels."""
+    from socialops.model import read_post
+    from socialops.quickscan import quick_front
+
+    paths, _ = project.post_paths()
+    defaults = tuple(project.config.default_channels)
+    posts: list[Post] = []
+    for path in paths:
+        quick = quick_front(project.root, path)
+        if quick is None or not _nothing_to_do(project, quick, query, known, defaults):
+            posts.append(read_post(project.root, path))
+    return posts
+
+
+def _nothing_to_do(project: Project, quick: Any, query: Query, known: LedgerFiles,
+                   defaults: tuple[str, ...]) -> bool:
+    if query.posts is not None and quick.id not in query.posts and quick.path not in query.posts:
+        return True
+    if quick.status != "ready" or quick.publish_at in (None, "queue"):
+        return True
+    try:
+        if parse_time(quick.publish_at, project.config.timezone) > query.now:
+            return True
+    except TimeError:
+        return False  # the full read reports it
+    text = known.text(quick.id) if quick.id in known else None
+    if text is None:
+        return False
+    done = ledger.settled_channels(text)
+    wanted = [c for c in (quick.channels or defaults)
+              if query.channels is None or c in query.channels]
+    return done is not None and bool(wanted) and all(c in done for c in wanted)
+
+
+class SentIndex:
+    """Which ledger entries hold a content hash (from their text); the few entries that
+    may match are then read properly."""
+
+    def __init__(self, known: LedgerFiles) -> None:
+        self.known = known
+        self.ids: dict[str, list[str]] = {}
+        for post_id in known.paths:
+            for digest in ledger.hashes_in(known.text(post_id) or ""):
+                self.ids.setdefault(digest, []).append(post_id)
+
+    def channels_with(self, hashes: tuple[str, ...]) -> list[tuple[str, str]]:
+        """(post id, channel) of every channel whose published parts are exactly `hashes`."""
+        entries = {}
+        for post_id in self.ids.get(hashes[0], []) if hashes else []:
+            entry = self.known.entry(post_id)
+            if entry is not None:
+                entries[entry.post] = entry
+        return ledger.published_by_hash(entries).get(hashes, [])
 
 
 def due_items(project: Project, posts: list[Post], query: Query, selection: Selection) -> list[Item]:
@@ -171,9 +228,36 @@ def recurring_items(project: Project, posts: list[Post], query: Query) -> list[I
     return items
 
 
-def ledger_ids(project: Project) -> set[str]:
-    base = project.root / LEDGER_DIR
-    return {path.relative_to(base).as_posix()[: -len(".yaml")] for path in ledger.files(project.root)}
+class LedgerFiles:
+    """The ledger folder, listed once; each file's text read at most once."""
+
+    def __init__(self, project: Project) -> None:
+        base = str(project.root / LEDGER_DIR)
+        self.paths: dict[str, str] = {}
+        for dirpath, dirnames, filenames in os.walk(base):
+            dirnames.sort()
+            rel = os.path.relpath(dirpath, base).replace(os.sep, "/")
+            prefix = "" if rel == "." else rel + "/"
+            for name in filenames:
+                if name.endswith(".yaml") and not name.startswith("."):
+                    self.paths[prefix + name[: -len(".yaml")]] = os.path.join(dirpath, name)
+        self._texts: dict[str, str | None] = {}
+
+    def __contains__(self, post_id: str) -> bool:
+        return post_id in self.paths
+
+    def text(self, post_id: str) -> str | None:
+        if post_id not in self._texts:
+            try:
+                with open(self.paths[post_id], encoding="utf-8") as handle:
+                    self._texts[post_id] = handle.read()
+            except (KeyError, OSError, UnicodeDecodeError):
+                self._texts[post_id] = None
+        return self._texts[post_id]
+
+    def entry(self, post_id: str) -> LedgerEntry | None:
+        text = self.text(post_id)
+        return ledger.parse(text, post_id) if text is not None else None
 
 
 def _consider(item: Item, channel: Channel, entry: LedgerEntry | None, query: Query,
@@ -230,13 +314,12 @@ def _render(job: Job, project: Project, selection: Selection) -> bool:
     return True
 
 
-def _already_sent(job: Job, index: dict[tuple[str, ...], list[tuple[str, str]]],
-                  selection: Selection) -> bool:
+def _already_sent(job: Job, sent: SentIndex, selection: Selection) -> bool:
     """A post without a ledger whose text a channel already received (a renamed file)."""
     if job.rendered is None:
         return False
     hashes = tuple(p.content_hash for p in job.rendered.parts)
-    for old_id, name in index.get(hashes, []):
+    for old_id, name in sent.channels_with(hashes):
         if name == job.channel.name:
             selection.decisions.append(_decide(
                 job.item, name, "failed", f"the ledger says this text was already published on "

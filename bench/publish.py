@@ -1,0 +1,192 @@
+"""Benchmark `socialops publish` (issue 5).
+
+    python bench/publish.py [--posts 10000] [--ledgers 5000] [--publish 500] [--slow 100]
+
+1. Selecting what is due (publish's steps 1-3: read every post and the ledger, render what
+   is due) in a repository of `--posts` posts of which `--ledgers` have a ledger file.
+2. Publishing `--publish` due posts to 5 channels (Mastodon, X, LinkedIn, Discord,
+   Telegram) against the local fakes without latency: `socialops publish` as a user runs
+   it (a new process; claim commit and push, every part recorded, final commit and push
+   to a bare remote); wall time and the process's peak memory.
+3. The same with 50 ms of latency on every call, `--slow` posts: wall time against the
+   slowest channel's share (its number of calls x 50 ms) and against the sum of all.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.fakes.servers import Fakes, start_fakes  # noqa: E402
+
+CHANNELS = ["mastodon", "x", "linkedin", "discord", "telegram"]
+GIT_ENV = {"GIT_AUTHOR_NAME": "Bench", "GIT_AUTHOR_EMAIL": "bench@example.com",
+           "GIT_COMMITTER_NAME": "Bench", "GIT_COMMITTER_EMAIL": "bench@example.com"}
+
+
+def git(cwd: Path, *args: str) -> None:
+    subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True, env={**os.environ, **GIT_ENV})
+
+
+def write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, "utf-8")
+
+
+# ---- 1. selection --------------------------------------------------------------------------------
+
+LEDGER = """\
+post: {id}
+path: posts/{id}.md
+channels:
+{channels}"""
+LEDGER_CHANNEL = """\
+  {name}:
+    status: published
+    due: '{due}'
+    since: '{due}'
+    count: 1
+    parts:
+    - index: 0
+      status: published
+      id: '{n}'
+      url: https://{name}.example/{n}
+      at: '{due}'
+      hash: {hash}
+      attempts: 1
+      run: 0123456789ab
+"""
+
+
+def selection_repo(base: Path, posts: int, ledgers: int, now: datetime) -> None:
+    channels = "\n".join(f"  {c}: {{platform: mastodon, instance: https://{c}.example, token_env: T}}"
+                         for c in ("main", "second", "third"))
+    write(base / "socialops.yaml", f"timezone: UTC\nchannels:\n{channels}\n")
+    write(base / "calendar.yaml", "lateness: 6h\n")
+    for i in range(posts):
+        if i < ledgers:
+            due = now - timedelta(hours=ledgers - i)  # published long ago
+        elif i < ledgers + 50:
+            due = now - timedelta(minutes=i - ledgers + 1)  # due now, not published yet
+        else:
+            due = now + timedelta(hours=i)  # later
+        post_id = f"{i // 1000:02d}/post-{i}"
+        body = f"Post number {i}: a sentence about our product, https://acme.example/{i} #acme\n"
+        if i % 3 == 0:
+            body += "\n---\nA second part of the thread.\n"
+        write(base / "posts" / f"{post_id}.md",
+              f"---\nchannels: [main, second, third]\npublish_at: {due:%Y-%m-%dT%H:%M}\nstatus: ready\n"
+              f"lang: en\n---\n{body}")
+        if i < ledgers:
+            stamp = due.isoformat(timespec="minutes")
+            blocks = "".join(LEDGER_CHANNEL.format(name=c, due=stamp, n=i, hash=f"{i:064x}")
+                             for c in ("main", "second", "third"))
+            write(base / ".socialops/ledger" / f"{post_id}.yaml", LEDGER.format(id=post_id, channels=blocks))
+
+
+def bench_selection(posts: int, ledgers: int, runs: int) -> None:
+    from socialops.claims import RunInfo
+    from socialops.model import Project
+    from socialops.selection import Query, lateness, select
+
+    now = datetime(2027, 6, 1, 12, 0, tzinfo=UTC)
+    with tempfile.TemporaryDirectory() as tmp:
+        base = Path(tmp)
+        selection_repo(base, posts, ledgers, now)
+        best = float("inf")
+        for _ in range(runs):
+            project = Project.load(base)
+            start = time.perf_counter()
+            query = Query(now, lambda: now, RunInfo.current(), lateness(project))
+            found = select(project, query)
+            best = min(best, time.perf_counter() - start)
+        print(f"selection: {posts:,} posts, {ledgers:,} ledger files: {len(found.jobs)} jobs, "
+              f"{len(found.decisions)} decisions; best of {runs}: {best:.2f} s")
+
+
+# ---- 2 and 3. publishing --------------------------------------------------------------------------
+
+def publish_repo(base: Path, fakes: Fakes, count: int, now: datetime) -> Path:
+    remote = base / "remote.git"
+    root = base / "content"
+    git(base, "init", "-q", "--bare", "-b", "main", str(remote))
+    root.mkdir()
+    git(root, "init", "-q", "-b", "main")
+    git(root, "remote", "add", "origin", str(remote))
+    import yaml
+
+    channels = {name: fakes.channels()[name] for name in CHANNELS}
+    write(root / "socialops.yaml", yaml.safe_dump({"timezone": "UTC", "channels": channels}))
+    for i in range(count):
+        due = now - timedelta(minutes=1 + (count - i) % 300)
+        write(root / f"posts/p{i:04d}.md", f"---\nchannels: [{', '.join(CHANNELS)}]\n"
+              f"publish_at: {due:%Y-%m-%dT%H:%M}\nstatus: ready\n---\nPost number {i} of the benchmark.\n")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "posts")
+    git(root, "push", "-q", "origin", "main")
+    return root
+
+
+def run_publish(root: Path, fakes: Fakes, now: datetime) -> tuple[float, float, int]:
+    env = {**os.environ, **GIT_ENV, **fakes.env(), "PYTHONPATH": str(ROOT)}
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    start = time.perf_counter()
+    proc = subprocess.run([sys.executable, "-m", "socialops", "publish", "--now",
+                           now.strftime("%Y-%m-%dT%H:%M"), "--format", "json"],
+                          cwd=root, env=env, capture_output=True, text=True)
+    wall = time.perf_counter() - start
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    if proc.returncode != 0:
+        raise SystemExit(f"publish failed ({proc.returncode}):\n{proc.stderr}\n{proc.stdout[-2000:]}")
+    import json
+
+    published = json.loads(proc.stdout)["summary"].get("published", 0)
+    return wall, max(peak, before) / 1024, published
+
+
+def bench_publish(count: int, latency: float) -> None:
+    now = datetime.now(UTC).replace(second=0, microsecond=0)
+    with tempfile.TemporaryDirectory() as tmp, start_fakes() as fakes:
+        root = publish_repo(Path(tmp), fakes, count, now)
+        by_name = {"mastodon": fakes.mastodon, "x": fakes.x, "linkedin": fakes.linkedin,
+                   "discord": fakes.discord, "telegram": fakes.telegram}
+        for fake in by_name.values():
+            fake.latency = latency
+        wall, peak_mb, published = run_publish(root, fakes, now)
+        calls = {name: len(fake.requests) for name, fake in by_name.items()}
+        posts = {name: len(fake.posts) for name, fake in by_name.items()}
+        assert all(n == count for n in posts.values()), posts
+        print(f"publish: {count} posts x {len(CHANNELS)} channels = {published} published, "
+              f"latency {latency * 1000:.0f} ms: {wall:.2f} s wall, peak memory {peak_mb:.0f} MB")
+        if latency:
+            slowest = max(calls.values()) * latency
+            total = sum(calls.values()) * latency
+            print(f"  calls per channel {calls}; slowest channel's share {slowest:.1f} s, "
+                  f"sum of all channels {total:.1f} s; wall / slowest = {wall / slowest:.2f}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--posts", type=int, default=10_000)
+    parser.add_argument("--ledgers", type=int, default=5_000)
+    parser.add_argument("--publish", type=int, default=500)
+    parser.add_argument("--slow", type=int, default=100)
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    bench_selection(args.posts, args.ledgers, args.runs)
+    bench_publish(args.publish, 0.0)
+    bench_publish(args.slow, 0.05)
+
+
+if __name__ == "__main__":
+    main()
