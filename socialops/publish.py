@@ -79,7 +79,12 @@ def publish(project: Project, options: PublishOptions) -> PublishResult:
                 _report(result, plan.selection, [])
                 return result
             book = Book(project.root, run, options.clock)
-            if _claim(book, plan, git, result):
+            try:
+                claimed = _claim(book, plan, git, result)
+            except SocialopsError:  # the claim could not be pushed: nothing was sent, undo it
+                gitops.reset_hard(git.top, git.base)
+                raise
+            if claimed:
                 break
             _close(plan)
             plan = None

@@ -87,3 +87,25 @@ def test_retract_removes_the_feed_entry_and_it_is_not_published_again(site: Site
     assert site.remote_log()[0] == "socialops: retract gone"
     assert run_publish(site).posts == []
     assert b"feed/gone" not in (site.root / "feed.xml").read_bytes()
+
+
+def test_a_project_in_a_subfolder_of_the_repository(tmp_path: Path, run_cli) -> None:
+    remote = tmp_path / "remote.git"
+    git(tmp_path, "init", "-q", "--bare", "-b", "main", str(remote))
+    top = tmp_path / "monorepo"
+    (top / "app").mkdir(parents=True)
+    (top / "app/code.py").write_text("print('hi')\n")
+    git(tmp_path, "init", "-q", "-b", "main", str(top))
+    (top / "social").mkdir()
+    assert run_cli("init", "social", cwd=top).returncode == 0
+    assert not (top / "social/.git").exists()
+    git(top, "add", "-A")
+    git(top, "commit", "-q", "-m", "monorepo")
+    git(top, "remote", "add", "origin", str(remote))
+    git(top, "push", "-q", "origin", "main")
+    out = run_cli("publish", cwd=top / "social")
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert "feed: published" in out.stdout
+    changed = git(remote, "show", "--name-only", "--format=", "main").split()
+    assert sorted(changed) == ["social/.socialops/ledger/welcome.yaml", "social/feed.xml"]
+    assert git(top, "status", "--porcelain") == ""

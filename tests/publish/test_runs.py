@@ -184,3 +184,18 @@ def test_publish_refuses_a_dirty_tree_and_another_branch(site: Site, run_cli) ->
     allowed = run_cli("publish", "--now", NOW, "--branch", "feature", "--no-push", cwd=site.root)
     assert allowed.returncode == 0, allowed.stderr
     assert (site.root / "feed.xml").exists()
+
+
+def test_a_claim_the_remote_refuses_stops_the_run_before_any_call(fake_site: Site, fakes: Fakes, run_cli) -> None:
+    fake_site.post("p", ["mastodon"], "Never sent without a pushed claim.\n")
+    fake_site.commit()
+    head = git(fake_site.root, "rev-parse", "HEAD")
+    hook = fake_site.remote / "hooks/pre-receive"
+    hook.write_text("#!/bin/sh\necho 'protected branch: pushes need a review' >&2\nexit 1\n")
+    hook.chmod(hook.stat().st_mode | stat.S_IEXEC)
+    out = run_cli("publish", "--now", NOW, cwd=fake_site.root, env=fake_site.env)
+    assert out.returncode == 2
+    assert "git push to origin/main failed" in out.stderr and "pre-receive hook declined" in out.stderr
+    assert fakes.mastodon.requests == []
+    assert git(fake_site.root, "rev-parse", "HEAD") == head  # the claim commit was taken back
+    assert fake_site.clean()
