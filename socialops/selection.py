@@ -204,7 +204,23 @@ def due_items(project: Project, posts: list[Post], query: Query, selection: Sele
             items.append(Item(post.id, post, due, post.channels or defaults))
     items.extend(recurring_items(project, posts, query))
     items.sort(key=lambda i: (i.due, i.id))
-    return items
+    return _unique(items, selection)
+
+
+def _unique(items: list[Item], selection: Selection) -> list[Item]:
+    """Two due posts with one id would share a ledger: neither goes out until one is renamed."""
+    paths: dict[str, list[str]] = {}
+    for item in items:
+        paths.setdefault(item.id, []).append(item.post.path)
+    out = []
+    for item in items:
+        if len(paths[item.id]) == 1:
+            out.append(item)
+            continue
+        others = ", ".join(p for p in paths[item.id] if p != item.post.path)
+        selection.decisions.append(_decide(item, "*", "failed", f"the id '{item.id}' is also used by "
+                                           f"{others}; give one of them another 'id:'"))
+    return out
 
 
 def recurring_items(project: Project, posts: list[Post], query: Query) -> list[Item]:

@@ -170,3 +170,17 @@ def test_a_recurring_series_publishes_its_occurrence_once(site: Site) -> None:
     assert "Tip" in (site.root / "feed.xml").read_text()
     assert site.ledger(f"daily-tip@{when}")["channels"]["feed"]["status"] == "published"
     assert run_publish(site).posts == []
+
+
+def test_two_due_posts_with_one_id_are_both_held_back(site: Site) -> None:
+    site.post("a", ["feed"], "First.\n", extra="id: same\n")
+    site.post("b", ["feed"], "Second.\n", extra="id: same\n")
+    site.commit()
+    result = run_publish(site)
+    assert result.status == "error"
+    [post] = result.posts
+    assert post.id == "same"
+    assert sorted((c.status, c.message) for c in post.channels) == [
+        ("failed", "the id 'same' is also used by posts/a.md; give one of them another 'id:'"),
+        ("failed", "the id 'same' is also used by posts/b.md; give one of them another 'id:'")]
+    assert not (site.root / "feed.xml").exists()
