@@ -195,7 +195,7 @@ def due_items(project: Project, posts: list[Post], query: Query, selection: Sele
         if post.status != "ready" or post.publish_at in (None, "queue"):
             continue
         try:
-            due = parse_time(str(post.publish_at), tz)
+            due = parse_time(str(post.publish_at), tz).astimezone(tz)
         except TimeError as exc:
             selection.decisions.append(Decision(post.id, post.path, None, "*", "failed",
                                                 f"publish_at: {exc}"))
@@ -240,7 +240,8 @@ def recurring_items(project: Project, posts: list[Post], query: Query) -> list[I
         post = by_path.get(occurrence.path)
         if post is None:
             post = read_post(project.root, project.root / occurrence.path)
-        items.append(Item(occurrence.id, post, occurrence.at, list(occurrence.channels)))
+        items.append(Item(occurrence.id, post, occurrence.at.astimezone(project.config.timezone),
+                          list(occurrence.channels)))
     return items
 
 

@@ -94,7 +94,7 @@ def _post_rows(project: Project, post: Post, entry: ledger.LedgerEntry | None, n
     problem = None
     if post.publish_at not in (None, "queue"):
         try:
-            due = parse_time(str(post.publish_at), project.config.timezone)
+            due = parse_time(str(post.publish_at), project.config.timezone).astimezone(project.config.timezone)
         except TimeError as exc:
             problem = f"publish_at: {exc}"
     rows = []
@@ -123,10 +123,25 @@ def _post_rows(project: Project, post: Post, entry: ledger.LedgerEntry | None, n
         else:
             row.section = "waiting"
             row.message = f"due {_span(now - due)} ago; the next publish run sends it"
-        if name not in project.config.channels:
+        channel = project.config.channels.get(name)
+        if channel is None:
             row.section, row.message = "failed", f"unknown channel '{name}'"
+        elif row.section == "waiting":
+            refused = _render_problem(project, post, channel)
+            if refused:
+                row.section, row.message = "failed", refused
         rows.append(row)
     return rows
+
+
+def _render_problem(project: Project, post: Post, channel: Any) -> str | None:
+    """Why publish would refuse this post on this channel (too long, media...), if it would."""
+    from socialops.render import render_channel
+
+    errors = [p for p in render_channel(post, channel, project.root).problems if p.level.value == "error"]
+    if not errors:
+        return None
+    return f"{errors[0].path}:{errors[0].line}: {errors[0].message}; publish does not send it (run socialops lint)"
 
 
 def _ledger_row(post_id: str, path: str | None, channel: str, record: ChannelRecord,

@@ -184,3 +184,25 @@ def test_two_due_posts_with_one_id_are_both_held_back(site: Site) -> None:
         ("failed", "the id 'same' is also used by posts/a.md; give one of them another 'id:'"),
         ("failed", "the id 'same' is also used by posts/b.md; give one of them another 'id:'")]
     assert not (site.root / "feed.xml").exists()
+
+
+def test_status_says_when_publish_would_refuse_a_due_post(site: Site, run_cli) -> None:
+    site.configure({**site.channels, "short": {"platform": "feed", "path": "short.xml", "max_length": 10}})
+    site.post("long", ["short"], "This text is longer than ten characters.\n")
+    site.commit()
+    out = json.loads(run_cli("status", "--now", NOW, "--format", "json", cwd=site.root).stdout)
+    [row] = out["sections"]["failed"]
+    assert row["post"] == "long" and row["channel"] == "short"
+    assert row["message"].startswith("posts/long.md:6: ") and "publish does not send it" in row["message"]
+    result = run_publish(site)
+    assert result.posts[0].channels[0].status == "failed"
+    assert not (site.root / "short.xml").exists()
+
+
+def test_due_times_are_shown_in_the_project_timezone(site: Site) -> None:
+    site.configure(site.channels, {"timezone": "Europe/Berlin"})
+    site.post("p", ["feed"], at="2026-12-01T08:00Z")
+    site.commit()
+    result = run_publish(site, now="2026-12-01T10:00")
+    assert result.posts[0].due == "2026-12-01T09:00+01:00"
+    assert site.ledger("p")["channels"]["feed"]["due"] == "2026-12-01T09:00+01:00"
