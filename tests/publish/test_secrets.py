@@ -20,7 +20,8 @@ def test_no_secret_in_output_ledger_or_commits_even_when_things_fail(
     fakes.discord.create_then_drop(times=None)
     fakes.slack.accept_then_timeout(hang=3, times=None)
     fakes.telegram.fail(400, times=None)
-    fakes.webhook.fail(500, times=None)
+    fakes.webhook.fail(422, times=None)
+    fakes.threads.fail(500, times=1)  # retried once
     fakes.x.rate_limit(retry_after=1, times=2)
     fakes.linkedin.fail(502, after=True, times=None)
     outputs = []
