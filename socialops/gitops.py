@@ -226,10 +226,17 @@ def default_branch(root: Path, configured: str | None) -> str:
         return configured
     remote = remote_name(root)
     if remote:
+        r = repo(root)
         try:
-            ref = _run(repo(root), "symbolic-ref", "--quiet", "--short", f"refs/remotes/{remote}/HEAD")
+            ref = _run(r, "symbolic-ref", "--quiet", "--short", f"refs/remotes/{remote}/HEAD")
             return ref.split("/", 1)[1]
         except (GitError, IndexError):
+            pass
+        try:  # a CI checkout often lacks refs/remotes/origin/HEAD: ask the remote itself
+            for line in _run(r, "ls-remote", "--symref", remote, "HEAD").splitlines():
+                if line.startswith("ref: refs/heads/") and line.endswith("\tHEAD"):
+                    return line[len("ref: refs/heads/"):-len("\tHEAD")]
+        except GitError:
             pass
     return "main"
 

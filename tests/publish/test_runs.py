@@ -199,3 +199,20 @@ def test_a_claim_the_remote_refuses_stops_the_run_before_any_call(fake_site: Sit
     assert fakes.mastodon.requests == []
     assert git(fake_site.root, "rev-parse", "HEAD") == head  # the claim commit was taken back
     assert fake_site.clean()
+
+
+def test_the_default_branch_is_the_remotes_head(tmp_path: Path, run_cli) -> None:
+    remote = tmp_path / "remote.git"
+    git(tmp_path, "init", "-q", "--bare", "-b", "trunk", str(remote))
+    (tmp_path / "demo").mkdir()
+    git(tmp_path / "demo", "init", "-q", "-b", "trunk")
+    assert run_cli("init", "demo", cwd=tmp_path).returncode == 0
+    demo = tmp_path / "demo"
+    git(demo, "add", "-A")
+    git(demo, "commit", "-q", "-m", "start")
+    git(demo, "remote", "add", "origin", str(remote))
+    git(demo, "push", "-q", "origin", "trunk")  # no refs/remotes/origin/HEAD here, as in CI
+    out = run_cli("publish", cwd=demo)
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert "feed: published" in out.stdout
+    assert git(remote, "log", "-1", "--format=%s", "trunk").strip() == "socialops: published 1 post channel"
