@@ -162,6 +162,15 @@ class Book:
             self._changed(post_id, channel, now=False)
             return status
 
+    def release(self, post_id: str, channel: str, reason: str) -> None:
+        """A claim this run gives back untouched: the channel is open for the next run."""
+        with self.lock:
+            record = self.entries[post_id].channels[channel]
+            published = any(p.status == "published" for p in record.parts)
+            record.status = "failed" if published else "not-published"
+            record.claim, record.reason, record.since = None, reason, self.now()
+            self._changed(post_id, channel, now=False)
+
     def set_channel(self, post_id: str, path: str | None, channel: str, record: ChannelRecord) -> None:
         with self.lock:
             self.entry(post_id, path).channels[channel] = record

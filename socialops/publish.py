@@ -24,6 +24,7 @@ from typing import Any
 
 from socialops import gitops, reporting
 from socialops.adapters import ChannelSetupError, make_adapter, secrets_for
+from socialops.adapters.base import PlatformError
 from socialops.claims import Book, GitState, RunInfo, lease_until
 from socialops.errors import SocialopsError
 from socialops.model import Channel, Project
@@ -283,6 +284,14 @@ def apply_approvals(project: Project, selection: Selection, options: PublishOpti
                                      "held", found[j.item.post.id].reason, record=True) for j in held]
 
 
+def _pause_reason(root: Path) -> Callable[[], str | None]:
+    def paused() -> str | None:
+        found = read_pause(root)
+        return f"{found.reason} ({found.who or 'someone'}, {found.since})" if found else None
+
+    return paused
+
+
 def _claim(book: Book, plan: _Plan, git: GitState, result: PublishResult) -> bool:
     """Write the intents (and the missed and held records), commit, push."""
     sel = plan.selection
@@ -295,6 +304,7 @@ def _claim(book: Book, plan: _Plan, git: GitState, result: PublishResult) -> boo
         until = lease_until(start, parts)
         worker.book = book
         worker.deadline = until
+        worker.paused = _pause_reason(book.root)
         for job in worker.jobs:
             book.claim(job.item.id, job.item.post.path, name, job.item.due_text, until,
                        len(job.rendered.parts))
@@ -335,8 +345,12 @@ def _finish(git: GitState, book: Book, plan: _Plan, result: PublishResult) -> No
             return
         book.overlay()  # the branch now is the remote's: write our records on top, again
         for worker in plan.workers.values():
-            for part in worker.sent:
-                worker.adapter.publish(part)
+            for part in worker.sent:  # files in the repository (the feed): write them again
+                try:
+                    worker.adapter.publish(part)
+                except PlatformError as exc:
+                    result.errors.append(f"{part.channel}: could not write {part.post_id} again "
+                                         f"after the branch moved: {exc.message}")
     result.errors.append(f"could not push the ledger after {PUSH_ATTEMPTS} tries (the branch kept "
                          "moving); it is committed here: push this branch by hand")
 

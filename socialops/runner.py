@@ -81,12 +81,17 @@ class ChannelWorker:
     scrub: Scrubber
     root: Path
     deadline: datetime | None = None  # start no new part after this (the claim's lease)
+    paused: Callable[[], str | None] | None = None  # why publishing was paused meanwhile, if it was
     waited: float = 0.0
     sent: list[OutgoingPart] = field(default_factory=list)  # for adapters that write files
 
     def run(self) -> list[tuple[Job, ChannelResult]]:
         out = []
         for job in self.jobs:
+            why = self.paused() if self.paused is not None else None
+            if why is not None:
+                out.append((job, self._release(job, f"publishing was paused during this run: {why}")))
+                continue
             try:
                 out.append((job, self._job(job)))
             except Exception as exc:  # a bug must not stop the other posts or channels
@@ -95,6 +100,14 @@ class ChannelWorker:
                 status = self.book.finish(job.item.id, name, len(job.rendered.parts), message)
                 out.append((job, ChannelResult(name, status, message)))
         return out
+
+    def _release(self, job: Job, reason: str) -> ChannelResult:
+        """Give back a claim this run will not start: the next run takes it up."""
+        if job.settle and job.record is not None:  # still the earlier run's to settle
+            self.book.set_channel(job.item.id, job.item.post.path, job.channel.name, job.record)
+        else:
+            self.book.release(job.item.id, job.channel.name, reason)
+        return ChannelResult(job.channel.name, "skipped", reason)
 
     # ---- one post on this channel -----------------------------------------------------------
     def _job(self, job: Job) -> ChannelResult:

@@ -206,3 +206,25 @@ def test_due_times_are_shown_in_the_project_timezone(site: Site) -> None:
     result = run_publish(site, now="2026-12-01T10:00")
     assert result.posts[0].due == "2026-12-01T09:00+01:00"
     assert site.ledger("p")["channels"]["feed"]["due"] == "2026-12-01T09:00+01:00"
+
+
+def test_a_pause_during_a_run_stops_it_before_the_next_post(fake_site: Site, fakes: Fakes, run_cli) -> None:
+    for name, minute in (("first", 0), ("second", 1), ("third", 2)):
+        fake_site.post(name, ["mastodon"], f"The {name} post.\n", at=at(minute))
+    fake_site.commit()
+
+    def crisis(event) -> None:  # someone pulls the switch while the first post goes out
+        if event.post_id == "first":
+            out = run_cli("pause", "--reason", "Stop now", cwd=fake_site.root)
+            assert out.returncode == 0, out.stderr
+
+    result = run_publish(fake_site, on_event=crisis)
+    statuses = {p.id: p.channels[0].status for p in result.posts}
+    assert statuses == {"first": "published", "second": "skipped", "third": "skipped"}
+    assert "publishing was paused during this run: Stop now" in (result.posts[1].channels[0].message or "")
+    assert fakes.mastodon.texts() == ["The first post."]
+    assert fake_site.ledger("second")["channels"]["mastodon"]["status"] == "not-published"
+    assert run_cli("resume", cwd=fake_site.root).returncode == 0
+    after = run_publish(fake_site, at(75))
+    assert {p.id: p.channels[0].status for p in after.posts} == {"second": "published", "third": "published"}
+    assert fakes.mastodon.texts() == ["The first post.", "The second post.", "The third post."]
