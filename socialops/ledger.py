@@ -202,11 +202,18 @@ def read(root: Path, post_id: str) -> LedgerEntry | None:
     return parse(text, post_id)
 
 
-def parse(text: str, fallback_id: str) -> LedgerEntry:
+def parse(text: str, fallback_id: str, *, strict: bool = False) -> LedgerEntry:
+    """A ledger entry from a file's text. `strict`: a file that is not a ledger at all (broken
+    YAML, conflict markers) raises LedgerError instead of reading as empty, so that publish
+    never takes a damaged record for "nothing was published"."""
     try:
         data = yamlio.load(text)
-    except yamlio.YamlError:
+    except yamlio.YamlError as exc:
+        if strict:
+            raise LedgerError(f"line {exc.line}: {exc.message}") from None
         data = None
+    if strict and not (isinstance(data, dict) and isinstance(data.get("channels"), dict)):
+        raise LedgerError("it holds no 'channels:' mapping")
     return LedgerEntry.from_dict(data, fallback_id)
 
 

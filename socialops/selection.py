@@ -103,7 +103,14 @@ def select(project: Project, query: Query) -> Selection:
             selection.decisions.append(_decide(item, "*", "failed", f"{item.post.path} cannot be "
                                                "read; run socialops lint"))
             continue
-        entry = known.entry(item.id)
+        try:
+            entry = known.entry(item.id)
+        except ledger.LedgerError as exc:
+            selection.decisions.append(_decide(
+                item, "*", "failed", f"the ledger file {ledger.relative_path(item.id)} cannot be read "
+                f"({exc}); nothing of this post is published until it is repaired (git log -p shows "
+                "what it said)"))
+            continue
         for name in item.channels:
             if query.channels is not None and name not in query.channels:
                 continue
@@ -174,7 +181,10 @@ class SentIndex:
         """(post id, channel) of every channel whose published parts are exactly `hashes`."""
         entries = {}
         for post_id in self.ids.get(hashes[0], []) if hashes else []:
-            entry = self.known.entry(post_id)
+            try:
+                entry = self.known.entry(post_id)
+            except ledger.LedgerError:
+                continue
             if entry is not None:
                 entries[entry.post] = entry
         return ledger.published_by_hash(entries).get(hashes, [])
@@ -273,8 +283,9 @@ class LedgerFiles:
         return self._texts[post_id]
 
     def entry(self, post_id: str) -> LedgerEntry | None:
+        """The post's entry; raises LedgerError when its file is damaged."""
         text = self.text(post_id)
-        return ledger.parse(text, post_id) if text is not None else None
+        return ledger.parse(text, post_id, strict=True) if text is not None else None
 
 
 def _consider(item: Item, channel: Channel, entry: LedgerEntry | None, query: Query,

@@ -228,3 +228,19 @@ def test_a_pause_during_a_run_stops_it_before_the_next_post(fake_site: Site, fak
     after = run_publish(fake_site, at(75))
     assert {p.id: p.channels[0].status for p in after.posts} == {"second": "published", "third": "published"}
     assert fakes.mastodon.texts() == ["The first post.", "The second post.", "The third post."]
+
+
+def test_a_damaged_ledger_file_is_never_taken_for_nothing_published(site: Site) -> None:
+    site.post("p", ["feed"])
+    site.commit()
+    run_publish(site)
+    path = site.root / ".socialops/ledger/p.yaml"
+    text = path.read_text()
+    path.write_text("<<<<<<< HEAD\n" + text + "=======\npost: p\n>>>>>>> other\n")
+    site.commit("a bad merge")
+    result = run_publish(site, at(75))
+    [channel] = result.posts[0].channels
+    assert channel.status == "failed"
+    assert channel.message is not None
+    assert channel.message.startswith("the ledger file .socialops/ledger/p.yaml cannot be read (")
+    assert (site.root / "feed.xml").read_text().count("<entry>") == 1

@@ -216,3 +216,42 @@ def test_the_default_branch_is_the_remotes_head(tmp_path: Path, run_cli) -> None
     assert out.returncode == 0, out.stdout + out.stderr
     assert "feed: published" in out.stdout
     assert git(remote, "log", "-1", "--format=%s", "trunk").strip() == "socialops: published 1 post channel"
+
+
+def _claimed_elsewhere(site: Site, post: str, until: str) -> None:
+    site.write(f".socialops/ledger/{post}.yaml", f"""\
+        post: {post}
+        path: posts/{post}.md
+        channels:
+          mastodon:
+            status: intent
+            claim: {{run: gone, host: elsewhere, pid: 4242, at: '2026-01-01T00:00:00+00:00', until: '{until}'}}
+            parts: []
+        """)
+
+
+def test_an_expired_claim_of_another_machine_is_settled_by_asking_the_platform(
+        fake_site: Site, fakes: Fakes) -> None:
+    import httpx
+
+    fake_site.post("sent", ["mastodon"], "The crashed run sent this.\n")
+    fake_site.post("unsent", ["mastodon"], "The crashed run never got here.\n", at=at(1))
+    _claimed_elsewhere(fake_site, "sent", "2026-01-01T00:20:00+00:00")
+    _claimed_elsewhere(fake_site, "unsent", "2026-01-01T00:20:00+00:00")
+    fake_site.commit()
+    token = fake_site.env["MASTODON_TOKEN"]
+    httpx.post(f"{fakes.mastodon.url}/api/v1/statuses", data={"status": "The crashed run sent this."},
+               headers={"Authorization": f"Bearer {token}"}, timeout=10).raise_for_status()
+    result = run_publish(fake_site)
+    assert {p.id: p.channels[0].status for p in result.posts} == {"sent": "published", "unsent": "published"}
+    assert sorted(fakes.mastodon.texts()) == ["The crashed run never got here.", "The crashed run sent this."]
+    assert len(fakes.mastodon.calls("create")) == 2  # ours above, and "unsent" once
+
+
+def test_a_live_claim_of_another_machine_is_left_alone(fake_site: Site, fakes: Fakes) -> None:
+    fake_site.post("p", ["mastodon"], "Another run is on it.\n")
+    _claimed_elsewhere(fake_site, "p", "2999-01-01T00:00:00+00:00")
+    fake_site.commit()
+    result = run_publish(fake_site)
+    assert result.posts[0].channels[0].status == "skipped"
+    assert fakes.mastodon.requests == []
