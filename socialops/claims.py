@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from socialops import ledger, yamlio
+from socialops import ledger
 from socialops.ledger import ChannelRecord, LedgerEntry, PartRecord
 from socialops.timeutil import iso
 
@@ -88,6 +88,7 @@ class Book:
     _versions: dict[str, int] = field(default_factory=dict)
     _written: dict[str, int] = field(default_factory=dict)
     _file_locks: dict[str, threading.Lock] = field(default_factory=dict)
+    _blocks: dict[str, dict[str, str]] = field(default_factory=dict)  # post -> channel -> text
 
     def now(self) -> str:
         return iso(self.clock())
@@ -179,6 +180,7 @@ class Book:
     def _changed(self, post_id: str, channel: str, now: bool = True) -> None:
         self.touched.add((post_id, channel))
         self.dirty.add(post_id)
+        self._blocks.get(post_id, {}).pop(channel, None)
         if now:
             self._write(post_id)
 
@@ -189,7 +191,7 @@ class Book:
             return
         with self.lock:
             self.dirty.discard(post_id)
-            text = yamlio.dump(self.entries[post_id].to_dict())
+            text = ledger.dump(self.entries[post_id], self._blocks.setdefault(post_id, {}))
             version = self._versions[post_id] = self._versions.get(post_id, 0) + 1
             file_lock = self._file_locks.setdefault(post_id, threading.Lock())
         with file_lock:
@@ -218,6 +220,7 @@ class Book:
                         current.channels[channel] = ours.channels[channel]
                 current.path = ours.path or current.path
                 self.entries[post_id] = current
+                self._blocks.pop(post_id, None)
                 self.dirty.add(post_id)
         self.flush()
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import os
 import re
+import textwrap
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -219,7 +220,25 @@ def parse(text: str, fallback_id: str, *, strict: bool = False) -> LedgerEntry:
 
 def write(root: Path, entry: LedgerEntry) -> Path:
     """Write one ledger file atomically (a crash leaves the old or the new file, never half)."""
-    return write_text(root, entry.post, yamlio.dump(entry.to_dict()))
+    return write_text(root, entry.post, dump(entry))
+
+
+def dump(entry: LedgerEntry, blocks: dict[str, str] | None = None) -> str:
+    """The file's text. `blocks` caches each channel's part of it by channel name (the
+    caller drops a channel's block when the channel changes): a run that records one part
+    at a time re-renders one channel, not the whole post."""
+    head: dict[str, Any] = {"post": entry.post}
+    if entry.path:
+        head["path"] = entry.path
+    parts = []
+    for name in sorted(entry.channels):
+        block = blocks.get(name) if blocks is not None else None
+        if block is None:
+            block = textwrap.indent(yamlio.dump({name: entry.channels[name].to_dict()}), "  ")
+            if blocks is not None:
+                blocks[name] = block
+        parts.append(block)
+    return yamlio.dump(head) + ("channels:\n" + "".join(parts) if parts else "channels: {}\n")
 
 
 def write_text(root: Path, post_id: str, text: str) -> Path:
