@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from socialops import schemas
-from socialops.model import Post, Project, inside_repo, quick_ids, read_post
+from socialops.model import Post, Project, inside_repo, read_post
 from socialops.problems import Level, Problem
 from socialops.timeutil import TimeError, parse_time
 
@@ -31,6 +31,17 @@ class LintContext:
     @property
     def channels(self) -> dict[str, Any]:
         return self.project.config.channels
+
+    def other_posts(self) -> list[Post]:
+        """The posts not being linted, read quickly (socialops.quickread), once per run."""
+        if self.everything:
+            return []
+        found = self.cache.get("other_posts")
+        if found is None:
+            from socialops.quickread import quick_posts
+
+            found = self.cache["other_posts"] = quick_posts(self.project, {p.path for p in self.posts})
+        return list(found)
 
     @property
     def all_posts(self) -> list[Post]:
@@ -143,10 +154,8 @@ def check_duplicate_ids(ctx: LintContext) -> Iterable[Problem]:
     """Two posts with one id. Linting some posts only, the others' ids come from a quick
     scan of their front matter instead of a full read."""
     owners: dict[str, list[str]] = {}
-    if not ctx.everything:
-        linted = {p.path for p in ctx.posts}
-        for other_id, paths in quick_ids(ctx.project).items():
-            owners[other_id] = [path for path in paths if path not in linted]
+    for other in ctx.other_posts():
+        owners.setdefault(other.id, []).append(other.path)
     for post in ctx.posts:
         if post.readable:
             owners.setdefault(post.id, []).append(post.path)

@@ -315,31 +315,6 @@ def inside_repo(root: Path, rel: str) -> bool:
     return _inside(root, (root / rel).resolve())
 
 
-_ID_LINE = re.compile(r"^id:[ \t]*['\"]?([^'\"\n#]+?)['\"]?[ \t]*(?:#.*)?$", re.M)
-
-
-def quick_id(root: Path, path: Path) -> str:
-    """A post's id from a quick look at its front matter (no YAML parse)."""
-    rel = path.relative_to(root).as_posix()
-    try:
-        with path.open("rb") as handle:
-            head = handle.read(8192).decode("utf-8", "replace")
-    except OSError:
-        return default_post_id(rel)
-    front = head[3:].split("\n---", 1)[0] if head.startswith("---") else ""
-    match = _ID_LINE.search(front)
-    return match.group(1).strip() if match else default_post_id(rel)
-
-
-def quick_ids(project: Project) -> dict[str, list[str]]:
-    """id -> paths of every post, from quick looks at the files."""
-    paths, _ = project.post_paths()
-    found: dict[str, list[str]] = {}
-    for path in paths:
-        found.setdefault(quick_id(project.root, path), []).append(path.relative_to(project.root).as_posix())
-    return found
-
-
 # ---- the project ----------------------------------------------------------------------
 
 def find_root(start: Path) -> Path:

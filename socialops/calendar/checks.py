@@ -21,7 +21,6 @@ from typing import Any
 from socialops.calendar.checks_file import file_problems
 from socialops.calendar.config import Calendar, Limits, load
 from socialops.calendar.ledger import Ledger
-from socialops.calendar.quick import quick_posts
 from socialops.calendar.recurring import Recurrence
 from socialops.calendar.speed import without_gc
 from socialops.calendar.timeline import (
@@ -285,8 +284,7 @@ def _cached(ctx: Any) -> Findings:
             found = findings(ctx.project, ctx.posts, ctx.now)
         else:  # some posts: checked against all the others, read quickly
             linted = {p.path for p in ctx.posts}
-            others = quick_posts(ctx.project, linted)
-            found = findings(ctx.project, [*ctx.posts, *others], ctx.now, linted)
+            found = findings(ctx.project, [*ctx.posts, *ctx.other_posts()], ctx.now, linted)
     ctx.cache["calendar"] = found
     return found
 

@@ -1,8 +1,9 @@
-"""What the calendar needs of the posts that are not being linted, read quickly.
+"""The posts that are not being linted, read quickly.
 
 Linting one post (a pre-commit hook, `lint --changed-since`) still checks it against
-every other post on its channels, so the others must be read, but only their id,
-channels, time, status, campaign and text. Simple front matter (plain `key: value` lines,
+every other post: its id must be unique, and the calendar checks it against the others on
+its channels. So the others must be read, but only their id, channels, time, status,
+campaign and text. `LintContext.other_posts()` reads them once for every check. Simple front matter (plain `key: value` lines,
 flow or block lists of channels) is read with a few regular expressions; anything else
 (anchors, tags, block scalars, quoted keys, variants) is read in full with the YAML
 loader, as lint reads it.
