@@ -98,6 +98,7 @@ def select(project: Project, query: Query) -> Selection:
     posts = _posts_to_consider(project, query, known)
     items = due_items(project, posts, query, selection)
     sent: SentIndex | None = None
+    cache: dict[str, Any] = {}
     for item in items:
         if not item.post.readable:
             selection.decisions.append(_decide(item, "*", "failed", f"{item.post.path} cannot be "
@@ -119,6 +120,10 @@ def select(project: Project, query: Query) -> Selection:
                 selection.decisions.append(_decide(item, name, "failed", f"unknown channel '{name}'; "
                                                    "socialops.yaml does not define it"))
                 continue
+            blackout = _blackout(project, cache, name, item.due, query.now)
+            if blackout is not None:
+                selection.decisions.append(_decide(item, name, "held", blackout, record=True))
+                continue
             job = _consider(item, channel, entry, query, selection)
             if job is None or not _render(job, project, selection):
                 continue
@@ -128,6 +133,26 @@ def select(project: Project, query: Query) -> Selection:
                     continue
             selection.jobs.append(job)
     return selection
+
+
+def _blackout(project: Project, cache: dict[str, Any], channel: str, due: datetime,
+              now: datetime) -> str | None:
+    """Why nothing may go out on the channel now: a blackout of calendar.yaml covers the
+    post's time or this moment. A post scheduled inside one stays held until it is given
+    another time; one due before it goes out after it (within the lateness limit)."""
+    from socialops import calendar
+
+    cal = cache.get("calendar")
+    if cal is None:
+        cal = cache["calendar"] = calendar.load(project)
+    for at, what in ((due, "its time is inside"), (now, "publishing is paused by")):
+        found = cal.blackout_at(channel, at)
+        if found is not None:
+            tz = project.config.timezone
+            return (f"{what} the blackout '{found.name}' ({found.start.astimezone(tz):%Y-%m-%d %H:%M} to "
+                    f"{found.end.astimezone(tz):%Y-%m-%d %H:%M}, calendar.yaml)"
+                    + ("; give the post a time outside it" if at is due else ""))
+    return None
 
 
 def _posts_to_consider(project: Project, query: Query, known: LedgerFiles) -> list[Post]:
