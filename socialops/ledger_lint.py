@@ -19,7 +19,9 @@ from socialops.timeutil import TimeError, parse_time
 
 def published_edit_problems(post: Post, ctx: Any) -> Iterator[Problem]:
     root = ctx.project.root
-    ids: set[str] = ctx.cache.get("ledger:ids") or _ids(ctx)
+    ids: set[str] | None = ctx.cache.get("ledger:ids")
+    if ids is None:  # listed once per run (an empty ledger too)
+        ids = _ids(ctx)
     if not ids:
         return
     if post.id in ids:
