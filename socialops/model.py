@@ -227,7 +227,9 @@ def mask_comments(text: str) -> str:
 
 def read_post(root: Path, abs_path: Path) -> Post:
     """Read one post file; never raises for bad content."""
-    rel = abs_path.relative_to(root).as_posix()
+    prefix = str(root) + os.sep
+    full = str(abs_path)
+    rel = full[len(prefix):].replace(os.sep, "/") if full.startswith(prefix) else abs_path.relative_to(root).as_posix()
     post = Post(rel, abs_path)
 
     def fail(message: str, line: int = 1, column: int = 1, rule: str = "syntax") -> Post:
@@ -236,16 +238,15 @@ def read_post(root: Path, abs_path: Path) -> Post:
         return post
 
     try:
-        if abs_path.is_symlink():
-            target = abs_path.resolve()
-            if not _inside(root, target):
+        with open(full, "rb") as handle:
+            if os.path.islink(full) and not _inside(root, abs_path.resolve()):
                 return fail("this post is a symlink to a file outside the repository; "
                             "copy the file into the repository instead", rule="path")
-        size = abs_path.stat().st_size
-        if size > MAX_POST_BYTES:
-            return fail(f"file is {size / 1_000_000:.1f} MB; a post file is at most "
-                        f"{MAX_POST_BYTES // 1024} KiB: move large content to media/")
-        raw = abs_path.read_bytes()
+            size = os.fstat(handle.fileno()).st_size
+            if size > MAX_POST_BYTES:
+                return fail(f"file is {size / 1_000_000:.1f} MB; a post file is at most "
+                            f"{MAX_POST_BYTES // 1024} KiB: move large content to media/")
+            raw = handle.read()
     except OSError as exc:
         return fail(f"cannot read the file: {exc.strerror or exc}")
     if not raw.strip():
