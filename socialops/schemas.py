@@ -38,10 +38,12 @@ def fast_check(name: str) -> Any:
     """A compiled validity check of the same schema (fastjsonschema), used as a quick gate:
     most files are valid, and jsonschema then only runs to explain the ones that are not.
     None when the schema cannot be compiled (jsonschema alone decides then)."""
+    import copy
+
     import fastjsonschema
 
-    try:
-        return fastjsonschema.compile(schema(name))
+    try:  # fastjsonschema rewrites the $refs of the dict it is given: give it a copy
+        return fastjsonschema.compile(copy.deepcopy(schema(name)))
     except fastjsonschema.JsonSchemaDefinitionException:
         return None
 

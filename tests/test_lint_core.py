@@ -248,3 +248,15 @@ def test_parallel_lint_finds_exactly_what_serial_lint_finds(project, monkeypatch
     parallel = lint_module.lint(proj)
     assert parallel.problems == serial.problems
     assert {p.rule for p in serial.problems} >= {"channel", "banned"}
+
+
+def test_validating_leaves_the_shipped_schemas_untouched() -> None:
+    import copy
+
+    from socialops import schemas
+
+    before = {name: copy.deepcopy(schemas.schema(name)) for name in schemas.SCHEMA_FILES}
+    for name in schemas.SCHEMA_FILES:
+        schemas.is_valid(name, {})
+        schemas.is_valid(name, {"rules": [{"id": "x", "kind": "nope"}], "channels": 3})
+    assert {name: schemas.schema(name) for name in schemas.SCHEMA_FILES} == before
