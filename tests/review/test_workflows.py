@@ -77,6 +77,13 @@ def test_actionlint_finds_nothing(workflows: dict[str, Path]) -> None:
     assert actionlint(list(workflows.values())) == []
 
 
+def test_the_projects_own_ci_workflow_is_clean() -> None:
+    own = sorted((REPO_ROOT / ".github" / "workflows").glob("*.yml"))
+    assert own, "socialops's own CI workflow is missing"
+    assert actionlint(own) == []
+    assert zizmor(own) == (0, [])
+
+
 def test_actionlint_does_catch_a_bad_workflow(tmp_path: Path) -> None:
     bad = tmp_path / "bad.yml"
     bad.write_text("on: pull_request\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n"
