@@ -93,6 +93,7 @@ class Post:
     body_line: int = 1
     problems: list[Problem] = field(default_factory=list)
     readable: bool = True
+    quick: bool = False  # read by socialops.quickread: meta holds id, publish_at, status, campaign, channels only
 
     # ---- identity -------------------------------------------------------------------
     @property

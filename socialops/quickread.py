@@ -3,7 +3,8 @@
 Linting one post (a pre-commit hook, `lint --changed-since`) still checks it against
 every other post: its id must be unique, and the calendar checks it against the others on
 its channels. So the others must be read, but only their id, channels, time, status,
-campaign and text. `LintContext.other_posts()` reads them once for every check. Simple front matter (plain `key: value` lines,
+campaign and text. `LintContext.other_posts()` reads them once for every check. Publish
+takes the same quick look at every post to find the few that need something now. Simple front matter (plain `key: value` lines,
 flow or block lists of channels) is read with a few regular expressions; anything else
 (anchors, tags, block scalars, quoted keys, variants) is read in full with the YAML
 loader, as lint reads it.
@@ -54,7 +55,7 @@ def quick_post(root: Path, path: Path, rel: str) -> Post:
     if meta is None:
         return read_post(root, path)
     return Post(rel, path, text=text, meta=meta, front_matter=front, body="\n".join(lines[end + 1:]),
-                body_line=end + 2)
+                body_line=end + 2, quick=True)
 
 
 def _front_matter_end(lines: list[str]) -> int | None:

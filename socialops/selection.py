@@ -159,19 +159,22 @@ def _posts_to_consider(project: Project, query: Query, known: LedgerFiles) -> li
     """Every post, read in full, except those a quick look shows need nothing now: not
     ready, not due yet, or published on all their channels."""
     from socialops.model import read_post
-    from socialops.quickscan import quick_front
+    from socialops.quickread import quick_post
 
     paths, _ = project.post_paths()
     defaults = tuple(project.config.default_channels)
+    cut = len(str(project.root)) + 1
     posts: list[Post] = []
     for path in paths:
-        quick = quick_front(project.root, path)
-        if quick is None or not _nothing_to_do(project, quick, query, known, defaults):
+        post = quick_post(project.root, path, str(path)[cut:].replace(os.sep, "/"))
+        if not post.quick:
+            posts.append(post)  # read in full already (front matter a quick look does not trust)
+        elif not _nothing_to_do(project, post, query, known, defaults):
             posts.append(read_post(project.root, path))
     return posts
 
 
-def _nothing_to_do(project: Project, quick: Any, query: Query, known: LedgerFiles,
+def _nothing_to_do(project: Project, quick: Post, query: Query, known: LedgerFiles,
                    defaults: tuple[str, ...]) -> bool:
     if query.posts is not None and quick.id not in query.posts and quick.path not in query.posts:
         return True

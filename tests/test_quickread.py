@@ -23,6 +23,23 @@ FRONTS = [
     "channels: [feed] # only the feed\npublish_at: \"2026-12-01T09:00\"\ncampaign: 2026",
     "publish_at: 2026-12-01T09:00\nlang: de",
     "channels: [feed\npublish_at: 2026-12-01T09:00",  # broken YAML
+    # the shapes publish's selection meets
+    "channels: [feed, mastodon]\npublish_at: 2026-12-01T09:00\nstatus: ready\n",
+    "channels: [feed]\npublish_at: '2026-12-01T09:00+01:00'  # launch\nstatus: draft\nid: keep/this\n",
+    "channels: feed\npublish_at: \"2026-12-01T09:00Z\"\n",
+    "status: ready\npublish_at: queue\n",
+    "title: No time\nmedia:\n  - path: media/a.png\n    alt: 'status: draft'\n",
+    "channels:\n  - feed\n  - mastodon\npublish_at: 2026-12-01T09:00\n",
+    "channels: [feed,\n  mastodon]\npublish_at: 2026-12-01T09:00\n",
+    "publish_at: 2026-12-01T09:00\npublish_at: 2026-12-02T09:00\n",
+    "{channels: [feed], publish_at: 2026-12-01T09:00}\n",
+    "status: !!str ready\npublish_at: 2026-12-01T09:00\n",
+    "status: &s ready\npublish_at: 2026-12-01T09:00\n",
+    "publish_at: 2026-12-01 09:00\n",
+    "channels: ['feed']\n",
+    "variants:\n  feed: |\n    status: draft\n    publish_at: 2030-01-01T00:00\n",
+    "id: 'a #b'\n",
+    "status:\npublish_at: 2026-12-01T09:00\n",
 ]
 
 
@@ -35,6 +52,14 @@ def test_a_quick_read_agrees_with_the_loader(project, front: str) -> None:
         (full.readable, full.id, full.channels, full.publish_at, full.status, full.campaign)
     assert (quick.body, quick.body_line, quick.variants) == (full.body, full.body_line, full.variants)
     assert ("channels" in quick.meta) == ("channels" in full.meta)
+
+
+def test_the_quick_read_is_taken_for_the_usual_shape(project) -> None:
+    path = project.post("p.md", "channels: [feed, mastodon]\npublish_at: 2026-12-01T09:00\nstatus: ready")
+    quick = quick_post(project.root, path, "posts/p.md")
+    assert quick.quick and quick.channels == ["feed", "mastodon"] and quick.id == "p"
+    variants = project.post("v.md", "channels: [feed]\nvariants:\n  feed: |\n    status: draft\n")
+    assert not quick_post(project.root, variants, "posts/v.md").quick  # read in full
 
 
 def test_linting_one_post_checks_it_against_all_the_others(project, cli) -> None:
