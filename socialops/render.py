@@ -22,7 +22,7 @@ from typing import Any
 
 from socialops.model import Channel, Media, Post, Project, mask_comments
 from socialops.platforms import PLATFORMS
-from socialops.platforms.base import Platform
+from socialops.platforms.base import Count, Platform
 from socialops.problems import Problem
 
 _SEPARATOR = re.compile(r"^---[ \t]*$")
@@ -191,8 +191,7 @@ def _part(index: int, source_text: str, line: int, media: list[Media], platform:
     counted = platform.count(text, options)
     limit = limit_for(platform, channel, bool(media))
     issues = platform.text_checks(text, options)
-    ok = (counted.invalid is None and not issues and (limit is None or counted.length <= limit)
-          and (platform.byte_limit is None or (counted.bytes or 0) <= platform.byte_limit))
+    ok = counted.invalid is None and not issues and _fits(counted, platform, limit)
     part = RenderedPart(
         index=index, text=text, source_line=line, length=counted.length, limit=limit,
         bytes=counted.bytes, byte_limit=platform.byte_limit, ok=ok,
@@ -205,14 +204,18 @@ def _part(index: int, source_text: str, line: int, media: list[Media], platform:
     return part
 
 
+def _fits(counted: Count, platform: Platform, limit: int | None) -> bool:
+    """Within the length limit and, where the platform has one, the byte limit."""
+    return ((limit is None or counted.length <= limit)
+            and (platform.byte_limit is None or (counted.bytes or 0) <= platform.byte_limit))
+
+
 def overflow_at(text: str, platform: Platform, limit: int | None, options: dict[str, Any]) -> int | None:
     """The offset of the first character that no longer fits (a binary search over
     prefixes; counts grow with the prefix except around URLs, so this is for display)."""
 
     def fits(end: int) -> bool:
-        counted = platform.count(text[:end], options)
-        return ((limit is None or counted.length <= limit)
-                and (platform.byte_limit is None or (counted.bytes or 0) <= platform.byte_limit))
+        return _fits(platform.count(text[:end], options), platform, limit)
 
     if fits(len(text)):
         return None
