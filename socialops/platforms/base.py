@@ -107,10 +107,14 @@ MEDIA_TYPES: dict[str, tuple[str, str]] = {
 }
 
 
+def extension(path: str) -> str:
+    """The file name's extension in lower case, without the dot ('' when it has none)."""
+    return path.rsplit(".", 1)[-1].lower() if "." in path.rsplit("/", 1)[-1] else ""
+
+
 def media_type(path: str) -> tuple[str, str]:
     """(MIME type, kind) of a media file, by its extension."""
-    ext = path.rsplit(".", 1)[-1].lower() if "." in path.rsplit("/", 1)[-1] else ""
-    return MEDIA_TYPES.get(ext, ("application/octet-stream", "file"))
+    return MEDIA_TYPES.get(extension(path), ("application/octet-stream", "file"))
 
 
 MiB = 1024 * 1024
@@ -127,8 +131,7 @@ class MediaKind:
     alone: bool = False  # must be the only media item of its post (X video, Mastodon video)
 
     def accepts(self, path: str) -> bool:
-        ext = path.rsplit(".", 1)[-1].lower() if "." in path.rsplit("/", 1)[-1] else ""
-        return not self.extensions or ext in self.extensions
+        return not self.extensions or extension(path) in self.extensions
 
 
 @dataclass(frozen=True, slots=True)
