@@ -53,24 +53,12 @@ _WORD = r"\p{L}\p{M}\p{Nd}\p{Pc}"  # Onigmo's [[:word:]]
 _WORDS_WITH = {needle: re.compile(rf"[^\t-\r \x85]*{re.escape(needle)}[^\t-\r \x85]*") for needle in ("://", "@")}
 
 
-def _tld_alternatives() -> tuple[str, str]:
-    """twitter-text's generic and country TLD alternations (the lists its Ruby gem ships)."""
-    from socialops.platforms.x import twitter_text
-
-    twitter_text()
-    from twitter_text.regexp.valid_cctld import valid_cctld
-    from twitter_text.regexp.valid_gtld import valid_gtld
-
-    def body(pattern: str) -> str:
-        return pattern[pattern.index("(?:(?:") + 6: pattern.index(")(?=")]
-
-    return body(valid_gtld.pattern), body(valid_cctld.pattern)
-
-
 @cache
 def _patterns() -> tuple[regex.Pattern[str], regex.Pattern[str], regex.Pattern[str], regex.Pattern[str]]:
     """(URL, t.co URL, mention, end of mention) expressions, built once."""
-    gtld, cctld = _tld_alternatives()
+    from socialops.platforms.x import tld_alternatives
+
+    gtld, cctld = tld_alternatives()
     domain_char = f"[^{_DIRECTIONAL}{_PUNCTUATION}{_CTRL}{_INVALID}{_UNICODE_SPACES}]"
     subdomain = f"(?:(?:{domain_char}(?:[_-]|{domain_char})*)?{domain_char}\\.)"
     domain_name = f"(?:(?:{domain_char}(?:[-]|{domain_char})*)?{domain_char}\\.)"

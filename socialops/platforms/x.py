@@ -74,6 +74,19 @@ def _resource_string(module_name: str, resource: str) -> bytes:
     return (Path(sys.modules[module_name].__file__ or "").parent / resource).read_bytes()
 
 
+def tld_alternatives() -> tuple[str, str]:
+    """twitter-text's generic and country TLD alternations (the lists its Ruby gem ships),
+    as the bodies of its `valid_gtld` and `valid_cctld` expressions."""
+    twitter_text()
+    from twitter_text.regexp.valid_cctld import valid_cctld
+    from twitter_text.regexp.valid_gtld import valid_gtld
+
+    def body(pattern: str) -> str:
+        return pattern[pattern.index("(?:(?:") + 6: pattern.index(")(?=")]
+
+    return body(valid_gtld.pattern), body(valid_cctld.pattern)
+
+
 @cache
 def _tables() -> tuple[Any, Any, re.Pattern[str], frozenset[str], frozenset[str], Any]:
     """(extract_urls_with_indices, emoji regex, URL-candidate finder, characters of emoji
@@ -81,13 +94,10 @@ def _tables() -> tuple[Any, Any, re.Pattern[str], frozenset[str], frozenset[str]
     library's own tables."""
     tt = twitter_text()
     from twitter_text.regexp import emoji as emoji_module
-    from twitter_text.regexp.valid_cctld import valid_cctld
-    from twitter_text.regexp.valid_gtld import valid_gtld
 
     # Characters a TLD alternative can start with ('x' covers punycode 'xn--').
     starts = {"x"}
-    for pattern in (valid_gtld.pattern, valid_cctld.pattern):
-        body = pattern[pattern.index("(?:(?:") + 6: pattern.index(")(?=")]
+    for body in tld_alternatives():
         starts.update(alt[0] for alt in body.split("|") if alt)
     tld_start = "".join(sorted(re.escape(c) for c in starts))
     # IGNORECASE as in the URL regex that embeds the TLD lists.
