@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from socialops import ledger
-from socialops.adapters import ChannelSetupError, make_adapter
+from socialops.adapters import ChannelSetupError, make_adapter, secrets_for
 from socialops.adapters.base import PlatformError, PublishedRef
 from socialops.errors import SocialopsError
 from socialops.ledger import LedgerEntry
@@ -67,7 +67,7 @@ def _retract_channel(project: Project, entry: LedgerEntry, name: str, environ: M
         adapter = make_adapter(channel, client, environ, project.root)
     except ChannelSetupError as exc:
         return ChannelResult(name, "failed", str(exc))
-    scrub = Scrubber(dict(environ))
+    scrub = Scrubber(secrets_for(channel, environ))  # the channel's credentials, not every variable
     results: list[PartResult] = []
     for part in sorted(record.parts, key=lambda p: p.index, reverse=True):
         if part.status != "published":

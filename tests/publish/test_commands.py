@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 
+import httpx
 import yaml
 
+from socialops.model import Project
+from socialops.retract import retract
 from tests.conftest import git
 from tests.fakes.servers import Fakes
 from tests.publish.conftest import NOW, Site, at, run_publish
@@ -133,6 +137,19 @@ def test_retract_deletes_every_part_of_a_thread(fake_site: Site, fakes: Fakes, r
     assert [p["status"] for p in record["parts"]] == ["retracted"] * 3
     assert git(fake_site.root, "log", "-1", "--format=%s").strip() == "socialops: retract t"
     assert run_publish(fake_site, at(75)).posts == []
+
+
+def test_a_failed_retract_keeps_the_platform_message_whole(fake_site: Site, fakes: Fakes) -> None:
+    fake_site.post("t", ["mastodon"], "One.\n")
+    fake_site.commit()
+    run_publish(fake_site)
+    fakes.mastodon.fail(500, match="DELETE .*", times=None)
+    env = {**fake_site.env, "CI": "true", "RUNNER_NAME": "Mastodon"}  # not credentials
+    with httpx.Client() as client:
+        out = retract(Project.load(fake_site.root), "t", None, env, lambda: datetime.now(UTC), client)
+    message = out.channels[0].message or ""
+    assert message.startswith("retract failed: Mastodon: could not delete status "), message
+    assert out.channels[0].status == "failed"
 
 
 def test_a_post_without_verified_approval_is_held_with_the_reason(site: Site) -> None:
