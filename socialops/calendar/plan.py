@@ -65,12 +65,17 @@ class Entry:
                 "campaign": self.campaign, "author": self.author, "url": self.url}
 
     def text(self, project: Project) -> str:
-        """The text this channel gets: its variant (by channel, then platform) or the body."""
+        """The text this channel gets, chosen as render.choose_text chooses it (its variant by
+        channel, then platform, else the body), comments masked."""
         if self.post is None:
             return ""
         channel = project.config.channels.get(self.channel)
-        variants = self.post.variants
-        text = variants.get(self.channel) or (variants.get(channel.platform) if channel else None) or self.post.body
+        if channel is None:
+            text = self.post.variants.get(self.channel, self.post.body)
+        else:
+            from socialops.render import choose_text  # the platforms' modules: only for the views
+
+            text = choose_text(self.post, channel).text
         return mask_comments(text).strip()
 
     def first_line(self, project: Project) -> str:

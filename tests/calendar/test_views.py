@@ -56,6 +56,18 @@ def test_ics_summary_is_the_first_line_and_the_description_the_full_text(project
     assert str(event["description"]).startswith("For Mastodon: hello\n\nmore\n\nChannel: mastodon-main")
 
 
+def test_ics_shows_the_text_the_channel_gets_even_an_empty_variant(project, cli, tmp_path) -> None:
+    # The channel's variant is chosen even when it is empty (lint reports that nothing would be
+    # sent), as preview and publish choose it; the calendar used to show the body instead.
+    project.post("empty.md", "channels: [mastodon-main]\npublish_at: 2026-12-04T10:00\n"
+                 "variants:\n  mastodon-main: ''", "\nThe body\n")
+    out = tmp_path / "e.ics"
+    assert cli("calendar", "--now", NOW, "--ics", str(out), cwd=project.root).exit_code == 0
+    (event,) = Calendar.from_ical(out.read_bytes()).walk("VEVENT")
+    assert str(event["summary"]) == "empty"
+    assert str(event["description"]).startswith("Channel: mastodon-main")
+
+
 def test_month_grid_marks_drafts_and_published_posts_differently(project, cli) -> None:
     make(project)
     result = cli("calendar", "--now", NOW, "--month", "2026-12", cwd=project.root, env={"COLUMNS": "160"})
