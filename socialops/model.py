@@ -260,10 +260,22 @@ def read_post(root: Path, abs_path: Path) -> Post:
         line = raw[: exc.start].count(b"\n") + 1
         column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
         return fail(f"the file is not UTF-8 (byte 0x{raw[exc.start]:02x}); save it as UTF-8", line, column)
-    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
-    post.text = text
+    post.text = normalize_newlines(text)
     parse_front_matter(post)
     return post
+
+
+def normalize_newlines(text: str) -> str:
+    """A file's text as socialops reads it: no byte order mark, every line ending a '\\n'."""
+    return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+
+
+def front_matter_end(lines: list[str]) -> int | None:
+    """The index of the '---' line closing the front matter that lines[0] opens; None
+    when lines[0] opens none or it never closes."""
+    if not _SEPARATOR.match(lines[0]):
+        return None
+    return next((i for i in range(1, len(lines)) if _SEPARATOR.match(lines[i])), None)
 
 
 def parse_front_matter(post: Post) -> None:
@@ -274,10 +286,8 @@ def parse_front_matter(post: Post) -> None:
             "and another '---' line"))
         post.readable = False
         return
-    for end in range(1, len(lines)):
-        if _SEPARATOR.match(lines[end]):
-            break
-    else:
+    end = front_matter_end(lines)
+    if end is None:
         post.problems.append(post.problem(
             "syntax", "the front matter opened here never closes; add a line holding only '---' "
             "after the YAML"))

@@ -15,7 +15,14 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from socialops.model import MAX_POST_BYTES, Post, Project, read_post
+from socialops.model import (
+    MAX_POST_BYTES,
+    Post,
+    Project,
+    front_matter_end,
+    normalize_newlines,
+    read_post,
+)
 
 _KEY = re.compile(r"^(id|publish_at|status|campaign|channels)[ \t]*:(?:[ \t]+(.*?))?[ \t]*$", re.M)
 _SCALAR = re.compile(r"""^(?:'([^'\n]*)'|"([^"\\\n]*)"|([^\s'"#\[\]{}&*!|>%@`,][^#\n]*?))[ \t]*(?:#.*)?$""")
@@ -45,9 +52,9 @@ def quick_post(root: Path, path: Path, rel: str) -> Post:
         text = raw.decode("utf-8")
     except (OSError, UnicodeDecodeError):
         return read_post(root, path)
-    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    text = normalize_newlines(text)
     lines = text.split("\n")
-    end = _front_matter_end(lines)
+    end = front_matter_end(lines)
     if len(raw) > MAX_POST_BYTES or end is None:
         return read_post(root, path)
     front = "\n".join(lines[1:end])
@@ -56,15 +63,6 @@ def quick_post(root: Path, path: Path, rel: str) -> Post:
         return read_post(root, path)
     return Post(rel, path, text=text, meta=meta, front_matter=front, body="\n".join(lines[end + 1:]),
                 body_line=end + 2, quick=True)
-
-
-def _front_matter_end(lines: list[str]) -> int | None:
-    if lines[0].rstrip() != "---":
-        return None
-    for i in range(1, len(lines)):
-        if lines[i].rstrip() == "---":
-            return i
-    return None
 
 
 def _meta(front: str) -> dict[str, object] | None:

@@ -54,6 +54,14 @@ def test_a_quick_read_agrees_with_the_loader(project, front: str) -> None:
     assert ("channels" in quick.meta) == ("channels" in full.meta)
 
 
+@pytest.mark.parametrize("closing", ["--- \u00a0", "---\f", "--- \t"])
+def test_a_quick_read_closes_the_front_matter_where_the_loader_does(project, closing: str) -> None:
+    path = project.write("posts/p.md", f"---\nchannels: [feed]\n{closing}\nstatus: draft\n---\nBody\n".encode())
+    full = read_post(project.root, path)
+    quick = quick_post(project.root, path, "posts/p.md")
+    assert (quick.readable, quick.status, quick.body) == (full.readable, full.status, full.body)
+
+
 def test_the_quick_read_is_taken_for_the_usual_shape(project) -> None:
     path = project.post("p.md", "channels: [feed, mastodon]\npublish_at: 2026-12-01T09:00\nstatus: ready")
     quick = quick_post(project.root, path, "posts/p.md")

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from socialops.model import Post, Project, parse_front_matter, read_post
+from socialops.model import Post, Project, normalize_newlines, parse_front_matter, read_post
 from socialops.rules.apply import matches
 from socialops.rules.base import BODY, VARIANT
 from socialops.rules.guide import StyleGuide
@@ -104,7 +104,7 @@ def _apply(raw: str, fixes: list[Fix]) -> tuple[str, list[Fix]]:
 def _reads_back(post: Post, text: str, applied: list[Fix]) -> bool:
     """True when the fixed file's front matter holds the same data, with exactly the
     fixed variant texts changed."""
-    fixed = Post(post.path, post.abs_path, text=text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n"))
+    fixed = Post(post.path, post.abs_path, text=normalize_newlines(text))
     parse_front_matter(fixed)
     if not fixed.readable:
         return False
