@@ -87,6 +87,13 @@ def _check_channels(project: Project, channels: list[str] | None) -> None:
             raise SocialopsError(f"--channel: unknown channel '{name}'; socialops.yaml defines: {known}")
 
 
+def _authors(project: Project) -> dict[str, str]:
+    """Who added each post file, from git (nothing outside a repository)."""
+    from socialops import gitops
+
+    return gitops.file_authors(project.root) if gitops.is_repo(project.root) else {}
+
+
 def _today(project: Project, now: datetime) -> datetime:
     from socialops.calendar.config import day_start
 
@@ -159,15 +166,13 @@ def plan_command(
     now: NowOption = None,
 ) -> None:
     """Every post and recurring occurrence by time, with channel, status and source."""
-    from socialops import gitops
     from socialops.calendar import plan
 
     project, cal, posts, when = _load(repo, now)
     _check_channels(project, channel)
     today = _today(project, when)
     first, last = _window(project, start, end, today, today + timedelta(days=90))
-    authors = gitops.file_authors(project.root) if gitops.is_repo(project.root) else {}
-    entries = _only(plan.build(project, cal, posts, when, first, last, authors), channel, author)
+    entries = _only(plan.build(project, cal, posts, when, first, last, _authors(project)), channel, author)
     if fmt is ViewFormat.json:
         _print_entries_json(project, entries)
         return
@@ -217,7 +222,6 @@ def calendar_command(
     now: NowOption = None,
 ) -> None:
     """The calendar: a month or week grid in the terminal, or an iCalendar file or static page."""
-    from socialops import gitops
     from socialops.calendar import plan
     from socialops.calendar.config import day_start
 
@@ -231,8 +235,7 @@ def calendar_command(
         month_start = shown.replace(day=1)
         first, last = _window(project, start, end, day_start(_add_months(month_start, -3), tz),
                               day_start(_add_months(month_start, 13), tz))
-        authors = gitops.file_authors(project.root) if gitops.is_repo(project.root) else {}
-        entries = _only(plan.build(project, cal, posts, when, first, last, authors), channel, None)
+        entries = _only(plan.build(project, cal, posts, when, first, last, _authors(project)), channel, None)
         _export(project, entries, when, shown, first, last, ics, html_dir)
         return
     if week:
