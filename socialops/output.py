@@ -120,13 +120,15 @@ def lint_text(problems: list[Problem], files: int, root: Path) -> None:
 
 
 def _source_line(root: Path, rel: str, line: int, cache: dict[str, list[str]]) -> str | None:
+    from socialops.model import MAX_POST_BYTES, normalize_newlines
+
     if rel not in cache:
         try:
             data = (root / rel).read_bytes()
-            if len(data) > 1024 * 1024 or b"\x00" in data[:8192]:
+            if len(data) > MAX_POST_BYTES or b"\x00" in data[:8192]:
                 cache[rel] = []
             else:
-                cache[rel] = data.decode("utf-8", "replace").removeprefix("\ufeff").replace("\r\n", "\n").split("\n")
+                cache[rel] = normalize_newlines(data.decode("utf-8", "replace")).split("\n")
         except OSError:
             cache[rel] = []
     lines = cache[rel]

@@ -79,6 +79,14 @@ def test_utf8_bom_and_crlf_are_read_normally(project, cli) -> None:
     assert_neighbours_linted(problems)
 
 
+def test_old_mac_line_endings_show_the_line_in_the_text_report(project, cli) -> None:
+    project.write("posts/cr.md", b"---\rchannels: [nowhere-cr]\r---\rHallo\r")
+    result = cli("lint", "posts/cr.md", cwd=project.root)
+    assert result.exit_code == 1
+    assert "2:12  error  unknown channel 'nowhere-cr'" in result.stdout
+    assert "    2 | channels: [nowhere-cr]" in result.stdout
+
+
 def test_ten_megabyte_file(project, cli) -> None:
     with_neighbours(project)
     project.write("posts/huge.md", b"---\nchannels: [feed]\n---\n" + b"a" * (10 * 1024 * 1024))
