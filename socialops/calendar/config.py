@@ -87,11 +87,6 @@ class Calendar:
     def __post_init__(self) -> None:
         self._locator = yamlio.Locator(self.text)
 
-    def line(self, path: KeyPath, key: bool = True) -> int:
-        """1-based line in calendar.yaml of a key (or its value)."""
-        pos = self._locator.key(path) if key else self._locator.value(path)
-        return pos.line
-
     def problem(self, path: KeyPath, message: str, rule: str = "calendar",
                 level: Level = Level.ERROR, key: bool = True) -> Problem:
         pos = self._locator.key(path) if key else self._locator.value(path)
