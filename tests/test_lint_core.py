@@ -164,6 +164,8 @@ def test_paths_and_changed_since(project, cli) -> None:
     assert {p["path"] for p in problems} == {"posts/new.md"}
     _, problems = lint_json(cli, project, "posts/old.md")
     assert {p["path"] for p in problems} == {"posts/old.md"}
+    _, problems = lint_json(cli, project, "posts", "--changed-since", "HEAD")  # both: the changed ones given
+    assert {p["path"] for p in problems} == {"posts/new.md"}
 
 
 def test_lint_walks_up_from_a_subfolder_and_takes_repo(project, cli, tmp_path: Path) -> None:

@@ -6,11 +6,14 @@ import os
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from socialops.problems import Level
+
+if TYPE_CHECKING:
+    from socialops.model import Project
 
 
 class LintFormat(StrEnum):
@@ -66,11 +69,10 @@ def lint_command(
     raise typer.Exit(1 if result.fails(Level(fail_on.value)) else 0)
 
 
-def _targets(project: object, paths: list[Path] | None, changed_since: str | None) -> list[Path] | None:
+def _targets(project: Project, paths: list[Path] | None, changed_since: str | None) -> list[Path] | None:
     from socialops.errors import SocialopsError
-    from socialops.model import POSTS_DIR, Project
+    from socialops.model import POSTS_DIR
 
-    assert isinstance(project, Project)
     if not paths and not changed_since:
         return None
     chosen: list[Path] = []
@@ -88,7 +90,11 @@ def _targets(project: object, paths: list[Path] | None, changed_since: str | Non
         posts_dir = (project.root / POSTS_DIR).resolve()
         changed = [p for p in gitops.changed_files(project.root, changed_since)
                    if p.suffix == ".md" and p.is_relative_to(posts_dir)]
-        chosen = [p for p in chosen if p in set(changed)] if paths else changed
+        if paths:
+            changed_set = set(changed)
+            chosen = [p for p in chosen if p in changed_set]
+        else:
+            chosen = changed
     return chosen
 
 
@@ -107,12 +113,9 @@ def _rule_docs() -> dict[str, str]:
         "media": "Media the platform cannot take.",
         "thread": "A thread the platform cannot take.",
     }
-    try:
-        from socialops import rules
+    from socialops import rules
 
-        docs.update(rules.rule_docs())
-    except (ImportError, AttributeError):
-        pass
+    docs.update(rules.rule_docs())
     return docs
 
 
