@@ -17,7 +17,13 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from socialops.adapters.base import OutgoingMedia, OutgoingPart, PlatformError, PublishedRef
+from socialops.adapters.base import (
+    OutgoingMedia,
+    OutgoingPart,
+    PlatformError,
+    PublishedRef,
+    secret_fragments,
+)
 from socialops.claims import Book
 from socialops.ledger import PartRecord
 from socialops.results import ChannelResult, PartResult
@@ -57,10 +63,11 @@ def idempotency_key(post_id: str, channel: str, index: int, content_hash: str) -
 
 
 class Scrubber:
-    """Removes credential values from any text before it is recorded or shown."""
+    """Removes credential values (and their URL-encoded forms and URL path parts, as the
+    adapters' own HTTP calls do) from any text before it is recorded or shown."""
 
     def __init__(self, secrets: Mapping[str, str]) -> None:
-        self.values = sorted((v for v in secrets.values() if len(v) >= 4), key=len, reverse=True)
+        self.values = sorted(secret_fragments(secrets.values()), key=len, reverse=True)
 
     def __call__(self, text: str | None) -> str | None:
         if text is None:

@@ -8,13 +8,13 @@ the engine from the channel's `*_env` names. It never logs or returns a secret.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from ipaddress import ip_address
 from pathlib import Path
 from typing import Any, ClassVar, Protocol
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 
 @dataclass(frozen=True)
@@ -101,6 +101,18 @@ def check_url(url: str, what: str, error: type[Exception] = ValueError) -> None:
         return
     raise error(f"{what} must be an https:// URL (plain http:// only for a server on this "
                 "machine: 127.0.0.1, localhost or ::1)")
+
+
+def secret_fragments(secrets: Iterable[str]) -> set[str]:
+    """Each secret, its URL-encoded form, and for URL secrets their longer path parts."""
+    found: set[str] = set()
+    for secret in secrets:
+        if not secret or len(secret) < 4:
+            continue
+        found.update({secret, quote(secret, safe="")})
+        if secret.startswith(("http://", "https://")):
+            found.update(p for p in urlsplit(secret).path.split("/") if len(p) >= 8)
+    return found
 
 
 def _is_loopback(host: str) -> bool:

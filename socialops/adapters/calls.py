@@ -26,11 +26,10 @@ import time
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import quote, urlsplit
 
 import httpx
 
-from socialops.adapters.base import PlatformError, Verification
+from socialops.adapters.base import PlatformError, Verification, secret_fragments
 
 Describe = Callable[[Any, httpx.Response], str]
 
@@ -59,7 +58,7 @@ class Http:
         self.platform = platform
         self.describe = describe
         self.rate_limited = rate_limited  # an error body that means "slow down" (not a 429)
-        self._secrets = sorted(_fragments(secrets), key=len, reverse=True)
+        self._secrets = sorted(secret_fragments(secrets), key=len, reverse=True)
         _guard_logs(self._secrets)
 
     def scrub(self, text: str) -> str:
@@ -170,18 +169,6 @@ def body_of(response: httpx.Response) -> Any:
         return response.json()
     except (ValueError, UnicodeDecodeError):
         return response.text
-
-
-def _fragments(secrets: Iterable[str]) -> set[str]:
-    """Each secret, its URL-encoded form, and for URL secrets their longer path parts."""
-    found: set[str] = set()
-    for secret in secrets:
-        if not secret or len(secret) < 4:
-            continue
-        found.update({secret, quote(secret, safe="")})
-        if secret.startswith(("http://", "https://")):
-            found.update(p for p in urlsplit(secret).path.split("/") if len(p) >= 8)
-    return found
 
 
 def retry_after(response: httpx.Response, body: Any = None) -> float | None:

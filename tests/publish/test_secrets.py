@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import quote
 
+from socialops.runner import Scrubber
 from tests.conftest import git
 from tests.fakes.servers import Fakes
 from tests.publish.conftest import NOW, Site, at
@@ -47,3 +49,12 @@ def test_no_secret_in_output_ledger_or_commits_even_when_things_fail(
         if path.is_file() and ".git" not in path.parts:
             data = Path(path).read_bytes()
             assert all(secret.encode() not in data for secret in fakes.secret_values()), path
+
+
+def test_an_unexpected_error_is_scrubbed_like_the_adapters_own_errors() -> None:
+    token = "1234567|app-secret/key"  # an app token as it is in a query string: 1234567%7Capp-secret%2Fkey
+    hook = "https://hooks.example.test/services/T000/B000/abcdefghijkl"
+    scrub = Scrubber({"token": token, "url": hook})
+    said = scrub(f"Client error '400' for url 'https://graph.test/me?access_token={quote(token, safe='')}'"
+                 f" and {token}; hook part abcdefghijkl")
+    assert said == "Client error '400' for url 'https://graph.test/me?access_token=***' and ***; hook part ***"
