@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 from pathlib import Path
@@ -263,16 +265,31 @@ def _export(project: Project, entries: list[Entry], when: datetime, shown: date,
     if ics is not None:
         from socialops.calendar.ics import export
 
-        ics.parent.mkdir(parents=True, exist_ok=True)
-        ics.write_bytes(export(project, timed, when, f"{project.root.name} (socialops)"))
+        data = export(project, timed, when, f"{project.root.name} (socialops)")
+        with _writing("--ics", ics):
+            ics.parent.mkdir(parents=True, exist_ok=True)
+            ics.write_bytes(data)
         out.print(f"wrote {ics} ({len(timed)} event{'s' if len(timed) != 1 else ''})")
     if html_dir is not None:
         from socialops.calendar import html
 
-        data = html.page_data(project, timed, when, (shown.year, shown.month), first.astimezone(tz).date(),
+        page = html.page_data(project, timed, when, (shown.year, shown.month), first.astimezone(tz).date(),
                               (last - timedelta(seconds=1)).astimezone(tz).date(), f"{project.root.name} calendar")
-        target = html.write(html_dir, data)
+        with _writing("--html", html_dir):
+            target = html.write(html_dir, page)
         out.print(f"wrote {target} ({len(timed)} entr{'y' if len(timed) == 1 else 'ies'})")
+
+
+@contextmanager
+def _writing(option: str, path: Path) -> Iterator[None]:
+    """A file that cannot be written (a folder given for --ics, a file for --html, no
+    permission) is the user's to fix: say so, naming the option and the path."""
+    from socialops.errors import SocialopsError
+
+    try:
+        yield
+    except OSError as exc:
+        raise SocialopsError(f"{option}: cannot write {exc.filename or path}: {exc.strerror or exc}") from None
 
 
 def _month(text: str) -> date:

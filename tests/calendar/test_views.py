@@ -101,3 +101,16 @@ def test_calendar_usage_errors(project, cli) -> None:
     assert bad.exit_code == 2 and "--month: '2026-13' is not a month; write it like 2026-12" in bad.stderr
     day = cli("calendar", "someday", cwd=project.root)
     assert day.exit_code == 2 and "'someday' is not a day" in day.stderr
+
+
+def test_calendar_export_to_a_path_it_cannot_write_says_which(project, cli, tmp_path) -> None:
+    folder = tmp_path / "a-folder"
+    folder.mkdir()
+    ics = cli("calendar", "--ics", str(folder), cwd=project.root)
+    assert ics.exit_code == 2
+    assert f"--ics: cannot write {folder}: Is a directory" in ics.stderr and "unexpected" not in ics.stderr
+    a_file = tmp_path / "a-file"
+    a_file.write_text("x")
+    page = cli("calendar", "--html", str(a_file), cwd=project.root)
+    assert page.exit_code == 2
+    assert f"--html: cannot write {a_file}: File exists" in page.stderr and "unexpected" not in page.stderr
