@@ -60,6 +60,7 @@ def lint_github(problems: list[Problem]) -> str:
 def lint_sarif(problems: list[Problem], rule_docs: dict[str, str]) -> dict[str, Any]:
     levels = {Level.ERROR: "error", Level.WARNING: "warning", Level.SUGGESTION: "note"}
     rule_ids = sorted({p.rule for p in problems} | set(rule_docs))
+    index = {rule: i for i, rule in enumerate(rule_ids)}
     return {
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
@@ -75,7 +76,7 @@ def lint_sarif(problems: list[Problem], rule_docs: dict[str, str]) -> dict[str, 
             }},
             "results": [{
                 "ruleId": p.rule,
-                "ruleIndex": rule_ids.index(p.rule),
+                "ruleIndex": index[p.rule],
                 "level": levels[p.level],
                 "message": {"text": p.message},
                 "locations": [{"physicalLocation": {
