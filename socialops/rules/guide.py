@@ -122,7 +122,7 @@ def parse(data: Any, locator: yamlio.Locator, registry: Mapping[str, RuleKind]) 
     items = data.get("rules") if isinstance(data, dict) else None
     if not isinstance(items, list):
         return guide
-    first_line: dict[str, int] = {}
+    first_index: dict[str, int] = {}  # positions are looked up only for a finding
     for index, item in enumerate(items):
         if index in broken or not isinstance(item, dict):
             continue
@@ -130,11 +130,12 @@ def parse(data: Any, locator: yamlio.Locator, registry: Mapping[str, RuleKind]) 
                     item.get("message"), Scope.of(item.get("scope")),
                     {k: v for k, v in item.items() if k not in COMMON_KEYS})
         found = list(_compile_problems(rule, index, locator))
-        line, column = _pos(locator, ["rules", index, "id"], key=False)
-        if rule.id in first_line:
-            found.append(_problem(f"the rule id '{rule.id}' is used twice (first on line "
-                                  f"{first_line[rule.id]}); give each rule its own id", "schema", line, column))
-        first_line.setdefault(rule.id, line)
+        if rule.id in first_index:
+            first, _ = _pos(locator, ["rules", first_index[rule.id], "id"], key=False)
+            found.append(_problem(f"the rule id '{rule.id}' is used twice (first on line {first}); "
+                                  "give each rule its own id", "schema",
+                                  *_pos(locator, ["rules", index, "id"], key=False)))
+        first_index.setdefault(rule.id, index)
         guide.problems.extend(found)
         if not found:
             guide.rules.append(rule)
