@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from importlib import resources
 from importlib.abc import Traversable
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from socialops.errors import SocialopsError
 from socialops.model import POSTS_DIR, Project
-from socialops.timeutil import TimeError, parse_now, parse_time, zone
+from socialops.timeutil import TimeError, exists_once, parse_now, parse_time, zone
 
 TEMPLATE_RENAMES = {"gitignore": ".gitignore"}
 
@@ -97,13 +98,22 @@ def new_post(project: Project, title: str, channels: list[str], at: str | None, 
     while path.exists():
         path = folder / f"{slug}-{n}.md"
         n += 1
-    publish_at = "queue" if at == "queue" else (at and when.strftime("%Y-%m-%dT%H:%M"))
+    publish_at = "queue" if at == "queue" else (at and _written_time(when))
     lines = ["---", f"title: {_yaml_str(title)}", f"channels: [{', '.join(chosen)}]"]
     if publish_at:
         lines.append(f"publish_at: {publish_at}")
     lines += ["status: draft", "---", "Write the post here.", ""]
     path.write_text("\n".join(lines), "utf-8")
     return project.rel(path)
+
+
+def _written_time(when: datetime) -> str:
+    """Project-local wall-clock time, with the offset only when that wall time happens
+    twice (the hour the clocks go back), so the post names the same moment."""
+    naive = when.replace(tzinfo=None, second=0, microsecond=0)
+    if isinstance(when.tzinfo, ZoneInfo) and not exists_once(naive, when.tzinfo):
+        return when.isoformat(timespec="minutes")
+    return f"{naive:%Y-%m-%dT%H:%M}"
 
 
 def _yaml_str(value: str) -> str:

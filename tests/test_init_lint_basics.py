@@ -46,6 +46,16 @@ def test_new_writes_a_post_under_year_and_month(project, cli) -> None:
     assert again.stdout.strip().endswith("-2.md")
 
 
+def test_new_keeps_the_offset_of_a_time_in_the_repeated_hour(project, cli) -> None:
+    # Europe/Berlin: 02:30 happens twice on 2026-10-25; the offset says which one
+    result = cli("new", "Fold", "--at", "2026-10-25T02:30+01:00", cwd=project.root)
+    assert result.exit_code == 0, result.output
+    text = (project.root / result.stdout.strip()).read_text()
+    assert "publish_at: 2026-10-25T02:30+01:00\n" in text
+    lint = cli("lint", "--format", "json", "--now", "2026-10-01T09:00", result.stdout.strip(), cwd=project.root)
+    assert [p for p in json.loads(lint.stdout)["problems"] if p["rule"] == "time"] == []
+
+
 def test_lint_without_project_is_a_usage_error(tmp_path: Path, cli) -> None:
     result = cli("lint", cwd=tmp_path)
     assert result.exit_code == 2
