@@ -32,7 +32,7 @@ from socialops.calendar.timeline import (
     post_items,
     post_time,
 )
-from socialops.model import CALENDAR_FILE, Post, Project, mask_comments
+from socialops.model import CALENDAR_FILE, Channel, Post, Project, mask_comments
 from socialops.problems import Level, Problem
 
 HORIZON = timedelta(days=366)
@@ -76,7 +76,7 @@ def _findings(project: Project, posts: list[Post], now: datetime | None, only: s
                     (f"spacing.campaigns.{name}.min_gap", f"spacing.campaigns.{name}.max_per_day"))
         known = project.config.channels.get(channel)
         if known is not None and known.platform == "x":
-            _x_duplicates(report, channel, items)
+            _x_duplicates(report, known, items)
     for post in posts:
         if post.readable and (only is None or post.path in only):
             _campaign(report, cal, post)
@@ -211,16 +211,17 @@ def _limits(report: _Report, cal: Calendar, channel: str, items: list[Item], lim
                            other=where[1])
 
 
-def _x_duplicates(report: _Report, channel: str, items: list[Item]) -> None:
+def _x_duplicates(report: _Report, known: Channel, items: list[Item]) -> None:
+    from socialops.render import choose_text
+
+    channel = known.name
     texts: dict[str, str] = {}
 
     def text(item: Item) -> str:
         if item.post is None:
             return ""
         if item.post.path not in texts:
-            variants = item.post.variants
-            raw = variants.get(channel) or variants.get("x") or item.post.body
-            texts[item.post.path] = " ".join(mask_comments(raw).split())
+            texts[item.post.path] = " ".join(mask_comments(choose_text(item.post, known).text).split())
         return texts[item.post.path]
 
     last_of_series: dict[str, Item] = {}

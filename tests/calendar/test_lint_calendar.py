@@ -210,6 +210,19 @@ def test_the_same_text_twice_in_a_row_on_x(project) -> None:
     assert found[0][4].endswith("more occurrences like it)")
 
 
+def test_the_x_duplicate_check_compares_the_text_x_gets_even_an_empty_variant(project) -> None:
+    # An empty variant is what X would get (lint's `length` rule reports it), not the body.
+    project.write("calendar.yaml", "slots:\n  '*': ['0 12 * * *']\n")
+    project.post("a.md", "channels: [x-main]\npublish_at: 2026-12-02T10:00", "Same text.\n")
+    project.post("b.md", "channels: [x-main]\npublish_at: 2026-12-02T14:00\nvariants:\n  x-main: ''",
+                 "Same text.\n")
+    project.post("c.md", "channels: [x-main]\npublish_at: 2026-12-05T10:00", "Twice.\n")
+    project.post("d.md", "channels: [x-main]\npublish_at: 2026-12-05T14:00", "Twice.\n")
+    same = [(f[0], f[4]) for f in findings(project.root, NOW) if "same text" in f[4]]
+    assert same == [("posts/d.md", "this post has the same text as posts/c.md (Sat 2026-12-05 10:00) before "
+                     "it on x-main; X refuses a duplicate: vary the text or add posts to the rotation")]
+
+
 def test_past_and_published_posts_are_not_reported_but_still_count(project) -> None:
     project.write("calendar.yaml", CAL)
     project.post("past.md", "channels: [feed]\npublish_at: 2026-11-29T12:00")
