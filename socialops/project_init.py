@@ -48,7 +48,7 @@ def init(directory: Path, *, timezone: str, title: str | None, force: bool, now:
     values = {
         "timezone": timezone,
         "title": name,
-        "welcome_at": welcome.strftime("%Y-%m-%dT%H:%M"),
+        "welcome_at": _written_time(when),
         "next_at": (welcome + timedelta(days=7)).replace(hour=9, minute=0).strftime("%Y-%m-%dT%H:%M"),
     }
     files = _walk(resources.files("socialops").joinpath("templates", "init"))

@@ -20,6 +20,14 @@ def test_init_creates_a_project_that_lints_clean(tmp_path: Path, cli) -> None:
     assert json.loads(lint.stdout)["summary"]["files"] == 2
 
 
+def test_init_in_the_repeated_hour_writes_a_welcome_time_that_lints(tmp_path: Path, cli) -> None:
+    now = "2026-10-25T02:30+01:00"  # Europe/Berlin: the second 02:30 of the night
+    assert cli("init", "demo", "--timezone", "Europe/Berlin", "--now", now, cwd=tmp_path).exit_code == 0
+    assert "publish_at: 2026-10-25T02:30+01:00\n" in (tmp_path / "demo/posts/welcome.md").read_text()
+    lint = cli("lint", "--format", "json", "--now", now, cwd=tmp_path / "demo")
+    assert lint.exit_code == 0, lint.output
+
+
 def test_init_never_overwrites(tmp_path: Path, cli) -> None:
     target = tmp_path / "demo"
     target.mkdir()
