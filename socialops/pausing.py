@@ -16,12 +16,10 @@ PAUSE_FILE = ".socialops/paused.yaml"
 def read_pause(root: Path) -> Pause | None:
     path = root / PAUSE_FILE
     try:
-        text = path.read_text("utf-8")
+        data = yamlio.load(path.read_text("utf-8"))
     except FileNotFoundError:
         return None
-    try:
-        data = yamlio.load(text)
-    except yamlio.YamlError:
+    except (OSError, UnicodeDecodeError, yamlio.YamlError):
         data = None
     if not isinstance(data, dict):  # a switch we cannot read still stops publishing
         return Pause(f"{PAUSE_FILE} exists (it cannot be read)", None, None)

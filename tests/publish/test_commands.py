@@ -37,6 +37,17 @@ def test_pause_stops_publishing_at_once_and_says_why(site: Site, run_cli) -> Non
     assert after.returncode == 0 and "feed: published" in after.stdout
 
 
+def test_a_pause_switch_that_is_not_text_still_stops_publishing(site: Site) -> None:
+    site.post("p", ["feed"])
+    (site.root / ".socialops").mkdir(exist_ok=True)
+    (site.root / ".socialops/paused.yaml").write_bytes(b"reason: \xff\xfe crisis\n")
+    site.commit()
+    result = run_publish(site)
+    assert result.paused is not None
+    assert result.paused.reason == ".socialops/paused.yaml exists (it cannot be read)"
+    assert result.posts == [] and not (site.root / "feed.xml").exists()
+
+
 def test_a_post_later_than_the_lateness_limit_is_missed_reported_once_and_recorded(site: Site) -> None:
     site.post("late", ["feed"], at=at(-420))  # due 8 hours before now; the limit is 6h
     site.post("fine", ["feed"], at=at(-240))
