@@ -168,6 +168,16 @@ def test_paths_and_changed_since(project, cli) -> None:
     assert {p["path"] for p in problems} == {"posts/new.md"}
 
 
+def test_a_path_outside_the_project_is_a_usage_error(project, cli, tmp_path: Path) -> None:
+    outside = tmp_path / "outside.md"
+    outside.write_text("---\nchannels: [feed]\n---\nHi\n")
+    for extra in ([], ["--fix"]):
+        result = cli("lint", *extra, str(outside), cwd=project.root)
+        assert result.exit_code == 2
+        assert f"{outside}: not inside the project at {project.root.resolve()}" in result.stderr
+        assert "unexpected error" not in result.stderr and "Traceback" not in result.output
+
+
 def test_lint_walks_up_from_a_subfolder_and_takes_repo(project, cli, tmp_path: Path) -> None:
     project.post("2026/a.md", "channels: [nowhere]")
     result = cli("lint", "--format", "json", cwd=project.root / "posts" / "2026")

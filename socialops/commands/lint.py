@@ -76,10 +76,13 @@ def _targets(project: Project, paths: list[Path] | None, changed_since: str | No
     if not paths and not changed_since:
         return None
     chosen: list[Path] = []
+    root = project.root.resolve()
     for path in paths or []:
         full = path.resolve()
         if not full.exists():
             raise SocialopsError(f"{path}: no such file or folder")
+        if not full.is_relative_to(root):
+            raise SocialopsError(f"{path}: not inside the project at {root}; lint checks this project's posts")
         if full.is_dir():
             chosen.extend(sorted(p for p in full.rglob("*.md") if p.is_file()))
         else:
