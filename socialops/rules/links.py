@@ -84,10 +84,13 @@ def check(segment: Segment, compiled: Links) -> Iterator[Match]:
 
 def _check_link(url: str, start: int, end: int, compiled: Links) -> Iterator[Match]:
     has_scheme = "://" in url[:8]
-    parts = urlsplit(url if has_scheme else "http://" + url)
-    host = (parts.hostname or "").lower()
     if compiled.https and not url.lower().startswith("https://"):
         yield found(start, end, NOT_HTTPS, match=url)
+    try:
+        parts = urlsplit(url if has_scheme else "http://" + url)
+    except ValueError:  # e.g. an unclosed '[' (IPv6 host): it goes to no domain
+        return
+    host = (parts.hostname or "").lower()
     if compiled.allow and not _under(host, compiled.allow):
         yield found(start, end, NOT_ALLOWED, match=url, domain=host)
     if compiled.ban and _under(host, compiled.ban):

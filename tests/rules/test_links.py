@@ -59,3 +59,12 @@ variants:
 """
     guide = "rules:\n  - {id: links, kind: links, https: true}\n"
     assert where(project, guide, front, "https://acme.example\n", "links") == [(6, 13)]
+
+
+def test_a_link_with_an_unclosed_bracket_is_checked_without_crashing_lint(project) -> None:
+    guide = "rules:\n  - {id: links, kind: links, https: true, allow_domains: [acme.example]}\n"
+    body = "See http://[oops and https://evil.example/x\n"
+    assert found(project, guide, FRONT, body, "links") == [
+        (4, 5, "Use an https:// link: 'http://[oops'."),
+        (4, 22, "Links may not go to 'evil.example': 'https://evil.example/x'."),
+    ]
