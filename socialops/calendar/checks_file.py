@@ -4,7 +4,7 @@ series that cannot run. Each at its line in calendar.yaml."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from socialops import yamlio
@@ -13,9 +13,6 @@ from socialops.calendar.cron import cron_problem
 from socialops.calendar.recurring import series_times
 from socialops.model import Post, Project, inside_repo
 from socialops.problems import Level, Problem
-
-PLATFORMS = frozenset({"mastodon", "bluesky", "x", "linkedin", "threads", "discord", "slack", "telegram",
-                       "webhook", "feed"})
 
 
 def file_problems(project: Project, cal: Calendar, posts: list[Post],
@@ -46,9 +43,11 @@ def _known(channels: set[str]) -> str:
 
 
 def _slots(cal: Calendar, channels: set[str]) -> Iterator[Problem]:
-    platforms = PLATFORMS
+    # lint loads the platform modules for each post's length checks anyway
+    from socialops.platforms import PLATFORMS
+
     for key, crons in cal.slots.items():
-        if key != "*" and key not in channels and key not in platforms:
+        if key != "*" and key not in channels and key not in PLATFORMS:
             yield cal.problem(["slots", key], f"slots for '{key}', which is no channel or platform of this "
                               f"project; channels: {_known(channels)}", level=Level.WARNING)
         for i, expr in enumerate(crons):
@@ -125,7 +124,3 @@ def _fires(series: Series, cal: Calendar) -> bool:
         if series_times(series, cal.tz, step):
             return True
     return False
-
-
-def first_local(at: datetime, cal: Calendar) -> str:
-    return at.astimezone(cal.tz).strftime("%Y-%m-%d %H:%M")
