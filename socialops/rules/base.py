@@ -99,6 +99,16 @@ def _unbalanced(url: str, closing: str) -> bool:
     return url.count(closing) > url.count(opening)
 
 
+def over_limit(matches: list[regex.Match[str]], parts: tuple[tuple[int, int], ...], limit: int,
+               message: str) -> Iterator[Match]:
+    """In each thread part holding more than `limit` of the matches, the first one over."""
+    for start, end in parts:
+        in_part = [m for m in matches if start <= m.start() < end]
+        if len(in_part) > limit:
+            over = in_part[limit]
+            yield found(over.start(), over.end(), message, match=over.group(), count=len(in_part), max=limit)
+
+
 def in_spans(offset: int, spans: list[tuple[int, int]]) -> bool:
     return any(start <= offset < end for start, end in spans)
 

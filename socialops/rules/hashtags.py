@@ -27,7 +27,16 @@ from typing import Any
 
 import regex
 
-from socialops.rules.base import POST_TEXT, Match, Segment, find_urls, found, in_spans, option_list
+from socialops.rules.base import (
+    POST_TEXT,
+    Match,
+    Segment,
+    find_urls,
+    found,
+    in_spans,
+    option_list,
+    over_limit,
+)
 from socialops.rules.lang import Lang
 
 KIND = "hashtags"
@@ -98,12 +107,7 @@ def check(segment: Segment, compiled: Hashtags) -> Iterator[Match]:
     for m in tags:
         yield from _check_one(m.group(), m.start(), compiled)
     if compiled.max is not None and len(tags) > compiled.max:
-        for start, end in segment.parts:
-            in_part = [m for m in tags if start <= m.start() < end]
-            if len(in_part) > compiled.max:
-                over = in_part[compiled.max]
-                yield found(over.start(), over.end(), TOO_MANY, match=over.group(),
-                            count=len(in_part), max=compiled.max)
+        yield from over_limit(tags, segment.parts, compiled.max, TOO_MANY)
     if compiled.required:
         wanted = {compiled.lang.fold(t) for t in compiled.required}
         if not any(compiled.lang.fold(m.group()) in wanted for m in tags):

@@ -20,7 +20,7 @@ from typing import Any
 
 import regex
 
-from socialops.rules.base import POST_TEXT, Match, Segment, found, option_list
+from socialops.rules.base import POST_TEXT, Match, Segment, found, option_list, over_limit
 from socialops.rules.lang import Lang
 
 KIND = "mentions"
@@ -64,11 +64,5 @@ def check(segment: Segment, compiled: Mentions) -> Iterator[Match]:
             handle = compiled.lang.fold(m.group()[1:])
             if handle in compiled.banned or handle.split("@")[0] in compiled.banned:
                 yield found(m.start(), m.end(), BANNED, match=m.group())
-    if compiled.max is None or len(mentions) <= compiled.max:
-        return
-    for start, end in segment.parts:
-        in_part = [m for m in mentions if start <= m.start() < end]
-        if len(in_part) > compiled.max:
-            over = in_part[compiled.max]
-            yield found(over.start(), over.end(), TOO_MANY, match=over.group(),
-                        count=len(in_part), max=compiled.max)
+    if compiled.max is not None and len(mentions) > compiled.max:
+        yield from over_limit(mentions, segment.parts, compiled.max, TOO_MANY)
