@@ -210,7 +210,7 @@ def _plan(project: Project, options: PublishOptions, run: RunInfo) -> _Plan:
             selection.decisions += [Decision(j.item.id, j.item.post.path, j.item.due_text, name,
                                              "failed", str(exc)) for j in jobs]
             continue
-        scrub = Scrubber(_secrets(channel, options.environ))
+        scrub = Scrubber(secrets_for(channel, options.environ))  # make_adapter checked them
         run_options = RunOptions(options.sleep, options.clock, options.max_attempts,
                                  options.max_wait, options.backoff, options.on_event)
         plan.workers[name] = ChannelWorker(adapter, jobs, Book(project.root, run, options.clock),
@@ -231,13 +231,6 @@ def _planned(job: Job) -> str:
     if job.settle:
         return f"would first ask {job.channel.platform} whether an interrupted run sent it, then send {what}"
     return f"would send {what}"
-
-
-def _secrets(channel: Channel, environ: Mapping[str, str]) -> dict[str, str]:
-    try:
-        return secrets_for(channel, environ)
-    except ChannelSetupError:
-        return {}
 
 
 def _client(options: PublishOptions) -> Any:
