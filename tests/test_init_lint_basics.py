@@ -28,6 +28,12 @@ def test_init_in_the_repeated_hour_writes_a_welcome_time_that_lints(tmp_path: Pa
     assert lint.exit_code == 0, lint.output
 
 
+def test_init_prints_a_folder_name_with_brackets_as_it_is(tmp_path: Path, cli) -> None:
+    result = cli("init", "d[/x]", cwd=tmp_path)
+    assert result.exit_code == 0, result.output
+    assert "Next: cd d[/x] && socialops lint" in result.stdout
+
+
 def test_init_never_overwrites(tmp_path: Path, cli) -> None:
     target = tmp_path / "demo"
     target.mkdir()

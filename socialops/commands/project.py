@@ -34,7 +34,7 @@ def init_command(
         out.print(f"  [green]created[/] {rel}")
     if result.git_initialised:
         out.print("  [green]initialised[/] a git repository and committed the project")
-    out.print(f"\nNext: cd {directory} && socialops lint && socialops publish")
+    out.print(f"\nNext: cd {directory} && socialops lint && socialops publish", markup=False)
 
 
 def new_command(
