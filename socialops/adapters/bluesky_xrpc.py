@@ -9,9 +9,7 @@ password and the tokens never appear in a message.
 
 from __future__ import annotations
 
-import email.utils
 import threading
-import time
 import weakref
 from collections.abc import Mapping
 from typing import Any
@@ -19,6 +17,7 @@ from typing import Any
 import httpx
 
 from socialops.adapters.base import PlatformError
+from socialops.adapters.calls import retry_after
 
 
 class BlueskyError(PlatformError):
@@ -152,7 +151,7 @@ class Xrpc:
         status = response.status_code
         message = f"Bluesky: could not {what}: {status} {code}" + (f": {detail}" if detail else "")
         if status == 429:
-            wait = _retry_after(response.headers)
+            wait = retry_after(response)
             after = f"; try again in {wait:.0f} s" if wait is not None else ""
             return BlueskyError(message + after, code, retryable=True, retry_after=wait,
                                 status=status)
@@ -179,19 +178,3 @@ def field(data: Mapping[str, Any], name: str) -> str:
     if not isinstance(value, str) or not value:
         raise PlatformError(f"Bluesky: the server's answer has no `{name}`")
     return value
-
-
-def _retry_after(headers: httpx.Headers) -> float | None:
-    """Seconds to wait, from Retry-After (seconds or a date) or RateLimit-Reset (epoch)."""
-    value = headers.get("retry-after")
-    if value:
-        if value.strip().isdigit():
-            return float(value)
-        try:
-            return max(0.0, email.utils.parsedate_to_datetime(value).timestamp() - time.time())
-        except (TypeError, ValueError):
-            pass
-    reset = headers.get("ratelimit-reset")
-    if reset and reset.strip().isdigit():
-        return max(0.0, float(reset) - time.time())
-    return None
