@@ -26,7 +26,6 @@ class LintContext:
     posts: list[Post]  # the posts being linted
     everything: bool = True  # every post of the project is being linted
     cache: dict[str, Any] = field(default_factory=dict)  # for checks to share loaded data
-    _all_posts: list[Post] | None = None
 
     @property
     def channels(self) -> dict[str, Any]:
@@ -42,18 +41,6 @@ class LintContext:
 
             found = self.cache["other_posts"] = quick_posts(self.project, {p.path for p in self.posts})
         return list(found)
-
-    @property
-    def all_posts(self) -> list[Post]:
-        """Every post in the project (read on first use when only some are linted)."""
-        if self._all_posts is None:
-            if self.everything:
-                self._all_posts = self.posts
-            else:
-                mine = {p.path: p for p in self.posts}
-                paths, _ = self.project.post_paths()
-                self._all_posts = [mine.get(self.project.rel(p)) or read_post(self.project.root, p) for p in paths]
-        return self._all_posts
 
 
 @dataclass
