@@ -311,9 +311,13 @@ class LedgerFiles:
         return self._texts[post_id]
 
     def entry(self, post_id: str) -> LedgerEntry | None:
-        """The post's entry; raises LedgerError when its file is damaged."""
+        """The post's entry; raises LedgerError when its file is damaged (or not text)."""
         text = self.text(post_id)
-        return ledger.parse(text, post_id, strict=True) if text is not None else None
+        if text is None:
+            if post_id in self.paths:
+                raise ledger.LedgerError("it is not UTF-8 text, or it cannot be opened")
+            return None
+        return ledger.parse(text, post_id, strict=True)
 
 
 def _consider(item: Item, channel: Channel, entry: LedgerEntry | None, query: Query,

@@ -272,3 +272,19 @@ def test_a_damaged_ledger_file_is_never_taken_for_nothing_published(site: Site) 
     assert channel.message is not None
     assert channel.message.startswith("the ledger file .socialops/ledger/p.yaml cannot be read (")
     assert (site.root / "feed.xml").read_text().count("<entry>") == 1
+
+
+def test_a_ledger_file_that_is_not_text_is_never_taken_for_nothing_published(site: Site) -> None:
+    site.post("p", ["feed"])
+    site.commit()
+    run_publish(site)
+    path = site.root / ".socialops/ledger/p.yaml"
+    path.write_bytes(path.read_bytes() + b"# \xff\xfe\n")
+    site.commit("a damaged file")
+    result = run_publish(site, at(75))
+    [channel] = result.posts[0].channels
+    assert channel.status == "failed"
+    assert channel.message == ("the ledger file .socialops/ledger/p.yaml cannot be read (it is not UTF-8 "
+                               "text, or it cannot be opened); nothing of this post is published until "
+                               "it is repaired (git log -p shows what it said)")
+    assert (site.root / "feed.xml").read_text().count("<entry>") == 1
