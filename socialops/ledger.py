@@ -197,10 +197,16 @@ def path_for(root: Path, post_id: str) -> Path:
 def read(root: Path, post_id: str) -> LedgerEntry | None:
     path = path_for(root, post_id)
     try:
-        text = path.read_text("utf-8")
+        text = _text_of(path)
     except FileNotFoundError:
         return None
     return parse(text, post_id)
+
+
+def _text_of(path: Path) -> str:
+    """A ledger file's text; bytes that are not UTF-8 read as U+FFFD (reading is lenient;
+    publish's selection refuses such a file before it claims anything)."""
+    return path.read_bytes().decode("utf-8", errors="replace")
 
 
 def parse(text: str, fallback_id: str, *, strict: bool = False) -> LedgerEntry:
@@ -271,7 +277,7 @@ def read_all(root: Path) -> dict[str, LedgerEntry]:
     out: dict[str, LedgerEntry] = {}
     for path in files(root):
         fallback = path.relative_to(base).as_posix()[: -len(".yaml")]
-        entry = parse(path.read_text("utf-8"), fallback)
+        entry = parse(_text_of(path), fallback)
         out[entry.post] = entry
     return out
 
