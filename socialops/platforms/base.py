@@ -7,6 +7,7 @@ text, so lint stays quick on ordinary posts (see bench/counting.py).
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -164,6 +165,16 @@ def human_size(n: int) -> str:
         if n >= size and n % size == 0:
             return f"{n // size} {unit}"
     return f"{n / MB:.1f} MB" if n >= MB else f"{max(n // 1000, 1)} kB"
+
+
+def code_points(text: str, options: Mapping[str, Any]) -> Count:
+    """Length in Unicode code points (Discord, Slack, the feed, webhooks)."""
+    return Count(len(text))
+
+
+def escape_html(text: str) -> str:
+    """`&`, `<` and `>` as HTML entities, quotes left as they are (Slack, Telegram)."""
+    return html.escape(text, quote=False)
 
 
 def _identity(text: str) -> str:

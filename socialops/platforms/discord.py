@@ -8,16 +8,9 @@ A webhook cannot reply to its own message, so threads of posts are impossible.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
-from socialops.platforms.base import Count, MediaKind, MediaRules, MiB, Platform
+from socialops.platforms.base import MediaKind, MediaRules, MiB, Platform, code_points
 
 LIMIT = 2000
-
-
-def count(text: str, options: Mapping[str, Any]) -> Count:
-    return Count(len(text))
 
 
 PLATFORM = Platform(
@@ -25,7 +18,7 @@ PLATFORM = Platform(
     label="Discord",
     limit=LIMIT,
     unit="characters",
-    count=count,
+    count=code_points,
     threads=False,
     thread_hint="a Discord webhook cannot post threads (it cannot reply to its own messages)",
     media=MediaRules(max_items=10, kinds=(MediaKind("file", (), 10 * MiB),), alt_max=1024),

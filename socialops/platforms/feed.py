@@ -4,22 +4,14 @@ media become enclosure links with their alt text."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
-from socialops.platforms.base import Count, MediaKind, MediaRules, Platform
-
-
-def count(text: str, options: Mapping[str, Any]) -> Count:
-    return Count(len(text))
-
+from socialops.platforms.base import MediaKind, MediaRules, Platform, code_points
 
 PLATFORM = Platform(
     name="feed",
     label="Atom feed",
     limit=None,
     unit="characters",
-    count=count,
+    count=code_points,
     threads=True,
     media=MediaRules(max_items=1000, kinds=(MediaKind("file", ()),)),
 )

@@ -9,20 +9,9 @@ An incoming webhook returns no message timestamp, so it can neither thread nor a
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
-from socialops.platforms.base import Count, MediaRules, Platform
+from socialops.platforms.base import MediaRules, Platform, code_points, escape_html
 
 LIMIT = 40_000
-
-
-def escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def count(text: str, options: Mapping[str, Any]) -> Count:
-    return Count(len(text))
 
 
 PLATFORM = Platform(
@@ -30,8 +19,8 @@ PLATFORM = Platform(
     label="Slack",
     limit=LIMIT,
     unit="characters",
-    count=count,
-    escape=escape,
+    count=code_points,
+    escape=escape_html,
     threads=False,
     thread_hint="a Slack incoming webhook cannot post threads (it returns no message id to reply to)",
     media=MediaRules(max_items=0),

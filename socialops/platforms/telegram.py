@@ -21,14 +21,18 @@ import html
 from collections.abc import Mapping
 from typing import Any
 
-from socialops.platforms.base import MB, Count, MediaKind, MediaRules, Platform, utf16_units
+from socialops.platforms.base import (
+    MB,
+    Count,
+    MediaKind,
+    MediaRules,
+    Platform,
+    escape_html,
+    utf16_units,
+)
 
 LIMIT = 4096
 CAPTION_LIMIT = 1024
-
-
-def escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def count(text: str, options: Mapping[str, Any]) -> Count:
@@ -43,7 +47,7 @@ PLATFORM = Platform(
     caption_limit=CAPTION_LIMIT,
     unit="characters",
     count=count,
-    escape=escape,
+    escape=escape_html,
     threads=True,
     media=MediaRules(
         max_items=10,

@@ -4,22 +4,14 @@ own: the receiver decides. Threads are sent as the ordered list of parts; media 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
-from socialops.platforms.base import Count, MediaKind, MediaRules, Platform
-
-
-def count(text: str, options: Mapping[str, Any]) -> Count:
-    return Count(len(text))
-
+from socialops.platforms.base import MediaKind, MediaRules, Platform, code_points
 
 PLATFORM = Platform(
     name="webhook",
     label="Webhook",
     limit=None,
     unit="characters",
-    count=count,
+    count=code_points,
     threads=True,
     media=MediaRules(max_items=1000, kinds=(MediaKind("file", ()),)),
 )

@@ -81,7 +81,7 @@ def test_discord_counts_code_points(tmp_path) -> None:
 
 
 def test_slack_escapes_and_has_no_threads_or_media(tmp_path) -> None:
-    assert slack.escape("a < b && c > d") == "a &lt; b &amp;&amp; c &gt; d"
+    assert slack.PLATFORM.escape("a < b && c > d") == "a &lt; b &amp;&amp; c &gt; d"
     rendered = render(tmp_path, "one\n---\ntwo\n", Channel("slack-team", "slack", {}),
                       front="media: [{path: media/a.png, alt: A chart}]")
     assert [(p.rule, p.line) for p in rendered.problems] == [("thread", 6), ("media", 2)]
