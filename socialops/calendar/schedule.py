@@ -54,8 +54,7 @@ class _Slots:
 
     def __init__(self, cal: Calendar, exprs: tuple[str, ...], now: datetime) -> None:
         self._cal, self._exprs = cal, exprs
-        self._start = now + timedelta(seconds=1)
-        self._until, self._last = self._start, now + HORIZON
+        self._until, self._last = now + timedelta(seconds=1), now + HORIZON
         self.times: list[datetime] = []
         self.secs: list[int] = []
         self.days: list[int] = []
