@@ -145,6 +145,10 @@ def _blackout(project: Project, cache: dict[str, Any], channel: str, due: dateti
     cal = cache.get("calendar")
     if cal is None:
         cal = cache["calendar"] = calendar.load(project)
+    unreadable = next((p for p in cal.problems if p.rule == "syntax"), None)
+    if unreadable is not None:  # its blackouts are unknown: a crisis freeze may be in there
+        return (f"calendar.yaml cannot be read ({unreadable.path}:{unreadable.line}: {unreadable.message}); "
+                "nothing is published while its blackouts are unknown: fix it (socialops lint shows where)")
     for at, what in ((due, "its time is inside"), (now, "publishing is paused by")):
         found = cal.blackout_at(channel, at)
         if found is not None:

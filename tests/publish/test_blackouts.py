@@ -66,3 +66,13 @@ def test_a_short_blackout_delays_a_post_within_the_lateness_limit(site: Site) ->
     assert statuses(run_publish(site, now="2026-12-02T08:15"))[("morning", "feed")][0] == "held"
     assert statuses(run_publish(site, now="2026-12-02T10:05"))[("morning", "feed")][0] == "published"
     assert (site.root / "feed.xml").exists()
+
+
+def test_an_unreadable_calendar_holds_everything_rather_than_ignore_its_blackouts(site: Site) -> None:
+    site.write("calendar.yaml", "blackouts:\n  - {name: Crisis, from: 2026-12-01T00:00, to: 2026-12-31T00:00\n")
+    site.post("during", ["feed"], "Business as usual.\n", at="2026-12-02T09:00")
+    site.commit()
+    status, message = statuses(run_publish(site, now="2026-12-02T09:05"))[("during", "feed")]
+    assert status == "held"
+    assert "calendar.yaml cannot be read (calendar.yaml:" in message and "socialops lint" in message
+    assert not (site.root / "feed.xml").exists()
