@@ -24,11 +24,15 @@ proves the equality on the conformance suite and on seeded random texts.
 
 from __future__ import annotations
 
+import importlib
+import importlib.machinery
+import importlib.util
 import re
 import sys
 import types
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
@@ -49,52 +53,84 @@ _NON_ASCII = re.compile("[^\x00-\x7f]")
 
 
 def twitter_text() -> Any:
-    """The twitter-text-parser package, imported on first use.
+    """The twitter-text-parser package, imported on first use (for its parse_tweet).
 
     It reads its emoji table with `pkg_resources.resource_string`, and pkg_resources is
     deprecated by setuptools (newer releases warn on import, or lack it) and costs ~0.1 s
     to import. Unless something imported the real one already, the import gets a stand-in
     module with just that function, reading the file next to the calling module."""
-    if "twitter_text" in sys.modules or "pkg_resources" in sys.modules:
+    if "twitter_text" in sys.modules:
         import twitter_text as loaded
 
         return loaded
+    with _pkg_resources_stand_in():
+        import twitter_text as module
+    return module
+
+
+@contextmanager
+def _pkg_resources_stand_in() -> Iterator[None]:
+    if "pkg_resources" in sys.modules:
+        yield
+        return
     stand_in = types.ModuleType("pkg_resources")
     stand_in.resource_string = _resource_string  # type: ignore[attr-defined]
     sys.modules["pkg_resources"] = stand_in
     try:
-        import twitter_text as module
+        yield
     finally:
         if sys.modules.get("pkg_resources") is stand_in:
             del sys.modules["pkg_resources"]
-    return module
 
 
 def _resource_string(module_name: str, resource: str) -> bytes:
     return (Path(sys.modules[module_name].__file__ or "").parent / resource).read_bytes()
 
 
+def _part(name: str) -> Any:
+    """One module of twitter-text-parser, e.g. "extract_urls", without running the package's
+    __init__, which imports parse_tweet and with it the emoji expression (~60 ms to build)
+    and everything else. The package is registered only while its modules load, and then
+    removed with them, so a later `import twitter_text` anywhere gets the whole package as
+    usual. If the package is loaded already, or its layout is not what this expects, the
+    module comes from the normal import."""
+    if "twitter_text" not in sys.modules:
+        spec = importlib.util.find_spec("twitter_text")
+        if spec is not None and spec.submodule_search_locations is not None:
+            with _pkg_resources_stand_in(), _bare_package(spec):
+                try:
+                    return importlib.import_module(f"twitter_text.{name}")
+                except ImportError:
+                    pass
+    twitter_text()
+    return importlib.import_module(f"twitter_text.{name}")
+
+
+@contextmanager
+def _bare_package(spec: importlib.machinery.ModuleSpec) -> Iterator[None]:
+    sys.modules["twitter_text"] = importlib.util.module_from_spec(spec)
+    try:
+        yield
+    finally:
+        for loaded in [m for m in sys.modules if m == "twitter_text" or m.startswith("twitter_text.")]:
+            del sys.modules[loaded]
+
+
+@cache
 def tld_alternatives() -> tuple[str, str]:
     """twitter-text's generic and country TLD alternations (the lists its Ruby gem ships),
     as the bodies of its `valid_gtld` and `valid_cctld` expressions."""
-    twitter_text()
-    from twitter_text.regexp.valid_cctld import valid_cctld
-    from twitter_text.regexp.valid_gtld import valid_gtld
 
     def body(pattern: str) -> str:
         return pattern[pattern.index("(?:(?:") + 6: pattern.index(")(?=")]
 
-    return body(valid_gtld.pattern), body(valid_cctld.pattern)
+    return (body(_part("regexp.valid_gtld").valid_gtld.pattern),
+            body(_part("regexp.valid_cctld").valid_cctld.pattern))
 
 
 @cache
-def _tables() -> tuple[Any, Any, re.Pattern[str], frozenset[str], frozenset[str], Any]:
-    """(extract_urls_with_indices, emoji regex, URL-candidate finder, characters of emoji
-    sequences, the non-ASCII ones among them, reference parse_tweet), built once from the
-    library's own tables."""
-    tt = twitter_text()
-    from twitter_text.regexp import emoji as emoji_module
-
+def _url_tables() -> tuple[Any, re.Pattern[str]]:
+    """(extract_urls_with_indices, URL-candidate finder), built once from the library."""
     # Characters a TLD alternative can start with ('x' covers punycode 'xn--').
     starts = {"x"}
     for body in tld_alternatives():
@@ -102,22 +138,35 @@ def _tables() -> tuple[Any, Any, re.Pattern[str], frozenset[str], frozenset[str]
     tld_start = "".join(sorted(re.escape(c) for c in starts))
     # IGNORECASE as in the URL regex that embeds the TLD lists.
     candidate = re.compile(rf"\.[{tld_start}]", re.IGNORECASE)
+    return _part("extract_urls").extract_urls_with_indices, candidate
 
+
+# Every non-ASCII character that occurs in an emoji sequence of twitter-text's table lies
+# in this class (tests/platforms/test_x.py checks it against the table): a text with none
+# of these has no emoji, and the table (~60 ms to load) is not needed for it.
+_MAYBE_EMOJI = re.compile("[\u00a9\u00ae\u200d\u203c\u2049\u20e3\u2100-\u2bff\u3030\u303d\u3297\u3299"
+                          "\ufe0f\U0001f000-\U0001faff\U000e0000-\U000e007f]")
+
+
+@cache
+def _emoji_tables() -> tuple[re.Pattern[str], frozenset[str], frozenset[str]]:
+    """(emoji regex, characters of emoji sequences, the non-ASCII ones among them), built
+    once from the library's own tables."""
+    emoji_module = _part("regexp.emoji")
     members: set[int] = set()
     for lo, hi in emoji_module.single_codepoint_emoji_ranges:
         members.update(range(lo, hi + 1))
     for entry in emoji_module.emoji_list:
         members.update(int(cp, 16) for cp in entry.codepoint.split())
     chars = frozenset(chr(c) for c in members)
-    return (tt.extract_urls_with_indices, emoji_module.emoji, candidate, chars,
-            frozenset(c for c in chars if not c.isascii()), tt.parse_tweet)
+    return emoji_module.emoji, chars, frozenset(c for c in chars if not c.isascii())
 
 
 @lru_cache(maxsize=4096)
 def _urls_in_word(word: str) -> tuple[tuple[int, int, str], ...]:
     """(start, end, url) of the URLs twitter-text finds in one run of non-space characters
     (with the blank before it, if any)."""
-    return tuple((f["indices"][0], f["indices"][1], f["url"]) for f in _tables()[0](word))
+    return tuple((f["indices"][0], f["indices"][1], f["url"]) for f in _url_tables()[0](word))
 
 
 def urls(text: str) -> list[tuple[int, int, str]]:
@@ -125,7 +174,7 @@ def urls(text: str) -> list[tuple[int, int, str]]:
     `text` (bare domains included), found word by word: a URL lies inside one run of
     non-space characters, and the search that reaches the blank before it starts afresh,
     so each word with the blank before it gives the same URLs as the whole text."""
-    candidate = _tables()[2]
+    candidate = _url_tables()[1]
     found: list[tuple[int, int, str]] = []
     if not candidate.search(text):
         return found
@@ -141,13 +190,13 @@ def urls(text: str) -> list[tuple[int, int, str]]:
 @lru_cache(maxsize=4096)
 def _emojis_in(stretch: str) -> tuple[tuple[int, int], ...]:
     """(start, length) of the emoji matches in one maximal run of emoji-sequence characters."""
-    return tuple((m.start(), len(m.group())) for m in _tables()[1].finditer(stretch))
+    return tuple((m.start(), len(m.group())) for m in _emoji_tables()[0].finditer(stretch))
 
 
 def _emoji_stretches(text: str) -> list[tuple[int, int]]:
     """Maximal runs of emoji-sequence characters that hold at least one non-ASCII one: the
     only places an emoji match can be."""
-    _, _, _, members, non_ascii, _ = _tables()
+    _, members, non_ascii = _emoji_tables()
     out: list[tuple[int, int]] = []
     end = 0
     for m in _NON_ASCII.finditer(text):
@@ -175,7 +224,7 @@ def entities(text: str) -> tuple[dict[int, int], dict[int, int]]:
     """URL and emoji entities of normalised text: {start: length}, as parse_tweet finds them."""
     url_entities = {start: len(url) for start, _, url in urls(text)}
     emojis: dict[int, int] = {}
-    if not text.isascii():
+    if not text.isascii() and _MAYBE_EMOJI.search(text):
         for begin, end in _emoji_stretches(text):
             for start, length in _emojis_in(text[begin:end]):
                 emojis[begin + start] = length
@@ -215,7 +264,7 @@ def reference_length(text: str) -> tuple[int, bool]:
 
     # With an unreachable limit, `valid` is False only for invalid characters (or no text).
     options = {**config["defaults"], "max_weighted_tweet_length": 10**9}
-    result = _tables()[5](text, options)
+    result = twitter_text().parse_tweet(text, options)
     length = int(result.weightedLength)
     return length, not result.valid and length > 0
 

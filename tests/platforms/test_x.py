@@ -4,6 +4,8 @@ compared with the reference library on seeded random texts."""
 from __future__ import annotations
 
 import random
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -106,3 +108,34 @@ def test_fast_path_equals_reference_on_typical_posts() -> None:
         if rng.random() < 0.6:
             text += f" https://example.com/{rng.randint(0, 10**6)}?utm_source=social."
         assert x.weighted_length(text) == x.reference_length(text), repr(text)
+
+
+def test_every_emoji_character_is_in_the_quick_class() -> None:
+    """Texts without a character of x._MAYBE_EMOJI skip the emoji table: it must hold every
+    non-ASCII character of the library's emoji sequences."""
+    _, _, non_ascii = x._emoji_tables()
+    assert non_ascii
+    assert [f"U+{ord(c):04X}" for c in sorted(non_ascii) if not x._MAYBE_EMOJI.match(c)] == []
+
+
+_LOADING = """
+import sys
+from socialops.platforms import mastodon, x
+assert x.weighted_length("Read more: https://example.com/a?b=c and see x.org, Grüße — ’") == (77, False)
+assert mastodon.count("https://example.com/日本語 ok", {}).length == 26
+assert "twitter_text" not in sys.modules, "a partial package was left behind"
+assert x._emoji_tables.cache_info().currsize == 0, "the emoji table was loaded for a text without emoji"
+assert x.weighted_length("launch 🎉 x.org") == (33, False)
+import twitter_text
+assert callable(twitter_text.parse_tweet) and callable(twitter_text.extract_urls)
+assert x.reference_length("launch 🎉 x.org") == (33, False)
+print("ok")
+"""
+
+
+def test_urls_and_tlds_load_only_the_library_parts_they_need() -> None:
+    """In a fresh interpreter: URL counting does not load the emoji table for texts without
+    emoji, leaves no half-loaded package behind, and the full package still imports."""
+    done = subprocess.run([sys.executable, "-W", "error", "-c", _LOADING], capture_output=True, text=True,
+                          check=False, timeout=60)
+    assert (done.returncode, done.stdout.strip(), done.stderr) == (0, "ok", "")
