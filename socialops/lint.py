@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from socialops import schemas
-from socialops.model import Post, Project, inside_repo, read_post
+from socialops.lintcache import LintCache, Stamp, stamp
+from socialops.model import Post, Project, inside_repo, read_post, rel_path
 from socialops.problems import Level, Problem
 from socialops.timeutil import TimeError, parse_time
 
@@ -26,6 +27,7 @@ class LintContext:
     posts: list[Post]  # the posts being linted
     everything: bool = True  # every post of the project is being linted
     cache: dict[str, Any] = field(default_factory=dict)  # for checks to share loaded data
+    lint_cache: LintCache | None = None  # findings kept between runs (socialops.lintcache)
 
     @property
     def channels(self) -> dict[str, Any]:
@@ -39,7 +41,8 @@ class LintContext:
         if found is None:
             from socialops.quickread import quick_posts
 
-            found = self.cache["other_posts"] = quick_posts(self.project, {p.path for p in self.posts})
+            found = self.cache["other_posts"] = quick_posts(self.project, {p.path for p in self.posts},
+                                                            self.lint_cache)
         return list(found)
 
 
@@ -202,26 +205,76 @@ POST_CHECKS.append(check_published_edit)
 
 # ---- the run ---------------------------------------------------------------------------------
 
-def lint(project: Project, paths: list[Path] | None = None, now: datetime | None = None) -> LintResult:
+# Post checks whose findings depend on more than the post file and the configuration: run
+# every time, also for posts whose other findings come from the cache (socialops.lintcache).
+VOLATILE: set[PostCheck] = {check_media, check_time, check_published_edit}
+# Post checks that look at every other post: run once all posts are read.
+NEEDS_ALL_POSTS: set[PostCheck] = {check_calendar}
+
+
+def lint(project: Project, paths: list[Path] | None = None, now: datetime | None = None, *,
+         use_cache: bool = True) -> LintResult:
     """Lint the given post files (default: every post) and the project files."""
+    cache = LintCache.open(project) if use_cache else None
     if paths is None:
-        all_paths, layout_problems = project.post_paths()
-        posts = project.read_posts(all_paths)
+        targets, layout_problems = project.post_paths()
     else:
         layout_problems = []
-        posts = [read_post(project.root, p) for p in sorted({p.resolve() for p in paths}) if p.is_file()]
-    ctx = LintContext(project, now, posts, everything=paths is None)
+        targets = [p for p in sorted({p.resolve() for p in paths}) if p.is_file()]
+    ctx = LintContext(project, now, [], everything=paths is None, lint_cache=cache)
     problems: list[Problem] = list(layout_problems)
-    workers = _worker_count(len(posts))
-    if workers > 1:
-        problems.extend(_lint_posts_in_parallel(ctx, workers))
-    else:
-        for check in PROJECT_CHECKS:
-            problems.extend(check(ctx))
-        for post in posts:
-            problems.extend(lint_post(post, ctx))
+    stale: list[tuple[Path, Stamp | None]] = []
+    for path in targets:
+        current = stamp(path) if cache is not None else None
+        hit = cache.lookup(rel_path(project.root, path), path, current) if cache is not None else None
+        if hit is None:
+            stale.append((path, current))
+            continue
+        post, found = hit
+        ctx.posts.append(post)
+        problems.extend(found)
+        problems.extend(_run(post, ctx, VOLATILE))
+    workers = _worker_count(len(stale))
+    checked = _check_in_workers(ctx, stale, workers) if workers > 1 else [_check(ctx, path) for path, _ in stale]
+    for (_, current), (post, content, volatile) in zip(stale, checked, strict=True):
+        ctx.posts.append(post)
+        problems.extend(content)
+        problems.extend(volatile)
+        if cache is not None:
+            cache.store(post, content, current)
+    ctx.posts.sort(key=lambda p: p.path)
+    for check in PROJECT_CHECKS:
+        problems.extend(check(ctx))
+    for post in ctx.posts:
+        problems.extend(_run(post, ctx, NEEDS_ALL_POSTS))
+    if cache is not None:
+        if paths is None:
+            cache.forget_missing({p.path for p in ctx.posts})
+        cache.save()
     problems.sort(key=Problem.sort_key)
-    return LintResult(_dedupe(problems), len(posts))
+    return LintResult(_dedupe(problems), len(targets))
+
+
+Checked = tuple[Post, list[Problem], list[Problem]]  # the post, its content findings, the others
+
+
+def _check(ctx: LintContext, path: Path) -> Checked:
+    """Read a post and run its own checks: those the cache may keep, and the volatile ones."""
+    post = read_post(ctx.project.root, path)
+    content = list(post.problems)
+    if not post.readable:
+        return post, content, []
+    content.extend(_run(post, ctx, [c for c in POST_CHECKS if c not in VOLATILE and c not in NEEDS_ALL_POSTS]))
+    return post, content, _run(post, ctx, VOLATILE)
+
+
+def _run(post: Post, ctx: LintContext, checks: Iterable[PostCheck]) -> list[Problem]:
+    if not post.readable:
+        return []
+    found: list[Problem] = []
+    for check in checks:
+        found.extend(p for p in check(post, ctx) if p.rule not in post.disabled_rules)
+    return found
 
 
 PARALLEL_FROM = 2000  # posts; below this, starting workers costs more than it saves
@@ -237,47 +290,48 @@ def _worker_count(posts: int) -> int:
     return min(os.cpu_count() or 1, 8)
 
 
-def _lint_posts_in_parallel(ctx: LintContext, workers: int) -> list[Problem]:
-    """The post checks in forked workers that share the posts already read (copy on write),
-    while this process runs the project checks. The first post is linted here before the
-    fork, so every cache (style guide, calendar index, compiled patterns) is built once."""
+def _check_in_workers(ctx: LintContext, stale: list[tuple[Path, Stamp | None]], workers: int) -> list[Checked]:
+    """`_check` for every path in forked workers. The first post is checked here before the
+    fork, so the caches every worker needs (style guide, compiled patterns) are built once.
+    Each worker sends back its posts' findings and what the checks across posts need of
+    each post (text, front matter, body)."""
     import multiprocessing
     import sys
 
-    posts = ctx.posts
-    found = lint_post(posts[0], ctx)
-    step = max(1, (len(posts) - 1) // (workers * 4) + 1)
-    ranges = [(i, min(i + step, len(posts))) for i in range(1, len(posts), step)]
-    _FORKED["ctx"] = ctx
+    paths = [path for path, _ in stale]
+    out = [_check(ctx, paths[0])]
+    step = max(1, (len(paths) - 1) // (workers * 4) + 1)
+    ranges = [(i, min(i + step, len(paths))) for i in range(1, len(paths), step)]
+    _FORKED["ctx"], _FORKED["paths"] = ctx, paths
     sys.stdout.flush()
     sys.stderr.flush()
     try:
         with multiprocessing.get_context("fork").Pool(workers) as pool:
-            pending = pool.map_async(_lint_range, ranges)
-            for check in PROJECT_CHECKS:
-                found.extend(check(ctx))
-            for chunk in pending.get():
-                found.extend(chunk)
+            chunks = pool.map(_check_range, ranges)
     finally:
         _FORKED.clear()
-    return found
-
-
-def _lint_range(bounds: tuple[int, int]) -> list[Problem]:
-    ctx: LintContext = _FORKED["ctx"]
-    out: list[Problem] = []
-    for post in ctx.posts[bounds[0]:bounds[1]]:
-        out.extend(lint_post(post, ctx))
+    root = ctx.project.root
+    for chunk in chunks:
+        for (path, text, meta, front, body, line, readable), content, volatile in chunk:
+            post = Post(path, root / path, text, meta, front, body, line, [], readable)
+            out.append((post, content, volatile))
     return out
 
 
-def lint_post(post: Post, ctx: LintContext) -> list[Problem]:
-    found = list(post.problems)
-    if not post.readable:
-        return found
-    for check in POST_CHECKS:
-        found.extend(p for p in check(post, ctx) if p.rule not in post.disabled_rules)
-    return found
+_Sent = tuple[tuple[str, str, dict[str, Any], str, str, int, bool], list[Problem], list[Problem]]
+
+
+def _check_range(bounds: tuple[int, int]) -> list[_Sent]:
+    from socialops.calendar.speed import without_gc
+
+    ctx: LintContext = _FORKED["ctx"]
+    sent: list[_Sent] = []
+    with without_gc():
+        for path in _FORKED["paths"][bounds[0]:bounds[1]]:
+            post, content, volatile = _check(ctx, path)
+            sent.append(((post.path, post.text, post.meta, post.front_matter, post.body, post.body_line,
+                          post.readable), content, volatile))
+    return sent
 
 
 def _dedupe(problems: list[Problem]) -> list[Problem]:

@@ -226,12 +226,17 @@ def mask_comments(text: str) -> str:
     return _COMMENT.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), text)
 
 
-def read_post(root: Path, abs_path: Path) -> Post:
-    """Read one post file; never raises for bad content."""
+def rel_path(root: Path, abs_path: Path) -> str:
+    """A path under the root as posts name it: relative, with forward slashes."""
     prefix = str(root) + os.sep
     full = str(abs_path)
-    rel = full[len(prefix):].replace(os.sep, "/") if full.startswith(prefix) else abs_path.relative_to(root).as_posix()
-    post = Post(rel, abs_path)
+    return full[len(prefix):].replace(os.sep, "/") if full.startswith(prefix) else abs_path.relative_to(root).as_posix()
+
+
+def read_post(root: Path, abs_path: Path) -> Post:
+    """Read one post file; never raises for bad content."""
+    full = str(abs_path)
+    post = Post(rel_path(root, abs_path), abs_path)
 
     def fail(message: str, line: int = 1, column: int = 1, rule: str = "syntax") -> Post:
         post.problems.append(post.problem(rule, message, line, column))
@@ -399,19 +404,22 @@ class Project:
         problems: list[Problem] = []
         if not base.is_dir():
             return found, problems
+        names: list[tuple[str, str]] = []  # (the parts under posts/ joined by NUL, full path)
+        cut = len(str(base)) + 1
         for dirpath, dirnames, filenames in os.walk(base, followlinks=False):
             dirnames.sort()
-            here = Path(dirpath)
+            key = dirpath[cut:].replace(os.sep, "\0") + "\0" if len(dirpath) >= cut else ""
             for d in dirnames:
                 if d.endswith(".md"):
-                    rel = (here / d).relative_to(self.root).as_posix()
+                    rel = rel_path(self.root, Path(dirpath, d))
                     problems.append(Problem(rel, 1, 1, "path", Level.WARNING,
                                             "this folder is named like a post file; posts inside it are read, "
                                             "but rename the folder to avoid confusion"))
             for name in filenames:
                 if name.endswith(".md") and not name.startswith("."):
-                    found.append(here / name)
-        found.sort()
+                    names.append((key + name, os.path.join(dirpath, name)))
+        names.sort()  # NUL sorts before any character of a name: as paths sort, part by part
+        found = [Path(full) for _, full in names]
         return found, problems
 
     def read_posts(self, paths: list[Path] | None = None) -> list[Post]:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from socialops.lintcache import LintCache, stamp
 from socialops.model import (
     MAX_POST_BYTES,
     Post,
@@ -34,15 +35,18 @@ _NOT_TEXT = re.compile(r"^(?:[-+]?(?:\d[\d_]*(?:\.\d*)?(?:[eE][-+]?\d+)?|\.\d+|0
 _RISKY = re.compile(r"[&*!|>{]|^variants[ \t]*:|^['\"?:-]", re.M)
 
 
-def quick_posts(project: Project, skip: set[str]) -> list[Post]:
-    """Every post of the project except the paths in `skip`, read quickly."""
+def quick_posts(project: Project, skip: set[str], cache: LintCache | None = None) -> list[Post]:
+    """Every post of the project except the paths in `skip`, read quickly: from lint's
+    cache where the file is unchanged since it was last linted."""
     paths, _ = project.post_paths()
     out: list[Post] = []
     cut = len(str(project.root)) + 1
     for path in paths:
         rel = str(path)[cut:].replace("\\", "/")  # under the root, as post_paths gives them
-        if rel not in skip:
-            out.append(quick_post(project.root, path, rel))
+        if rel in skip:
+            continue
+        hit = cache.lookup(rel, path, stamp(path)) if cache is not None else None
+        out.append(hit[0] if hit is not None else quick_post(project.root, path, rel))
     return out
 
 

