@@ -30,10 +30,10 @@ import time
 from pathlib import Path
 from typing import Any
 
-from socialops.model import CONFIG_FILE, STYLEGUIDE_FILE, Post, Project, front_matter_end
+from socialops.model import CONFIG_FILE, STYLEGUIDE_FILE, Post, Project
 from socialops.problems import Level, Problem
 
-FORMAT = 1
+FORMAT = 2
 CACHE_FILE = "lint-cache"
 SETTLE_NS = 2_000_000_000  # a file changed more recently than this is read again
 # The libraries whose behaviour findings depend on (counting, schemas, YAML), by module.
@@ -86,12 +86,11 @@ class LintCache:
         if entry is None or current is None or list(current) != entry[0]:
             return None
         try:
-            media, found, text, meta, end = entry[1], entry[2], entry[3], entry[4], entry[5]
+            media, found, text, meta, (front_start, front_end, body_start, body_line) = entry[1:6]
             root = self.project.root
             if any(list(stamp(root / m) or ()) != s for m, s in media):
                 return None
-            lines = text.split("\n")
-            post = Post(rel, abs_path, text, meta, "\n".join(lines[1:end]), "\n".join(lines[end + 1:]), end + 2)
+            post = Post(rel, abs_path, text, meta, text[front_start:front_end], text[body_start:], body_line)
             return post, [Problem(rel, line, col, rule, Level(level), message)
                           for line, col, rule, level, message in found]
         except (TypeError, ValueError, IndexError):
@@ -103,8 +102,12 @@ class LintCache:
                 or not _plain(post.meta) or any(p.path != post.path for p in problems)):
             self.entries.pop(post.path, None)
             return
-        end = front_matter_end(post.text.split("\n"))
-        if end is None:
+        # where the front matter and the body are in the text (it holds both, and more)
+        front_start = post.text.find("\n") + 1
+        front_end = front_start + len(post.front_matter)
+        body_start = len(post.text) - len(post.body)
+        if (post.text[front_start:front_end] != post.front_matter or post.text[body_start:] != post.body
+                or not 0 < front_start <= front_end <= body_start):
             return
         media = []
         for item in post.media:
@@ -113,7 +116,7 @@ class LintCache:
         self.entries[post.path] = [
             list(current), media,
             [[p.line, p.column, p.rule, p.level.value, p.message] for p in problems],
-            post.text, post.meta, end,
+            post.text, post.meta, [front_start, front_end, body_start, post.body_line],
         ]
         self.changed = True
 

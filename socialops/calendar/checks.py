@@ -234,7 +234,7 @@ def _x_duplicates(report: _Report, known: Channel, items: list[Item]) -> None:
                 befores.append(last_of_series[series])
             last_of_series[series] = after
         for before in befores:
-            if text(after) and text(after) == text(before) and report.wants(after, channel):
+            if report.wants(after, channel) and text(after) and text(after) == text(before):
                 report.add(after, channel, "x-duplicate", f"{_subject(after)} has the same text as "
                            f"{_what(before)} ({report.when(before.at)}) before it on {{channels}}; X refuses a "
                            "duplicate: vary the text or add posts to the rotation", other=before.id)
