@@ -1,11 +1,25 @@
 """The JSON Schemas (Draft 2020-12) shipped in the package, and validation that reports
-each violation at the offending key's own line with its JSON path."""
+each violation at the offending key's own line with its JSON path.
+
+Whether a file is valid is decided first by a compiled check of the same schema
+(fastjsonschema): most files are valid, and jsonschema (~40 ms to import) then only runs to
+explain the ones that are not. Compiling a check costs 5-80 ms a schema, more than one run
+saves, so the compiled code is kept in the user's cache folder, as Python keeps bytecode in
+__pycache__: keyed by the schema's text, fastjsonschema's version and Python's bytecode
+format, and read back in well under a millisecond. Without a usable cache folder (or with
+SOCIALOPS_NO_CACHE set) only the post schema, checked once per post, is compiled in the
+run; the files read once (config, style guide, calendar) are then checked by jsonschema.
+"""
 
 from __future__ import annotations
 
 import json
+import os
+from collections.abc import Callable
 from functools import cache
 from importlib import resources
+from pathlib import Path
+from types import CodeType
 from typing import Any
 
 from socialops.problems import Level, Problem
@@ -18,11 +32,20 @@ SCHEMA_FILES = {
     "calendar": "calendar.schema.json",
 }
 
+# Compiled in the run even without a cache: checked thousands of times in a large project.
+FAST_GATED = frozenset({"post"})
+CHECKS_FORMAT = 1  # of the cached entries; a new value orphans the old ones
+STALE_DAYS = 30
+
+
+@cache
+def schema_text(name: str) -> str:
+    return resources.files("socialops").joinpath("schemas", SCHEMA_FILES[name]).read_text("utf-8")
+
 
 @cache
 def schema(name: str) -> dict[str, Any]:
-    text = resources.files("socialops").joinpath("schemas", SCHEMA_FILES[name]).read_text("utf-8")
-    data: dict[str, Any] = json.loads(text)
+    data: dict[str, Any] = json.loads(schema_text(name))
     return data
 
 
@@ -34,32 +57,106 @@ def validator(name: str) -> Any:
 
 
 @cache
-def fast_check(name: str) -> Any:
-    """A compiled validity check of the same schema (fastjsonschema), used as a quick gate:
-    most files are valid, and jsonschema then only runs to explain the ones that are not.
-    None when the schema cannot be compiled (jsonschema alone decides then)."""
+def fast_check(name: str) -> Callable[[Any], Any] | None:
+    """The compiled validity check of a schema (it raises fastjsonschema's JsonSchemaException
+    for invalid data), from the cache when it was compiled before. None when it is not worth
+    compiling in this run (see FAST_GATED) or the schema cannot be compiled: jsonschema alone
+    decides then."""
+    folder = _cache_folder()
+    file = folder / f"{name}-{_cache_key(name)}.code" if folder else None
+    entry = _read(file) if file else None
+    if entry is None:
+        if file is None and name not in FAST_GATED:
+            return None
+        entry = _compile(name)
+        if entry is None:
+            return None
+        if file:
+            _write(file, entry)
+    function, code = entry
+    namespace: dict[str, Any] = {}
+    exec(code, namespace)
+    check: Callable[[Any], Any] = namespace[function]
+    return check
+
+
+def _compile(name: str) -> tuple[str, CodeType] | None:
+    """(name of the checking function, its module's code) from fastjsonschema's generator.
+    Defaults are not filled in (use_default=False): the check must not change the data."""
     import copy
+    import re
 
     import fastjsonschema
 
     try:  # fastjsonschema rewrites the $refs of the dict it is given: give it a copy
-        return fastjsonschema.compile(copy.deepcopy(schema(name)))
+        source = fastjsonschema.compile_to_code(copy.deepcopy(schema(name)), use_default=False)
     except fastjsonschema.JsonSchemaDefinitionException:
         return None
+    main = re.search(r"^def (\w+)\(", source, re.MULTILINE)  # the schema's own comes first
+    if main is None:
+        return None
+    return main.group(1), compile(source, f"<{SCHEMA_FILES[name]} check>", "exec")
 
 
-# Compiling a schema with fastjsonschema costs 50-150 ms: worth it only for the schema
-# checked thousands of times a run. The files read once (config, style guide, calendar)
-# are checked by jsonschema alone.
-FAST_GATED = frozenset({"post"})
+def _cache_folder() -> Path | None:
+    if os.environ.get("SOCIALOPS_NO_CACHE"):
+        return None
+    try:
+        base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+        folder = base / "socialops" / "schema-checks"
+        folder.mkdir(parents=True, exist_ok=True)
+    except (OSError, RuntimeError):  # RuntimeError: no home folder
+        return None
+    return folder
+
+
+def _cache_key(name: str) -> str:
+    import hashlib
+    import importlib.util
+
+    import fastjsonschema
+
+    parts = [str(CHECKS_FORMAT), fastjsonschema.VERSION, importlib.util.MAGIC_NUMBER.hex(), schema_text(name)]
+    return hashlib.sha256("\0".join(parts).encode()).hexdigest()[:32]
+
+
+def _read(file: Path) -> tuple[str, CodeType] | None:
+    import marshal
+
+    try:
+        entry = marshal.loads(file.read_bytes())
+    except (OSError, EOFError, ValueError, TypeError):
+        return None
+    if (isinstance(entry, tuple) and len(entry) == 2 and isinstance(entry[0], str)
+            and isinstance(entry[1], CodeType)):
+        return entry
+    return None
+
+
+def _write(file: Path, entry: tuple[str, CodeType]) -> None:
+    """Written whole under a temporary name and renamed, so a reader never sees part of
+    it. Entries written more than STALE_DAYS ago are removed then (not at once: two
+    installations on one machine may each use their own)."""
+    import marshal
+    import time
+
+    temporary = file.with_name(f".{file.name}.{os.getpid()}")
+    try:
+        temporary.write_bytes(marshal.dumps(entry))
+        os.replace(temporary, file)
+        for old in file.parent.glob("*.code"):
+            if old.stat().st_mtime < time.time() - STALE_DAYS * 86400:
+                old.unlink(missing_ok=True)
+    except OSError:
+        temporary.unlink(missing_ok=True)
 
 
 def is_valid(name: str, data: Any) -> bool:
-    import fastjsonschema
-
-    check = fast_check(name) if name in FAST_GATED else None
+    check = fast_check(name)
     if check is None:
         return bool(validator(name).is_valid(data))
+    import fastjsonschema
+
     try:
         check(data)
     except fastjsonschema.JsonSchemaException:

@@ -1,0 +1,162 @@
+"""The quick schema gate (fastjsonschema, compiled once and kept in the user's cache folder):
+it never passes a file jsonschema refuses, it does not change the data, and its cache is
+used, rebuilt when damaged, and done without when there is none."""
+
+from __future__ import annotations
+
+import copy
+import json
+import random
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from socialops import schemas, yamlio
+from socialops.model import front_matter_end
+
+ACME = Path(__file__).resolve().parents[1] / "examples" / "acme"
+FILES = {"config": "socialops.yaml", "styleguide": "styleguide.yaml", "calendar": "calendar.yaml"}
+ODD_VALUES: list[Any] = [None, True, False, 0, 1, -1, 2.5, "", "x", "nope", "https://a.example", "12:00",
+                         [], ["x"], [1], {}, {"x": 1}, {"id": "x"}]
+
+
+@pytest.fixture
+def cache_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    monkeypatch.delenv("SOCIALOPS_NO_CACHE", raising=False)
+    schemas.fast_check.cache_clear()
+    yield tmp_path / "socialops" / "schema-checks"
+    schemas.fast_check.cache_clear()
+
+
+def _documents() -> dict[str, list[Any]]:
+    docs: dict[str, list[Any]] = {name: [yamlio.load((ACME / file).read_text("utf-8"))]
+                                  for name, file in FILES.items()}
+    docs["post"] = []
+    for path in sorted((ACME / "posts").rglob("*.md")):
+        lines = path.read_text("utf-8").split("\n")
+        end = front_matter_end(lines)
+        assert end is not None, path
+        docs["post"].append(yamlio.load("\n".join(lines[1:end])))
+    return docs
+
+
+def _places(doc: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[Any, ...]]:
+    yield path
+    if isinstance(doc, dict):
+        for key, value in doc.items():
+            yield from _places(value, (*path, key))
+    elif isinstance(doc, list):
+        for i, value in enumerate(doc):
+            yield from _places(value, (*path, i))
+
+
+def _mutated(doc: Any, rng: random.Random) -> Any:
+    """A copy with one change somewhere: a value replaced, a key removed or added."""
+    doc = copy.deepcopy(doc)
+    *parent_path, last = rng.choice([p for p in _places(doc) if p]) if isinstance(doc, (dict, list)) else (None,)
+    if last is None:
+        return rng.choice(ODD_VALUES)
+    parent = doc
+    for step in parent_path:
+        parent = parent[step]
+    action = rng.random()
+    if action < 0.6:
+        parent[last] = copy.deepcopy(rng.choice(ODD_VALUES))
+    elif action < 0.8 and isinstance(parent, dict):
+        del parent[last]
+    elif isinstance(parent, dict):
+        parent[rng.choice(["zzz", "id", "kind", "level", "channels", "every", "min", "max"])] = \
+            copy.deepcopy(rng.choice(ODD_VALUES))
+    else:
+        parent.append(copy.deepcopy(rng.choice(ODD_VALUES)))
+    return doc
+
+
+def _fast_valid(name: str, doc: Any) -> bool:
+    import fastjsonschema
+
+    check = schemas.fast_check(name)
+    assert check is not None
+    try:
+        check(doc)
+    except fastjsonschema.JsonSchemaException:
+        return False
+    return True
+
+
+def test_the_gate_never_passes_what_jsonschema_refuses(cache_home: Path) -> None:
+    rng = random.Random(20261122)
+    for name, docs in _documents().items():
+        strict = schemas.validator(name)
+        refused = 0
+        for doc in docs:
+            assert _fast_valid(name, doc) and strict.is_valid(doc), name  # the examples pass both
+        for _ in range(600):
+            doc = _mutated(rng.choice(docs), rng)
+            if not strict.is_valid(doc):
+                refused += 1
+                assert not _fast_valid(name, doc), (name, json.dumps(doc)[:300])
+        assert refused > 100, name  # the mutations do reach the schema's rules
+
+
+def test_checking_leaves_the_data_as_it_was(cache_home: Path) -> None:
+    """fastjsonschema can fill in a schema's defaults; the gate must not (rules read the data)."""
+    guide = {"rules": [{"id": "no-synergy", "kind": "existence", "tokens": ["synergy"]}]}  # level, ignorecase: defaults
+    before = copy.deepcopy(guide)
+    assert schemas.is_valid("styleguide", guide)
+    assert guide == before
+
+
+def test_compiled_checks_are_kept_and_read_back(cache_home: Path) -> None:
+    assert schemas.is_valid("config", {"timezone": "UTC", "channels": {}})
+    [entry] = cache_home.glob("config-*.code")
+    stamp = entry.stat().st_mtime_ns
+    schemas.fast_check.cache_clear()
+    assert not schemas.is_valid("config", {"timezone": 3})
+    assert entry.stat().st_mtime_ns == stamp  # read, not written again
+    entry.write_bytes(b"not marshal data")
+    schemas.fast_check.cache_clear()
+    assert schemas.is_valid("config", {"timezone": "UTC", "channels": {}})  # damaged: compiled again
+    assert schemas._read(entry) is not None
+
+
+def test_without_a_cache_only_the_post_schema_is_compiled(cache_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOCIALOPS_NO_CACHE", "1")
+    assert schemas.fast_check("config") is None and schemas.fast_check("styleguide") is None
+    assert schemas.fast_check("post") is not None
+    assert not schemas.is_valid("config", {"timezone": 3}) and schemas.is_valid("config", {"timezone": "UTC"})
+    assert not cache_home.exists()
+
+
+def test_the_checks_function_is_the_one_fastjsonschema_compiles(cache_home: Path) -> None:
+    import fastjsonschema
+
+    for name in schemas.SCHEMA_FILES:
+        check = schemas.fast_check(name)
+        assert check is not None
+        assert check.__name__ == fastjsonschema.compile(copy.deepcopy(schemas.schema(name))).__name__
+
+
+_VALID_RUN = """
+import sys
+from socialops import schemas
+assert schemas.is_valid("config", {"timezone": "UTC", "channels": {}})
+assert schemas.is_valid("styleguide", {"rules": []})
+assert schemas.is_valid("calendar", {})
+assert "jsonschema" not in sys.modules, "jsonschema was imported for valid files"
+print("ok")
+"""
+
+
+def test_valid_files_need_no_jsonschema_once_the_checks_are_cached(cache_home: Path) -> None:
+    env = {"XDG_CACHE_HOME": str(cache_home.parent.parent), "PATH": ""}
+    for _ in range(2):  # the first run compiles and keeps the checks, the second reads them
+        done = subprocess.run([sys.executable, "-c", _VALID_RUN], capture_output=True, text=True, env=env,
+                              check=False, timeout=60)
+        assert (done.returncode, done.stdout.strip(), done.stderr) == (0, "ok", "")
+    assert sorted(p.name.split("-")[0] for p in cache_home.glob("*.code")) == ["calendar", "config", "styleguide"]
