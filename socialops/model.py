@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass, field
+from datetime import datetime
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -94,6 +95,8 @@ class Post:
     problems: list[Problem] = field(default_factory=list)
     readable: bool = True
     quick: bool = False  # read by socialops.quickread: meta holds id, publish_at, status, campaign, channels only
+    # the calendar's UTC time of `publish_at`, by (value, timezone): worked out once, kept by lint's cache
+    times: dict[tuple[str, str], datetime | None] = field(default_factory=dict, repr=False, compare=False)
 
     # ---- identity -------------------------------------------------------------------
     @property
@@ -399,13 +402,17 @@ class Project:
 
     def post_paths(self) -> tuple[list[Path], list[Problem]]:
         """Every post file under posts/, sorted, and problems with the folder layout."""
-        base = self.root / POSTS_DIR
-        found: list[Path] = []
+        files, problems = self.post_files()
+        return [Path(full) for full in files], problems
+
+    def post_files(self) -> tuple[list[str], list[Problem]]:
+        """`post_paths` as strings (quicker where thousands are only looked at)."""
+        base = str(self.root / POSTS_DIR)
         problems: list[Problem] = []
-        if not base.is_dir():
-            return found, problems
+        if not os.path.isdir(base):
+            return [], problems
         names: list[tuple[str, str]] = []  # (the parts under posts/ joined by NUL, full path)
-        cut = len(str(base)) + 1
+        cut = len(base) + 1
         for dirpath, dirnames, filenames in os.walk(base, followlinks=False):
             dirnames.sort()
             key = dirpath[cut:].replace(os.sep, "\0") + "\0" if len(dirpath) >= cut else ""
@@ -419,8 +426,7 @@ class Project:
                 if name.endswith(".md") and not name.startswith("."):
                     names.append((key + name, os.path.join(dirpath, name)))
         names.sort()  # NUL sorts before any character of a name: as paths sort, part by part
-        found = [Path(full) for _, full in names]
-        return found, problems
+        return [full for _, full in names], problems
 
     def read_posts(self, paths: list[Path] | None = None) -> list[Post]:
         if paths is None:

@@ -38,15 +38,15 @@ _RISKY = re.compile(r"[&*!|>{]|^variants[ \t]*:|^['\"?:-]", re.M)
 def quick_posts(project: Project, skip: set[str], cache: LintCache | None = None) -> list[Post]:
     """Every post of the project except the paths in `skip`, read quickly: from lint's
     cache where the file is unchanged since it was last linted."""
-    paths, _ = project.post_paths()
+    files, _ = project.post_files()
     out: list[Post] = []
     cut = len(str(project.root)) + 1
-    for path in paths:
-        rel = str(path)[cut:].replace("\\", "/")  # under the root, as post_paths gives them
+    for full in files:
+        rel = full[cut:].replace("\\", "/")  # under the root, as post_files gives them
         if rel in skip:
             continue
-        hit = cache.lookup(rel, path, stamp(path)) if cache is not None else None
-        out.append(hit[0] if hit is not None else quick_post(project.root, path, rel))
+        hit = cache.lookup(rel, full, stamp(full)) if cache is not None else None
+        out.append(hit[0] if hit is not None else quick_post(project.root, Path(full), rel))
     return out
 
 

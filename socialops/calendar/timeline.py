@@ -45,10 +45,15 @@ def post_time(post: Post, tz: ZoneInfo) -> datetime | None:
     value = post.meta.get("publish_at")
     if not isinstance(value, str) or value.strip() == "queue":
         return None
+    key = (value, tz.key)
+    if key in post.times:
+        return post.times[key]
     try:
-        return parse_time(value, tz).astimezone(UTC)
+        at: datetime | None = parse_time(value, tz).astimezone(UTC)
     except TimeError:
-        return None
+        at = None
+    post.times[key] = at
+    return at
 
 
 def is_queued(post: Post) -> bool:
