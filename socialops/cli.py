@@ -15,18 +15,18 @@ import typer
 from socialops import __version__
 from socialops.errors import SocialopsError
 
-app = typer.Typer(
-    name="socialops",
-    help="Social media as code: lint, preview, schedule and publish posts kept in git.",
-    no_args_is_help=True,
-    pretty_exceptions_enable=False,
-    add_completion=False,
-    context_settings={"help_option_names": ["-h", "--help"]},
-)
-
 DEBUG = {"on": False}
 
 COMMAND_MODULES = ["project", "lint", "rules", "preview", "calendar", "publish", "review"]
+# The module that registers each command (tests/test_cli.py checks this against them): a
+# run imports and builds only the module of the command it runs, not all of them.
+COMMANDS = {
+    "init": "project", "new": "project", "lint": "lint", "rules": "rules", "preview": "preview",
+    "schedule": "calendar", "plan": "calendar", "calendar": "calendar",
+    "publish": "publish", "status": "publish", "pause": "publish", "resume": "publish",
+    "retract": "publish", "resolve": "publish", "doctor": "publish",
+    "review": "review", "codeowners": "review", "remind": "review",
+}
 
 
 def _version(value: bool) -> None:
@@ -35,7 +35,6 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
-@app.callback()
 def _root(
     version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
                                           help="Show the version and exit.")] = False,
@@ -44,10 +43,39 @@ def _root(
     DEBUG["on"] = debug
 
 
-for _name in COMMAND_MODULES:
-    _module = importlib.import_module(f"socialops.commands.{_name}")
-    if hasattr(_module, "register"):
-        _module.register(app)
+def build_app(modules: list[str] | None = None) -> typer.Typer:
+    """The CLI with the commands of these command modules (default: all)."""
+    app = typer.Typer(
+        name="socialops",
+        help="Social media as code: lint, preview, schedule and publish posts kept in git.",
+        no_args_is_help=True,
+        pretty_exceptions_enable=False,
+        add_completion=False,
+        context_settings={"help_option_names": ["-h", "--help"]},
+    )
+    app.callback()(_root)
+    for name in COMMAND_MODULES if modules is None else modules:
+        module = importlib.import_module(f"socialops.commands.{name}")
+        if hasattr(module, "register"):
+            module.register(app)
+    return app
+
+
+def modules_for(argv: list[str]) -> list[str] | None:
+    """The command module a command line needs: the one of its command, or None (all) for
+    the overall help and for a word that is no command, so that click lists them all."""
+    for arg in argv:
+        if arg in ("-h", "--help"):
+            return None
+        if not arg.startswith("-"):  # the root options (--debug, --version) take no value
+            return [COMMANDS[arg]] if arg in COMMANDS else None
+    return None
+
+
+def __getattr__(name: str) -> typer.Typer:
+    if name == "app":  # `socialops.cli.app`: every command, as the README table reads them
+        return build_app()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def main() -> None:
@@ -56,7 +84,7 @@ def main() -> None:
         print(f"socialops {__version__}")
         return
     try:
-        app()
+        build_app(modules_for(argv))()
     except SocialopsError as exc:
         _fail(str(exc), exc.exit_code)
     except KeyboardInterrupt:

@@ -1,0 +1,50 @@
+"""The command line builds only the command it runs: the table of which module registers
+which command is the modules' own, and help and unknown words still see every command."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+import typer
+
+from socialops import cli as socialops_cli
+from tests.conftest import Result
+
+
+def _names(app: typer.Typer) -> list[str]:
+    group = typer.main.get_command(app)
+    assert isinstance(group, typer.core.TyperGroup)
+    return list(group.commands)
+
+
+def test_the_command_table_is_what_the_modules_register() -> None:
+    for module in socialops_cli.COMMAND_MODULES:
+        assert sorted(_names(socialops_cli.build_app([module]))) == sorted(c for c, m in socialops_cli.COMMANDS.items() if m == module)
+    assert _names(socialops_cli.app) == _names(socialops_cli.build_app()) and sorted(_names(socialops_cli.app)) == sorted(socialops_cli.COMMANDS)
+
+
+@pytest.mark.parametrize(("argv", "modules"), [
+    (["lint", "posts/a.md"], ["lint"]),
+    (["--debug", "publish", "--dry-run"], ["publish"]),
+    (["status"], ["publish"]),
+    (["lint", "--help"], ["lint"]),
+    (["--help"], None),
+    (["-h", "lint"], None),
+    (["lnt"], None),
+    ([], None),
+])
+def test_modules_for_a_command_line(argv: list[str], modules: list[str] | None) -> None:
+    assert socialops_cli.modules_for(argv) == modules
+
+
+def test_help_and_unknown_commands_see_every_command(cli: Callable[..., Result], tmp_path: Path) -> None:
+    shown = cli("--help", cwd=tmp_path)
+    assert shown.exit_code == 0
+    for name in socialops_cli.COMMANDS:
+        assert f" {name} " in shown.stdout, name
+    wrong = cli("lnt", cwd=tmp_path)
+    assert wrong.exit_code == 2 and "No such command 'lnt'" in wrong.output
+    one = cli("--debug", "rules", "--help", cwd=tmp_path)
+    assert one.exit_code == 0 and "Usage: python -m socialops rules" in one.stdout
