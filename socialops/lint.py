@@ -289,10 +289,12 @@ _FORKED: dict[str, Any] = {}
 
 
 def _worker_count(posts: int) -> int:
+    if posts < PARALLEL_FROM:
+        return 1
     import multiprocessing
     import os
 
-    if posts < PARALLEL_FROM or "fork" not in multiprocessing.get_all_start_methods():
+    if "fork" not in multiprocessing.get_all_start_methods():
         return 1
     return min(os.cpu_count() or 1, 8)
 

@@ -59,8 +59,10 @@ class LintCache:
 
     def __init__(self, project: Project, file: Path, key: str, entries: dict[str, list[Any]]) -> None:
         self.project, self.file, self.key, self.entries = project, file, key, entries
+        self.root = str(project.root)
         self.changed = False
         self._stored: list[Post] = []
+        self._folders: dict[str, Path] = {}
         self.settled_before = time.time_ns() - SETTLE_NS
 
     @classmethod
@@ -91,16 +93,26 @@ class LintCache:
             return None
         try:
             media, found, text, meta, (front_start, front_end, body_start, body_line) = entry[1:6]
-            root = self.project.root
-            if any(list(stamp(root / m) or ()) != s for m, s in media):
+            root = self.root
+            if any(list(stamp(os.path.join(root, m)) or ()) != s for m, s in media):
                 return None
-            post = Post(rel, Path(abs_path), text, meta, text[front_start:front_end], text[body_start:], body_line)
+            post = Post(rel, self._path(abs_path), text, meta, text[front_start:front_end], text[body_start:], body_line)
             for value, zone, micros in entry[6]:
                 post.times[(value, zone)] = None if micros is None else EPOCH + timedelta(microseconds=micros)
             return post, [Problem(rel, line, col, rule, Level(level), message)
                           for line, col, rule, level, message in found]
         except (TypeError, ValueError, IndexError):
             return None  # an entry of another shape: read the file
+
+    def _path(self, full: Path | str) -> Path:
+        """A Path, made from its folder's (thousands of posts share a hundred folders)."""
+        if isinstance(full, Path):
+            return full
+        folder, _, name = full.rpartition(os.sep)
+        parent = self._folders.get(folder)
+        if parent is None:
+            parent = self._folders[folder] = Path(folder)
+        return parent / name
 
     def store(self, post: Post, problems: list[Problem], current: Stamp | None) -> None:
         """Keep what was found for a readable post whose file has settled."""
@@ -119,7 +131,7 @@ class LintCache:
             return
         media = []
         for item in post.media:
-            found = stamp(self.project.root / item.path) if ".." not in item.path else None
+            found = stamp(os.path.join(self.root, item.path)) if ".." not in item.path else None
             media.append([item.path, list(found or ())])
         self.entries[post.path] = [
             list(current), media,
