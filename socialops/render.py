@@ -33,9 +33,9 @@ LIMIT_RULES = ("length", "media", "thread")
 @dataclass
 class RenderedPart:
     index: int  # 0-based thread part
-    text: str  # exactly what is sent
+    text: str  # exactly what is sent (lint, without details: maybe before escaping)
     source_line: int  # 1-based line in the post file where this part's text starts
-    length: int  # as the platform counts it
+    length: int  # as the platform counts it (lint, without details: at most this, when within the limit)
     limit: int | None  # None: the platform sets no limit
     bytes: int | None = None  # where the platform counts bytes too (Bluesky)
     byte_limit: int | None = None
@@ -187,9 +187,15 @@ def limit_for(platform: Platform, channel: Channel, has_media: bool) -> int | No
 
 def _part(index: int, source_text: str, line: int, media: list[Media], platform: Platform,
           channel: Channel, options: dict[str, Any], details: bool = True) -> RenderedPart:
+    limit = limit_for(platform, channel, bool(media))
+    if not details:
+        bound = _fitting_bound(source_text, platform, limit, options)
+        if bound is not None:
+            issues = platform.text_checks(source_text, options)
+            return RenderedPart(index=index, text=source_text, source_line=line, length=bound, limit=limit,
+                                byte_limit=platform.byte_limit, ok=not issues, media=media, issues=issues)
     text = platform.escape(source_text)
     counted = platform.count(text, options)
-    limit = limit_for(platform, channel, bool(media))
     issues = platform.text_checks(text, options)
     ok = counted.invalid is None and not issues and _fits(counted, platform, limit)
     part = RenderedPart(
@@ -202,6 +208,17 @@ def _part(index: int, source_text: str, line: int, media: list[Media], platform:
     if details and not ok and counted.invalid is None:
         part.overflow_at = overflow_at(text, platform, limit, options)
     return part
+
+
+def _fitting_bound(source_text: str, platform: Platform, limit: int | None, options: dict[str, Any]) -> int | None:
+    """The platform's quick upper bound of the part's length when it shows that the part
+    fits, else None. Lint only asks whether parts fit, so then it needs neither the exact
+    count nor the escaped text (escaping never makes a text blank or not), and the counting
+    libraries (twitter-text, Mastodon's URL expression: ~0.1 s to load) stay unloaded."""
+    if platform.length_bound is None or limit is None or platform.byte_limit is not None:
+        return None
+    bound = platform.length_bound(source_text, options)
+    return bound if bound is not None and bound <= limit else None
 
 
 def _fits(counted: Count, platform: Platform, limit: int | None) -> bool:

@@ -203,4 +203,10 @@ class Platform:
     text_checks: Callable[[str, Mapping[str, Any]], list[str]] = _no_checks
     caption_limit: int | None = None  # Telegram: with media the text is a caption
     thread_hint: str = ""  # why threads are impossible, for the lint message
+    # An upper bound of count(escape(text)).length from the text as written, found without
+    # the counting libraries, or None when it cannot tell: lint, which only asks whether a
+    # part fits, takes it instead of escaping and counting when it is within the limit. The
+    # platform's text_checks then see the text before escaping: give one only where they
+    # would find the same (tests/platforms/test_length_bounds.py checks both).
+    length_bound: Callable[[str, Mapping[str, Any]], int | None] | None = None
     notes: tuple[str, ...] = field(default_factory=tuple)

@@ -54,12 +54,19 @@ def count(text: str, options: Mapping[str, Any]) -> Count:
     return Count(utf16_units(text))
 
 
+def length_bound(text: str, options: Mapping[str, Any]) -> int:
+    """At least the count of the escaped text, without finding its URLs: escaping adds at
+    most one backslash (one UTF-16 unit) for each little-format character."""
+    return utf16_units(text) + len(_SPECIAL.findall(text))
+
+
 PLATFORM = Platform(
     name="linkedin",
     label="LinkedIn",
     limit=LIMIT,
     unit="characters",
     count=count,
+    length_bound=length_bound,
     escape=escape,
     threads=False,
     thread_hint="LinkedIn cannot post threads",

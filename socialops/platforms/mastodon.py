@@ -174,10 +174,20 @@ def countable_text(text: str) -> str:
     return "".join(out)
 
 
-def count(text: str, options: Mapping[str, Any]) -> Count:
+def _spoiler(options: Mapping[str, Any]) -> str:
     spoiler = options.get("spoiler_text")
-    spoiler = spoiler if isinstance(spoiler, str) else ""
-    return Count(graphemes(spoiler + countable_text(text)))
+    return spoiler if isinstance(spoiler, str) else ""
+
+
+def count(text: str, options: Mapping[str, Any]) -> Count:
+    return Count(graphemes(_spoiler(options) + countable_text(text)))
+
+
+def length_bound(text: str, options: Mapping[str, Any]) -> int:
+    """At least the count, without the URL expression: a cluster holds at least one code
+    point, a mention only gets shorter, and each URL (which holds its own '://', as Mastodon
+    takes only URLs with a protocol, and overlaps no other) becomes 23 characters."""
+    return len(_spoiler(options)) + len(text) + len(URL_PLACEHOLDER) * text.count("://")
 
 
 PLATFORM = Platform(
@@ -186,6 +196,7 @@ PLATFORM = Platform(
     limit=LIMIT,
     unit="characters",
     count=count,
+    length_bound=length_bound,
     threads=True,  # in_reply_to_id = the previous status
     # app/services/post_status_service.rb validate_media!: at most 4 attachments, and a video
     # or audio only on its own. Sizes and alt text: GET /api/v2/instance defaults

@@ -269,6 +269,17 @@ def reference_length(text: str) -> tuple[int, bool]:
     return length, not result.valid and length > 0
 
 
+def length_bound(text: str, options: Mapping[str, Any]) -> int | None:
+    """At least the weighted length, without twitter-text: every character at its weight
+    and 23 more for each '.', since each URL holds one and URLs do not overlap. None for
+    texts that may hold an emoji (weighing 2 where its characters may weigh 1) or invalid
+    characters: only the exact count judges those."""
+    text = normalize(text)
+    if _MAYBE_EMOJI.search(text) or _INVALID.search(text):
+        return None
+    return len(text) + len(_HEAVY.findall(text)) + URL_WEIGHT * text.count(".")
+
+
 def count(text: str, options: Mapping[str, Any]) -> Count:
     length, invalid = weighted_length(text)
     bad = None
@@ -284,6 +295,7 @@ PLATFORM = Platform(
     limit=LIMIT,
     unit="weighted characters",
     count=count,
+    length_bound=length_bound,
     # Self-threads are replies to one's own post (reply.in_reply_to_tweet_id). Whether the
     # 2026-02-23 reply restriction on self-serve tiers covers them is UNVERIFIED.
     threads=True,
