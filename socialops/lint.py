@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from socialops import schemas
-from socialops.lintcache import LintCache, Stamp, stamp
+from socialops.lintcache import LintCache, Stamp, offsets, post_from, stamp
 from socialops.model import Post, Project, inside_repo, read_post, rel_path
 from socialops.problems import Level, Problem
 from socialops.timeutil import TimeError, parse_time
@@ -247,7 +247,7 @@ def _lint(project: Project, paths: list[Path] | None, now: datetime | None, use_
         ctx.posts.append(post)
         problems.extend(content)
         problems.extend(volatile)
-        if cache is not None:
+        if cache is not None and workers == 1:  # workers made and kept the entries already
             cache.store(post, content, current)
     ctx.posts.sort(key=lambda p: p.path)
     for check in PROJECT_CHECKS:
@@ -302,44 +302,54 @@ def _worker_count(posts: int) -> int:
 def _check_in_workers(ctx: LintContext, stale: list[tuple[Path, Stamp | None]], workers: int) -> list[Checked]:
     """`_check` for every path in forked workers. The first post is checked here before the
     fork, so the caches every worker needs (style guide, compiled patterns) are built once.
-    Each worker sends back its posts' findings and what the checks across posts need of
-    each post (text, front matter, body)."""
+    Each worker sends back its posts' findings, what the checks across posts need of each
+    post (its text and front matter), and the post's entry for the lint cache."""
     import multiprocessing
     import sys
 
-    paths = [path for path, _ in stale]
-    out = [_check(ctx, paths[0])]
-    step = max(1, (len(paths) - 1) // (workers * 4) + 1)
-    ranges = [(i, min(i + step, len(paths))) for i in range(1, len(paths), step)]
-    _FORKED["ctx"], _FORKED["paths"] = ctx, paths
+    out = [_check(ctx, stale[0][0])]
+    root, cache = ctx.project.root, ctx.lint_cache
+    if cache is not None:
+        cache.store(out[0][0], out[0][1], stale[0][1])
+    chunks = workers * 16  # small enough that no worker idles long while another finishes
+    step = max(1, (len(stale) - 1) // chunks + 1)
+    ranges = [(i, min(i + step, len(stale))) for i in range(1, len(stale), step)]
+    _FORKED["ctx"], _FORKED["stale"] = ctx, stale
     sys.stdout.flush()
     sys.stderr.flush()
     try:
         with multiprocessing.get_context("fork").Pool(workers) as pool:
-            chunks = pool.map(_check_range, ranges)
+            results = pool.map(_check_range, ranges, chunksize=1)
     finally:
         _FORKED.clear()
-    root = ctx.project.root
-    for chunk in chunks:
-        for (path, text, meta, front, body, line, readable), content, volatile in chunk:
-            post = Post(path, root / path, text, meta, front, body, line, [], readable)
+    for chunk in results:
+        for (rel, text, meta, where, readable), content, volatile, entry in chunk:
+            path = root / rel
+            if not readable:
+                post = Post(rel, path, readable=False)
+            elif isinstance(where, list):
+                post = post_from(rel, path, text, meta, where)
+            else:
+                post = Post(rel, path, text, meta, *where)
             out.append((post, content, volatile))
+            if cache is not None:
+                cache.keep(post, entry)
     return out
 
 
-_Sent = tuple[tuple[str, str, dict[str, Any], str, str, int, bool], list[Problem], list[Problem]]
+_Sent = tuple[tuple[str, str, dict[str, Any], Any, bool], list[Problem], list[Problem], list[Any] | None]
 
 
 def _check_range(bounds: tuple[int, int]) -> list[_Sent]:
-    from socialops.calendar.speed import without_gc
-
     ctx: LintContext = _FORKED["ctx"]
+    cache = ctx.lint_cache
     sent: list[_Sent] = []
-    with without_gc():
-        for path in _FORKED["paths"][bounds[0]:bounds[1]]:
-            post, content, volatile = _check(ctx, path)
-            sent.append(((post.path, post.text, post.meta, post.front_matter, post.body, post.body_line,
-                          post.readable), content, volatile))
+    for path, current in _FORKED["stale"][bounds[0]:bounds[1]]:
+        post, content, volatile = _check(ctx, path)
+        entry = cache.entry(post, content, current) if cache is not None else None
+        where = offsets(post) if post.readable else None
+        sent.append(((post.path, post.text, post.meta, where or (post.front_matter, post.body, post.body_line),
+                      post.readable), content, volatile, entry))
     return sent
 
 

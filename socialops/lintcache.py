@@ -92,11 +92,11 @@ class LintCache:
         if entry is None or current is None or list(current) != entry[0]:
             return None
         try:
-            media, found, text, meta, (front_start, front_end, body_start, body_line) = entry[1:6]
+            media, found, text, meta, where = entry[1:6]
             root = self.root
             if any(list(stamp(os.path.join(root, m)) or ()) != s for m, s in media):
                 return None
-            post = Post(rel, self._path(abs_path), text, meta, text[front_start:front_end], text[body_start:], body_line)
+            post = post_from(rel, self._path(abs_path), text, meta, where)
             for value, zone, micros in entry[6]:
                 post.times[(value, zone)] = None if micros is None else EPOCH + timedelta(microseconds=micros)
             return post, [Problem(rel, line, col, rule, Level(level), message)
@@ -118,26 +118,29 @@ class LintCache:
         """Keep what was found for a readable post whose file has settled."""
         if current is not None and post.path in self.entries and self.entries[post.path][0] == list(current):
             return  # kept already: the same file under the same configuration
+        self.keep(post, self.entry(post, problems, current))
+
+    def entry(self, post: Post, problems: list[Problem], current: Stamp | None) -> list[Any] | None:
+        """What `store` keeps for a post, None when it keeps nothing (lint's workers make
+        the entries of their posts, this process keeps them)."""
         if (current is None or max(current[1], current[2]) >= self.settled_before or not post.readable
                 or not _plain(post.meta) or any(p.path != post.path for p in problems)):
-            self.entries.pop(post.path, None)
-            return
-        # where the front matter and the body are in the text (it holds both, and more)
-        front_start = post.text.find("\n") + 1
-        front_end = front_start + len(post.front_matter)
-        body_start = len(post.text) - len(post.body)
-        if (post.text[front_start:front_end] != post.front_matter or post.text[body_start:] != post.body
-                or not 0 < front_start <= front_end <= body_start):
-            return
+            return None
+        where = offsets(post)
+        if where is None:
+            return None
         media = []
         for item in post.media:
             found = stamp(os.path.join(self.root, item.path)) if ".." not in item.path else None
             media.append([item.path, list(found or ())])
-        self.entries[post.path] = [
-            list(current), media,
-            [[p.line, p.column, p.rule, p.level.value, p.message] for p in problems],
-            post.text, post.meta, [front_start, front_end, body_start, post.body_line], [],
-        ]
+        return [list(current), media, [[p.line, p.column, p.rule, p.level.value, p.message] for p in problems],
+                post.text, post.meta, where, []]
+
+    def keep(self, post: Post, entry: list[Any] | None) -> None:
+        if entry is None:
+            self.changed = self.entries.pop(post.path, None) is not None or self.changed
+            return
+        self.entries[post.path] = entry
         self._stored.append(post)
         self.changed = True
 
@@ -165,6 +168,24 @@ class LintCache:
             os.replace(tmp, self.file)
         except (OSError, ValueError):
             tmp.unlink(missing_ok=True)
+
+
+def offsets(post: Post) -> list[int] | None:
+    """[front matter start, its end, body start, body line]: where the parts of a post
+    are in its text (which holds them all), so the text alone makes the post again."""
+    front_start = post.text.find("\n") + 1
+    front_end = front_start + len(post.front_matter)
+    body_start = len(post.text) - len(post.body)
+    if (not 0 < front_start <= front_end <= body_start or post.text[front_start:front_end] != post.front_matter
+            or post.text[body_start:] != post.body):
+        return None
+    return [front_start, front_end, body_start, post.body_line]
+
+
+def post_from(rel: str, path: Path, text: str, meta: dict[str, Any], where: list[int]) -> Post:
+    """A post made again from its text and `offsets`."""
+    front_start, front_end, body_start, body_line = where
+    return Post(rel, path, text, meta, text[front_start:front_end], text[body_start:], body_line)
 
 
 def _git_dir(root: Path) -> Path | None:

@@ -139,3 +139,25 @@ def test_linting_one_post_checks_it_against_the_cached_others(project: ProjectDi
     rules = sorted(f.split(" ")[1] for f in findings(project, paths=[b]))
     assert rules == ["calendar", "duplicate-id"]
     assert reads == ["b.md"]  # a.md came from the cache
+
+
+def test_workers_fill_the_cache_and_the_next_run_finds_the_same(project: ProjectDir, reads: list[str],
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    project.write("styleguide.yaml", "rules:\n  - {id: banned, kind: existence, level: error, tokens: [synergy]}\n")
+    project.write("calendar.yaml", "spacing: {min_gap: 2h}\n")
+    for i in range(30):
+        project.post(f"p{i:02d}.md", f"channels: [mastodon-main]\npublish_at: 2026-12-{1 + i % 10:02d}T09:00",
+                     "Synergy!\n" if i % 5 == 0 else f"Post number {i}.\n")
+    project.write("posts/broken.md", "---\nchannels: [feed\n---\nText.\n")
+    proj = Project.load(project.root)
+    without = lint(proj, None, NOW, use_cache=False).problems
+    monkeypatch.setattr(lint_module, "PARALLEL_FROM", 2)
+    reads.clear()
+    first = lint(proj, None, NOW).problems  # workers read the files (in other processes)
+    cache = lintcache.LintCache.open(proj)
+    assert cache is not None and len(cache.entries) == 30  # every readable post, not the broken one
+    reads.clear()
+    again = lint(proj, None, NOW).problems
+    assert first == without and again == without
+    assert reads == ["broken.md"]
+    assert {p.rule for p in without} >= {"banned", "calendar", "syntax"}
