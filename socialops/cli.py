@@ -1,19 +1,20 @@
-"""The edge: typer commands, one handler for user errors, exit codes.
+"""The edge: the entry point, one handler for user errors, exit codes.
 
 Exit codes: 0 fine; 1 findings or failures; 2 bad usage or a project that cannot be read.
-Each area of commands lives in socialops/commands/<area>.py with a `register(app)`.
+Each area of commands lives in socialops/commands/<area>.py with a `register(app)`; the
+typer app itself is built in socialops/commands/root.py.
 """
 
 from __future__ import annotations
 
-import importlib
 import sys
-from typing import Annotated
-
-import typer
+from typing import TYPE_CHECKING
 
 from socialops import __version__
 from socialops.errors import SocialopsError
+
+if TYPE_CHECKING:
+    import typer
 
 DEBUG = {"on": False}
 
@@ -29,38 +30,6 @@ COMMANDS = {
 }
 
 
-def _version(value: bool) -> None:
-    if value:
-        typer.echo(f"socialops {__version__}")
-        raise typer.Exit()
-
-
-def _root(
-    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
-                                          help="Show the version and exit.")] = False,
-    debug: Annotated[bool, typer.Option("--debug", help="Show a traceback for unexpected errors.")] = False,
-) -> None:
-    DEBUG["on"] = debug
-
-
-def build_app(modules: list[str] | None = None) -> typer.Typer:
-    """The CLI with the commands of these command modules (default: all)."""
-    app = typer.Typer(
-        name="socialops",
-        help="Social media as code: lint, preview, schedule and publish posts kept in git.",
-        no_args_is_help=True,
-        pretty_exceptions_enable=False,
-        add_completion=False,
-        context_settings={"help_option_names": ["-h", "--help"]},
-    )
-    app.callback()(_root)
-    for name in COMMAND_MODULES if modules is None else modules:
-        module = importlib.import_module(f"socialops.commands.{name}")
-        if hasattr(module, "register"):
-            module.register(app)
-    return app
-
-
 def modules_for(argv: list[str]) -> list[str] | None:
     """The command module a command line needs: the one of its command, or None (all) for
     the overall help and for a word that is no command, so that click lists them all."""
@@ -74,16 +43,20 @@ def modules_for(argv: list[str]) -> list[str] | None:
 
 def __getattr__(name: str) -> typer.Typer:
     if name == "app":  # `socialops.cli.app`: every command, as the README table reads them
+        from socialops.commands.root import build_app
+
         return build_app()
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def main() -> None:
     argv = sys.argv[1:]
-    if argv == ["--version"]:  # fast path: no command modules needed
+    if argv == ["--version"]:  # fast path: neither typer nor any command module needed
         print(f"socialops {__version__}")
         return
     try:
+        from socialops.commands.root import build_app
+
         build_app(modules_for(argv))()
     except SocialopsError as exc:
         _fail(str(exc), exc.exit_code)

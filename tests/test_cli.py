@@ -3,13 +3,17 @@ which command is the modules' own, and help and unknown words still see every co
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 import typer
 
+from socialops import __version__
 from socialops import cli as socialops_cli
+from socialops.commands.root import build_app
 from tests.conftest import Result
 
 
@@ -21,8 +25,8 @@ def _names(app: typer.Typer) -> list[str]:
 
 def test_the_command_table_is_what_the_modules_register() -> None:
     for module in socialops_cli.COMMAND_MODULES:
-        assert sorted(_names(socialops_cli.build_app([module]))) == sorted(c for c, m in socialops_cli.COMMANDS.items() if m == module)
-    assert _names(socialops_cli.app) == _names(socialops_cli.build_app()) and sorted(_names(socialops_cli.app)) == sorted(socialops_cli.COMMANDS)
+        assert sorted(_names(build_app([module]))) == sorted(c for c, m in socialops_cli.COMMANDS.items() if m == module)
+    assert _names(socialops_cli.app) == _names(build_app()) and sorted(_names(socialops_cli.app)) == sorted(socialops_cli.COMMANDS)
 
 
 @pytest.mark.parametrize(("argv", "modules"), [
@@ -48,3 +52,10 @@ def test_help_and_unknown_commands_see_every_command(cli: Callable[..., Result],
     assert wrong.exit_code == 2 and "No such command 'lnt'" in wrong.output
     one = cli("--debug", "rules", "--help", cwd=tmp_path)
     assert one.exit_code == 0 and "Usage: python -m socialops rules" in one.stdout
+
+
+def test_version_needs_no_typer() -> None:
+    code = ("import sys; sys.argv = ['socialops', '--version']; from socialops.cli import main; main(); "
+            "assert 'typer' not in sys.modules, 'typer was imported'")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False, timeout=60)
+    assert (done.returncode, done.stdout, done.stderr) == (0, f"socialops {__version__}\n", "")
