@@ -27,6 +27,7 @@ LEDGER_DIR = ".socialops/ledger"
 MAX_POST_BYTES = 1024 * 1024
 
 _SEPARATOR = re.compile(r"^---[ \t]*$")
+_CLOSING = re.compile(r"^---[ \t]*$", re.M)
 _COMMENT = re.compile(r"<!--.*?-->", re.S)
 _DISABLE = re.compile(r"<!--\s*socialops-disable\s+([^>]*?)\s*-->")
 
@@ -278,32 +279,36 @@ def normalize_newlines(text: str) -> str:
     return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
 
 
-def front_matter_end(lines: list[str]) -> int | None:
-    """The index of the '---' line closing the front matter that lines[0] opens; None
-    when lines[0] opens none or it never closes."""
-    if not _SEPARATOR.match(lines[0]):
+def front_matter_span(text: str) -> tuple[int, int, int, int] | None:
+    """Where a post's parts are in its text: (front matter start, its end, body start,
+    body line); None when the first line opens no front matter or it never closes."""
+    first_end = text.find("\n")
+    if first_end < 0 or not _SEPARATOR.match(text, 0, first_end):
         return None
-    return next((i for i in range(1, len(lines)) if _SEPARATOR.match(lines[i])), None)
+    closing = _CLOSING.search(text, first_end + 1)
+    if closing is None:
+        return None
+    start = first_end + 1
+    return start, max(closing.start() - 1, start), closing.end() + 1, text.count("\n", 0, closing.start()) + 2
 
 
 def parse_front_matter(post: Post) -> None:
-    lines = post.text.split("\n")
-    if not _SEPARATOR.match(lines[0]):
-        post.problems.append(post.problem(
-            "syntax", "a post starts with front matter: a line holding only '---', the YAML, "
-            "and another '---' line"))
+    span = front_matter_span(post.text)
+    if span is None:
+        first = post.text.split("\n", 1)[0]
+        if not _SEPARATOR.match(first):
+            post.problems.append(post.problem(
+                "syntax", "a post starts with front matter: a line holding only '---', the YAML, "
+                "and another '---' line"))
+        else:
+            post.problems.append(post.problem(
+                "syntax", "the front matter opened here never closes; add a line holding only '---' "
+                "after the YAML"))
         post.readable = False
         return
-    end = front_matter_end(lines)
-    if end is None:
-        post.problems.append(post.problem(
-            "syntax", "the front matter opened here never closes; add a line holding only '---' "
-            "after the YAML"))
-        post.readable = False
-        return
-    post.front_matter = "\n".join(lines[1:end])
-    post.body = "\n".join(lines[end + 1:])
-    post.body_line = end + 2
+    start, end, body_start, post.body_line = span
+    post.front_matter = post.text[start:end]
+    post.body = post.text[body_start:]
     try:
         meta = yamlio.load(post.front_matter) if post.front_matter.strip() else {}
     except yamlio.YamlError as exc:

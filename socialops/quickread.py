@@ -20,7 +20,7 @@ from socialops.model import (
     MAX_POST_BYTES,
     Post,
     Project,
-    front_matter_end,
+    front_matter_span,
     normalize_newlines,
     read_post,
 )
@@ -57,16 +57,16 @@ def quick_post(root: Path, path: Path, rel: str) -> Post:
     except (OSError, UnicodeDecodeError):
         return read_post(root, path)
     text = normalize_newlines(text)
-    lines = text.split("\n")
-    end = front_matter_end(lines)
-    if len(raw) > MAX_POST_BYTES or end is None:
+    span = front_matter_span(text)
+    if len(raw) > MAX_POST_BYTES or span is None:
         return read_post(root, path)
-    front = "\n".join(lines[1:end])
+    start, end, body_start, body_line = span
+    front = text[start:end]
     meta = _meta(front) if not _RISKY.search(front) else None
     if meta is None:
         return read_post(root, path)
-    return Post(rel, path, text=text, meta=meta, front_matter=front, body="\n".join(lines[end + 1:]),
-                body_line=end + 2, quick=True)
+    return Post(rel, path, text=text, meta=meta, front_matter=front, body=text[body_start:],
+                body_line=body_line, quick=True)
 
 
 def _meta(front: str) -> dict[str, object] | None:
