@@ -7,6 +7,7 @@ from __future__ import annotations
 import copy
 import json
 import random
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -16,7 +17,6 @@ from typing import Any
 import pytest
 
 from socialops import schemas, yamlio
-from socialops.model import front_matter_end
 
 ACME = Path(__file__).resolve().parents[1] / "examples" / "acme"
 FILES = {"config": "socialops.yaml", "styleguide": "styleguide.yaml", "calendar": "calendar.yaml"}
@@ -38,10 +38,9 @@ def _documents() -> dict[str, list[Any]]:
                                   for name, file in FILES.items()}
     docs["post"] = []
     for path in sorted((ACME / "posts").rglob("*.md")):
-        lines = path.read_text("utf-8").split("\n")
-        end = front_matter_end(lines)
-        assert end is not None, path
-        docs["post"].append(yamlio.load("\n".join(lines[1:end])))
+        front = re.match(r"---\n(.*?\n)---\n", path.read_text("utf-8"), re.DOTALL)
+        assert front is not None, path
+        docs["post"].append(yamlio.load(front.group(1)))
     return docs
 
 
