@@ -23,6 +23,7 @@ from typing import Any
 from socialops.model import Channel, Media, Post, Project, mask_comments
 from socialops.platforms import PLATFORMS
 from socialops.platforms.base import Count, Platform
+from socialops.platforms.checks import check_channel
 from socialops.problems import Problem
 
 _SEPARATOR = re.compile(r"^---[ \t]*$")
@@ -137,11 +138,15 @@ def content_hash(text: str, media: Iterable[Media]) -> str:
     return hashlib.sha256(b"%d:%b%b" % (len(data), data, listed)).hexdigest()
 
 
-def media_by_part(post: Post, parts: int) -> list[list[Media]]:
-    """Each media item goes with part 1 unless it says `part: N` (1-based)."""
+def media_by_part(post: Post, parts: int, media: list[Media] | None = None) -> list[list[Media]]:
+    """Each media item goes with part 1 unless it says `part: N` (1-based). `media`:
+    post.media, when the caller has it already."""
     out: list[list[Media]] = [[] for _ in range(parts)]
+    items = post.media if media is None else media
+    if not items:
+        return out
     raw = post.meta.get("media")
-    for item in post.media:
+    for item in items:
         wanted = raw[item.index].get("part") if isinstance(raw, list) and isinstance(raw[item.index], dict) else None
         index = wanted - 1 if isinstance(wanted, int) and not isinstance(wanted, bool) and wanted >= 1 else 0
         if index < parts:
@@ -149,24 +154,27 @@ def media_by_part(post: Post, parts: int) -> list[list[Media]]:
     return out
 
 
-def render_channel(post: Post, channel: Channel, root: Path, *, details: bool = True) -> RenderedChannel:
+def render_channel(post: Post, channel: Channel, root: Path, *, details: bool = True,
+                   media: list[Media] | None = None) -> RenderedChannel:
     """The parts `channel` receives for `post`, counted, with their problems. Without
-    `details` (lint needs only the problems) facets, hashes and overflow are left out."""
-    from socialops.platforms.checks import check_channel
-
+    `details` (lint needs only the problems) facets, hashes and overflow are left out.
+    `media`: post.media, when the caller has it already (render_post, for all channels)."""
     platform = PLATFORMS.get(channel.platform)
     if platform is None:
         return RenderedChannel(channel.name, channel.platform, [], [post.problem(
             "channel", f"channel '{channel.name}' names the platform '{channel.platform}', which "
             f"socialops does not know; use one of: {', '.join(PLATFORMS)}")])
+    if media is None:
+        media = post.media
     source = choose_text(post, channel)
     pieces = split_parts(source.text)
-    media = media_by_part(post, len(pieces))
+    by_part = media_by_part(post, len(pieces), media)
     options = post.platform_options(platform.name)
-    parts = [_part(i, text, source.line_of(post, offset), media[i], platform, channel, options, details)
+    max_length = channel.max_length
+    parts = [_part(i, text, source.line_of(post, offset), by_part[i], platform, max_length, options, details)
              for i, (text, offset) in enumerate(pieces)]
     rendered = RenderedChannel(channel.name, platform.name, parts, [])
-    rendered.problems = check_channel(post, channel, platform, rendered, root, source)
+    rendered.problems = check_channel(post, channel, platform, rendered, root, source, media)
     return rendered
 
 
@@ -175,19 +183,21 @@ def render_post(post: Post, channels: dict[str, Channel], root: Path, *,
     """Every channel of the post that the project defines (unknown ones are lint's
     `channel` findings), in the post's order."""
     names = post.channels if "channels" in post.meta else list(default_channels)
-    return [render_channel(post, channels[name], root, details=details)
+    media = post.media
+    return [render_channel(post, channels[name], root, details=details, media=media)
             for name in dict.fromkeys(names) if name in channels]
 
 
-def limit_for(platform: Platform, channel: Channel, has_media: bool) -> int | None:
+def limit_for(platform: Platform, max_length: int | None, has_media: bool) -> int | None:
+    """A part's limit on a channel with this `max_length` (Channel.max_length)."""
     if has_media and platform.caption_limit is not None:
-        return min(platform.caption_limit, channel.max_length or platform.caption_limit)
-    return channel.max_length or platform.limit
+        return min(platform.caption_limit, max_length or platform.caption_limit)
+    return max_length or platform.limit
 
 
 def _part(index: int, source_text: str, line: int, media: list[Media], platform: Platform,
-          channel: Channel, options: dict[str, Any], details: bool = True) -> RenderedPart:
-    limit = limit_for(platform, channel, bool(media))
+          max_length: int | None, options: dict[str, Any], details: bool = True) -> RenderedPart:
+    limit = limit_for(platform, max_length, bool(media))
     if not details:
         bound = _fitting_bound(source_text, platform, limit, options)
         if bound is not None:

@@ -15,11 +15,15 @@ if TYPE_CHECKING:
 
 
 def check_channel(post: Post, channel: Channel, platform: Platform, rendered: RenderedChannel,
-                  root: Path, source: Source) -> list[Problem]:
-    problems = list(_thread(post, channel, platform, rendered, source))
+                  root: Path, source: Source, media: list[Media] | None = None) -> list[Problem]:
+    """`media`: post.media, when the caller has it already."""
+    problems = _thread(post, channel, platform, rendered, source)
     for part in rendered.parts:
-        problems.extend(_length(post, channel, platform, rendered, part))
-    problems.extend(_media(post, channel, platform, rendered, root))
+        if not part.ok or not part.text or part.text.isspace():  # else: nothing to say
+            problems.extend(_length(post, channel, platform, rendered, part))
+    items = post.media if media is None else media
+    if items:
+        problems.extend(_media(post, channel, platform, rendered, root, items))
     return problems
 
 
@@ -65,28 +69,25 @@ def _media_line(post: Post, item: Media, key: str = "path") -> int:
 
 
 def _media(post: Post, channel: Channel, platform: Platform, rendered: RenderedChannel,
-           root: Path) -> list[Problem]:
-    items = post.media
-    if not items:
-        return []
+           root: Path, items: list[Media]) -> list[Problem]:
     rules = platform.media
     if rules.max_items == 0:
         return [post.problem("media", f"{platform.label} ({channel.name}) cannot post media; remove "
                              "the media or the channel", _media_line(post, items[0]))]
-    out = _misplaced(post, channel, rendered)
+    out = _misplaced(post, channel, rendered, items)
     for part in rendered.parts:
         out.extend(_part_media(post, channel, platform, part, root))
     return out
 
 
-def _misplaced(post: Post, channel: Channel, rendered: RenderedChannel) -> list[Problem]:
+def _misplaced(post: Post, channel: Channel, rendered: RenderedChannel, items: list[Media]) -> list[Problem]:
     placed = {m.index for part in rendered.parts for m in part.media}
     return [post.problem(
         "media", f"media item {item.index + 1} goes with part "
         f"{post.meta['media'][item.index].get('part')}, but the text for {channel.name} has "
         f"{len(rendered.parts)} part{'s' if len(rendered.parts) != 1 else ''}; fix its `part:`",
         _media_line(post, item, "part"))
-        for item in post.media if item.index not in placed]
+        for item in items if item.index not in placed]
 
 
 def _part_media(post: Post, channel: Channel, platform: Platform, part: RenderedPart,
