@@ -118,11 +118,17 @@ def test_a_broken_cache_is_ignored_and_replaced(project: ProjectDir, reads: list
 
 
 def test_no_cache_outside_git_and_with_no_cache(project: ProjectDir, reads: list[str],
-                                                cli: Callable[..., Result]) -> None:
+                                                cli: Callable[..., Result],
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
     project.post("a.md", POST)
+    user_cache = project.root.parent / "user-cache"
+    monkeypatch.setenv("XDG_CACHE_HOME", str(user_cache))
     result = cli("lint", "--no-cache", cwd=project.root)
     assert result.exit_code == 0, result.output
     assert not (project.root / ".git" / "socialops").exists()
+    assert not user_cache.exists()  # nor the compiled schema checks
+    assert cli("lint", cwd=project.root).exit_code == 0
+    assert (user_cache / "socialops" / "schema-checks").is_dir()
     shutil.rmtree(project.root / ".git")
     assert findings(project) == []
     assert findings(project) == []

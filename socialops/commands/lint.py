@@ -39,7 +39,7 @@ def lint_command(
     fmt: Annotated[LintFormat | None, typer.Option("--format", help="Output format (github is the default under GitHub Actions).")] = None,
     fail_on: Annotated[FailOn, typer.Option("--fail-on", help="Lowest level that makes the exit code 1.")] = FailOn.error,
     fix: Annotated[bool, typer.Option("--fix", help="Apply certain fixes (substitutions) in place.")] = False,
-    no_cache: Annotated[bool, typer.Option("--no-cache", help="Read and check every file again; keep no cache in .git/socialops.")] = False,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Read and check every file again, without lint's caches (see README).")] = False,
     repo: RepoOption = None,
     now: NowOption = None,
 ) -> None:
@@ -49,6 +49,8 @@ def lint_command(
     from socialops.model import Project
     from socialops.timeutil import parse_now
 
+    if no_cache:  # the compiled schema checks too (socialops.schemas reads this)
+        os.environ["SOCIALOPS_NO_CACHE"] = "1"
     project = Project.load(repo)
     when = parse_now(now, project.config.timezone)
     targets = _targets(project, paths, changed_since)
