@@ -97,13 +97,16 @@ def choose_text(post: Post, channel: Channel) -> Source:
 def split_parts(text: str) -> tuple[tuple[str, int], ...]:
     """(text, offset of its first line) per thread part: comments removed, trailing white
     space trimmed, blank lines at either end dropped. A line holding only a comment goes."""
-    masked = mask_comments(text)  # same offsets as the text; finds separators and comment lines
-    stripped = _COMMENT.sub(_drop_comment, text)  # the same lines, comments gone
+    originals = text.split("\n")
+    masked = stripped = originals  # without comments: nothing to mask or drop
+    if "<!--" in text:
+        masked = mask_comments(text).split("\n")  # same offsets as the text; finds separators and comment lines
+        stripped = _COMMENT.sub(_drop_comment, text).split("\n")  # the same lines, comments gone
     parts: list[list[tuple[str, int]]] = [[]]
     starts = [0]
     offset = 0
-    for original, line, content in zip(text.split("\n"), masked.split("\n"), stripped.split("\n"), strict=True):
-        if _SEPARATOR.match(line):
+    for original, line, content in zip(originals, masked, stripped, strict=True):
+        if line.startswith("---") and _SEPARATOR.match(line):
             parts.append([])
             starts.append(offset + len(line) + 1)
         elif line.strip() or not original.strip():
@@ -225,7 +228,7 @@ def _fitting_bound(source_text: str, platform: Platform, limit: int | None, opti
     fits, else None. Lint only asks whether parts fit, so then it needs neither the exact
     count nor the escaped text (escaping never makes a text blank or not), and the counting
     libraries (twitter-text, Mastodon's URL expression: ~0.1 s to load) stay unloaded."""
-    if platform.length_bound is None or limit is None or platform.byte_limit is not None:
+    if platform.length_bound is None or limit is None:
         return None
     bound = platform.length_bound(source_text, options)
     return bound if bound is not None and bound <= limit else None

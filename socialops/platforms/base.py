@@ -207,6 +207,7 @@ class Platform:
     # the counting libraries, or None when it cannot tell: lint, which only asks whether a
     # part fits, takes it instead of escaping and counting when it is within the limit. The
     # platform's text_checks then see the text before escaping: give one only where they
-    # would find the same (tests/platforms/test_length_bounds.py checks both).
+    # would find the same (tests/platforms/test_length_bounds.py checks both). Where the
+    # platform limits bytes too, a bound is given only for texts within that byte limit.
     length_bound: Callable[[str, Mapping[str, Any]], int | None] | None = None
     notes: tuple[str, ...] = field(default_factory=tuple)

@@ -144,6 +144,12 @@ def count(text: str, options: Mapping[str, Any]) -> Count:
     return Count(graphemes(text), bytes=utf8_bytes(text))
 
 
+def length_bound(text: str, options: Mapping[str, Any]) -> int | None:
+    """At least the count of graphemes, without segmenting: a cluster holds at least one
+    code point. None over the byte limit (only the exact count reports that)."""
+    return len(text) if utf8_bytes(text) <= BYTE_LIMIT else None
+
+
 PLATFORM = Platform(
     name="bluesky",
     label="Bluesky",
@@ -151,6 +157,7 @@ PLATFORM = Platform(
     byte_limit=BYTE_LIMIT,
     unit="graphemes",
     count=count,
+    length_bound=length_bound,
     facets=facets,
     threads=True,  # reply: {root, parent}
     # app.bsky.embed.images: up to 4 images of at most 2 MB each (raised from 1 MB on

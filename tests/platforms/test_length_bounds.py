@@ -55,7 +55,7 @@ def test_linkedin_bound_is_never_below_the_count_of_the_escaped_text() -> None:
 
 def test_platforms_with_a_bound_check_the_same_before_and_after_escaping() -> None:
     with_bound = [p for p in PLATFORMS.values() if p.length_bound is not None]
-    assert {p.name for p in with_bound} == {"x", "mastodon", "linkedin"}
+    assert {p.name for p in with_bound} == {"x", "mastodon", "linkedin", "bluesky"}
     for text in _texts(14, 500):
         for platform in with_bound:
             assert platform.text_checks(text, {}) == platform.text_checks(platform.escape(text), {})
