@@ -269,13 +269,20 @@ def reference_length(text: str) -> tuple[int, bool]:
     return length, not result.valid and length > 0
 
 
+# The characters of emoji sequences that weigh 1 and are not ASCII (tests/platforms/
+# test_lint_rendering.py checks it against the table). An emoji match holds a non-ASCII
+# character; without one of these it holds one that weighs 2 on its own, so weighing its
+# characters one by one gives at least the 2 the emoji weighs.
+_LIGHT_EMOJI = re.compile("[\u00a9\u00ae\u200d]")
+
+
 def length_bound(text: str, options: Mapping[str, Any]) -> int | None:
     """At least the weighted length, without twitter-text: every character at its weight
     and 23 more for each '.', since each URL holds one and URLs do not overlap. None for
-    texts that may hold an emoji (weighing 2 where its characters may weigh 1) or invalid
-    characters: only the exact count judges those."""
+    texts that may hold an emoji weighing more than its characters (see _LIGHT_EMOJI) or
+    invalid characters: only the exact count judges those."""
     text = normalize(text)
-    if _MAYBE_EMOJI.search(text) or _INVALID.search(text):
+    if _LIGHT_EMOJI.search(text) or _INVALID.search(text):
         return None
     return len(text) + len(_HEAVY.findall(text)) + URL_WEIGHT * text.count(".")
 

@@ -7,7 +7,7 @@ import random
 from pathlib import Path
 
 from socialops.model import Channel, read_post
-from socialops.platforms import bluesky
+from socialops.platforms import bluesky, x
 from socialops.render import LIMIT_RULES, render_channel, render_post, split_parts
 from tests.platforms.helpers import write_post
 
@@ -50,6 +50,27 @@ def test_bluesky_lint_finds_the_same_around_the_grapheme_and_byte_limits(tmp_pat
     assert "too long for bsky: 301/300 (1 over)" in messages
     assert "nothing to send to bsky-10: the text is empty and there is no media" in messages
     assert sum("too long for bsky-10:" in m for m in messages) > 50
+
+
+def test_x_bound_weighs_emoji_by_their_characters_except_light_ones() -> None:
+    """Every non-ASCII character of twitter-text's emoji sequences that weighs 1 is in
+    x._LIGHT_EMOJI; texts with emoji made of heavier characters get a bound, never below."""
+    _, _, non_ascii = x._emoji_tables()
+    light = sorted(f"U+{ord(c):04X}" for c in non_ascii if not x._HEAVY.match(c))
+    assert light == ["U+00A9", "U+00AE", "U+200D"]
+    assert all(x._LIGHT_EMOJI.match(chr(int(code[2:], 16))) for code in light)
+    rng = random.Random(23)
+    emoji = ["😀", "🎉", "👍🏽", "🇩🇪", "#️⃣", "1️⃣", "™", "‼", "⌚", "🏳️‍🌈", "©", "®️", "a.co", " ", "x", "日"]
+    given = 0
+    for _ in range(3000):
+        text = "".join(rng.choice(emoji) for _ in range(rng.randint(1, 30)))
+        bound = x.length_bound(text, {})
+        if bound is not None:
+            given += 1
+            assert bound >= x.weighted_length(text)[0], repr(text)
+        else:
+            assert x._LIGHT_EMOJI.search(text), repr(text)
+    assert given > 300
 
 
 def test_render_post_gives_each_channel_what_render_channel_gives_it(tmp_path: Path) -> None:
