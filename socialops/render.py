@@ -35,7 +35,10 @@ LIMIT_RULES = ("length", "media", "thread")
 class RenderedPart:
     index: int  # 0-based thread part
     text: str  # exactly what is sent (lint, without details: maybe before escaping)
-    source_line: int  # 1-based line in the post file where this part's text starts
+    # 1-based line in the post file where this part's text starts (lint, without details:
+    # 0 for a variant's part, which check_channel finds from `offset` if it reports the part,
+    # so the front matter is parsed for positions only for posts with findings)
+    source_line: int
     length: int  # as the platform counts it (lint, without details: at most this, when within the limit)
     limit: int | None  # None: the platform sets no limit
     bytes: int | None = None  # where the platform counts bytes too (Bluesky)
@@ -47,6 +50,7 @@ class RenderedPart:
     overflow_at: int | None = None  # where in `text` the part stops fitting (for previews)
     invalid: str | None = None  # why the platform refuses this text whatever its length
     issues: list[str] = field(default_factory=list)  # other text rules broken (Threads links)
+    offset: int = 0  # where the part starts in the text chosen for the channel (body or variant)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -174,7 +178,9 @@ def render_channel(post: Post, channel: Channel, root: Path, *, details: bool = 
     by_part = media_by_part(post, len(pieces), media)
     options = post.platform_options(platform.name)
     max_length = channel.max_length
-    parts = [_part(i, text, source.line_of(post, offset), by_part[i], platform, max_length, options, details)
+    lines = details or source.key is None  # a variant's lines need the front matter parsed again
+    parts = [_part(i, text, offset, source.line_of(post, offset) if lines else 0, by_part[i], platform,
+                   max_length, options, details)
              for i, (text, offset) in enumerate(pieces)]
     rendered = RenderedChannel(channel.name, platform.name, parts, [])
     rendered.problems = check_channel(post, channel, platform, rendered, root, source, media)
@@ -198,7 +204,7 @@ def limit_for(platform: Platform, max_length: int | None, has_media: bool) -> in
     return max_length or platform.limit
 
 
-def _part(index: int, source_text: str, line: int, media: list[Media], platform: Platform,
+def _part(index: int, source_text: str, offset: int, line: int, media: list[Media], platform: Platform,
           max_length: int | None, options: dict[str, Any], details: bool = True) -> RenderedPart:
     limit = limit_for(platform, max_length, bool(media))
     if not details:
@@ -206,7 +212,8 @@ def _part(index: int, source_text: str, line: int, media: list[Media], platform:
         if bound is not None:
             issues = platform.text_checks(source_text, options)
             return RenderedPart(index=index, text=source_text, source_line=line, length=bound, limit=limit,
-                                byte_limit=platform.byte_limit, ok=not issues, media=media, issues=issues)
+                                byte_limit=platform.byte_limit, ok=not issues, media=media, issues=issues,
+                                offset=offset)
     text = platform.escape(source_text)
     counted = platform.count(text, options)
     issues = platform.text_checks(text, options)
@@ -216,7 +223,7 @@ def _part(index: int, source_text: str, line: int, media: list[Media], platform:
         bytes=counted.bytes, byte_limit=platform.byte_limit, ok=ok,
         facets=platform.facets(text) if platform.facets and details else [],
         media=media, content_hash=content_hash(text, media) if details else "", invalid=counted.invalid,
-        issues=issues,
+        issues=issues, offset=offset,
     )
     if details and not ok and counted.invalid is None:
         part.overflow_at = overflow_at(text, platform, limit, options)

@@ -20,7 +20,7 @@ def check_channel(post: Post, channel: Channel, platform: Platform, rendered: Re
     problems = _thread(post, channel, platform, rendered, source)
     for part in rendered.parts:
         if not part.ok or not part.text or part.text.isspace():  # else: nothing to say
-            problems.extend(_length(post, channel, platform, rendered, part))
+            problems.extend(_length(post, channel, platform, rendered, part, source))
     items = post.media if media is None else media
     if items:
         problems.extend(_media(post, channel, platform, rendered, root, items))
@@ -39,12 +39,17 @@ def _thread(post: Post, channel: Channel, platform: Platform, rendered: Rendered
     return [post.problem(
         "thread", f"{platform.thread_hint}, but {where} for {channel.name} has "
         f"{len(rendered.parts)} parts; write a `variants: {{{channel.name}: ...}}` without '---' "
-        "or remove the channel", rendered.parts[1].source_line)]
+        "or remove the channel", _line(post, source, rendered.parts[1]))]
+
+
+def _line(post: Post, source: Source, part: RenderedPart) -> int:
+    """The part's line in the post file (lint leaves it 0 for variants until needed)."""
+    return part.source_line or source.line_of(post, part.offset)
 
 
 def _length(post: Post, channel: Channel, platform: Platform, rendered: RenderedChannel,
-            part: RenderedPart) -> list[Problem]:
-    prefix, line, out = _prefix(rendered, part), part.source_line, []
+            part: RenderedPart, source: Source) -> list[Problem]:
+    prefix, line, out = _prefix(rendered, part), _line(post, source, part), []
     if not part.text.strip() and not part.media:
         out.append(post.problem("length", f"{prefix}nothing to send to {channel.name}: the text is "
                                 "empty and there is no media", line))

@@ -106,3 +106,31 @@ def test_split_parts_with_and_without_comments() -> None:
     assert split_parts("One <!-- note --> more\n<!-- gone -->\n---  \nTwo") == (("One more", 0), ("Two", 43))
     assert split_parts("<!--\n---\n-->\nOnly") == (("Only", 13),)
     assert split_parts("---x\n--- \t") == (("---x", 0),)
+
+
+def test_lint_finds_variant_lines_only_for_what_it_reports(tmp_path: Path) -> None:
+    """Lines in a variant need the front matter parsed for positions: lint (details off)
+    does that only for a post it reports, and then gives the same lines as preview."""
+    front = """\
+        channels: [x-main, linkedin]
+        variants:
+          x-main: |
+            Fits.
+            ---
+            Too long: {long}
+          linkedin: "Fits on LinkedIn."
+        """
+    long_one = read_post(tmp_path, write_post(tmp_path, "Body.\n", front.format(long="x" * 300)))
+    x_main, linkedin = Channel("x-main", "x", {}), Channel("linkedin", "linkedin", {})
+    quick = render_channel(long_one, x_main, tmp_path, details=False)
+    assert [(p.message, p.line) for p in quick.problems] == [
+        ("part 2 of 2: too long for x-main: 310/280 (30 over)", 7)]
+    assert quick.problems == render_channel(long_one, x_main, tmp_path).problems
+    fitting = read_post(tmp_path, write_post(tmp_path, "Body.\n", front.format(long="short")))
+    for channel in (x_main, linkedin):
+        assert render_channel(fitting, channel, tmp_path, details=False).problems == []
+    assert "locator" not in vars(fitting)  # never parsed for positions
+    split = read_post(tmp_path, write_post(tmp_path, "Body.\n", "variants:\n  linkedin: |\n    One.\n    ---\n    Two.\n"))
+    thread = render_channel(split, linkedin, tmp_path, details=False).problems
+    assert [(p.rule, p.line) for p in thread] == [("thread", 6)]
+    assert thread == render_channel(split, linkedin, tmp_path).problems
