@@ -23,7 +23,7 @@ from typing import Any
 from socialops.model import Channel, Media, Post, Project, mask_comments
 from socialops.platforms import PLATFORMS
 from socialops.platforms.base import Count, Platform
-from socialops.platforms.checks import check_channel
+from socialops.platforms.checks import PostMedia, check_channel
 from socialops.problems import Problem
 
 _SEPARATOR = re.compile(r"^---[ \t]*$")
@@ -162,20 +162,20 @@ def media_by_part(post: Post, parts: int, media: list[Media] | None = None) -> l
 
 
 def render_channel(post: Post, channel: Channel, root: Path, *, details: bool = True,
-                   media: list[Media] | None = None) -> RenderedChannel:
+                   media: PostMedia | None = None) -> RenderedChannel:
     """The parts `channel` receives for `post`, counted, with their problems. Without
     `details` (lint needs only the problems) facets, hashes and overflow are left out.
-    `media`: post.media, when the caller has it already (render_post, for all channels)."""
+    `media`: the post's, when the caller has them already (render_post, for all channels)."""
     platform = PLATFORMS.get(channel.platform)
     if platform is None:
         return RenderedChannel(channel.name, channel.platform, [], [post.problem(
             "channel", f"channel '{channel.name}' names the platform '{channel.platform}', which "
             f"socialops does not know; use one of: {', '.join(PLATFORMS)}")])
     if media is None:
-        media = post.media
+        media = PostMedia(post.media)
     source = choose_text(post, channel)
     pieces = split_parts(source.text)
-    by_part = media_by_part(post, len(pieces), media)
+    by_part = media_by_part(post, len(pieces), media.items)
     options = post.platform_options(platform.name)
     max_length = channel.max_length
     lines = details or source.key is None  # a variant's lines need the front matter parsed again
@@ -192,7 +192,7 @@ def render_post(post: Post, channels: dict[str, Channel], root: Path, *,
     """Every channel of the post that the project defines (unknown ones are lint's
     `channel` findings), in the post's order."""
     names = post.channels if "channels" in post.meta else list(default_channels)
-    media = post.media
+    media = PostMedia(post.media)
     return [render_channel(post, channels[name], root, details=details, media=media)
             for name in dict.fromkeys(names) if name in channels]
 

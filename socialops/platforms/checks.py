@@ -3,6 +3,7 @@ part or media item concerned, each saying what to do."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -14,16 +15,31 @@ if TYPE_CHECKING:
     from socialops.render import RenderedChannel, RenderedPart, Source
 
 
+@dataclass
+class PostMedia:
+    """A post's media items and the sizes of their files, looked up once for all the post's
+    channels."""
+
+    items: list[Media]
+    sizes: dict[str, int | None] = field(default_factory=dict)
+
+    def size(self, root: Path, rel: str) -> int | None:
+        if rel not in self.sizes:
+            self.sizes[rel] = _size(root, rel)
+        return self.sizes[rel]
+
+
 def check_channel(post: Post, channel: Channel, platform: Platform, rendered: RenderedChannel,
-                  root: Path, source: Source, media: list[Media] | None = None) -> list[Problem]:
-    """`media`: post.media, when the caller has it already."""
+                  root: Path, source: Source, media: PostMedia | None = None) -> list[Problem]:
+    """`media`: the post's, when the caller has them already."""
     problems = _thread(post, channel, platform, rendered, source)
     for part in rendered.parts:
         if not part.ok or not part.text or part.text.isspace():  # else: nothing to say
             problems.extend(_length(post, channel, platform, rendered, part, source))
-    items = post.media if media is None else media
-    if items:
-        problems.extend(_media(post, channel, platform, rendered, root, items))
+    if media is None:
+        media = PostMedia(post.media)
+    if media.items:
+        problems.extend(_media(post, channel, platform, rendered, root, media))
     return problems
 
 
@@ -74,14 +90,14 @@ def _media_line(post: Post, item: Media, key: str = "path") -> int:
 
 
 def _media(post: Post, channel: Channel, platform: Platform, rendered: RenderedChannel,
-           root: Path, items: list[Media]) -> list[Problem]:
-    rules = platform.media
+           root: Path, media: PostMedia) -> list[Problem]:
+    rules, items = platform.media, media.items
     if rules.max_items == 0:
         return [post.problem("media", f"{platform.label} ({channel.name}) cannot post media; remove "
                              "the media or the channel", _media_line(post, items[0]))]
     out = _misplaced(post, channel, rendered, items)
     for part in rendered.parts:
-        out.extend(_part_media(post, channel, platform, part, root))
+        out.extend(_part_media(post, channel, platform, part, root, media))
     return out
 
 
@@ -96,7 +112,7 @@ def _misplaced(post: Post, channel: Channel, rendered: RenderedChannel, items: l
 
 
 def _part_media(post: Post, channel: Channel, platform: Platform, part: RenderedPart,
-                root: Path) -> list[Problem]:
+                root: Path, media: PostMedia) -> list[Problem]:
     rules, out = platform.media, []
     where = f"part {part.index + 1}" if part.index else "the post"
     if len(part.media) > rules.max_items:
@@ -118,7 +134,7 @@ def _part_media(post: Post, channel: Channel, platform: Platform, part: Rendered
                                     f"but {where} has {len(part.media)} media items for "
                                     f"{channel.name}; move the others to another part with `part: N`",
                                     _media_line(post, item)))
-        size = _size(root, item.path)
+        size = media.size(root, item.path)
         if kind.max_bytes is not None and size is not None and size > kind.max_bytes:
             out.append(post.problem("media", f"{item.path} is {human_size(size)}; {platform.label} "
                                     f"({channel.name}) takes {_a(kind.kind)} of at most "
