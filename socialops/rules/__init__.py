@@ -1,8 +1,9 @@
 """The style guide: one module per rule kind, registered by hand in REGISTRY.
 
 Each kind module has a docstring (its user documentation), KIND, OPTIONS (the JSON
-Schema of its options), REQUIRED, PATTERNS, READS, and `compile(options, lang)` and the
-generator `check(segment, compiled)`; see socialops/rules/base.py.
+Schema of its options), REQUIRED, PATTERNS, READS, `compile(options, lang)` and
+`check(segment, compiled)`: an iterable of matches (a quick `()` for a text
+that cannot match); see socialops/rules/base.py.
 """
 
 from __future__ import annotations

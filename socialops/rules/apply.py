@@ -3,8 +3,7 @@ the rules whose scope covers it. Findings are reported in the post file's own li
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 import regex
@@ -22,13 +21,72 @@ SEPARATOR = regex.compile(r"^---[ \t]*$", regex.MULTILINE)
 _PLACEHOLDER = regex.compile(r"\{(\w+)\}")
 
 
-@dataclass(frozen=True)
 class Target:
     """A segment, who receives it (channel -> platform), and where its text sits in the file."""
 
-    segment: Segment
-    receivers: dict[str, str]
-    position: Callable[[int | None], tuple[int, int]]
+    __slots__ = ("_audience", "_index", "_post", "segment")
+
+    def __init__(self, segment: Segment, post: Post, audience: Audience, index: int = 0) -> None:
+        self.segment = segment
+        self._post = post
+        self._audience = audience
+        self._index = index  # an alt text's media item
+
+    @property
+    def receivers(self) -> dict[str, str]:
+        kind = self.segment.kind
+        if kind == BODY:
+            return self._audience.of_body()
+        if kind == VARIANT:
+            return self._audience.of_variant(self.segment.source)
+        return self._audience.channels()
+
+    def position(self, offset: int | None) -> tuple[int, int]:
+        """(line, column) in the post file of an offset in the text; None: the text as a whole."""
+        segment, post = self.segment, self._post
+        text = segment.text
+        if segment.kind == BODY:
+            if offset is None:  # the body as a whole: its first line of text
+                offset = len(text) - len(text.lstrip())
+            return post.body_line + text.count("\n", 0, offset), offset - text.rfind("\n", 0, offset)
+        path: list[str | int] = ["variants", segment.source] if segment.kind == VARIANT \
+            else ["media", self._index, "alt"]
+        if offset is None:
+            return post.meta_position(path if segment.kind == VARIANT else ["media", self._index])
+        return post.meta_text_position(path, offset, text)
+
+
+class Audience:
+    """Who receives each text of a post (channel -> platform), worked out when a rule
+    scoped to channels or platforms first asks."""
+
+    __slots__ = ("_body", "_by_variant", "_channels", "_config", "_post")
+
+    def __init__(self, post: Post, config: Config) -> None:
+        self._post = post
+        self._config = config
+        self._channels: dict[str, str] | None = None
+        self._by_variant: dict[str, dict[str, str]] | None = None
+        self._body: dict[str, str] | None = None
+
+    def channels(self) -> dict[str, str]:
+        if self._channels is None:
+            config = self._config
+            self._channels = {name: _platform(config, name)
+                              for name in self._post.channels or config.default_channels}
+        return self._channels
+
+    def of_variant(self, key: str) -> dict[str, str]:
+        if self._by_variant is None:
+            self._by_variant = _variant_receivers(self.channels(), self._post.variants)
+        return self._by_variant[key]
+
+    def of_body(self) -> dict[str, str]:
+        if self._body is None:
+            variants = self._post.variants
+            covered = {name for key in variants for name in self.of_variant(key)}
+            self._body = {n: p for n, p in self.channels().items() if n not in covered}
+        return self._body
 
 
 # ---- lint checks ----------------------------------------------------------------------------
@@ -70,52 +128,56 @@ def matches(post: Post, guide: StyleGuide, config: Config) -> Iterator[tuple[Rul
     """Every (rule, target, match) for the post, disabled rules left out."""
     if not guide.rules:
         return
-    lang_tag = post.lang or _default_lang(config)
-    disabled = post.disabled_rules
-    runs = [r for r in _runnable(guide, lang_tag, post.campaign) if r[0].id not in disabled]
-    if not runs:
+    lang, by_kind = _runnable(guide, post.lang or _default_lang(config), post.campaign)
+    if "<!--" in post.body and post.disabled_rules:
+        disabled = post.disabled_rules
+        by_kind = {kind: [r for r in runs if r[0].id not in disabled] for kind, runs in by_kind.items()}
+    if not any(by_kind.values()):
         return
-    for target in targets(post, config, Lang.of(lang_tag)):
+    for target in targets(post, config, lang):
         segment = target.segment
-        for rule, check, compiled, reads, everywhere in runs:
-            if segment.kind in reads and (everywhere or rule.scope.covers_channels(target.receivers)):
+        for rule, check, compiled, everywhere in by_kind[segment.kind]:
+            if everywhere or rule.scope.covers_channels(target.receivers):
                 for match in check(segment, compiled):
                     yield rule, target, match
 
 
-Runnable = tuple[Rule, Callable[[Segment, Any], Iterator[Match]], Any, frozenset[str], bool]
+Runnable = tuple[Rule, Callable[[Segment, Any], Iterable[Match]], Any, bool]
 
 
-def _runnable(guide: StyleGuide, lang_tag: str | None, campaign: str | None) -> list[Runnable]:
-    """The rules that apply to posts of this language and campaign, compiled; made once
-    per style guide for each (language, campaign)."""
+def _runnable(guide: StyleGuide, lang_tag: str | None,
+              campaign: str | None) -> tuple[Lang, dict[str, list[Runnable]]]:
+    """The post's language and, for each kind of text, the rules that read it and apply to
+    posts of this language and campaign, compiled; made once per style guide for each
+    (language, campaign)."""
     key = (lang_tag, campaign)
-    runs = guide.runnable.get(key)
-    if runs is None:
+    found: tuple[Lang, dict[str, list[Runnable]]] | None = guide.runnable.get(key)
+    if found is None:
         lang = Lang.of(lang_tag)
-        runs = guide.runnable[key] = [
-            (rule, rule.kind.check, rule.compiled(lang), rule.kind.READS, rule.scope.every_channel)
-            for rule in guide.rules if rule.scope.covers_post(lang_tag, campaign)
-        ]
-    return runs
+        rules = [rule for rule in guide.rules if rule.scope.covers_post(lang_tag, campaign)]
+        found = (lang, {
+            kind: [(rule, rule.kind.check, rule.compiled(lang), rule.scope.every_channel)
+                   for rule in rules if kind in rule.kind.READS]
+            for kind in (BODY, VARIANT, ALT)
+        })
+        guide.runnable[key] = found
+    return found
 
 
 def targets(post: Post, config: Config, lang: Lang) -> Iterator[Target]:
-    channels = {name: _platform(config, name) for name in post.channels or config.default_channels}
-    variants = post.variants
-    by_variant = _variant_receivers(channels, variants)
-    covered = {name for receivers in by_variant.values() for name in receivers}
+    audience = Audience(post, config)
     body = _masked(post.body)
-    yield Target(Segment(BODY, body, _parts(body), lang),
-                 {n: p for n, p in channels.items() if n not in covered}, _body_position(post, body))
-    for key, text in variants.items():
-        masked = _masked(text)
-        yield Target(Segment(VARIANT, masked, _parts(masked), lang, key), by_variant[key],
-                     _meta_position(post, ["variants", key], masked))
-    for media in post.media:
-        alt = media.alt or ""
-        yield Target(Segment(ALT, alt, ((0, len(alt)),), lang, media.path, media.alt is None), channels,
-                     _meta_position(post, ["media", media.index, "alt"], alt, ["media", media.index]))
+    yield Target(Segment(BODY, body, _parts(body), lang), post, audience)
+    meta = post.meta
+    if meta.get("variants"):
+        for key, text in post.variants.items():
+            masked = _masked(text)
+            yield Target(Segment(VARIANT, masked, _parts(masked), lang, key), post, audience)
+    if meta.get("media"):
+        for media in post.media:
+            alt = media.alt or ""
+            yield Target(Segment(ALT, alt, ((0, len(alt)),), lang, media.path, media.alt is None), post, audience,
+                         media.index)
 
 
 def _variant_receivers(channels: dict[str, str], variants: dict[str, str]) -> dict[str, dict[str, str]]:
@@ -153,23 +215,3 @@ def _parts(text: str) -> tuple[tuple[int, int], ...]:
         bounds.extend((m.start(), m.end()))
     bounds.append(len(text))
     return tuple((bounds[i], bounds[i + 1]) for i in range(0, len(bounds), 2))
-
-
-def _body_position(post: Post, body: str) -> Callable[[int | None], tuple[int, int]]:
-    def position(offset: int | None) -> tuple[int, int]:
-        if offset is None:  # the body as a whole: its first line of text
-            offset = len(body) - len(body.lstrip())
-        line = post.body_line + body.count("\n", 0, offset)
-        return line, offset - body.rfind("\n", 0, offset)
-
-    return position
-
-
-def _meta_position(post: Post, path: list[str | int], text: str,
-                   whole: list[str | int] | None = None) -> Callable[[int | None], tuple[int, int]]:
-    def position(offset: int | None) -> tuple[int, int]:
-        if offset is None:
-            return post.meta_position(whole or path)
-        return post.meta_text_position(path, offset, text)
-
-    return position

@@ -3,7 +3,7 @@ and the interface a kind module has (see RuleKind)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -29,6 +29,7 @@ class Segment:
     source: str = ""  # the variant's key, or the media item's path
     missing: bool = False  # an alt segment of a media item that has no alt text
     _folded: str | None = field(default=None, repr=False, compare=False)
+    _urls: list[tuple[int, int]] | None = field(default=None, repr=False, compare=False)
 
     @property
     def folded(self) -> str:
@@ -37,6 +38,13 @@ class Segment:
         if self._folded is None:
             self._folded = self.lang.fold(self.text)
         return self._folded
+
+    @property
+    def urls(self) -> list[tuple[int, int]]:
+        """(start, end) of each link in the text (find_urls), found once for every kind."""
+        if self._urls is None:
+            self._urls = list(find_urls(self.text))
+        return self._urls
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,7 +74,7 @@ class RuleKind(Protocol):
 
     def compile(self, options: Mapping[str, Any], lang: Lang) -> Any: ...
 
-    def check(self, segment: Segment, compiled: Any) -> Iterator[Match]: ...
+    def check(self, segment: Segment, compiled: Any) -> Iterable[Match]: ...
 
 
 # ---- helpers shared by several kinds -----------------------------------------------------
@@ -79,7 +87,7 @@ _TRAILING = ".,;:!?…'\"’”"
 def find_urls(text: str) -> Iterator[tuple[int, int]]:
     """(start, end) of each link in the text, without trailing punctuation or an
     unbalanced closing bracket."""
-    if "://" not in text and "www." not in text.lower():
+    if "://" not in text and (("w." not in text and "W." not in text) or "www." not in text.lower()):
         return
     for m in URL.finditer(text):
         start, end = m.span()

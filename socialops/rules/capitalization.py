@@ -15,13 +15,14 @@ Message variables: {match} (the first capitalised word over the limit), {count},
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+import re
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import regex
 
-from socialops.rules.base import ALL_TEXT, Match, Segment, find_urls, found, in_spans, option_list
+from socialops.rules.base import ALL_TEXT, Match, Segment, found, in_spans, option_list
 from socialops.rules.lang import Lang
 
 KIND = "capitalization"
@@ -41,6 +42,10 @@ OPTIONS: dict[str, dict[str, Any]] = {
 }
 
 UPPER_WORD = regex.compile(r"(?<![\w#@$&/.:=+-])\p{Lu}[\p{Lu}\p{M}]+(?![\w@])")
+# Every word in capitals starts with one of these pairs, and no two words share one: a
+# text with no more pairs than the limit allows has nothing to report (no words counted).
+UPPER_PAIR = regex.compile(r"\p{Lu}[\p{Lu}\p{M}]")
+ASCII_UPPER_PAIR = re.compile(r"[A-Z][A-Z]")
 
 
 @dataclass(frozen=True)
@@ -53,9 +58,17 @@ def compile(options: Mapping[str, Any], lang: Lang) -> Shouting:
     return Shouting(int(options.get("max_upper_words", 2)), frozenset(option_list(options, "exceptions")))
 
 
-def check(segment: Segment, compiled: Shouting) -> Iterator[Match]:
+def check(segment: Segment, compiled: Shouting) -> Iterable[Match]:
     text = segment.text
-    links = list(find_urls(text))
+    pairs = ASCII_UPPER_PAIR if text.isascii() else UPPER_PAIR
+    if len(pairs.findall(text)) <= compiled.max_words:
+        return ()
+    return _check(segment, compiled)
+
+
+def _check(segment: Segment, compiled: Shouting) -> Iterator[Match]:
+    text = segment.text
+    links = segment.urls
     for start, end in segment.parts:
         words = [m for m in UPPER_WORD.finditer(text, start, end)
                  if m.group() not in compiled.exceptions and not in_spans(m.start(), links)]

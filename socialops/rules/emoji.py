@@ -14,7 +14,8 @@ Message variables: {match} (the first emoji over the limit), {count}, {max}.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+import re
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 import regex
@@ -35,16 +36,26 @@ EMOJI = regex.compile(
     r"(?=\p{Emoji_Presentation}|\p{Extended_Pictographic}\uFE0F|\p{Regional_Indicator}"
     r"|[#*0-9]\uFE0F?\u20E3)\X"
 )
+# Every emoji holds a character of these ranges (its first one, or a keycap's U+20E3),
+# so a text with no more of them than the limit allows has nothing to report. The ranges
+# hold every Emoji_Presentation, Extended_Pictographic and Regional_Indicator character
+# (tests/rules/test_emoji.py checks them against `regex`'s tables).
+MAYBE_EMOJI = re.compile(r"[\u00a9\u00ae\u203c-\u2bff\u3030\u303d\u3297\u3299\U0001F000-\U0001FFFF]")
 
 
 def compile(options: Mapping[str, Any], lang: Lang) -> int:
     return int(options["max"])
 
 
-def check(segment: Segment, compiled: int) -> Iterator[Match]:
+def check(segment: Segment, compiled: int) -> Iterable[Match]:
     text = segment.text
-    if text.isascii():
-        return
+    if text.isascii() or len(MAYBE_EMOJI.findall(text)) <= compiled:
+        return ()
+    return _check(segment, compiled)
+
+
+def _check(segment: Segment, compiled: int) -> Iterator[Match]:
+    text = segment.text
     for start, end in segment.parts:
         emoji = list(EMOJI.finditer(text, start, end))
         if len(emoji) > compiled:

@@ -16,7 +16,7 @@ Message variables: {match} (the text found).
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -58,11 +58,12 @@ def compile(options: Mapping[str, Any], lang: Lang) -> Existence:
     return Existence(lang.tokens(option_list(options, "tokens"), ignorecase), patterns)
 
 
-def check(segment: Segment, compiled: Existence) -> Iterator[Match]:
+def check(segment: Segment, compiled: Existence) -> Iterable[Match]:
+    tokens = compiled.tokens
     text = segment.text
-    for start, end, _ in compiled.tokens.finditer(text, segment.folded):
-        yield found(start, end, MESSAGE, match=text[start:end])
+    out = [found(start, end, MESSAGE, match=text[start:end]) for start, end, _ in tokens.matches(text)] \
+        if tokens.may_match(segment.folded if tokens.ignorecase else text) else []
     for pattern in compiled.patterns:
-        for m in pattern.finditer(text):
-            if m.end() > m.start():
-                yield found(m.start(), m.end(), MESSAGE, match=m.group())
+        out.extend(found(m.start(), m.end(), MESSAGE, match=m.group())
+                   for m in pattern.finditer(text) if m.end() > m.start())
+    return out

@@ -21,7 +21,7 @@ hashtags, or the hashtag in lower case).
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,7 +31,6 @@ from socialops.rules.base import (
     POST_TEXT,
     Match,
     Segment,
-    find_urls,
     found,
     in_spans,
     option_list,
@@ -99,9 +98,15 @@ def compile(options: Mapping[str, Any], lang: Lang) -> Hashtags:
     )
 
 
-def check(segment: Segment, compiled: Hashtags) -> Iterator[Match]:
+def check(segment: Segment, compiled: Hashtags) -> Iterable[Match]:
+    if "#" not in segment.text:  # no hashtag at all: only a required one can be missing
+        return (found(None, 0, MISSING, expected=", ".join(compiled.required)),) if compiled.required else ()
+    return _check(segment, compiled)
+
+
+def _check(segment: Segment, compiled: Hashtags) -> Iterator[Match]:
     text = segment.text
-    links = list(find_urls(text)) if "#" in text else []
+    links = segment.urls
     tags = [m for m in HASHTAG.finditer(text)
             if not (m.start() and NOT_BEFORE.match(text, m.start() - 1)) and not in_spans(m.start(), links)]
     for m in tags:

@@ -94,10 +94,18 @@ class Tokens:
         source = "|".join(f"(?P<t{i}>{lang.literal(self.tokens[i], ignorecase)})" for i in order)
         self._pattern = regex.compile(rf"(?<!\w)(?:{source})(?!\w)", lang.flags(ignorecase)) if order else None
 
-    def finditer(self, text: str, folded: str) -> Iterator[tuple[int, int, int]]:
-        """(start, end, token index) of each match; `folded` is `lang.fold(text)`."""
-        haystack = folded if self.ignorecase else text
-        if self._pattern is None or not any(needle in haystack for needle in self._needles):
+    def may_match(self, haystack: str) -> bool:
+        """False when no token can match: `haystack` is the text case-folded in the
+        language (`lang.fold(text)`) with `ignorecase`, else the text itself."""
+        if self._pattern is not None:
+            for needle in self._needles:
+                if needle in haystack:
+                    return True
+        return False
+
+    def matches(self, text: str) -> Iterator[tuple[int, int, int]]:
+        """(start, end, token index) of each match (run it when `may_match` is True)."""
+        if self._pattern is None:
             return
         for m in self._pattern.finditer(text):
             index = int(str(m.lastgroup)[1:])

@@ -20,12 +20,12 @@ Message variables: {match} (the link), {domain}, {expected} (the missing paramet
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from socialops.rules.base import POST_TEXT, Match, Segment, find_urls, found, option_list
+from socialops.rules.base import POST_TEXT, Match, Segment, found, option_list
 from socialops.rules.lang import Lang
 
 KIND = "links"
@@ -76,16 +76,23 @@ def compile(options: Mapping[str, Any], lang: Lang) -> Links:
     )
 
 
-def check(segment: Segment, compiled: Links) -> Iterator[Match]:
-    for start, end in find_urls(segment.text):
-        url = segment.text[start:end]
-        yield from _check_link(url, start, end, compiled)
+def check(segment: Segment, compiled: Links) -> Iterable[Match]:
+    urls = segment.urls
+    return _check(segment.text, urls, compiled) if urls else ()
 
 
-def _check_link(url: str, start: int, end: int, compiled: Links) -> Iterator[Match]:
+def _check(text: str, urls: list[tuple[int, int]], compiled: Links) -> Iterator[Match]:
+    domains = bool(compiled.allow or compiled.ban or compiled.params)
+    for start, end in urls:
+        url = text[start:end]
+        if compiled.https and not url.lower().startswith("https://"):
+            yield found(start, end, NOT_HTTPS, match=url)
+        if domains:
+            yield from _check_domain(url, start, end, compiled)
+
+
+def _check_domain(url: str, start: int, end: int, compiled: Links) -> Iterator[Match]:
     has_scheme = "://" in url[:8]
-    if compiled.https and not url.lower().startswith("https://"):
-        yield found(start, end, NOT_HTTPS, match=url)
     try:
         parts = urlsplit(url if has_scheme else "http://" + url)
     except ValueError:  # e.g. an unclosed '[' (IPv6 host): it goes to no domain

@@ -14,7 +14,7 @@ Message variables: {match} (the mention), {count}, {max}.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -54,10 +54,12 @@ def compile(options: Mapping[str, Any], lang: Lang) -> Mentions:
     return Mentions(maximum if isinstance(maximum, int) else None, banned, lang)
 
 
-def check(segment: Segment, compiled: Mentions) -> Iterator[Match]:
+def check(segment: Segment, compiled: Mentions) -> Iterable[Match]:
+    return _check(segment, compiled) if "@" in segment.text else ()
+
+
+def _check(segment: Segment, compiled: Mentions) -> Iterator[Match]:
     text = segment.text
-    if "@" not in text:
-        return
     mentions = [m for m in MENTION.finditer(text) if not (m.start() and NOT_BEFORE.match(text, m.start() - 1))]
     if compiled.banned:
         for m in mentions:

@@ -13,7 +13,8 @@ Message variables: {match} (the repeated word, as written the second time).
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+import re
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -43,6 +44,10 @@ OPTIONS: dict[str, dict[str, Any]] = {
 _PAIR = r"\s+(?<=(?<![\w#@])(\p{L}[\p{L}\p{M}\p{N}]*)\s+)(\1)(?!\w)"
 PAIR_EXACT = regex.compile(_PAIR)
 PAIR_CASELESS = regex.compile(_PAIR, regex.IGNORECASE | regex.FULLCASE)
+# A quick test first (see may_repeat): a run of non-space characters followed by spaces
+# and the same text, at the start or after a character that is not [a-zA-Z0-9_].
+_FIRST_PAIR = re.compile(r"(\S++)\s++\1")
+_PAIR_SUPERSET = re.compile(r"[^a-zA-Z0-9_](\S++)\s++\1")
 
 
 @dataclass(frozen=True)
@@ -57,14 +62,20 @@ def compile(options: Mapping[str, Any], lang: Lang) -> Repetition:
     return Repetition(bool(options.get("ignorecase", True)), folded, lang)
 
 
-def check(segment: Segment, compiled: Repetition) -> Iterator[Match]:
+def check(segment: Segment, compiled: Repetition) -> Iterable[Match]:
     text = segment.text
-    lang = compiled.lang
     if not compiled.ignorecase:
-        pairs = PAIR_EXACT.finditer(text)
+        searched, pair = text, PAIR_EXACT
     else:  # search the lower-cased text (same offsets), then compare the full case folding
-        lowered = lang.lower(text)
-        pairs = PAIR_EXACT.finditer(lowered) if len(lowered) == len(text) else PAIR_CASELESS.finditer(text)
+        lowered = compiled.lang.lower(text)
+        searched, pair = (lowered, PAIR_EXACT) if len(lowered) == len(text) else (text, PAIR_CASELESS)
+    if pair is PAIR_EXACT and not may_repeat(searched):
+        return ()
+    return _check(text, pair.finditer(searched), compiled)
+
+
+def _check(text: str, pairs: Iterator[regex.Match[str]], compiled: Repetition) -> Iterator[Match]:
+    lang = compiled.lang
     for m in pairs:
         start, end = m.span(2)
         second = text[start:end]
@@ -72,3 +83,17 @@ def check(segment: Segment, compiled: Repetition) -> Iterator[Match]:
             continue
         if lang.fold(second) not in compiled.exceptions:
             yield found(start, end, MESSAGE, match=second)
+
+
+def may_repeat(text: str) -> bool:
+    """False when PAIR_EXACT cannot match the text: two quick searches with `re` that
+    keep the regex (and its look-behind at every space) off most texts.
+
+    A repeated word W ends one run of non-space characters and starts the next one; it
+    is preceded by the start of the text, a space, or a character that is no word
+    character (so not one of [a-zA-Z0-9_]). Searching for such a character followed by
+    the rest of its run, the spaces after it and that same text again finds every such
+    pair (and more). This leans on every regex `\\s` being a `re` `\\s` and no letter,
+    mark or number being one (tests/rules/test_repetition.py checks both)."""
+    return bool(_FIRST_PAIR.match(text) or _PAIR_SUPERSET.search(text))
+

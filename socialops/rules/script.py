@@ -15,7 +15,7 @@ Message variables: {match} (the text found).
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import regex
@@ -49,7 +49,6 @@ def compile(options: Mapping[str, Any], lang: Lang) -> regex.Pattern[str]:
     return regex.compile(str(options["pattern"]), flags)
 
 
-def check(segment: Segment, compiled: regex.Pattern[str]) -> Iterator[Match]:
-    for m in compiled.finditer(segment.text):
-        if m.end() > m.start():
-            yield found(m.start(), m.end(), MESSAGE, match=m.group())
+def check(segment: Segment, compiled: regex.Pattern[str]) -> Iterable[Match]:
+    return [found(m.start(), m.end(), MESSAGE, match=m.group())
+            for m in compiled.finditer(segment.text) if m.end() > m.start()]

@@ -15,7 +15,7 @@ Message variables: {match} (the sentence's first words), {count}, {max}.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 import regex
@@ -44,10 +44,19 @@ def compile(options: Mapping[str, Any], lang: Lang) -> int:
     return int(options.get("max_words", 30))
 
 
-def check(segment: Segment, compiled: int) -> Iterator[Match]:
+def check(segment: Segment, compiled: int) -> Iterable[Match]:
+    # Every word is at least one space-separated chunk, and no sentence runs over a
+    # thread separator: a text whose thread parts have few enough chunks has nothing to report.
     text = segment.text
-    if len(text.split()) <= compiled:  # every word is at least one space-separated chunk
-        return
+    if len(text.split()) <= compiled:
+        return ()
+    parts = segment.parts
+    if len(parts) > 1 and all(len(text[start:end].split()) <= compiled for start, end in parts):
+        return ()
+    return _check(text, compiled)
+
+
+def _check(text: str, compiled: int) -> Iterator[Match]:
     start = 0
     for m in SENTENCE_END.finditer(text):
         yield from _sentence(text, start, m.start(), compiled)

@@ -18,7 +18,7 @@ Message variables: {match} (the text found), {expected} (what to write instead).
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -57,9 +57,14 @@ def compile(options: Mapping[str, Any], lang: Lang) -> Swaps:
     return Swaps(lang.tokens([k for k, _ in items], ignorecase), tuple(v for _, v in items), lang)
 
 
-def check(segment: Segment, compiled: Swaps) -> Iterator[Match]:
+def check(segment: Segment, compiled: Swaps) -> Iterable[Match]:
+    keys = compiled.keys
     text = segment.text
-    for start, end, index in compiled.keys.finditer(text, segment.folded):
+    return _check(text, compiled) if keys.may_match(segment.folded if keys.ignorecase else text) else ()
+
+
+def _check(text: str, compiled: Swaps) -> Iterator[Match]:
+    for start, end, index in compiled.keys.matches(text):
         written = text[start:end]
         expected = cased_like(written, compiled.expected[index], compiled.lang)
         if written != expected:

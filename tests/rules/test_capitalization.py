@@ -28,3 +28,9 @@ def test_each_thread_part_has_its_own_count(project) -> None:
 def test_non_ascii_capitals_count(project) -> None:
     guide = "rules:\n  - {id: shouting, kind: capitalization, max_upper_words: 0}\n"
     assert where(project, guide, FRONT, "Çok GÜZEL bir gün\n", "shouting") == [(4, 5)]
+
+
+def test_capitals_with_marks_and_in_any_script_count(project) -> None:
+    body = "ÇOK E\u0301E\u0301 ΝΑΙ Nasa\n---\nÖL and ÇOK\n"
+    assert found(project, GUIDE, FRONT, body, "shouting") == [
+        (4, 10, "Too many words in capitals (3, at most 2): 'ΝΑΙ'.")]

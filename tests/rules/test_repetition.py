@@ -26,3 +26,34 @@ def test_ignorecase_false_needs_the_same_case(project) -> None:
 
 def test_words_in_any_script(project) -> None:
     assert where(project, GUIDE, "channels: [feed]\nlang: tr", "çok çok güzel\n", "repeated-words") == [(5, 5)]
+
+
+def test_repeats_after_punctuation_marks_and_odd_spaces_are_found(project) -> None:
+    # lint first tests each text quickly (socialops.rules.repetition.may_repeat): these
+    # are the shapes that test must not miss
+    body = ("the the start\n(the the) ¿go go-on foo-bar bar-baz x²y x²y\n"
+            "cafe\u0301 cafe\u0301 ok\u00a0ok 日本 日本 a_b b\n#tag tag @at at\n")
+    assert found(project, GUIDE, FRONT, body, "repeated-words") == [
+        (4, 5, "'the' is repeated."),
+        (5, 6, "'the' is repeated."),
+        (5, 15, "'go' is repeated."),
+        (5, 29, "'bar' is repeated."),
+        (5, 41, "'x²y' is repeated."),
+        (6, 7, "'cafe\u0301' is repeated."),
+        (6, 16, "'ok' is repeated."),
+        (6, 22, "'日本' is repeated."),
+    ]
+
+
+def test_the_quick_test_reads_spaces_and_words_as_the_regex_does() -> None:
+    # may_repeat finds the repeats PAIR_EXACT finds only when every regex space is a `re`
+    # space and no letter, mark or number is one (Unicode tables of both modules)
+    import re
+    import sys
+
+    import regex
+
+    every = "".join(chr(c) for c in range(sys.maxunicode + 1) if not 0xD800 <= c <= 0xDFFF)
+    spaces = "".join(regex.findall(r"\s", every))
+    assert re.fullmatch(r"\s+", spaces)
+    assert not re.search(r"\s", "".join(regex.findall(r"[\p{L}\p{M}\p{N}]", every)))

@@ -24,3 +24,8 @@ def test_links_count_as_one_word_and_hyphenated_words_as_one(project) -> None:
     assert where(project, GUIDE, FRONT, body, "long-sentences") == []
     body = "A well-known link https://acme.example/a is here right now, really\n"
     assert where(project, GUIDE, FRONT, body, "long-sentences") == [(4, 1)]
+
+
+def test_only_a_thread_part_with_enough_words_can_hold_a_long_sentence(project) -> None:
+    body = "one two three four five six\n---\nseven eight nine ten eleven\n---\n1 2 3 4 5 6 7 8 9.\n"
+    assert where(project, GUIDE, FRONT, body, "long-sentences") == [(8, 1)]
