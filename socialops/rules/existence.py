@@ -64,6 +64,7 @@ def check(segment: Segment, compiled: Existence) -> Iterable[Match]:
     out = [found(start, end, MESSAGE, match=text[start:end]) for start, end, _ in tokens.matches(text)] \
         if tokens.may_match(segment.folded if tokens.ignorecase else text) else []
     for pattern in compiled.patterns:
-        out.extend(found(m.start(), m.end(), MESSAGE, match=m.group())
-                   for m in pattern.finditer(text) if m.end() > m.start())
+        for m in pattern.finditer(text):
+            if m.end() > m.start():
+                out.append(found(m.start(), m.end(), MESSAGE, match=m.group()))
     return out

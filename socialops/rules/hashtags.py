@@ -21,7 +21,7 @@ hashtags, or the hashtag in lower case).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -104,31 +104,36 @@ def check(segment: Segment, compiled: Hashtags) -> Iterable[Match]:
     return _check(segment, compiled)
 
 
-def _check(segment: Segment, compiled: Hashtags) -> Iterator[Match]:
+def _check(segment: Segment, compiled: Hashtags) -> list[Match]:
     text = segment.text
     links = segment.urls
     tags = [m for m in HASHTAG.finditer(text)
             if not (m.start() and NOT_BEFORE.match(text, m.start() - 1)) and not in_spans(m.start(), links)]
+    out = []
     for m in tags:
-        yield from _check_one(m.group(), m.start(), compiled)
+        problem = _check_one(m.group(), m.start(), compiled)
+        if problem is not None:
+            out.append(problem)
     if compiled.max is not None and len(tags) > compiled.max:
-        yield from over_limit(tags, segment.parts, compiled.max, TOO_MANY)
+        out.extend(over_limit(tags, segment.parts, compiled.max, TOO_MANY))
     if compiled.required:
         wanted = {compiled.lang.fold(t) for t in compiled.required}
         if not any(compiled.lang.fold(m.group()) in wanted for m in tags):
-            yield found(None, 0, MISSING, expected=", ".join(compiled.required))
+            out.append(found(None, 0, MISSING, expected=", ".join(compiled.required)))
+    return out
 
 
-def _check_one(tag: str, start: int, compiled: Hashtags) -> Iterator[Match]:
+def _check_one(tag: str, start: int, compiled: Hashtags) -> Match | None:
     end = start + len(tag)
-    if compiled.lang.fold(tag) in compiled.banned:
-        yield found(start, end, BANNED, match=tag)
-    elif tag in compiled.allowed:
-        return
-    elif compiled.case == "lower" and tag != tag.lower():
-        yield found(start, end, NOT_LOWER, match=tag, expected=tag.lower())
-    elif compiled.case == "camel" and not _camel(tag[1:]):
-        yield found(start, end, NOT_CAMEL, match=tag)
+    if compiled.banned and compiled.lang.fold(tag) in compiled.banned:
+        return found(start, end, BANNED, match=tag)
+    if tag in compiled.allowed:
+        return None
+    if compiled.case == "lower" and tag != tag.lower():
+        return found(start, end, NOT_LOWER, match=tag, expected=tag.lower())
+    if compiled.case == "camel" and not _camel(tag[1:]):
+        return found(start, end, NOT_CAMEL, match=tag)
+    return None
 
 
 def _camel(name: str) -> bool:

@@ -80,16 +80,17 @@ class Tokens:
     """Whole-word matching of several tokens at once, compiled once.
 
     With `ignorecase`, a match is a whole-word stretch of text whose case folding in the
-    language equals the token's. The folded text is searched for each token's first
-    word before the regex runs at all, which keeps lint fast on texts with no match."""
+    language equals the token's. The folded text is searched for every word of a token
+    before the regex runs at all, which keeps lint fast on texts with no match."""
 
     def __init__(self, lang: Lang, tokens: list[str], ignorecase: bool) -> None:
         self.lang = lang
         self.ignorecase = ignorecase
         self.tokens = [" ".join(t.split()) for t in tokens if t.strip()]
         self._folded = [lang.fold(t) for t in self.tokens]
-        first = {(lang.fold(t) if ignorecase else t).split()[0] for t in self.tokens}
-        self._needles = tuple(first)
+        # a match, case-folded, holds each word of its token case-folded (no character
+        # folds to a space), so a text lacking one of them cannot match that token
+        self._needles = tuple({tuple((lang.fold(t) if ignorecase else t).split()) for t in self.tokens})
         order = sorted(range(len(self.tokens)), key=lambda i: (-len(self.tokens[i]), self.tokens[i]))
         source = "|".join(f"(?P<t{i}>{lang.literal(self.tokens[i], ignorecase)})" for i in order)
         self._pattern = regex.compile(rf"(?<!\w)(?:{source})(?!\w)", lang.flags(ignorecase)) if order else None
@@ -97,10 +98,12 @@ class Tokens:
     def may_match(self, haystack: str) -> bool:
         """False when no token can match: `haystack` is the text case-folded in the
         language (`lang.fold(text)`) with `ignorecase`, else the text itself."""
-        if self._pattern is not None:
-            for needle in self._needles:
-                if needle in haystack:
-                    return True
+        for words in self._needles:
+            for word in words:
+                if word not in haystack:
+                    break
+            else:
+                return True
         return False
 
     def matches(self, text: str) -> Iterator[tuple[int, int, int]]:

@@ -81,14 +81,16 @@ def check(segment: Segment, compiled: Links) -> Iterable[Match]:
     return _check(segment.text, urls, compiled) if urls else ()
 
 
-def _check(text: str, urls: list[tuple[int, int]], compiled: Links) -> Iterator[Match]:
+def _check(text: str, urls: list[tuple[int, int]], compiled: Links) -> list[Match]:
     domains = bool(compiled.allow or compiled.ban or compiled.params)
+    out = []
     for start, end in urls:
         url = text[start:end]
         if compiled.https and not url.lower().startswith("https://"):
-            yield found(start, end, NOT_HTTPS, match=url)
+            out.append(found(start, end, NOT_HTTPS, match=url))
         if domains:
-            yield from _check_domain(url, start, end, compiled)
+            out.extend(_check_domain(url, start, end, compiled))
+    return out
 
 
 def _check_domain(url: str, start: int, end: int, compiled: Links) -> Iterator[Match]:

@@ -40,8 +40,10 @@ OPTIONS: dict[str, dict[str, Any]] = {
 }
 
 # Whitespace between a word and the same word again. Starting at the whitespace (and
-# looking back for the first word) keeps the search fast.
-_PAIR = r"\s+(?<=(?<![\w#@])(\p{L}[\p{L}\p{M}\p{N}]*)\s+)(\1)(?!\w)"
+# looking back for the first word) keeps the search fast; starting only where a run of
+# whitespace starts, and never giving part of it back, keeps it linear in the run's
+# length (a long HTML comment is masked by spaces).
+_PAIR = r"(?<!\s)\s++(?<=(?<![\w#@])(\p{L}[\p{L}\p{M}\p{N}]*)\s+)(\1)(?!\w)"
 PAIR_EXACT = regex.compile(_PAIR)
 PAIR_CASELESS = regex.compile(_PAIR, regex.IGNORECASE | regex.FULLCASE)
 # A quick test first (see may_repeat): a run of non-space characters followed by spaces

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from tests.rules.helpers import found
+from tests.rules.helpers import found, run
 
 GUIDE = """\
 rules:
@@ -47,3 +47,16 @@ variants:
 """
     assert found(project, GUIDE, front, "Body from GitHub.\n", "brand-names") == [
         (4, 25, "Write 'GitHub', not 'github'.")]
+
+
+def test_every_word_of_a_key_is_looked_for_across_lines_and_in_its_folded_form(project) -> None:
+    # lint skips a text lacking any word of a key (case-folded): these must still match
+    guide = ("rules:\n  - {id: names, kind: substitution, swap: {acme corp: Acme, groß straße: Große Straße}}\n"
+             "  - {id: exact, kind: substitution, ignorecase: false, swap: {Acme  Corp: Acme}}\n")
+    body = "ACME\n  CORP and acme only. GROSS STRASSE, Acme Corp\n"
+    assert [(p.line, p.column, p.rule, p.message) for p in run(project, guide, "channels: [feed]\nlang: de", body)] == [
+        (5, 1, "names", "Write 'Acme', not 'ACME CORP'."),
+        (6, 23, "names", "Write 'Große Straße', not 'GROSS STRASSE'."),
+        (6, 38, "exact", "Write 'Acme', not 'Acme Corp'."),
+        (6, 38, "names", "Write 'Acme', not 'Acme Corp'."),
+    ]
