@@ -46,10 +46,11 @@ OPTIONS: dict[str, dict[str, Any]] = {
 _PAIR = r"(?<!\s)\s++(?<=(?<![\w#@])(\p{L}[\p{L}\p{M}\p{N}]*)\s+)(\1)(?!\w)"
 PAIR_EXACT = regex.compile(_PAIR)
 PAIR_CASELESS = regex.compile(_PAIR, regex.IGNORECASE | regex.FULLCASE)
-# A quick test first (see may_repeat): a run of non-space characters followed by spaces
-# and the same text, at the start or after a character that is not [a-zA-Z0-9_].
+# A quick test first (see may_repeat). _WORDISH: every character that can be in a word
+# (no space, no ASCII punctuation); a word of more than 64 of them always passes the test.
+_WORDISH = r"[^\s!-/:-@\[-`{-~]"
 _FIRST_PAIR = re.compile(r"(\S++)\s++\1")
-_PAIR_SUPERSET = re.compile(r"[^a-zA-Z0-9_](\S++)\s++\1")
+_PAIR_SUPERSET = re.compile(rf"[^a-zA-Z0-9_]({_WORDISH}{{1,64}}+)(?:\s++\1|{_WORDISH})")
 
 
 @dataclass(frozen=True)
@@ -91,11 +92,11 @@ def may_repeat(text: str) -> bool:
     """False when PAIR_EXACT cannot match the text: two quick searches with `re` that
     keep the regex (and its look-behind at every space) off most texts.
 
-    A repeated word W ends one run of non-space characters and starts the next one; it
-    is preceded by the start of the text, a space, or a character that is no word
-    character (so not one of [a-zA-Z0-9_]). Searching for such a character followed by
-    the rest of its run, the spaces after it and that same text again finds every such
-    pair (and more). This leans on every regex `\\s` being a `re` `\\s` and no letter,
-    mark or number being one (tests/rules/test_repetition.py checks both)."""
+    A repeated word W (letters, marks, numbers) ends a run of non-space characters and
+    starts the next one; before it is the start of the text, a space, or a character that
+    is no word character (so not one of [a-zA-Z0-9_]). Such a character, followed by a run
+    of characters that can be in a word (up to 64 of them: the search stays linear), the
+    spaces after it and that run again, is found for every repeated word (and more). This
+    leans on every regex `\\s` being a `re` `\\s`, and no letter, mark or number being one
+    (tests/rules/test_repetition.py checks both)."""
     return bool(_FIRST_PAIR.match(text) or _PAIR_SUPERSET.search(text))
-

@@ -31,8 +31,9 @@ def test_words_in_any_script(project) -> None:
 def test_repeats_after_punctuation_marks_and_odd_spaces_are_found(project) -> None:
     # lint first tests each text quickly (socialops.rules.repetition.may_repeat): these
     # are the shapes that test must not miss
+    long = "長" * 70
     body = ("the the start\n(the the) ¿go go-on foo-bar bar-baz x²y x²y\n"
-            "cafe\u0301 cafe\u0301 ok\u00a0ok 日本 日本 a_b b\n#tag tag @at at\n")
+            f"cafe\u0301 cafe\u0301 ok\u00a0ok 日本 日本 a_b b\n#tag tag @at at ({long} {long})\n")
     assert found(project, GUIDE, FRONT, body, "repeated-words") == [
         (4, 5, "'the' is repeated."),
         (5, 6, "'the' is repeated."),
@@ -42,6 +43,7 @@ def test_repeats_after_punctuation_marks_and_odd_spaces_are_found(project) -> No
         (6, 7, "'cafe\u0301' is repeated."),
         (6, 16, "'ok' is repeated."),
         (6, 22, "'日本' is repeated."),
+        (7, 89, f"'{long}' is repeated."),
     ]
 
 
@@ -59,12 +61,12 @@ def test_the_quick_test_reads_spaces_and_words_as_the_regex_does() -> None:
     assert not re.search(r"\s", "".join(regex.findall(r"[\p{L}\p{M}\p{N}]", every)))
 
 
-def test_a_long_html_comment_does_not_slow_lint_down(project) -> None:
+def test_a_long_html_comment_or_text_without_spaces_does_not_slow_lint_down(project) -> None:
     # the comment is masked by spaces: one run of 20,000 of them, which the search once
-    # retried from every space (minutes of CPU)
+    # retried from every space (minutes of CPU); nor do long runs without spaces
     import time
 
-    body = "<!-- " + "note " * 4000 + "-->\nthe  \n the end\n"
+    body = "<!-- " + "note " * 4000 + "-->\nthe  \n the end " + "(" * 20000 + " " + "¿日本" * 5000 + "\n"
     started = time.process_time()
     assert where(project, GUIDE, FRONT, body, "repeated-words") == [(6, 2)]
     assert time.process_time() - started < 5
