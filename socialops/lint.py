@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -104,11 +104,13 @@ def check_time(post: Post, ctx: LintContext) -> Iterable[Problem]:
     value = post.publish_at
     if value is None or value == "queue" or not isinstance(post.meta.get("publish_at"), str):
         return
+    tz = ctx.project.config.timezone
     try:
-        when = parse_time(value, ctx.project.config.timezone)
+        when = parse_time(value, tz)
     except TimeError as exc:
         yield post.problem("time", str(exc), *post.meta_position(["publish_at"], key=False))
         return
+    post.times[(value, tz.key)] = when.astimezone(UTC)  # the calendar's post_time, worked out here
     if post.status == "draft" and ctx.now is not None and when < ctx.now:
         line, col = post.meta_position(["publish_at"], key=False)
         yield post.problem("time", f"this draft's time ({value}) has passed; set a new publish_at or "
@@ -323,7 +325,7 @@ def _check_in_workers(ctx: LintContext, stale: list[tuple[Path, Stamp | None]], 
     finally:
         _FORKED.clear()
     for chunk in results:
-        for (rel, text, meta, where, readable), content, volatile, entry in chunk:
+        for (rel, text, meta, where, readable, times), content, volatile, entry in chunk:
             path = root / rel
             if not readable:
                 post = Post(rel, path, readable=False)
@@ -331,13 +333,15 @@ def _check_in_workers(ctx: LintContext, stale: list[tuple[Path, Stamp | None]], 
                 post = post_from(rel, path, text, meta, where)
             else:
                 post = Post(rel, path, text, meta, *where)
+            post.times = times
             out.append((post, content, volatile))
             if cache is not None:
                 cache.keep(post, entry)
     return out
 
 
-_Sent = tuple[tuple[str, str, dict[str, Any], Any, bool], list[Problem], list[Problem], list[Any] | None]
+_Sent = tuple[tuple[str, str, dict[str, Any], Any, bool, dict[tuple[str, str], datetime | None]],
+              list[Problem], list[Problem], list[Any] | None]
 
 
 def _check_range(bounds: tuple[int, int]) -> list[_Sent]:
@@ -349,7 +353,7 @@ def _check_range(bounds: tuple[int, int]) -> list[_Sent]:
         entry = cache.entry(post, content, current) if cache is not None else None
         where = offsets(post) if post.readable else None
         sent.append(((post.path, post.text, post.meta, where or (post.front_matter, post.body, post.body_line),
-                      post.readable), content, volatile, entry))
+                      post.readable, post.times), content, volatile, entry))
     return sent
 
 
