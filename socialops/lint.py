@@ -7,6 +7,7 @@ project-wide checks `(ctx) -> Iterable[Problem]` in PROJECT_CHECKS.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -94,7 +95,7 @@ def check_media(post: Post, ctx: LintContext) -> Iterable[Problem]:
             yield post.problem("path", f"media path '{media.path}' leaves the repository; put the file "
                                "under media/ and write its path from the repository root",
                                *post.meta_position(["media", media.index, "path"], key=False))
-        elif not (root / media.path).is_file():
+        elif not os.path.isfile(os.path.join(root, media.path)):
             yield post.problem("media-missing", f"media file '{media.path}' does not exist; add it or fix "
                                "the path (paths start at the repository root)",
                                *post.meta_position(["media", media.index, "path"], key=False))
@@ -294,7 +295,6 @@ def _worker_count(posts: int) -> int:
     if posts < PARALLEL_FROM:
         return 1
     import multiprocessing
-    import os
 
     if "fork" not in multiprocessing.get_all_start_methods():
         return 1

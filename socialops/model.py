@@ -10,7 +10,7 @@ import os
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -27,6 +27,7 @@ LEDGER_DIR = ".socialops/ledger"
 MAX_POST_BYTES = 1024 * 1024
 
 _SEPARATOR = re.compile(r"^---[ \t]*$")
+_DRIVE = re.compile(r"^[A-Za-z]:")
 _CLOSING = re.compile(r"^---[ \t]*$", re.M)
 _COMMENT = re.compile(r"<!--.*?-->", re.S)
 _DISABLE = re.compile(r"<!--\s*socialops-disable\s+([^>]*?)\s*-->")
@@ -259,7 +260,7 @@ def read_post(root: Path, abs_path: Path) -> Post:
             raw = handle.read()
     except OSError as exc:
         return fail(f"cannot read the file: {exc.strerror or exc}")
-    if not raw.strip():
+    if not raw or raw.isspace():
         return fail("the file is empty; a post starts with front matter between two '---' lines")
     if b"\x00" in raw[:8192]:
         return fail("this is a binary file, not a Markdown post; move it to media/")
@@ -276,7 +277,8 @@ def read_post(root: Path, abs_path: Path) -> Post:
 
 def normalize_newlines(text: str) -> str:
     """A file's text as socialops reads it: no byte order mark, every line ending a '\\n'."""
-    return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    text = text.removeprefix("\ufeff")
+    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
 
 
 def front_matter_span(text: str) -> tuple[int, int, int, int] | None:
@@ -333,11 +335,19 @@ def _inside(root: Path, target: Path) -> bool:
 
 def inside_repo(root: Path, rel: str) -> bool:
     """True when `rel` (a path written in a post) stays inside the repository, symlinks followed."""
-    if not rel or os.path.isabs(rel) or rel.startswith(("~", "\\")) or re.match(r"^[A-Za-z]:", rel):
+    if not rel or os.path.isabs(rel) or rel.startswith(("~", "\\")) or _DRIVE.match(rel):
         return False
     if ".." in Path(rel).parts:
         return False
-    return _inside(root, (root / rel).resolve())
+    real_root = _real(str(root))
+    target = os.path.realpath(os.path.join(real_root, rel))
+    return target == real_root or target.startswith(real_root + os.sep)
+
+
+@lru_cache(maxsize=8)
+def _real(root: str) -> str:
+    """The repository root with its symlinks resolved (looked up once per run)."""
+    return os.path.realpath(root)
 
 
 # ---- the project ----------------------------------------------------------------------

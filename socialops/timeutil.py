@@ -37,11 +37,14 @@ def zone(name: str) -> ZoneInfo:
         raise TimeError(f"unknown timezone '{name}'; use an IANA name such as Europe/Berlin or UTC") from None
 
 
+_DATE_ONLY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
 def parse_time(value: str, tz: ZoneInfo) -> datetime:
     """An aware datetime from `2026-12-01T09:00` (project timezone), `2026-12-01 09:00`,
     or a time with an offset (`...+01:00`, `...Z`)."""
     text = str(value).strip()
-    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+    if _DATE_ONLY.fullmatch(text):
         raise TimeError(f"'{text}' has no time of day; write it like {text}T09:00")
     try:
         parsed = datetime.fromisoformat(text.replace("Z", "+00:00") if text.endswith("Z") else text)
