@@ -49,10 +49,12 @@ class Target:
             if offset is None:  # the body as a whole: its first line of text
                 offset = len(text) - len(text.lstrip())
             return post.body_line + text.count("\n", 0, offset), offset - text.rfind("\n", 0, offset)
-        path: list[str | int] = ["variants", segment.source] if segment.kind == VARIANT \
-            else ["media", self._index, "alt"]
+        path: list[str | int] = ["variants", segment.source]
+        whole = path
+        if segment.kind == ALT:
+            path, whole = ["media", self._index, "alt"], ["media", self._index]
         if offset is None:
-            return post.meta_position(path if segment.kind == VARIANT else ["media", self._index])
+            return post.meta_position(whole)
         return post.meta_text_position(path, offset, text)
 
 
@@ -129,7 +131,7 @@ def matches(post: Post, guide: StyleGuide, config: Config) -> Iterator[tuple[Rul
     if not guide.rules:
         return
     lang, by_kind = _runnable(guide, post.lang or _default_lang(config), post.campaign)
-    if "<!--" in post.body and post.disabled_rules:
+    if "<!--" in post.body and post.disabled_rules:  # only a comment can disable a rule
         disabled = post.disabled_rules
         by_kind = {kind: [r for r in runs if r[0].id not in disabled] for kind, runs in by_kind.items()}
     if not any(by_kind.values()):
@@ -168,7 +170,7 @@ def targets(post: Post, config: Config, lang: Lang) -> Iterator[Target]:
     audience = Audience(post, config)
     body = _masked(post.body)
     yield Target(Segment(BODY, body, _parts(body), lang), post, audience)
-    meta = post.meta
+    meta = post.meta  # (a post without the key has no variants or media: skip building them)
     if meta.get("variants"):
         for key, text in post.variants.items():
             masked = _masked(text)
