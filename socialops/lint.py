@@ -227,16 +227,17 @@ def lint(project: Project, paths: list[Path] | None = None, now: datetime | None
 def _lint(project: Project, paths: list[Path] | None, now: datetime | None, use_cache: bool) -> LintResult:
     cache = LintCache.open(project) if use_cache else None
     if paths is None:
-        targets, layout_problems = project.post_paths()
+        targets, layout_problems = project.post_files()
     else:
         layout_problems = []
-        targets = [p for p in sorted({p.resolve() for p in paths}) if p.is_file()]
+        targets = [str(p) for p in sorted({p.resolve() for p in paths}) if p.is_file()]
     ctx = LintContext(project, now, [], everything=paths is None, lint_cache=cache)
     problems: list[Problem] = list(layout_problems)
-    stale: list[tuple[Path, Stamp | None]] = []
+    stale: list[tuple[str, Stamp | None]] = []
     for path in targets:
-        current = stamp(path) if cache is not None else None
-        hit = cache.lookup(rel_path(project.root, path), path, current) if cache is not None else None
+        # an empty cache (a first run) holds nothing to compare: whoever reads the file stats it
+        current = stamp(path) if cache is not None and cache.entries else None
+        hit = cache.lookup(rel_path(project.root, path), path, current) if cache and current else None
         if hit is None:
             stale.append((path, current))
             continue
@@ -245,13 +246,13 @@ def _lint(project: Project, paths: list[Path] | None, now: datetime | None, use_
         problems.extend(found)
         problems.extend(_run(post, ctx, VOLATILE))
     workers = _worker_count(len(stale))
-    checked = _check_in_workers(ctx, stale, workers) if workers > 1 else [_check(ctx, path) for path, _ in stale]
-    for (_, current), (post, content, volatile) in zip(stale, checked, strict=True):
+    checked = _check_in_workers(ctx, stale, workers) if workers > 1 else [_check(ctx, *item) for item in stale]
+    for post, content, volatile, entry in checked:
         ctx.posts.append(post)
         problems.extend(content)
         problems.extend(volatile)
-        if cache is not None and workers == 1:  # workers made and kept the entries already
-            cache.store(post, content, current)
+        if cache is not None:
+            cache.keep(post, entry)
     ctx.posts.sort(key=lambda p: p.path)
     for check in PROJECT_CHECKS:
         problems.extend(check(ctx))
@@ -265,17 +266,21 @@ def _lint(project: Project, paths: list[Path] | None, now: datetime | None, use_
     return LintResult(_dedupe(problems), len(targets))
 
 
-Checked = tuple[Post, list[Problem], list[Problem]]  # the post, its content findings, the others
+# the post, its content findings, the others, its entry for the lint cache
+Checked = tuple[Post, list[Problem], list[Problem], list[Any] | None]
 
 
-def _check(ctx: LintContext, path: Path) -> Checked:
+def _check(ctx: LintContext, path: str, current: Stamp | None) -> Checked:
     """Read a post and run its own checks: those the cache may keep, and the volatile ones."""
-    post = read_post(ctx.project.root, path)
+    cache = ctx.lint_cache
+    if cache is not None and current is None:
+        current = stamp(path)  # before reading: a change while it is read makes the entry stale
+    post = read_post(ctx.project.root, Path(path))
     content = list(post.problems)
-    if not post.readable:
-        return post, content, []
-    content.extend(_run(post, ctx, [c for c in POST_CHECKS if c not in VOLATILE and c not in NEEDS_ALL_POSTS]))
-    return post, content, _run(post, ctx, VOLATILE)
+    if post.readable:
+        content.extend(_run(post, ctx, [c for c in POST_CHECKS if c not in VOLATILE and c not in NEEDS_ALL_POSTS]))
+    volatile = _run(post, ctx, VOLATILE) if post.readable else []
+    return post, content, volatile, cache.entry(post, content, current) if cache is not None else None
 
 
 def _run(post: Post, ctx: LintContext, checks: Iterable[PostCheck]) -> list[Problem]:
@@ -301,7 +306,7 @@ def _worker_count(posts: int) -> int:
     return min(os.cpu_count() or 1, 8)
 
 
-def _check_in_workers(ctx: LintContext, stale: list[tuple[Path, Stamp | None]], workers: int) -> list[Checked]:
+def _check_in_workers(ctx: LintContext, stale: list[tuple[str, Stamp | None]], workers: int) -> list[Checked]:
     """`_check` for every path in forked workers. The first post is checked here before the
     fork, so the caches every worker needs (style guide, compiled patterns) are built once.
     Each worker sends back its posts' findings, what the checks across posts need of each
@@ -309,34 +314,29 @@ def _check_in_workers(ctx: LintContext, stale: list[tuple[Path, Stamp | None]], 
     import multiprocessing
     import sys
 
-    out = [_check(ctx, stale[0][0])]
-    root, cache = ctx.project.root, ctx.lint_cache
-    if cache is not None:
-        cache.store(out[0][0], out[0][1], stale[0][1])
+    out = [_check(ctx, *stale[0])]
     chunks = workers * 16  # small enough that no worker idles long while another finishes
     step = max(1, (len(stale) - 1) // chunks + 1)
     ranges = [(i, min(i + step, len(stale))) for i in range(1, len(stale), step)]
     _FORKED["ctx"], _FORKED["stale"] = ctx, stale
     sys.stdout.flush()
     sys.stderr.flush()
+    root = ctx.project.root
     try:
         with multiprocessing.get_context("fork").Pool(workers) as pool:
-            results = pool.map(_check_range, ranges, chunksize=1)
+            for chunk in pool.imap(_check_range, ranges):  # made into posts while the others run
+                for (rel, text, meta, where, readable, times), content, volatile, entry in chunk:
+                    path = root / rel
+                    if not readable:
+                        post = Post(rel, path, readable=False)
+                    elif isinstance(where, list):
+                        post = post_from(rel, path, text, meta, where)
+                    else:
+                        post = Post(rel, path, text, meta, *where)
+                    post.times = times
+                    out.append((post, content, volatile, entry))
     finally:
         _FORKED.clear()
-    for chunk in results:
-        for (rel, text, meta, where, readable, times), content, volatile, entry in chunk:
-            path = root / rel
-            if not readable:
-                post = Post(rel, path, readable=False)
-            elif isinstance(where, list):
-                post = post_from(rel, path, text, meta, where)
-            else:
-                post = Post(rel, path, text, meta, *where)
-            post.times = times
-            out.append((post, content, volatile))
-            if cache is not None:
-                cache.keep(post, entry)
     return out
 
 
@@ -346,11 +346,9 @@ _Sent = tuple[tuple[str, str, dict[str, Any], Any, bool, dict[tuple[str, str], d
 
 def _check_range(bounds: tuple[int, int]) -> list[_Sent]:
     ctx: LintContext = _FORKED["ctx"]
-    cache = ctx.lint_cache
     sent: list[_Sent] = []
     for path, current in _FORKED["stale"][bounds[0]:bounds[1]]:
-        post, content, volatile = _check(ctx, path)
-        entry = cache.entry(post, content, current) if cache is not None else None
+        post, content, volatile, entry = _check(ctx, path, current)
         where = offsets(post) if post.readable else None
         sent.append(((post.path, post.text, post.meta, where or (post.front_matter, post.body, post.body_line),
                       post.readable, post.times), content, volatile, entry))

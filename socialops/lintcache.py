@@ -114,15 +114,9 @@ class LintCache:
             parent = self._folders[folder] = Path(folder)
         return parent / name
 
-    def store(self, post: Post, problems: list[Problem], current: Stamp | None) -> None:
-        """Keep what was found for a readable post whose file has settled."""
-        if current is not None and post.path in self.entries and self.entries[post.path][0] == list(current):
-            return  # kept already: the same file under the same configuration
-        self.keep(post, self.entry(post, problems, current))
-
     def entry(self, post: Post, problems: list[Problem], current: Stamp | None) -> list[Any] | None:
-        """What `store` keeps for a post, None when it keeps nothing (lint's workers make
-        the entries of their posts, this process keeps them)."""
+        """What to keep for a readable post whose file has settled; None when nothing can
+        be kept. (Lint's workers make the entries of their posts, this process keeps them.)"""
         if (current is None or max(current[1], current[2]) >= self.settled_before or not post.readable
                 or not _plain(post.meta) or any(p.path != post.path for p in problems)):
             return None

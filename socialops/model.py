@@ -231,11 +231,11 @@ def mask_comments(text: str) -> str:
     return _COMMENT.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), text)
 
 
-def rel_path(root: Path, abs_path: Path) -> str:
+def rel_path(root: Path, abs_path: Path | str) -> str:
     """A path under the root as posts name it: relative, with forward slashes."""
     prefix = str(root) + os.sep
     full = str(abs_path)
-    return full[len(prefix):].replace(os.sep, "/") if full.startswith(prefix) else abs_path.relative_to(root).as_posix()
+    return full[len(prefix):].replace(os.sep, "/") if full.startswith(prefix) else Path(full).relative_to(root).as_posix()
 
 
 def read_post(root: Path, abs_path: Path) -> Post:
