@@ -254,14 +254,16 @@ def _lint(project: Project, paths: list[Path] | None, now: datetime | None, use_
         if cache is not None:
             cache.keep(post, entry)
     ctx.posts.sort(key=lambda p: p.path)
-    for check in PROJECT_CHECKS:
-        problems.extend(check(ctx))
-    for post in ctx.posts:
-        problems.extend(_run(post, ctx, NEEDS_ALL_POSTS))
+    if workers > 1:  # the other core works out the calendar while this one goes on
+        ctx.cache["calendar"] = _calendar_beside(ctx)
     if cache is not None:
         if paths is None:
             cache.forget_missing({p.path for p in ctx.posts})
         cache.save()
+    for check in PROJECT_CHECKS:
+        problems.extend(check(ctx))
+    for post in ctx.posts:
+        problems.extend(_run(post, ctx, NEEDS_ALL_POSTS))
     problems.sort(key=Problem.sort_key)
     return LintResult(_dedupe(problems), len(targets))
 
@@ -338,6 +340,39 @@ def _check_in_workers(ctx: LintContext, stale: list[tuple[str, Stamp | None]], w
     finally:
         _FORKED.clear()
     return out
+
+
+def _calendar_beside(ctx: LintContext) -> Callable[[], Any]:
+    """The calendar's findings worked out in a forked process; the function returned
+    waits for them (None if that process failed: the calendar checks then work them out
+    here, as they do without workers)."""
+    import multiprocessing
+
+    fork = multiprocessing.get_context("fork")
+    receiving, sending = fork.Pipe(duplex=False)
+
+    def work() -> None:
+        from socialops.calendar.checks import findings
+
+        try:
+            sending.send(findings(ctx.project, ctx.posts, ctx.now))
+        except Exception:  # worked out again, and reported, in the main process
+            sending.send(None)
+
+    process = fork.Process(target=work, daemon=True)
+    process.start()
+    sending.close()
+
+    def result() -> Any:
+        try:
+            return receiving.recv()
+        except (EOFError, OSError):
+            return None
+        finally:
+            receiving.close()
+            process.join()
+
+    return result
 
 
 _Sent = tuple[tuple[str, str, dict[str, Any], Any, bool, dict[tuple[str, str], datetime | None]],
