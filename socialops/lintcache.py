@@ -118,7 +118,7 @@ class LintCache:
         """What to keep for a readable post whose file has settled; None when nothing can
         be kept. (Lint's workers make the entries of their posts, this process keeps them.)"""
         if (current is None or max(current[1], current[2]) >= self.settled_before or not post.readable
-                or not _plain(post.meta) or any(p.path != post.path for p in problems)):
+                or not _keepable(post.meta) or any(p.path != post.path for p in problems)):
             return None
         where = offsets(post)
         if where is None:
@@ -234,15 +234,11 @@ def _file_stamp(path: str | None) -> str:
     return f"{found[0]}:{found[1]}" if found else "none"
 
 
-def _plain(value: Any) -> bool:
-    """Whether `value` is plain data as YAML gives it (strings as keys), which the cache
-    keeps exactly; anything else (bytes, sets, NaN) is read from the file every time."""
-    if value is None or isinstance(value, (str, bool, int)):
-        return True
-    if isinstance(value, float):
-        return value == value and value not in (float("inf"), float("-inf"))
-    if isinstance(value, list):
-        return all(_plain(v) for v in value)
-    if isinstance(value, dict):
-        return all(isinstance(k, str) and _plain(v) for k, v in value.items())
-    return False
+def _keepable(meta: dict[str, Any]) -> bool:
+    """Whether the cache keeps `meta` exactly: marshal takes YAML's plain data (strings,
+    numbers, lists, mappings, sets, bytes) but not, say, the datetime of a `!!timestamp`."""
+    try:
+        marshal.dumps(meta)
+    except ValueError:
+        return False
+    return True

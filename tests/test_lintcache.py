@@ -167,3 +167,13 @@ def test_workers_fill_the_cache_and_the_next_run_finds_the_same(project: Project
     assert first == without and again == without
     assert reads == ["broken.md"]
     assert {p.rule for p in without} >= {"banned", "calendar", "syntax"}
+
+
+def test_a_post_the_cache_cannot_keep_is_read_every_time(project: ProjectDir, reads: list[str]) -> None:
+    project.post("a.md", POST)
+    project.post("odd.md", "title: !!timestamp 2026-01-01\n" + POST)  # YAML makes a datetime of it
+    first = findings(project)
+    assert any("odd.md" in f and "schema" in f for f in first)
+    reads.clear()
+    assert findings(project) == first
+    assert reads == ["odd.md"]  # a.md came from the cache, odd.md cannot be kept
