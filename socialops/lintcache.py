@@ -34,7 +34,7 @@ from typing import Any
 from socialops.model import CONFIG_FILE, STYLEGUIDE_FILE, Post, Project
 from socialops.problems import Level, Problem
 
-FORMAT = 3
+FORMAT = 4
 CACHE_FILE = "lint-cache"
 SETTLE_NS = 2_000_000_000  # a file changed more recently than this is read again
 # The libraries whose behaviour findings depend on (counting, schemas, YAML), by module.
@@ -89,12 +89,12 @@ class LintCache:
     def lookup(self, rel: str, abs_path: Path | str, current: Stamp | None) -> tuple[Post, list[Problem]] | None:
         """The post as read before and its cached findings, if the file is unchanged."""
         entry = self.entries.get(rel)
-        if entry is None or current is None or list(current) != entry[0]:
+        if entry is None or current is None or current != entry[0]:
             return None
         try:
             media, found, text, meta, where = entry[1:6]
             root = self.root
-            if any(list(stamp(os.path.join(root, m)) or ()) != s for m, s in media):
+            if any(stamp(os.path.join(root, m)) != s for m, s in media):
                 return None
             post = post_from(rel, self._path(abs_path), text, meta, where)
             for value, zone, micros in entry[6]:
@@ -126,8 +126,8 @@ class LintCache:
         media = []
         for item in post.media:
             found = stamp(os.path.join(self.root, item.path)) if ".." not in item.path else None
-            media.append([item.path, list(found or ())])
-        return [list(current), media, [[p.line, p.column, p.rule, p.level.value, p.message] for p in problems],
+            media.append((item.path, found))
+        return [current, media, [[p.line, p.column, p.rule, p.level.value, p.message] for p in problems],
                 post.text, post.meta, where, []]
 
     def keep(self, post: Post, entry: list[Any] | None) -> None:

@@ -101,7 +101,7 @@ class Post:
     times: dict[tuple[str, str], datetime | None] = field(default_factory=dict, repr=False, compare=False)
 
     # ---- identity -------------------------------------------------------------------
-    @property
+    @cached_property
     def id(self) -> str:
         explicit = self.meta.get("id")
         if isinstance(explicit, str) and explicit.strip():
