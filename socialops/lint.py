@@ -254,16 +254,18 @@ def _lint(project: Project, paths: list[Path] | None, now: datetime | None, use_
         if cache is not None:
             cache.keep(post, entry)
     ctx.posts.sort(key=lambda p: p.path)
-    if workers > 1:  # the other core works out the calendar while this one goes on
+    if cache is not None and paths is None:
+        cache.forget_missing({p.path for p in ctx.posts})
+    if workers > 1:  # the other core works out the calendar while this one saves the cache
         ctx.cache["calendar"] = _calendar_beside(ctx)
-    if cache is not None:
-        if paths is None:
-            cache.forget_missing({p.path for p in ctx.posts})
-        cache.save()
+        if cache is not None:
+            cache.save()
     for check in PROJECT_CHECKS:
         problems.extend(check(ctx))
     for post in ctx.posts:
         problems.extend(_run(post, ctx, NEEDS_ALL_POSTS))
+    if cache is not None:
+        cache.save()  # what changed since, e.g. the other posts a partial lint read (if any)
     problems.sort(key=Problem.sort_key)
     return LintResult(_dedupe(problems), len(targets))
 

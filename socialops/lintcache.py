@@ -34,7 +34,7 @@ from typing import Any
 from socialops.model import CONFIG_FILE, STYLEGUIDE_FILE, Post, Project
 from socialops.problems import Level, Problem
 
-FORMAT = 4
+FORMAT = 5
 CACHE_FILE = "lint-cache"
 SETTLE_NS = 2_000_000_000  # a file changed more recently than this is read again
 # The libraries whose behaviour findings depend on (counting, schemas, YAML), by module.
@@ -86,21 +86,25 @@ class LintCache:
             pass  # no cache yet, or a broken one: start again
         return cls(project, file, key, entries)
 
-    def lookup(self, rel: str, abs_path: Path | str, current: Stamp | None) -> tuple[Post, list[Problem]] | None:
-        """The post as read before and its cached findings, if the file is unchanged."""
+    def lookup(self, rel: str, abs_path: Path | str, current: Stamp | None, *,
+               checked: bool = True) -> tuple[Post, list[Problem]] | None:
+        """The post as read before and its cached findings, if the file is unchanged.
+        Without `checked`, also a post only read quickly for the checks across posts
+        (socialops.quickread), whose findings are not known: no findings then."""
         entry = self.entries.get(rel)
-        if entry is None or current is None or current != entry[0]:
+        if entry is None or current is None or current != entry[0] or (checked and entry[2] is None):
             return None
         try:
-            media, found, text, meta, where = entry[1:6]
+            media, found, text, meta, where, times, quick = entry[1:8]
             root = self.root
             if any(stamp(os.path.join(root, m)) != s for m, s in media):
                 return None
             post = post_from(rel, self._path(abs_path), text, meta, where)
-            for value, zone, micros in entry[6]:
+            post.quick = quick
+            for value, zone, micros in times:
                 post.times[(value, zone)] = None if micros is None else EPOCH + timedelta(microseconds=micros)
             return post, [Problem(rel, line, col, rule, Level(level), message)
-                          for line, col, rule, level, message in found]
+                          for line, col, rule, level, message in found or ()]
         except (TypeError, ValueError, IndexError):
             return None  # an entry of another shape: read the file
 
@@ -114,11 +118,13 @@ class LintCache:
             parent = self._folders[folder] = Path(folder)
         return parent / name
 
-    def entry(self, post: Post, problems: list[Problem], current: Stamp | None) -> list[Any] | None:
+    def entry(self, post: Post, problems: list[Problem] | None, current: Stamp | None) -> list[Any] | None:
         """What to keep for a readable post whose file has settled; None when nothing can
-        be kept. (Lint's workers make the entries of their posts, this process keeps them.)"""
+        be kept. `problems` None: the post was only read (quickly, for the checks across
+        posts), not checked. (Lint's workers make the entries of their posts, this process
+        keeps them.)"""
         if (current is None or max(current[1], current[2]) >= self.settled_before or not post.readable
-                or not _keepable(post.meta) or any(p.path != post.path for p in problems)):
+                or not _keepable(post.meta) or any(p.path != post.path for p in problems or ())):
             return None
         where = offsets(post)
         if where is None:
@@ -127,8 +133,8 @@ class LintCache:
         for item in post.media:
             found = stamp(os.path.join(self.root, item.path)) if ".." not in item.path else None
             media.append((item.path, found))
-        return [current, media, [[p.line, p.column, p.rule, p.level.value, p.message] for p in problems],
-                post.text, post.meta, where, []]
+        kept = None if problems is None else [[p.line, p.column, p.rule, p.level.value, p.message] for p in problems]
+        return [current, media, kept, post.text, post.meta, where, [], post.quick]
 
     def keep(self, post: Post, entry: list[Any] | None) -> None:
         if entry is None:
@@ -162,6 +168,8 @@ class LintCache:
             os.replace(tmp, self.file)
         except (OSError, ValueError):
             tmp.unlink(missing_ok=True)
+            return
+        self.changed, self._stored = False, []
 
 
 def offsets(post: Post) -> list[int] | None:

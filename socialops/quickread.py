@@ -37,7 +37,7 @@ _RISKY = re.compile(r"[&*!|>{]|^variants[ \t]*:|^['\"?:-]", re.M)
 
 def quick_posts(project: Project, skip: set[str], cache: LintCache | None = None) -> list[Post]:
     """Every post of the project except the paths in `skip`, read quickly: from lint's
-    cache where the file is unchanged since it was last linted."""
+    cache where the file is unchanged since it was last read, into it otherwise."""
     files, _ = project.post_files()
     out: list[Post] = []
     cut = len(str(project.root)) + 1
@@ -45,8 +45,17 @@ def quick_posts(project: Project, skip: set[str], cache: LintCache | None = None
         rel = full[cut:].replace("\\", "/")  # under the root, as post_files gives them
         if rel in skip:
             continue
-        hit = cache.lookup(rel, full, stamp(full)) if cache is not None else None
-        out.append(hit[0] if hit is not None else quick_post(project.root, Path(full), rel))
+        if cache is None:
+            out.append(quick_post(project.root, Path(full), rel))
+            continue
+        current = stamp(full)
+        hit = cache.lookup(rel, full, current, checked=False)
+        if hit is not None:
+            out.append(hit[0])
+            continue
+        post = quick_post(project.root, Path(full), rel)
+        cache.keep(post, cache.entry(post, None, current))  # the next partial lint reads it from there
+        out.append(post)
     return out
 
 

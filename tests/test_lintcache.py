@@ -177,3 +177,25 @@ def test_a_post_the_cache_cannot_keep_is_read_every_time(project: ProjectDir, re
     reads.clear()
     assert findings(project) == first
     assert reads == ["odd.md"]  # a.md came from the cache, odd.md cannot be kept
+
+
+def test_a_partial_lint_keeps_the_others_it_read_quickly(project: ProjectDir, reads: list[str],
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    import socialops.quickread as quickread
+
+    quick: list[str] = []
+    original = quickread.quick_post
+    monkeypatch.setattr(quickread, "quick_post", lambda root, path, rel: quick.append(path.name) or original(root, path, rel))
+    project.write("styleguide.yaml", "rules:\n  - {id: banned, kind: existence, level: error, tokens: [synergy]}\n")
+    project.write("calendar.yaml", "spacing: {min_gap: 30m}\n")
+    project.post("a.md", "id: launch\n" + POST, "Synergy.\n")
+    b = project.post("b.md", "id: launch\nchannels: [mastodon-main]\npublish_at: 2026-12-01T09:10\n", "Synergy.\n")
+    first = findings(project, paths=[b])  # no full lint yet: a.md is read quickly, and kept
+    assert sorted(f.split(" ")[1] for f in first) == ["banned", "calendar", "duplicate-id"]
+    assert quick == ["a.md"]
+    quick.clear()
+    assert findings(project, paths=[b]) == first
+    assert quick == []  # a.md came from the cache
+    reads.clear()
+    everything = findings(project)  # what was only read quickly is checked in full now
+    assert "a.md" in reads and any("posts/a.md" in f and "banned" in f for f in everything)
