@@ -74,6 +74,10 @@ def main() -> None:
         version = statistics.median(timed([py, "-m", "socialops", "--version"], repo)[0] for _ in range(7))
         one_cold = min(timed([*one, "--no-cache"], repo)[0] for _ in range(5))
         one_warm = min(timed(one, repo)[0] for _ in range(5))
+        fresh = []
+        for _ in range(5):  # a fresh clone: no cache at all (this run writes it)
+            (repo / cache).unlink(missing_ok=True)
+            fresh.append(timed(one, repo)[0])
         acme = Path(__file__).resolve().parent.parent / "examples" / "acme"
         small = {name: min(timed([py, "-m", "socialops", "lint", f"posts/2026/12/{name}"], acme)[0] for _ in range(5))
                  for name in ("launch.md", "holiday-hours.md")}
@@ -83,7 +87,8 @@ def main() -> None:
         print(f"socialops lint, first run (writes the cache): {first:.2f} s ({first / floor:.1f}x floor), peak {first_mb} MB")
         print(f"socialops lint, again (nothing changed): {warm:.2f} s ({warm / floor:.1f}x floor), peak {warm_mb} MB")
         print(f"socialops --version: {version * 1000:.0f} ms (median of 7)")
-        print(f"socialops lint ONE_POST: {one_warm * 1000:.0f} ms after a lint, {one_cold * 1000:.0f} ms with --no-cache (best of 5)")
+        print(f"socialops lint ONE_POST: {one_warm * 1000:.0f} ms after a lint, {min(fresh) * 1000:.0f} ms with no "
+              f"cache yet (the run that writes it), {one_cold * 1000:.0f} ms with --no-cache (best of 5)")
         for name, wall in small.items():
             print(f"examples/acme: socialops lint posts/2026/12/{name}: {wall * 1000:.0f} ms (best of 5)")
     finally:
