@@ -234,6 +234,7 @@ def _lint(project: Project, paths: list[Path] | None, now: datetime | None, use_
     ctx = LintContext(project, now, [], everything=paths is None, lint_cache=cache)
     problems: list[Problem] = list(layout_problems)
     stale: list[tuple[str, Stamp | None]] = []
+    changing = [check for check in POST_CHECKS if check in VOLATILE]
     for path in targets:
         # an empty cache (a first run) holds nothing to compare: whoever reads the file stats it
         current = stamp(path) if cache is not None and cache.entries else None
@@ -244,7 +245,7 @@ def _lint(project: Project, paths: list[Path] | None, now: datetime | None, use_
         post, found = hit
         ctx.posts.append(post)
         problems.extend(found)
-        problems.extend(_run(post, ctx, VOLATILE))
+        problems.extend(_run(post, ctx, changing))
     workers = _worker_count(len(stale))
     checked = _check_in_workers(ctx, stale, workers) if workers > 1 else _check(ctx, stale)
     for post, content, volatile, entry in checked:
@@ -262,8 +263,9 @@ def _lint(project: Project, paths: list[Path] | None, now: datetime | None, use_
             cache.save()
     for check in PROJECT_CHECKS:
         problems.extend(check(ctx))
+    across = [check for check in POST_CHECKS if check in NEEDS_ALL_POSTS]
     for post in ctx.posts:
-        problems.extend(_run(post, ctx, NEEDS_ALL_POSTS))
+        problems.extend(_run(post, ctx, across))
     if cache is not None:
         cache.save()  # what changed since, e.g. the other posts a partial lint read (if any)
     problems.sort(key=Problem.sort_key)
