@@ -22,6 +22,7 @@ unchanged (git calls this "racy"). Such a file is read, checked and cached later
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import marshal
 import os
@@ -167,7 +168,8 @@ class LintCache:
             tmp.write_bytes(data)
             os.replace(tmp, self.file)
         except (OSError, ValueError):
-            tmp.unlink(missing_ok=True)
+            with contextlib.suppress(OSError):
+                tmp.unlink(missing_ok=True)
             return
         self.changed, self._stored = False, []
 

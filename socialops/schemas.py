@@ -13,6 +13,7 @@ run; the files read once (config, style guide, calendar) are then checked by jso
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 from collections.abc import Callable
@@ -148,7 +149,8 @@ def _write(file: Path, entry: tuple[str, CodeType]) -> None:
             if old.stat().st_mtime < time.time() - STALE_DAYS * 86400:
                 old.unlink(missing_ok=True)
     except OSError:
-        temporary.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):  # e.g. the folder went away meanwhile
+            temporary.unlink(missing_ok=True)
 
 
 def is_valid(name: str, data: Any) -> bool:

@@ -199,3 +199,9 @@ def test_a_partial_lint_keeps_the_others_it_read_quickly(project: ProjectDir, re
     reads.clear()
     everything = findings(project)  # what was only read quickly is checked in full now
     assert "a.md" in reads and any("posts/a.md" in f and "banned" in f for f in everything)
+
+
+def test_a_cache_that_cannot_be_written_costs_only_speed(project: ProjectDir, reads: list[str]) -> None:
+    project.post("a.md", POST, "Pure synergy.\n")
+    (project.root / ".git" / "socialops").write_text("a file where the cache folder goes")
+    assert findings(project) == findings(project)  # no error, the same findings each time
