@@ -93,9 +93,11 @@ class LintCache:
         Without `checked`, also a post only read quickly for the checks across posts
         (socialops.quickread), whose findings are not known: no findings then."""
         entry = self.entries.get(rel)
-        if entry is None or current is None or current != entry[0] or (checked and entry[2] is None):
+        if entry is None or current is None:
             return None
         try:
+            if current != entry[0] or (checked and entry[2] is None):
+                return None
             media, found, text, meta, where, times, quick = entry[1:8]
             root = self.root
             if any(stamp(os.path.join(root, m)) != s for m, s in media):
