@@ -258,7 +258,8 @@ def _lint(project: Project, paths: list[Path] | None, now: datetime | None, use_
     if cache is not None and paths is None:
         cache.forget_missing({p.path for p in ctx.posts})
     if workers > 1:  # the other core works out the calendar while this one saves the cache
-        ctx.cache["calendar"] = _calendar_beside(ctx)
+        if ctx.everything:  # (linting some posts, the calendar needs the others: read here, later)
+            ctx.cache["calendar"] = _calendar_beside(ctx)
         if cache is not None:
             cache.save()
     for check in PROJECT_CHECKS:

@@ -1,0 +1,30 @@
+"""Lint's fast paths (workers, the forked calendar, caches, the quick exit) find and report
+exactly what the plain path does, and fail quietly where the plain path would."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+import socialops.lint as lint_module
+from socialops.model import Project
+from tests.conftest import ProjectDir
+
+NOW = datetime(2026, 11, 1, 9, 0, tzinfo=UTC)
+
+
+def test_linting_some_posts_in_parallel_checks_the_calendar_against_the_others(
+        project: ProjectDir, monkeypatch: pytest.MonkeyPatch) -> None:
+    project.write("calendar.yaml", "spacing: {min_gap: 2h}\n")
+    linted = []
+    for i in range(6):
+        linted.append(project.post(f"a/p{i}.md", f"channels: [mastodon-main]\npublish_at: 2026-12-0{i + 1}T09:00"))
+        project.post(f"b/q{i}.md", f"channels: [mastodon-main]\npublish_at: 2026-12-0{i + 1}T09:30")
+    proj = Project.load(project.root)
+    serial = lint_module.lint(proj, linted, NOW, use_cache=False).problems
+    monkeypatch.setattr(lint_module, "PARALLEL_FROM", 2)
+    parallel = lint_module.lint(proj, linted, NOW, use_cache=False).problems
+    assert [(p.path, p.rule) for p in serial] == [(f"posts/a/p{i}.md", "calendar") for i in range(6)]
+    assert "posts/b/q0.md" in serial[0].message
+    assert parallel == serial
