@@ -78,8 +78,12 @@ def _exit_now(code: int) -> None:
     Everything is written and closed by then; only the output streams need a flush."""
     import os
 
-    sys.stdout.flush()
-    sys.stderr.flush()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            if stream is not None:  # None: started with the stream closed (`>&-`)
+                stream.flush()
+        except (OSError, ValueError):  # a reader gone (`| head`), a full disk: the output is lost
+            code = code or 1
     os._exit(code)
 
 

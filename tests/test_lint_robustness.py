@@ -28,3 +28,18 @@ def test_linting_some_posts_in_parallel_checks_the_calendar_against_the_others(
     assert [(p.path, p.rule) for p in serial] == [(f"posts/a/p{i}.md", "calendar") for i in range(6)]
     assert "posts/b/q0.md" in serial[0].message
     assert parallel == serial
+
+
+def test_lint_with_its_output_closed_ends_without_a_traceback(project: ProjectDir, cli) -> None:
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import REPO_ROOT
+
+    project.post("a.md", "channels: [nowhere]")
+    env = {**os.environ, "PYTHONPATH": str(REPO_ROOT)}
+    proc = subprocess.run([sys.executable, "-m", "socialops", "lint"], cwd=project.root, env=env, text=True,
+                          stderr=subprocess.PIPE, preexec_fn=lambda: os.close(1), timeout=120)  # `lint >&-`
+    assert "Traceback" not in proc.stderr and proc.stderr == ""
+    assert proc.returncode == cli("lint", cwd=project.root).exit_code == 1
