@@ -66,7 +66,8 @@ def fast_check(name: str) -> Callable[[Any], Any] | None:
     folder = _cache_folder()
     file = folder / f"{name}-{_cache_key(name)}.code" if folder else None
     entry = _read(file) if file else None
-    if entry is None:
+    check = _load(entry) if entry else None
+    if check is None:
         if file is None and name not in FAST_GATED:
             return None
         entry = _compile(name)
@@ -74,11 +75,21 @@ def fast_check(name: str) -> Callable[[Any], Any] | None:
             return None
         if file:
             _write(file, entry)
+        check = _load(entry)
+    return check
+
+
+def _load(entry: tuple[str, CodeType]) -> Callable[[Any], Any] | None:
+    """The checking function an entry's code defines; None for an entry that defines
+    none (a foreign or damaged file in the cache folder: compiled again then)."""
     function, code = entry
     namespace: dict[str, Any] = {}
-    exec(code, namespace)
-    check: Callable[[Any], Any] = namespace[function]
-    return check
+    try:
+        exec(code, namespace)
+    except Exception:
+        return None
+    check = namespace.get(function)
+    return check if callable(check) else None
 
 
 def _compile(name: str) -> tuple[str, CodeType] | None:
@@ -103,7 +114,11 @@ def _cache_folder() -> Path | None:
     if os.environ.get("SOCIALOPS_NO_CACHE"):
         return None
     try:
-        base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+        base = Path(os.environ.get("XDG_CACHE_HOME") or "")
+        if not base.is_absolute():  # unset, or relative: the XDG spec says to ignore it
+            base = Path.home() / ".cache"
+        if not base.is_absolute():  # a relative HOME: no cache rather than one under the current folder
+            return None
         folder = base / "socialops" / "schema-checks"
         folder.mkdir(parents=True, exist_ok=True)
     except (OSError, RuntimeError):  # RuntimeError: no home folder

@@ -159,3 +159,29 @@ def test_valid_files_need_no_jsonschema_once_the_checks_are_cached(cache_home: P
                               check=False, timeout=60)
         assert (done.returncode, done.stdout.strip(), done.stderr) == (0, "ok", "")
     assert sorted(p.name.split("-")[0] for p in cache_home.glob("*.code")) == ["calendar", "config", "styleguide"]
+
+
+def test_a_foreign_entry_in_the_cache_is_compiled_again(cache_home: Path) -> None:
+    import marshal
+
+    assert schemas.is_valid("config", {"timezone": "UTC", "channels": {}})
+    [entry] = cache_home.glob("config-*.code")
+    entry.write_bytes(marshal.dumps(("validate_something_else", compile("x = 1", "other", "exec"))))
+    schemas.fast_check.cache_clear()
+    assert not schemas.is_valid("config", {"timezone": 3})
+    assert schemas.is_valid("config", {"timezone": "UTC", "channels": {}})
+    read = schemas._read(entry)
+    assert read is not None and read[0] != "validate_something_else"  # written again
+
+
+def test_a_relative_cache_folder_is_ignored(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The XDG spec: a relative XDG_CACHE_HOME is invalid. Taken as given, the current folder
+    (a repository) would get a cache folder, and code from there would run."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("SOCIALOPS_NO_CACHE", raising=False)
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("XDG_CACHE_HOME", "cache")
+    assert schemas._cache_folder() == tmp_path / "home" / ".cache" / "socialops" / "schema-checks"
+    monkeypatch.setenv("HOME", "home")
+    assert schemas._cache_folder() is None
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["home"]
