@@ -108,7 +108,7 @@ class LintCache:
                 post.times[(value, zone)] = None if micros is None else EPOCH + timedelta(microseconds=micros)
             return post, [Problem(rel, line, col, rule, Level(level), message)
                           for line, col, rule, level, message in found or ()]
-        except (TypeError, ValueError, IndexError):
+        except (TypeError, ValueError, LookupError, OverflowError):
             return None  # an entry of another shape: read the file
 
     def _path(self, full: Path | str) -> Path:

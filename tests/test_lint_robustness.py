@@ -43,3 +43,23 @@ def test_lint_with_its_output_closed_ends_without_a_traceback(project: ProjectDi
                           stderr=subprocess.PIPE, preexec_fn=lambda: os.close(1), timeout=120)  # `lint >&-`
     assert "Traceback" not in proc.stderr and proc.stderr == ""
     assert proc.returncode == cli("lint", cwd=project.root).exit_code == 1
+
+
+@pytest.mark.parametrize("odd", [{}, {"0": 1}, [(1, 2, 3, 4), [], [], "", {}, [0, 0, 0, 0], [["x", "UTC", 10**30]], False]])
+def test_a_cache_entry_of_any_other_shape_is_read_from_the_file(project: ProjectDir, monkeypatch: pytest.MonkeyPatch,
+                                                                 odd: object) -> None:
+    import marshal
+
+    import socialops.lintcache as lintcache
+
+    monkeypatch.setattr(lintcache, "SETTLE_NS", 0)
+    project.post("a.md", "channels: [nowhere]\npublish_at: 2026-12-01T09:00")
+    proj = Project.load(project.root)
+    first = lint_module.lint(proj, None, NOW).problems
+    cache_file = project.root / ".git" / "socialops" / "lint-cache"
+    data = marshal.loads(cache_file.read_bytes())
+    if isinstance(odd, list):  # the right stamp, so that the rest of the entry is read
+        odd[0] = data["posts"]["posts/a.md"][0]
+    data["posts"]["posts/a.md"] = odd
+    cache_file.write_bytes(marshal.dumps(data))
+    assert lint_module.lint(proj, None, NOW).problems == first
