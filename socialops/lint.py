@@ -349,7 +349,7 @@ def _check_in_workers(ctx: LintContext, stale: list[tuple[str, Stamp | None]], w
     sys.stderr.flush()
     root = ctx.project.root
     try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
+        with multiprocessing.get_context("fork").Pool(workers, initializer=_ignore_interrupt) as pool:
             for chunk in pool.imap(_check_range, ranges):  # made into posts while the others run
                 for (rel, text, meta, where, readable, times), content, volatile, entry in chunk:
                     path = root / rel
@@ -366,6 +366,14 @@ def _check_in_workers(ctx: LintContext, stale: list[tuple[str, Stamp | None]], w
     return out
 
 
+def _ignore_interrupt() -> None:
+    """In a forked process: Ctrl-C is the main process's to handle (it ends the others);
+    here it would print the traceback of wherever it struck."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def _calendar_beside(ctx: LintContext) -> Callable[[], Any]:
     """The calendar's findings worked out in a forked process; the function returned
     waits for them (None if that process failed: the calendar checks then work them out
@@ -378,6 +386,8 @@ def _calendar_beside(ctx: LintContext) -> Callable[[], Any]:
     def work() -> None:
         from socialops.calendar.checks import findings
 
+        _ignore_interrupt()
+        receiving.close()  # the main process's end: were it left open here, a send could wait forever
         try:
             sending.send(findings(ctx.project, ctx.posts, ctx.now))
         except Exception:  # worked out again, and reported, in the main process
@@ -388,13 +398,17 @@ def _calendar_beside(ctx: LintContext) -> Callable[[], Any]:
     sending.close()
 
     def result() -> Any:
+        found: Any = None
         try:
-            return receiving.recv()
+            found = receiving.recv()
         except (EOFError, OSError):
             return None
         finally:
             receiving.close()
+            if found is None:  # not received (e.g. Ctrl-C meanwhile): it would wait to send
+                process.terminate()
             process.join()
+        return found
 
     return result
 

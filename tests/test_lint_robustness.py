@@ -63,3 +63,44 @@ def test_a_cache_entry_of_any_other_shape_is_read_from_the_file(project: Project
     data["posts"]["posts/a.md"] = odd
     cache_file.write_bytes(marshal.dumps(data))
     assert lint_module.lint(proj, None, NOW).problems == first
+
+
+_INTERRUPTED_CALENDAR = """
+import signal, sys
+from datetime import UTC, datetime
+from pathlib import Path
+import multiprocessing
+import socialops.lint as lint_module
+from socialops.model import Project
+project = Project.load(Path(sys.argv[1]))
+posts = project.read_posts()
+ctx = lint_module.LintContext(project, datetime(2026, 11, 1, tzinfo=UTC), posts)
+result = lint_module._calendar_beside(ctx)
+def interrupt(*_):
+    raise KeyboardInterrupt
+signal.signal(signal.SIGALRM, interrupt)
+signal.setitimer(signal.ITIMER_REAL, 0.001)  # Ctrl-C while waiting for the findings
+try:
+    result()
+except KeyboardInterrupt:
+    pass
+print(len(multiprocessing.active_children()))
+"""
+
+
+def test_an_interrupted_wait_for_the_forked_calendar_ends_it(project: ProjectDir) -> None:
+    """The forked process had its findings (more than a pipe holds) to send, and waited
+    for a reader forever; the main process waited for it to end."""
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import REPO_ROOT
+
+    project.write("calendar.yaml", "spacing: {min_gap: 2h}\n")
+    for i in range(400):
+        project.post(f"p{i:03d}.md", f"channels: [mastodon-main]\npublish_at: 2026-12-{1 + i % 28:02d}T09:00")
+    env = {**os.environ, "PYTHONPATH": str(REPO_ROOT)}
+    done = subprocess.run([sys.executable, "-c", _INTERRUPTED_CALENDAR, str(project.root)], env=env,
+                          capture_output=True, text=True, timeout=60)
+    assert (done.returncode, done.stdout, done.stderr) == (0, "0\n", "")
