@@ -13,7 +13,10 @@ the findings that follow from the file and the project's configuration alone (sy
 schema, channels, style guide, platform limits). Findings that depend on anything else
 are found afresh every run: whether media files exist, times against `now`, the ledger,
 the calendar and the other posts. The whole cache is dropped when socialops.yaml,
-styleguide.yaml, socialops itself, Python or a library that counts text changes.
+styleguide.yaml, socialops itself, Python, a library that counts text or the project
+timezone's rules change; a run during which one of them changed keeps nothing. A partial
+lint (one post, a folder) also keeps the other posts it reads quickly, without findings:
+the next partial lint takes them from here, a full lint still reads and checks them.
 
 A file changed within the last seconds is never taken from the cache: a file system
 stamps times in ticks, so a second change in the same tick, keeping the size, could look
