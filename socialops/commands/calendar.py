@@ -6,23 +6,17 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime, timedelta
-from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from socialops.commands.lint import NowOption, RepoOption
+from socialops.commands.lint import NowOption, RepoOption, TextOrJson
 
 if TYPE_CHECKING:
     from socialops.calendar.config import Calendar
     from socialops.calendar.plan import Entry
     from socialops.model import Post, Project
-
-
-class ViewFormat(StrEnum):
-    text = "text"
-    json = "json"
 
 
 FromOption = Annotated[str | None, typer.Option("--from", metavar="TIME", help="Start: a date (2026-12-01) or a time (default: today).")]
@@ -106,7 +100,7 @@ def _today(project: Project, now: datetime) -> datetime:
 
 def schedule_command(
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Show the times without writing them.")] = False,
-    fmt: Annotated[ViewFormat, typer.Option("--format", help="Output format.")] = ViewFormat.text,
+    fmt: Annotated[TextOrJson, typer.Option("--format", help="Output format.")] = TextOrJson.text,
     repo: RepoOption = None,
     now: NowOption = None,
 ) -> None:
@@ -124,7 +118,7 @@ def schedule_command(
     result = queue_posts(project, cal, posts, when)
     if not dry_run:
         rewrite.write_times([(placed.post, placed.value) for placed in result.assigned])
-    if fmt is ViewFormat.json:
+    if fmt is TextOrJson.json:
         from socialops.output import print_json
 
         print_json({"version": 1, "dry_run": dry_run,
@@ -163,7 +157,7 @@ def plan_command(
     channel: ChannelOption = None,
     author: Annotated[str | None, typer.Option("--author", metavar="NAME", help="Only the posts of this person (the post's "
                                                "'author', else who added the file in git).")] = None,
-    fmt: Annotated[ViewFormat, typer.Option("--format", help="Output format.")] = ViewFormat.text,
+    fmt: Annotated[TextOrJson, typer.Option("--format", help="Output format.")] = TextOrJson.text,
     repo: RepoOption = None,
     now: NowOption = None,
 ) -> None:
@@ -175,7 +169,7 @@ def plan_command(
     today = _today(project, when)
     first, last = _window(project, start, end, today, today + timedelta(days=90))
     entries = _only(plan.build(project, cal, posts, when, first, last, _authors(project)), channel, author)
-    if fmt is ViewFormat.json:
+    if fmt is TextOrJson.json:
         _print_entries_json(project, entries)
         return
     from socialops.calendar.terminal import plan_table

@@ -16,6 +16,13 @@ if TYPE_CHECKING:
     from socialops.model import Project
 
 
+class TextOrJson(StrEnum):
+    """`--format` of the commands that print for people or for tools."""
+
+    text = "text"
+    json = "json"
+
+
 class LintFormat(StrEnum):
     text = "text"
     json = "json"

@@ -4,29 +4,23 @@ problems. Exit 1 when something does not fit, 2 for an unknown post or channel."
 
 from __future__ import annotations
 
-from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from socialops.commands.lint import RepoOption
+from socialops.commands.lint import RepoOption, TextOrJson
 
 if TYPE_CHECKING:
     from socialops.model import Post, Project
     from socialops.render import RenderedChannel, RenderedPart
 
 
-class PreviewFormat(StrEnum):
-    text = "text"
-    json = "json"
-
-
 def preview_command(
     posts: Annotated[list[str], typer.Argument(help="Post files (paths) or post ids.")],
     channel: Annotated[list[str] | None, typer.Option(
         "--channel", "-c", help="Only this channel (repeatable); any channel of socialops.yaml.")] = None,
-    fmt: Annotated[PreviewFormat, typer.Option("--format", help="text for people, json for tools.")] = PreviewFormat.text,
+    fmt: Annotated[TextOrJson, typer.Option("--format", help="text for people, json for tools.")] = TextOrJson.text,
     repo: RepoOption = None,
 ) -> None:
     """Show what each channel will receive: parts, lengths, overflow, facets, media, problems."""
@@ -36,7 +30,7 @@ def preview_command(
     project = Project.load(repo)
     _check_channels(project, channel or [])
     previews = [_preview(project, post, channel or []) for post in _posts(project, posts)]
-    if fmt is PreviewFormat.json:
+    if fmt is TextOrJson.json:
         output.print_json({"version": 1, "posts": [_post_json(post, rendered) for post, rendered in previews]})
     else:
         _print(previews, project.config.channels)

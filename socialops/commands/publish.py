@@ -9,16 +9,11 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from socialops.commands.lint import NowOption, RepoOption
+from socialops.commands.lint import NowOption, RepoOption, TextOrJson
 
 if TYPE_CHECKING:
     from socialops.model import Project
     from socialops.results import PublishResult
-
-
-class Format(StrEnum):
-    text = "text"
-    json = "json"
 
 
 class Verdict(StrEnum):
@@ -26,7 +21,7 @@ class Verdict(StrEnum):
     not_published = "not-published"
 
 
-FormatOption = Annotated[Format, typer.Option("--format", help="text for people, json for machines.")]
+FormatOption = Annotated[TextOrJson, typer.Option("--format", help="text for people, json for machines.")]
 PushOption = Annotated[bool, typer.Option("--push", help="Push the commit to the remote straight away.")]
 
 ICONS = {"published": "[green]✓[/]", "failed": "[bold red]✗[/]", "unknown": "[bold yellow]?[/]",
@@ -71,7 +66,7 @@ def publish_command(
     channel: Annotated[list[str] | None, typer.Option("--channel", "-c", help="Only this channel (repeatable).")] = None,
     post: Annotated[list[str] | None, typer.Option("--post", help="Only this post, by id or path (repeatable).")] = None,
     push: Annotated[bool, typer.Option("--push/--no-push", help="Push the ledger (default) or only commit it here.")] = True,
-    fmt: FormatOption = Format.text,
+    fmt: FormatOption = TextOrJson.text,
     allow_dirty: Annotated[bool, typer.Option("--allow-dirty", help="Publish although the working tree has uncommitted changes.")] = False,
     branch: Annotated[str | None, typer.Option("--branch", help="Publish from this branch instead of the default branch.")] = None,
     timeout: Annotated[float, typer.Option("--timeout", help="Seconds to wait for each platform call.", min=0.1)] = 30.0,
@@ -97,10 +92,10 @@ def publish_command(
         now=when, clock=_clock, environ=dict(os.environ), dry_run=dry_run, push=push,
         allow_dirty=allow_dirty, branch=branch, posts=posts,
         channels=frozenset(channel) if channel else None, timeout=timeout,
-        on_event=_progress(err) if fmt is Format.text else None,
+        on_event=_progress(err) if fmt is TextOrJson.text else None,
         client_factory=_client_factory(timeout))
     result = publish(project, options)
-    if fmt is Format.json:
+    if fmt is TextOrJson.json:
         print_json(result.as_dict())
     else:
         _show_publish(result)
@@ -175,7 +170,7 @@ SECTION_TITLES = {
 
 def status_command(
     post: Annotated[str | None, typer.Argument(help="Explain one post (id or path) on every channel.")] = None,
-    fmt: FormatOption = Format.text,
+    fmt: FormatOption = TextOrJson.text,
     repo: RepoOption = None,
     now: NowOption = None,
 ) -> None:
@@ -189,7 +184,7 @@ def status_command(
     when = parse_now(now, project.config.timezone)
     ref = _post_id(project, post) if post else None
     report = status(project, when, _clock(), post=ref)
-    if fmt is Format.json:
+    if fmt is TextOrJson.json:
         print_json(report.as_dict())
         return
     _show_status(report, bool(post))
@@ -304,7 +299,7 @@ def retract_command(
     post: Annotated[str, typer.Argument(help="The post (id or path).")],
     channel: Annotated[str | None, typer.Option("--channel", "-c", help="Only this channel (default: every channel it went to).")] = None,
     push: PushOption = False,
-    fmt: FormatOption = Format.text,
+    fmt: FormatOption = TextOrJson.text,
     repo: RepoOption = None,
 ) -> None:
     """Delete a published post (every part of a thread) and record it as retracted."""
@@ -323,7 +318,7 @@ def retract_command(
     finally:
         client.close()
     _commit(project, _ledger_paths(project), f"socialops: retract {post_id}", push)
-    if fmt is Format.json:
+    if fmt is TextOrJson.json:
         print_json({"version": 1, "post": post_id, "channels": [c.as_dict() for c in result.channels]})
     else:
         out = console()
@@ -362,7 +357,7 @@ def resolve_command(
 
 def doctor_command(
     channel: Annotated[list[str] | None, typer.Option("--channel", "-c", help="Only this channel (repeatable).")] = None,
-    fmt: FormatOption = Format.text,
+    fmt: FormatOption = TextOrJson.text,
     repo: RepoOption = None,
     now: NowOption = None,
 ) -> None:
@@ -377,7 +372,7 @@ def doctor_command(
     project = Project.load(repo)
     when = parse_now(now, project.config.timezone)
     found = doctor(project, dict(os.environ), when, _client_factory(30.0), channel)
-    if fmt is Format.json:
+    if fmt is TextOrJson.json:
         print_json({"version": 1, "channels": [h.as_dict() for h in found]})
     else:
         out = console()

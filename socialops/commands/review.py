@@ -7,18 +7,13 @@ from typing import Annotated
 
 import typer
 
-from socialops.commands.lint import NowOption, RepoOption
+from socialops.commands.lint import NowOption, RepoOption, TextOrJson
 
 
 class Notify(StrEnum):
     stdout = "stdout"
     github = "github"
     slack = "slack"
-
-
-class TextOrJson(StrEnum):
-    text = "text"
-    json = "json"
 
 
 class ReviewFormat(StrEnum):

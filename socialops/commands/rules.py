@@ -3,20 +3,16 @@ generated from the rule modules."""
 
 from __future__ import annotations
 
-from enum import StrEnum
 from typing import Annotated, Any
 
 import typer
 
-
-class RulesFormat(StrEnum):
-    text = "text"
-    json = "json"
+from socialops.commands.lint import TextOrJson
 
 
 def rules_command(
     kind: Annotated[str | None, typer.Argument(help="Show only this kind (default: every kind).")] = None,
-    fmt: Annotated[RulesFormat, typer.Option("--format", help="text or json.")] = RulesFormat.text,
+    fmt: Annotated[TextOrJson, typer.Option("--format", help="text or json.")] = TextOrJson.text,
 ) -> None:
     """List the style-guide rule kinds, their options and documentation."""
     from socialops import output
@@ -27,7 +23,7 @@ def rules_command(
     if kind is not None and kind not in REGISTRY:
         raise SocialopsError(f"no rule kind '{kind}'; the kinds are: {', '.join(REGISTRY)}")
     kinds = [kind_doc(REGISTRY[kind])] if kind else [kind_doc(k) for k in REGISTRY.values()]
-    if fmt is RulesFormat.json:
+    if fmt is TextOrJson.json:
         output.print_json({"version": 1, "common_options": common_options(), "kinds": kinds})
         return
     _print_text(kinds, common_options())
