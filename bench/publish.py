@@ -95,9 +95,9 @@ def selection_repo(base: Path, posts: int, ledgers: int, now: datetime) -> None:
 
 
 def bench_selection(posts: int, ledgers: int, runs: int) -> None:
-    from socialops.claims import RunInfo
     from socialops.model import Project
-    from socialops.selection import Query, lateness, select
+    from socialops.publish.claims import RunInfo
+    from socialops.publish.selection import Query, lateness, select
 
     now = datetime(2027, 6, 1, 12, 0, tzinfo=UTC)
     with tempfile.TemporaryDirectory() as tmp:

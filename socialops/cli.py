@@ -90,7 +90,7 @@ def _exit_now(code: int) -> None:
 def _fail(message: str, code: int) -> None:
     from rich.markup import escape
 
-    from socialops.output import console
+    from socialops.commands.output import console
 
     console(stderr=True).print(f"[bold red]error:[/] {escape(message)}")
     sys.exit(code)

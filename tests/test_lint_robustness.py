@@ -50,7 +50,7 @@ def test_a_cache_entry_of_any_other_shape_is_read_from_the_file(project: Project
                                                                  odd: object) -> None:
     import marshal
 
-    import socialops.lintcache as lintcache
+    import socialops.lint.cache as lintcache
 
     monkeypatch.setattr(lintcache, "SETTLE_NS", 0)
     project.post("a.md", "channels: [nowhere]\npublish_at: 2026-12-01T09:00")

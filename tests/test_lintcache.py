@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 import socialops.lint as lint_module
-import socialops.lintcache as lintcache
+import socialops.lint.cache as lintcache
 from socialops.lint import lint
 from socialops.model import Project, read_post
 from tests.conftest import ProjectDir, Result, git
@@ -181,7 +181,7 @@ def test_a_post_the_cache_cannot_keep_is_read_every_time(project: ProjectDir, re
 
 def test_a_partial_lint_keeps_the_others_it_read_quickly(project: ProjectDir, reads: list[str],
                                                           monkeypatch: pytest.MonkeyPatch) -> None:
-    import socialops.quickread as quickread
+    import socialops.lint.quickread as quickread
 
     quick: list[str] = []
     original = quickread.quick_post

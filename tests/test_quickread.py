@@ -7,8 +7,8 @@ import json
 
 import pytest
 
+from socialops.lint.quickread import quick_post, quick_posts
 from socialops.model import Project, read_post
-from socialops.quickread import quick_post, quick_posts
 from tests.calendar.conftest import findings
 
 FRONTS = [

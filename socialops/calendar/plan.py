@@ -38,7 +38,7 @@ from socialops.calendar.timeline import (
     post_items,
 )
 from socialops.model import Post, Project, mask_comments
-from socialops.pausing import read_pause
+from socialops.pause import read_pause
 from socialops.timeutil import iso
 
 STATUSES = ("draft", "ready", "scheduled", "published", "failed", "unknown", "missed", "held")

@@ -63,7 +63,7 @@ def _window(project: Project, start: str | None, end: str | None, default_start:
 
 
 def _warn_calendar(cal: Calendar) -> None:
-    from socialops.output import console
+    from socialops.commands.output import console
     from socialops.problems import Level
 
     errors = [p for p in cal.problems if p.level is Level.ERROR]
@@ -119,7 +119,7 @@ def schedule_command(
     if not dry_run:
         rewrite.write_times([(placed.post, placed.value) for placed in result.assigned])
     if fmt is TextOrJson.json:
-        from socialops.output import print_json
+        from socialops.commands.output import print_json
 
         print_json({"version": 1, "dry_run": dry_run,
                     "scheduled": [{"path": a.post.path, "id": a.post.id, "publish_at": a.value} for a in result.assigned],
@@ -133,7 +133,7 @@ def schedule_command(
 def _print_schedule(result: Any, dry_run: bool, project: Project) -> None:
     from rich.markup import escape
 
-    from socialops.output import console
+    from socialops.commands.output import console
 
     out = console()
     verb = "would take" if dry_run else "scheduled"
@@ -172,8 +172,8 @@ def plan_command(
     if fmt is TextOrJson.json:
         _print_entries_json(project, entries)
         return
-    from socialops.calendar.terminal import plan_table
-    from socialops.output import console
+    from socialops.commands.calendar_views import plan_table
+    from socialops.commands.output import console
 
     _warn_calendar(cal)
     out = console()
@@ -241,8 +241,8 @@ def calendar_command(
         grid_start = shown.replace(day=1) - timedelta(days=shown.replace(day=1).weekday())
         first, last = day_start(grid_start, tz), day_start(grid_start + timedelta(days=42), tz)
     entries = _only(plan.build(project, cal, posts, when, first, last), channel, None)
-    from socialops.calendar.terminal import month_grid, week_grid
-    from socialops.output import console
+    from socialops.commands.calendar_views import month_grid, week_grid
+    from socialops.commands.output import console
 
     grid = week_grid(project, entries, monday, today) if week else \
         month_grid(project, entries, shown.year, shown.month, today)
@@ -251,7 +251,7 @@ def calendar_command(
 
 def _export(project: Project, entries: list[Entry], when: datetime, shown: date, first: datetime,
             last: datetime, ics: Path | None, html_dir: Path | None) -> None:
-    from socialops.output import console
+    from socialops.commands.output import console
 
     out = console()
     tz = project.config.timezone

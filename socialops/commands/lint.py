@@ -51,7 +51,7 @@ def lint_command(
     now: NowOption = None,
 ) -> None:
     """Check posts, the style guide, the calendar and the config; exit 1 on findings."""
-    from socialops import output
+    from socialops.commands import output
     from socialops.lint import lint
     from socialops.model import Project
     from socialops.timeutil import parse_now

@@ -24,7 +24,7 @@ def preview_command(
     repo: RepoOption = None,
 ) -> None:
     """Show what each channel will receive: parts, lengths, overflow, facets, media, problems."""
-    from socialops import output
+    from socialops.commands import output
     from socialops.model import Project
 
     project = Project.load(repo)
@@ -92,7 +92,7 @@ def _print(previews: list[tuple[Post, list[RenderedChannel]]], channels: dict[st
     from rich.rule import Rule
     from rich.text import Text
 
-    from socialops.output import LEVEL_STYLE, console
+    from socialops.commands.output import LEVEL_STYLE, console
 
     out = console()
     for post, rendered in previews:
@@ -116,7 +116,7 @@ def _panel(rendered: RenderedChannel, listed: bool) -> Any:
     from rich.panel import Panel
     from rich.text import Text
 
-    from socialops.output import LEVEL_STYLE
+    from socialops.commands.output import LEVEL_STYLE
     from socialops.platforms import PLATFORMS
 
     platform = PLATFORMS.get(rendered.platform)

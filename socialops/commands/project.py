@@ -18,11 +18,11 @@ def init_command(
     now: NowOption = None,
 ) -> None:
     """Create a working project: config, style guide, calendar, two posts, workflows, git."""
-    from socialops import project_init
-    from socialops.output import console
+    from socialops import scaffold
+    from socialops.commands.output import console
 
     out = console()
-    result = project_init.init(directory, timezone=timezone, title=title, force=force, now=now)
+    result = scaffold.init(directory, timezone=timezone, title=title, force=force, now=now)
     if result.conflicts:
         err = console(stderr=True)
         err.print(f"[bold red]error:[/] {len(result.conflicts)} file(s) exist already; nothing was written:")
@@ -45,11 +45,11 @@ def new_command(
     now: NowOption = None,
 ) -> None:
     """Write a new draft post under posts/YYYY/MM/ and print its path."""
-    from socialops import project_init
+    from socialops import scaffold
     from socialops.model import Project
 
     project = Project.load(repo)
-    path = project_init.new_post(project, title, channel or [], at, now)
+    path = scaffold.new_post(project, title, channel or [], at, now)
     typer.echo(path)
 
 

@@ -13,7 +13,7 @@ from socialops.commands.lint import NowOption, RepoOption, TextOrJson
 
 if TYPE_CHECKING:
     from socialops.model import Project
-    from socialops.results import PublishResult
+    from socialops.publish.results import PublishResult
 
 
 class Verdict(StrEnum):
@@ -74,9 +74,9 @@ def publish_command(
     now: NowOption = None,
 ) -> None:
     """Publish every due post that is not published yet, and record it in the ledger."""
+    from socialops.commands.output import console, print_json
     from socialops.errors import SocialopsError
     from socialops.model import Project
-    from socialops.output import console, print_json
     from socialops.publish import PublishOptions, publish
     from socialops.timeutil import parse_now
 
@@ -118,7 +118,7 @@ def _progress(err: Any) -> Any:
 def _show_publish(result: PublishResult) -> None:
     from rich.markup import escape
 
-    from socialops.output import console
+    from socialops.commands.output import console
 
     out = console()
     if result.paused is not None:
@@ -175,9 +175,9 @@ def status_command(
     now: NowOption = None,
 ) -> None:
     """What is due next, published, failed, unknown, missed or held, and since when."""
+    from socialops.commands.output import print_json
     from socialops.model import Project
-    from socialops.output import print_json
-    from socialops.status import status
+    from socialops.publish.status import status
     from socialops.timeutil import parse_now
 
     project = Project.load(repo)
@@ -193,8 +193,8 @@ def status_command(
 def _show_status(report: Any, one_post: bool) -> None:
     from rich.markup import escape
 
-    from socialops.output import console
-    from socialops.status import SECTIONS
+    from socialops.commands.output import console
+    from socialops.publish.status import SECTIONS
 
     out = console()
     if report.paused is not None:
@@ -228,9 +228,9 @@ def pause_command(
 ) -> None:
     """Stop all publishing at once (a committed switch) until `socialops resume`."""
     from socialops import gitops
+    from socialops.commands.output import console
     from socialops.model import Project
-    from socialops.output import console
-    from socialops.pausing import PAUSE_FILE, read_pause, write_pause
+    from socialops.pause import PAUSE_FILE, read_pause, write_pause
 
     project = Project.load(repo)
     out = console()
@@ -248,9 +248,9 @@ def pause_command(
 
 def resume_command(push: PushOption = False, repo: RepoOption = None) -> None:
     """End a pause: the next run publishes what is due (within the lateness limit)."""
+    from socialops.commands.output import console
     from socialops.model import Project
-    from socialops.output import console
-    from socialops.pausing import PAUSE_FILE, remove_pause
+    from socialops.pause import PAUSE_FILE, remove_pause
 
     project = Project.load(repo)
     out = console()
@@ -305,9 +305,9 @@ def retract_command(
     """Delete a published post (every part of a thread) and record it as retracted."""
     from rich.markup import escape
 
+    from socialops.commands.output import console, print_json
     from socialops.model import Project
-    from socialops.output import console, print_json
-    from socialops.retract import retract
+    from socialops.publish.retract import retract
 
     project = Project.load(repo)
     post_id = _post_id(project, post)
@@ -341,9 +341,9 @@ def resolve_command(
     from rich.markup import escape
 
     from socialops import gitops
+    from socialops.commands.output import console
     from socialops.model import Project
-    from socialops.output import console
-    from socialops.retract import resolve
+    from socialops.publish.retract import resolve
 
     project = Project.load(repo)
     post_id = _post_id(project, post)
@@ -364,9 +364,9 @@ def doctor_command(
     """Check each channel's credentials with the platform, and when they expire."""
     from rich.markup import escape
 
-    from socialops.doctor import doctor
+    from socialops.commands.output import console, print_json
     from socialops.model import Project
-    from socialops.output import console, print_json
+    from socialops.publish.doctor import doctor
     from socialops.timeutil import parse_now
 
     project = Project.load(repo)

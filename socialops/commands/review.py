@@ -33,10 +33,11 @@ def review_command(
     will receive it, counts, media and alt text, schedule, conflicts, findings, approvers."""
     import os
 
-    from socialops import gitops, review_markdown, reviewing
+    from socialops import gitops
+    from socialops.commands.output import console, print_json
     from socialops.errors import SocialopsError
     from socialops.model import POSTS_DIR, Project
-    from socialops.output import console, print_json
+    from socialops.review import comment, markdown
     from socialops.timeutil import TimeError, parse_now
 
     project = Project.load(repo)
@@ -50,14 +51,14 @@ def review_command(
     changed = [p for p in gitops.changed_files(project.root, ref)
                if p.suffix == ".md" and p.is_relative_to(posts_dir) and p.is_file()]
     added = {p for p in changed if gitops.last_change(project.root, project.rel(p), ref) is None}
-    review = reviewing.build(project, changed, when, ref, added)
-    body = review_markdown.markdown(review, project)
+    review = comment.build(project, changed, when, ref, added)
+    body = markdown.markdown(review, project)
     if fmt is ReviewFormat.json:
-        print_json(reviewing.as_json(review))
+        print_json(comment.as_json(review))
     else:
         typer.echo(body, nl=False)
     if post_to_github:
-        number = pr or reviewing.pull_request_number(os.environ.get("GITHUB_EVENT_PATH"))
+        number = pr or comment.pull_request_number(os.environ.get("GITHUB_EVENT_PATH"))
         if number is None:
             raise SocialopsError("--post-to-github needs the pull request: run it in a pull_request "
                                  "workflow (GITHUB_EVENT_PATH) or pass --pr NUMBER")
@@ -67,7 +68,7 @@ def review_command(
 
         with httpx.Client(timeout=30) as http:
             client = from_env(http, os.environ)
-            done, url = reviewing.upsert_comment(client, number, body, skip_new=not review.posts)
+            done, url = comment.upsert_comment(client, number, body, skip_new=not review.posts)
         said = {"created": "posted the review comment on", "updated": "updated the review comment on",
                 "skipped": "no post changed: no review comment on"}[done]
         console(stderr=True).print(f"{said} pull request #{number}" + (f": {url}" if url else ""),
@@ -81,9 +82,9 @@ def codeowners_command(
 ) -> None:
     """Print the CODEOWNERS lines that follow from roles: in socialops.yaml."""
     from socialops import roles
+    from socialops.commands.output import console
     from socialops.errors import SocialopsError
     from socialops.model import Project
-    from socialops.output import console
 
     project = Project.load(repo)
     people = roles.load(project.config)
@@ -121,11 +122,11 @@ def remind_command(
 
     import httpx
 
-    from socialops import reminders
+    from socialops.commands.output import print_json
     from socialops.errors import SocialopsError
     from socialops.github import GitHubError, from_env
     from socialops.model import Project
-    from socialops.output import print_json
+    from socialops.review import reminders
     from socialops.timeutil import TimeError, parse_duration, parse_now
 
     project = Project.load(repo)

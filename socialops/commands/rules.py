@@ -15,7 +15,7 @@ def rules_command(
     fmt: Annotated[TextOrJson, typer.Option("--format", help="text or json.")] = TextOrJson.text,
 ) -> None:
     """List the style-guide rule kinds, their options and documentation."""
-    from socialops import output
+    from socialops.commands import output
     from socialops.errors import SocialopsError
     from socialops.rules import REGISTRY
     from socialops.rules.docs import common_options, kind_doc
@@ -33,7 +33,7 @@ def _print_text(kinds: list[dict[str, Any]], common: list[dict[str, Any]]) -> No
     from rich.markup import escape
     from rich.table import Table
 
-    from socialops.output import console
+    from socialops.commands.output import console
 
     out = console()
     if len(kinds) > 1:

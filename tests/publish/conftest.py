@@ -19,7 +19,7 @@ import yaml
 
 from socialops.model import Project
 from socialops.publish import PublishOptions, publish
-from socialops.results import PublishResult
+from socialops.publish.results import PublishResult
 from socialops.timeutil import parse_time
 from tests.conftest import GIT_ENV, REPO_ROOT, git
 from tests.fakes.fixtures import fakes  # noqa: F401

@@ -9,7 +9,7 @@ import httpx
 import yaml
 
 from socialops.model import Project
-from socialops.retract import retract
+from socialops.publish.retract import retract
 from tests.conftest import git
 from tests.fakes.servers import Fakes
 from tests.publish.conftest import NOW, Site, at, run_publish

@@ -1,6 +1,6 @@
 """The quick look publish takes at ledger files never decides differently from a full
 read: either it agrees with it, or it steps aside (None). (The quick look at post files is
-socialops.quickread, tested in tests/test_quickread.py.)"""
+socialops.lint.quickread, tested in tests/test_quickread.py.)"""
 
 from __future__ import annotations
 

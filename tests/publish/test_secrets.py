@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from urllib.parse import quote
 
-from socialops.runner import Scrubber
+from socialops.publish.worker import Scrubber
 from tests.conftest import git
 from tests.fakes.servers import Fakes
 from tests.publish.conftest import NOW, Site, at

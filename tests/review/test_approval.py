@@ -6,9 +6,9 @@ from datetime import UTC, datetime
 
 import pytest
 
-from socialops.approval import check_posts, load_policy
 from socialops.github import GitHub
 from socialops.model import Project
+from socialops.review.approval import check_posts, load_policy
 from tests.conftest import ProjectDir, git
 from tests.github_fake.server import FakeGitHub
 from tests.review.conftest import merge_branch, post_text

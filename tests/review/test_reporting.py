@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from socialops.model import Project
-from socialops.reporting import report
-from socialops.results import ChannelResult, PartResult, PostResult, PublishResult
+from socialops.publish.report import report
+from socialops.publish.results import ChannelResult, PartResult, PostResult, PublishResult
 from tests.conftest import ProjectDir
 from tests.github_fake.server import FakeGitHub
 from tests.review.conftest import github_env, merge_branch, post_text

@@ -23,8 +23,8 @@ from typing import Any
 from socialops.model import Channel, Media, Post, Project, mask_comments
 from socialops.platforms import PLATFORMS
 from socialops.platforms.base import Count, Platform
-from socialops.platforms.checks import PostMedia, check_channel
 from socialops.problems import Problem
+from socialops.render.limits import PostMedia, check_channel
 
 _SEPARATOR = re.compile(r"^---[ \t]*$")
 _COMMENT = re.compile(r"( ?)<!--.*?-->( ?)", re.S)  # as model.mask_comments finds them

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from socialops.lintcache import LintCache, stamp
+from socialops.lint.cache import LintCache, stamp
 from socialops.model import (
     MAX_POST_BYTES,
     Post,

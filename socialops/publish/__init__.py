@@ -22,16 +22,17 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from socialops import gitops, reporting
+from socialops import gitops
 from socialops.adapters import ChannelSetupError, make_adapter, secrets_for
 from socialops.adapters.base import PlatformError
-from socialops.claims import Book, GitState, RunInfo, lease_until
 from socialops.errors import SocialopsError
 from socialops.model import Channel, Project
-from socialops.pausing import read_pause
-from socialops.results import ChannelResult, PartResult, PostResult, PublishResult
-from socialops.runner import ChannelWorker, PartEvent, RunOptions, Scrubber
-from socialops.selection import Decision, Job, Query, Selection, lateness, select
+from socialops.pause import read_pause
+from socialops.publish import report
+from socialops.publish.claims import Book, GitState, RunInfo, lease_until
+from socialops.publish.results import ChannelResult, PartResult, PostResult, PublishResult
+from socialops.publish.selection import Decision, Job, Query, Selection, lateness, select
+from socialops.publish.worker import ChannelWorker, PartEvent, RunOptions, Scrubber
 
 CLAIM_ATTEMPTS = 5
 PUSH_ATTEMPTS = 5
@@ -95,7 +96,7 @@ def publish(project: Project, options: PublishOptions) -> PublishResult:
         done = _run_workers(plan)
         _report(result, plan.selection, done)
         _finish(git, book, plan, result)
-        reporting.report(project, result, options.environ, options.timeout)  # report: github
+        report.report(project, result, options.environ, options.timeout)  # report: github
         return result
     finally:
         if plan is not None:
@@ -106,8 +107,8 @@ def publish(project: Project, options: PublishOptions) -> PublishResult:
 
 def prepare_git(project: Project, options: PublishOptions, result: PublishResult) -> GitState:
     """Check the branch and the tree; bring the branch up to date with its remote."""
-    from socialops import approval
     from socialops.model import LEDGER_DIR
+    from socialops.review import approval
 
     top = gitops.top(project.root)
     owned = [project.root / LEDGER_DIR, project.root / approval.CACHE_FILE]
@@ -254,7 +255,7 @@ def apply_approvals(project: Project, selection: Selection, options: PublishOpti
     """The one approval hook: posts whose approval check says held are not published; they
     are reported and recorded as `held` with the reason. Nothing is held unless
     `approval.verify` is `github`. A run settling an earlier claim is not checked again."""
-    from socialops import approval
+    from socialops.review import approval
 
     fresh = [j for j in selection.jobs if not j.settle]
     if not fresh or not approval.load_policy(project.config).verified:

@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from socialops.pause import Pause
+
 #: channel statuses a run reports; `planned` only in a dry run
 REPORTED = ("published", "failed", "unknown", "missed", "skipped", "held", "planned", "retracted")
 BAD = frozenset({"failed", "unknown"})
@@ -50,16 +52,6 @@ class PostResult:
     def as_dict(self) -> dict[str, Any]:
         return {"id": self.id, "path": self.path, "due": self.due,
                 "channels": [c.as_dict() for c in self.channels]}
-
-
-@dataclass
-class Pause:
-    reason: str
-    who: str | None
-    since: str | None
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"reason": self.reason, "who": self.who, "since": self.since}
 
 
 @dataclass

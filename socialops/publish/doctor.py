@@ -11,7 +11,7 @@ from typing import Any
 
 from socialops.adapters import ChannelSetupError, make_adapter
 from socialops.model import Channel, Project
-from socialops.runner import Scrubber
+from socialops.publish.worker import Scrubber
 from socialops.timeutil import iso
 
 EXPIRY_WARNING = timedelta(days=14)

@@ -11,12 +11,11 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from socialops import ledger
-from socialops.claims import RunInfo, claim_state
 from socialops.ledger import ChannelRecord
 from socialops.model import Post, Project
-from socialops.pausing import read_pause
-from socialops.results import Pause
-from socialops.selection import lateness
+from socialops.pause import Pause, read_pause
+from socialops.publish.claims import RunInfo, claim_state
+from socialops.publish.selection import lateness
 from socialops.timeutil import TimeError, iso, parse_time
 
 #: the order sections are shown in

@@ -15,9 +15,9 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from socialops import ledger
-from socialops.claims import RunInfo, claim_state
 from socialops.ledger import ChannelRecord, LedgerEntry
 from socialops.model import LEDGER_DIR, Channel, Post, Project
+from socialops.publish.claims import RunInfo, claim_state
 from socialops.timeutil import TimeError, iso, parse_duration, parse_time
 
 RECURRING_LOOKBACK = timedelta(days=1)
@@ -162,8 +162,8 @@ def _blackout(project: Project, cache: dict[str, Any], channel: str, due: dateti
 def _posts_to_consider(project: Project, query: Query, known: LedgerFiles) -> list[Post]:
     """Every post, read in full, except those a quick look shows need nothing now: not
     ready, not due yet, or published on all their channels."""
+    from socialops.lint.quickread import quick_post
     from socialops.model import read_post
-    from socialops.quickread import quick_post
 
     paths, _ = project.post_paths()
     defaults = tuple(project.config.default_channels)

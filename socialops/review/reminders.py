@@ -14,10 +14,11 @@ from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import quote
 
-from socialops import approval, roles
+from socialops import roles
 from socialops.errors import SocialopsError
 from socialops.github import GitHub
 from socialops.model import POSTS_DIR, Post, Project, parse_front_matter
+from socialops.review import approval
 from socialops.timeutil import TimeError, parse_time
 
 

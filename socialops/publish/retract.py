@@ -14,8 +14,8 @@ from socialops.adapters.base import PlatformError, PublishedRef
 from socialops.errors import SocialopsError
 from socialops.ledger import LedgerEntry
 from socialops.model import Project
-from socialops.results import ChannelResult, PartResult
-from socialops.runner import Scrubber
+from socialops.publish.results import ChannelResult, PartResult
+from socialops.publish.worker import Scrubber
 from socialops.timeutil import iso
 
 

@@ -13,10 +13,11 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from socialops import approval, ledger
+from socialops import ledger
 from socialops.model import Post, Project
 from socialops.problems import Level, Problem
 from socialops.render import RenderedChannel, render_post
+from socialops.review import approval
 from socialops.timeutil import TimeError, parse_time
 
 MARKER = "<!-- socialops-review -->"

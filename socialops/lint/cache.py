@@ -95,7 +95,7 @@ class LintCache:
                checked: bool = True) -> tuple[Post, list[Problem]] | None:
         """The post as read before and its cached findings, if the file is unchanged.
         Without `checked`, also a post only read quickly for the checks across posts
-        (socialops.quickread), whose findings are not known: no findings then."""
+        (socialops.lint.quickread), whose findings are not known: no findings then."""
         entry = self.entries.get(rel)
         if entry is None or current is None:
             return None

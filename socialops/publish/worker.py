@@ -24,10 +24,10 @@ from socialops.adapters.base import (
     PublishedRef,
     secret_fragments,
 )
-from socialops.claims import Book
 from socialops.ledger import PartRecord
-from socialops.results import ChannelResult, PartResult
-from socialops.selection import Job
+from socialops.publish.claims import Book
+from socialops.publish.results import ChannelResult, PartResult
+from socialops.publish.selection import Job
 
 
 @dataclass

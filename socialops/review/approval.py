@@ -28,9 +28,9 @@ from typing import Any
 from urllib.parse import quote
 
 from socialops import roles as roles_mod
-from socialops.approval_cache import CACHE_FILE, ApprovalCache
 from socialops.github import GitHub, GitHubError
 from socialops.model import Config, Post, Project
+from socialops.review.approval_cache import CACHE_FILE, ApprovalCache
 from socialops.timeutil import iso
 
 WRITE_ACCESS = frozenset({"OWNER", "MEMBER", "COLLABORATOR"})

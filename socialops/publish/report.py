@@ -17,7 +17,7 @@ from socialops.github import GitHub, GitHubError
 from socialops.model import Project
 
 if TYPE_CHECKING:
-    from socialops.results import PublishResult
+    from socialops.publish.results import PublishResult
 
 MARKER = re.compile(r"<!-- socialops-published: (.*?) -->")
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from socialops import schemas
-from socialops.lintcache import LintCache, Stamp, offsets, post_from, stamp
+from socialops.lint.cache import LintCache, Stamp, offsets, post_from, stamp
 from socialops.model import Post, Project, inside_repo, read_post, rel_path
 from socialops.problems import Level, Problem
 from socialops.timeutil import TimeError, parse_time
@@ -28,19 +28,19 @@ class LintContext:
     posts: list[Post]  # the posts being linted
     everything: bool = True  # every post of the project is being linted
     cache: dict[str, Any] = field(default_factory=dict)  # for checks to share loaded data
-    lint_cache: LintCache | None = None  # findings kept between runs (socialops.lintcache)
+    lint_cache: LintCache | None = None  # findings kept between runs (socialops.lint.cache)
 
     @property
     def channels(self) -> dict[str, Any]:
         return self.project.config.channels
 
     def other_posts(self) -> list[Post]:
-        """The posts not being linted, read quickly (socialops.quickread), once per run."""
+        """The posts not being linted, read quickly (socialops.lint.quickread), once per run."""
         if self.everything:
             return []
         found = self.cache.get("other_posts")
         if found is None:
-            from socialops.quickread import quick_posts
+            from socialops.lint.quickread import quick_posts
 
             found = self.cache["other_posts"] = quick_posts(self.project, {p.path for p in self.posts},
                                                             self.lint_cache)
@@ -198,7 +198,7 @@ PROJECT_CHECKS.append(check_calendar_file)
 
 def check_published_edit(post: Post, ctx: LintContext) -> Iterable[Problem]:
     """A published post edited afterwards, or a renamed one that lost its ledger (the ledger)."""
-    from socialops.ledger_lint import published_edit_problems
+    from socialops.lint.published import published_edit_problems
 
     return published_edit_problems(post, ctx)
 
@@ -209,7 +209,7 @@ POST_CHECKS.append(check_published_edit)
 # ---- the run ---------------------------------------------------------------------------------
 
 # Post checks whose findings depend on more than the post file and the configuration: run
-# every time, also for posts whose other findings come from the cache (socialops.lintcache).
+# every time, also for posts whose other findings come from the cache (socialops.lint.cache).
 VOLATILE: set[PostCheck] = {check_media, check_time, check_published_edit}
 # Post checks that look at every other post: run once all posts are read.
 NEEDS_ALL_POSTS: set[PostCheck] = {check_calendar}

@@ -7,11 +7,11 @@ from __future__ import annotations
 from datetime import UTC
 from typing import Any
 
-from socialops import approval
 from socialops.model import Project
 from socialops.problems import Level, Problem
 from socialops.render import RenderedChannel, RenderedPart
-from socialops.reviewing import MARKER, Review, ReviewedPost, Schedule
+from socialops.review import approval
+from socialops.review.comment import MARKER, Review, ReviewedPost, Schedule
 
 MAX_COMMENT = 60_000  # GitHub takes 65,536 characters; leave room for the footer
 ICON = {Level.ERROR: "❌", Level.WARNING: "⚠️", Level.SUGGESTION: "💡"}

@@ -6,8 +6,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from socialops.approval import Approval
     from socialops.model import Project
+    from socialops.review.approval import Approval
 
 CACHE_FILE = ".socialops/approvals.yaml"
 
@@ -38,7 +38,7 @@ class ApprovalCache:
             return None
         pr = entry.get("pr")
         approvers = tuple(str(a) for a in entry.get("approvers") or [])
-        from socialops.approval import Approval
+        from socialops.review.approval import Approval
 
         return Approval(True, f"approved in pull request #{pr} by {', '.join(approvers) or 'nobody'} "
                         f"(verified {entry.get('verified_at')})", pr if isinstance(pr, int) else None,

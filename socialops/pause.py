@@ -3,14 +3,25 @@ While it is there, `publish` stops at once and says why."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from socialops import yamlio
-from socialops.results import Pause
 from socialops.timeutil import iso
 
 PAUSE_FILE = ".socialops/paused.yaml"
+
+
+@dataclass
+class Pause:
+    reason: str
+    who: str | None
+    since: str | None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"reason": self.reason, "who": self.who, "since": self.since}
 
 
 def read_pause(root: Path) -> Pause | None:

@@ -1,0 +1,1 @@
+"""Review: the pull-request comment, approvals and reminders."""
