@@ -320,3 +320,14 @@ def user_name(root: Path) -> str | None:
         return None
     name = ident.split(" <", 1)[0].strip()
     return name or None
+
+
+def contains(root: Path, ref: str, sha: str) -> bool:
+    """Whether commit `sha` is `ref` or one of its ancestors."""
+    import git
+
+    try:
+        repo(root).git.merge_base("--is-ancestor", sha, ref)
+    except git.GitCommandError:
+        return False
+    return True

@@ -262,28 +262,10 @@ def resume_command(push: PushOption = False, repo: RepoOption = None) -> None:
 
 
 def _commit(project: Project, rel_paths: list[str], message: str, push: bool) -> bool:
-    """Commit these project files; with `push`, push (fetching and rebasing when the branch
-    moved). Returns whether it was pushed."""
-    from socialops import gitops
-    from socialops.errors import SocialopsError
+    """Commit these project files; with `push`, push them. Returns whether it was pushed."""
+    from socialops.publish.gitsync import commit_and_push
 
-    top = gitops.top(project.root)
-    paths = [(project.root / p).resolve().relative_to(top.resolve()).as_posix() for p in rel_paths]
-    gitops.commit_paths(top, paths, message)
-    if not push:
-        return False
-    remote = gitops.remote_name(top)
-    branch = gitops.current_branch(top)
-    if remote is None or branch is None:
-        raise SocialopsError("committed, but there is no remote or no branch to push to")
-    for _ in range(3):
-        try:
-            gitops.push(top, remote, branch)
-            return True
-        except gitops.PushRejected:
-            gitops.fetch(top, remote, branch)
-            gitops.rebase_onto_remote(top, remote, branch)
-    raise SocialopsError("committed, but the push was rejected three times; push by hand")
+    return commit_and_push(project.root, [project.root / p for p in rel_paths], message, push).pushed
 
 
 def _ledger_paths(project: Project) -> list[str]:

@@ -8,6 +8,8 @@
 5. publish, channels in parallel, thread parts in order, each recorded as it goes;
 6. commit the ledger and push (a rejected push: fetch, write our records on top, again).
 
+Committing and pushing, and what a rejected push means, live in `publish.gitsync`.
+
 Returns data; never prints. `now` (what is due) and `clock` (the real time, for records
 and leases) are parameters.
 """
@@ -29,7 +31,8 @@ from socialops.errors import SocialopsError
 from socialops.model import Channel, Project
 from socialops.pause import read_pause
 from socialops.publish import report
-from socialops.publish.claims import Book, GitState, RunInfo, lease_until
+from socialops.publish.claims import Book, RunInfo, lease_until
+from socialops.publish.gitsync import Branch, KeptMoving, open_branch
 from socialops.publish.results import ChannelResult, PartResult, PostResult, PublishResult
 from socialops.publish.selection import Decision, Job, Query, Selection, lateness, select
 from socialops.publish.worker import ChannelWorker, PartEvent, RunOptions, Scrubber
@@ -68,6 +71,13 @@ class _Plan:
 def publish(project: Project, options: PublishOptions) -> PublishResult:
     result = PublishResult(dry_run=options.dry_run)
     git = prepare_git(project, options, result)
+    try:
+        return _publish(project, options, result, git)
+    finally:
+        result.commits, result.pushed = list(git.commits), git.pushed
+
+
+def _publish(project: Project, options: PublishOptions, result: PublishResult, git: Branch) -> PublishResult:
     run = RunInfo.current()
     book = Book(project.root, run, options.clock)
     plan: _Plan | None = None
@@ -82,9 +92,9 @@ def publish(project: Project, options: PublishOptions) -> PublishResult:
                 return result
             book = Book(project.root, run, options.clock)
             try:
-                claimed = _claim(book, plan, git, result)
+                claimed = _claim(book, plan, git)
             except SocialopsError:  # the claim could not be pushed: nothing was sent, undo it
-                gitops.reset_hard(git.top, git.base)
+                git.drop()
                 raise
             if claimed:
                 break
@@ -105,7 +115,7 @@ def publish(project: Project, options: PublishOptions) -> PublishResult:
 
 # ---- git ------------------------------------------------------------------------------------------
 
-def prepare_git(project: Project, options: PublishOptions, result: PublishResult) -> GitState:
+def prepare_git(project: Project, options: PublishOptions, result: PublishResult) -> Branch:
     """Check the branch and the tree; bring the branch up to date with its remote."""
     from socialops.model import LEDGER_DIR
     from socialops.review import approval
@@ -114,9 +124,8 @@ def prepare_git(project: Project, options: PublishOptions, result: PublishResult
     owned = [project.root / LEDGER_DIR, project.root / approval.CACHE_FILE]
     owned += [project.root / str(c.options.get("path") or "feed.xml")
               for c in project.config.channels.values() if c.platform == "feed"]
-    state = GitState(top, gitops.remote_name(top), "", False, [])
-    state.paths = [state.rel(p) for p in owned]
-    state.branch = options.branch or gitops.default_branch(top, project.config.default_branch)
+    branch = options.branch or gitops.default_branch(top, project.config.default_branch)
+    state = open_branch(top, owned, branch, push=False)
     current = gitops.current_branch(top)
     if current != state.branch:
         here = f"branch '{current}'" if current else "a detached HEAD"
@@ -126,7 +135,7 @@ def prepare_git(project: Project, options: PublishOptions, result: PublishResult
     if not options.dry_run:
         _remove_temporaries(project, owned)
     dirty = gitops.dirty_files(top)
-    others = [f for f in dirty if not _owned(f, state.paths)]
+    others = [f for f in dirty if not state.owns(f)]
     if others and not options.allow_dirty:
         shown = ", ".join(others[:5]) + (f" and {len(others) - 5} more" if len(others) > 5 else "")
         raise SocialopsError(f"the working tree has changes that are not committed ({shown}); publish "
@@ -134,17 +143,13 @@ def prepare_git(project: Project, options: PublishOptions, result: PublishResult
     if options.dry_run:
         return state
     if len(dirty) > len(others):  # the ledger of a run that was interrupted: keep it
-        sha = gitops.commit_paths(top, state.paths, "socialops: keep the ledger of an interrupted run")
-        if sha:
-            result.commits.append(sha)
+        state.commit("socialops: keep the ledger of an interrupted run")
     state.pushing = options.push and state.remote is not None
     if state.remote is None:
         result.notes.append("this repository has no git remote: the ledger is committed here only")
     elif not options.push:
         result.notes.append("--no-push: the ledger is committed here only; push it before the next run")
-    if state.pushing:
-        _sync(state)
-    state.base = gitops.head(top)
+    state.update()
     return state
 
 
@@ -156,37 +161,6 @@ def _remove_temporaries(project: Project, owned: list[Path]) -> None:
     leftovers += [p.with_name(f".{p.name}.tmp") for p in owned]
     for leftover in leftovers:
         leftover.unlink(missing_ok=True)
-
-
-def _owned(name: str, paths: list[str]) -> bool:
-    return any(name == p or name.startswith(p.rstrip("/") + "/") for p in paths)
-
-
-def _sync(state: GitState) -> None:
-    assert state.remote is not None
-    if gitops.fetch(state.top, state.remote, state.branch):
-        gitops.rebase_onto_remote(state.top, state.remote, state.branch)
-
-
-def _save(state: GitState, message: str, result: PublishResult) -> bool:
-    """Commit the ledger and push it. False when the push was rejected (the branch moved);
-    the caller then starts over from the remote branch."""
-    sha = gitops.commit_paths(state.top, state.paths, message)
-    if sha:
-        result.commits.append(sha)
-    if sha and state.pushing:
-        assert state.remote is not None
-        try:
-            gitops.push(state.top, state.remote, state.branch)
-        except gitops.PushRejected:
-            result.commits.remove(sha)
-            gitops.reset_hard(state.top, state.base)
-            _sync(state)
-            state.base = gitops.head(state.top)
-            return False
-        result.pushed = True
-    state.base = gitops.head(state.top)
-    return True
 
 
 # ---- selection, claims ------------------------------------------------------------------------
@@ -286,7 +260,7 @@ def _pause_reason(root: Path) -> Callable[[], str | None]:
     return paused
 
 
-def _claim(book: Book, plan: _Plan, git: GitState, result: PublishResult) -> bool:
+def _claim(book: Book, plan: _Plan, git: Branch) -> bool:
     """Write the intents (and the missed and held records), commit, push."""
     sel = plan.selection
     for d in sel.decisions:
@@ -306,7 +280,7 @@ def _claim(book: Book, plan: _Plan, git: GitState, result: PublishResult) -> boo
     posts = len({j.item.id for j in sel.jobs})
     message = f"socialops: claim {posts} post{'s' if posts != 1 else ''}" if posts else \
         "socialops: record missed and held posts"
-    return _save(git, message, result)
+    return git.save(message)
 
 
 # ---- publishing -------------------------------------------------------------------------------
@@ -321,7 +295,7 @@ def _run_workers(plan: _Plan) -> list[tuple[Job, ChannelResult]]:
     return done
 
 
-def _finish(git: GitState, book: Book, plan: _Plan, result: PublishResult) -> None:
+def _finish(git: Branch, book: Book, plan: _Plan, result: PublishResult) -> None:
     if not book.touched:
         return
     published = result.count("published")
@@ -329,14 +303,8 @@ def _finish(git: GitState, book: Book, plan: _Plan, result: PublishResult) -> No
     message = f"socialops: published {published} post channel{'s' if published != 1 else ''}"
     message += f", {bad} failed or unknown" if bad else ""
     book.flush()
-    for _ in range(PUSH_ATTEMPTS):
-        try:
-            if _save(git, message, result):
-                return
-        except SocialopsError as exc:
-            result.errors.append(f"{exc}; what was published is committed here but not pushed: "
-                                 "push this branch by hand")
-            return
+
+    def write_again() -> None:
         book.overlay()  # the branch now is the remote's: write our records on top, again
         for worker in plan.workers.values():
             for part in worker.sent:  # files in the repository (the feed): write them again
@@ -345,8 +313,15 @@ def _finish(git: GitState, book: Book, plan: _Plan, result: PublishResult) -> No
                 except PlatformError as exc:
                     result.errors.append(f"{part.channel}: could not write {part.post_id} again "
                                          f"after the branch moved: {exc.message}")
-    result.errors.append(f"could not push the ledger after {PUSH_ATTEMPTS} tries (the branch kept "
-                         "moving); it is committed here: push this branch by hand")
+
+    try:
+        git.save_again(message, write_again, PUSH_ATTEMPTS)
+    except KeptMoving:
+        result.errors.append(f"could not push the ledger after {PUSH_ATTEMPTS} tries (the branch kept "
+                             "moving); it is committed here: push this branch by hand")
+    except SocialopsError as exc:
+        result.errors.append(f"{exc}; what was published is committed here but not pushed: "
+                             "push this branch by hand")
 
 
 def _report(result: PublishResult, selection: Selection, done: list[tuple[Job, ChannelResult]]) -> None:

@@ -1,4 +1,5 @@
-"""Claims: how a run tells other runs what it is publishing, and how the ledger reaches git.
+"""Claims: how a run tells other runs what it is publishing (committing and pushing them is
+`publish.gitsync`'s part).
 
 A run writes an intent (`status: intent` with a `claim`: run id, host, pid, when, lease)
 for every post and channel it is about to publish, commits the ledger, and pushes before
@@ -223,18 +224,3 @@ class Book:
                 self._blocks.pop(post_id, None)
                 self.dirty.add(post_id)
         self.flush()
-
-
-# ---- git: the lock and the database ---------------------------------------------------------
-
-@dataclass
-class GitState:
-    top: Path  # the repository's top folder
-    remote: str | None  # None: a repository without a remote (everything stays local)
-    branch: str
-    pushing: bool
-    paths: list[str]  # what publish commits, relative to the top: the ledger and feed files
-    base: str = ""  # HEAD before this run's own commits
-
-    def rel(self, path: Path) -> str:
-        return path.resolve().relative_to(self.top.resolve()).as_posix()
