@@ -16,8 +16,6 @@ from socialops.errors import SocialopsError
 if TYPE_CHECKING:
     import typer
 
-DEBUG = {"on": False}
-
 COMMAND_MODULES = ["project", "lint", "rules", "preview", "calendar", "publish", "review"]
 # The module that registers each command (tests/test_cli.py checks this against them): a
 # run imports and builds only the module of the command it runs, not all of them.
@@ -45,7 +43,7 @@ def __getattr__(name: str) -> typer.Typer:
     if name == "app":  # `socialops.cli.app`: every command, as the README table reads them
         from socialops.commands.root import build_app
 
-        return build_app()
+        return build_app(COMMAND_MODULES)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
@@ -57,7 +55,7 @@ def main() -> None:
     try:
         from socialops.commands.root import build_app
 
-        build_app(modules_for(argv))()
+        build_app(modules_for(argv) or COMMAND_MODULES)()
     except SystemExit as done:
         if argv[:1] == ["lint"] and (done.code is None or isinstance(done.code, int)):
             _exit_now(done.code or 0)
@@ -67,9 +65,15 @@ def main() -> None:
     except KeyboardInterrupt:
         _fail("interrupted", 130)
     except Exception as exc:  # the one place an unexpected error is turned into a message
-        if DEBUG["on"] or "--debug" in argv:
+        if "--debug" in argv or _debug():
             raise
         _fail(f"unexpected error: {type(exc).__name__}: {exc} (run with --debug for the traceback)", 2)
+
+
+def _debug() -> bool:
+    from socialops.commands.root import DEBUG
+
+    return DEBUG["on"]
 
 
 def _exit_now(code: int) -> None:

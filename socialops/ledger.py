@@ -271,6 +271,12 @@ def files(root: Path) -> Iterator[Path]:
                 yield Path(dirpath) / name
 
 
+def ids(root: Path) -> set[str]:
+    """The id of every post with a ledger file (from the file's path)."""
+    cut = len(str(root / LEDGER_DIR)) + 1
+    return {Path(str(path)[cut:]).as_posix()[: -len(".yaml")] for path in files(root)}
+
+
 def read_all(root: Path) -> dict[str, LedgerEntry]:
     """Every ledger entry by post id (the `post:` key, else the file name)."""
     base = root / LEDGER_DIR

@@ -26,10 +26,11 @@ POSTS_DIR = "posts"
 LEDGER_DIR = ".socialops/ledger"
 MAX_POST_BYTES = 1024 * 1024
 
-_SEPARATOR = re.compile(r"^---[ \t]*$")
+SEPARATOR = re.compile(r"^---[ \t]*$")
 _DRIVE = re.compile(r"^[A-Za-z]:")
 _CLOSING = re.compile(r"^---[ \t]*$", re.M)
-_COMMENT = re.compile(r"<!--.*?-->", re.S)
+#: an HTML comment with the space before and after it (if any): never published
+COMMENT = re.compile(r"( ?)<!--.*?-->( ?)", re.S)
 _DISABLE = re.compile(r"<!--\s*socialops-disable\s+([^>]*?)\s*-->")
 
 
@@ -73,14 +74,6 @@ class Media:
     path: str
     alt: str | None
     index: int
-
-
-@dataclass(frozen=True, slots=True)
-class Part:
-    """One thread part of the body (or of a variant) as written, before rendering."""
-
-    text: str
-    line: int  # 1-based line in the post file where this part's text starts
 
 
 @dataclass
@@ -167,11 +160,6 @@ class Post:
 
     # ---- body -------------------------------------------------------------------------
     @cached_property
-    def parts(self) -> list[Part]:
-        """The body's thread parts, split at lines holding only `---`."""
-        return split_parts(self.body, self.body_line)
-
-    @cached_property
     def disabled_rules(self) -> frozenset[str]:
         found: set[str] = set()
         for match in _DISABLE.finditer(self.body):
@@ -203,32 +191,15 @@ def default_post_id(path: str) -> str:
     return rel[:-3] if rel.endswith(".md") else rel
 
 
-def split_parts(body: str, first_line: int) -> list[Part]:
-    parts: list[Part] = []
-    current: list[str] = []
-    start = first_line
-    for i, line in enumerate(body.split("\n")):
-        if _SEPARATOR.match(line):
-            parts.append(Part("\n".join(current), start))
-            current = []
-            start = first_line + i + 1
-        else:
-            current.append(line)
-    parts.append(Part("\n".join(current), start))
-    # Leading blank lines belong to no part: move each part's start to its first text line.
-    out: list[Part] = []
-    for part in parts:
-        text = part.text
-        stripped = text.lstrip("\n")
-        out.append(Part(stripped, part.line + (len(text) - len(stripped))))
-    if len(out) > 1:
-        out = [p for p in out if p.text.strip()] or out[:1]
-    return out
-
-
 def mask_comments(text: str) -> str:
     """HTML comments replaced by spaces (newlines kept), so offsets still match the file."""
-    return _COMMENT.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), text)
+    return COMMENT.sub(_blank_comment, text)
+
+
+def _blank_comment(match: re.Match[str]) -> str:
+    before, after = match.group(1), match.group(2)
+    comment = match.group(0)[len(before):len(match.group(0)) - len(after)]
+    return before + re.sub(r"[^\n]", " ", comment) + after
 
 
 def rel_path(root: Path, abs_path: Path | str) -> str:
@@ -285,7 +256,7 @@ def front_matter_span(text: str) -> tuple[int, int, int, int] | None:
     """Where a post's parts are in its text: (front matter start, its end, body start,
     body line); None when the first line opens no front matter or it never closes."""
     first_end = text.find("\n")
-    if first_end < 0 or not _SEPARATOR.match(text, 0, first_end):
+    if first_end < 0 or not SEPARATOR.match(text, 0, first_end):
         return None
     closing = _CLOSING.search(text, first_end + 1)
     if closing is None:
@@ -298,7 +269,7 @@ def parse_front_matter(post: Post) -> None:
     span = front_matter_span(post.text)
     if span is None:
         first = post.text.split("\n", 1)[0]
-        if not _SEPARATOR.match(first):
+        if not SEPARATOR.match(first):
             post.problems.append(post.problem(
                 "syntax", "a post starts with front matter: a line holding only '---', the YAML, "
                 "and another '---' line"))

@@ -255,8 +255,10 @@ def test_parallel_lint_finds_exactly_what_serial_lint_finds(project, monkeypatch
                      "Synergy!\n" if i % 5 == 0 else f"Post number {i}.\n")
     proj = Project.load(project.root)
     serial = lint_module.lint(proj)
-    monkeypatch.setattr(lint_module, "PARALLEL_FROM", 2)
-    assert lint_module._worker_count(40) > 1 or os.cpu_count() == 1
+    from socialops.lint import parallel as lint_parallel
+
+    monkeypatch.setattr(lint_parallel, "PARALLEL_FROM", 2)
+    assert lint_parallel.worker_count(40) > 1 or os.cpu_count() == 1
     parallel = lint_module.lint(proj)
     assert parallel.problems == serial.problems
     assert {p.rule for p in serial.problems} >= {"channel", "banned"}

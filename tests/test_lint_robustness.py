@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 import pytest
 
 import socialops.lint as lint_module
+import socialops.lint.parallel as lint_parallel
 from socialops.model import Project
 from tests.conftest import ProjectDir
 
@@ -23,7 +24,7 @@ def test_linting_some_posts_in_parallel_checks_the_calendar_against_the_others(
         project.post(f"b/q{i}.md", f"channels: [mastodon-main]\npublish_at: 2026-12-0{i + 1}T09:30")
     proj = Project.load(project.root)
     serial = lint_module.lint(proj, linted, NOW, use_cache=False).problems
-    monkeypatch.setattr(lint_module, "PARALLEL_FROM", 2)
+    monkeypatch.setattr(lint_parallel, "PARALLEL_FROM", 2)
     parallel = lint_module.lint(proj, linted, NOW, use_cache=False).problems
     assert [(p.path, p.rule) for p in serial] == [(f"posts/a/p{i}.md", "calendar") for i in range(6)]
     assert "posts/b/q0.md" in serial[0].message
@@ -75,13 +76,14 @@ from socialops.model import Project
 project = Project.load(Path(sys.argv[1]))
 posts = project.read_posts()
 ctx = lint_module.LintContext(project, datetime(2026, 11, 1, tzinfo=UTC), posts)
-result = lint_module._calendar_beside(ctx)
+import socialops.lint.parallel as lint_parallel
+result = lint_parallel.CalendarBeside(ctx)
 def interrupt(*_):
     raise KeyboardInterrupt
 signal.signal(signal.SIGALRM, interrupt)
 signal.setitimer(signal.ITIMER_REAL, 0.001)  # Ctrl-C while waiting for the findings
 try:
-    result()
+    result.result()
 except KeyboardInterrupt:
     pass
 print(len(multiprocessing.active_children()))

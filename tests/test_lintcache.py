@@ -12,6 +12,7 @@ import pytest
 
 import socialops.lint as lint_module
 import socialops.lint.cache as lintcache
+import socialops.lint.parallel as lint_parallel
 from socialops.lint import lint
 from socialops.model import Project, read_post
 from tests.conftest import ProjectDir, Result, git
@@ -157,7 +158,7 @@ def test_workers_fill_the_cache_and_the_next_run_finds_the_same(project: Project
     project.write("posts/broken.md", "---\nchannels: [feed\n---\nText.\n")
     proj = Project.load(project.root)
     without = lint(proj, None, NOW, use_cache=False).problems
-    monkeypatch.setattr(lint_module, "PARALLEL_FROM", 2)
+    monkeypatch.setattr(lint_parallel, "PARALLEL_FROM", 2)
     reads.clear()
     first = lint(proj, None, NOW).problems  # workers read the files (in other processes)
     cache = lintcache.LintCache.open(proj)

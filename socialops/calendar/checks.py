@@ -16,7 +16,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from itertools import pairwise
-from typing import Any
 
 from socialops.calendar.checks_file import file_problems
 from socialops.calendar.config import Calendar, Limits, load
@@ -272,31 +271,3 @@ def _queue(report: _Report, post: Post) -> None:
         report.post_problem(post, ["publish_at"], "this post is queued but has no time yet; run 'socialops "
                             "schedule' to write the next free slot into it (publish never guesses a time)",
                             Level.WARNING)
-
-
-# ---- lint entry points (socialops.lint registers these) -----------------------------------------
-
-def _cached(ctx: Any) -> Findings:
-    found = ctx.cache.get("calendar")
-    if callable(found):  # being worked out in another process (socialops.lint)
-        found = ctx.cache["calendar"] = found()
-    if isinstance(found, Findings):
-        return found
-    with without_gc():
-        if ctx.everything:
-            found = findings(ctx.project, ctx.posts, ctx.now)
-        else:  # some posts: checked against all the others, read quickly
-            linted = {p.path for p in ctx.posts}
-            found = findings(ctx.project, [*ctx.posts, *ctx.other_posts()], ctx.now, linted)
-    ctx.cache["calendar"] = found
-    return found
-
-
-def post_findings(post: Post, ctx: Any) -> list[Problem]:
-    """Calendar findings about one post (ctx: a socialops.lint.LintContext)."""
-    return list(_cached(ctx).by_path.get(post.path, []))
-
-
-def calendar_findings(ctx: Any) -> list[Problem]:
-    """Findings in calendar.yaml (ctx: a socialops.lint.LintContext)."""
-    return list(_cached(ctx).calendar)

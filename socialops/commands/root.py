@@ -10,7 +10,9 @@ from typing import Annotated
 import typer
 
 from socialops import __version__
-from socialops.cli import COMMAND_MODULES, DEBUG
+
+#: --debug was given: cli.py shows the traceback of an unexpected error
+DEBUG = {"on": False}
 
 
 def _version(value: bool) -> None:
@@ -27,8 +29,8 @@ def _root(
     DEBUG["on"] = debug
 
 
-def build_app(modules: list[str] | None = None) -> typer.Typer:
-    """The CLI with the commands of these command modules (default: all)."""
+def build_app(modules: list[str]) -> typer.Typer:
+    """The CLI with the commands of these command modules (cli.py lists them)."""
     app = typer.Typer(
         name="socialops",
         help="Social media as code: lint, preview, schedule and publish posts kept in git.",
@@ -38,7 +40,7 @@ def build_app(modules: list[str] | None = None) -> typer.Typer:
         context_settings={"help_option_names": ["-h", "--help"]},
     )
     app.callback()(_root)
-    for name in COMMAND_MODULES if modules is None else modules:
+    for name in modules:
         module = importlib.import_module(f"socialops.commands.{name}")
         if hasattr(module, "register"):
             module.register(app)

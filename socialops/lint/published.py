@@ -9,19 +9,17 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
 from socialops import ledger
-from socialops.model import LEDGER_DIR, Post
+from socialops.lint.context import LintContext
+from socialops.model import Post
 from socialops.problems import Level, Problem
 from socialops.timeutil import TimeError, parse_time
 
 
-def published_edit_problems(post: Post, ctx: Any) -> Iterator[Problem]:
+def published_edit_problems(post: Post, ctx: LintContext) -> Iterator[Problem]:
     root = ctx.project.root
-    ids: set[str] | None = ctx.cache.get("ledger:ids")
-    if ids is None:  # listed once per run (an empty ledger too)
-        ids = _ids(ctx)
+    ids = ctx.ledger_ids()
     if not ids:
         return
     if post.id in ids:
@@ -33,14 +31,7 @@ def published_edit_problems(post: Post, ctx: Any) -> Iterator[Problem]:
         yield from _renamed(post, ctx)
 
 
-def _ids(ctx: Any) -> set[str]:
-    base = ctx.project.root / LEDGER_DIR
-    found = {p.relative_to(base).as_posix()[: -len(".yaml")] for p in ledger.files(ctx.project.root)}
-    ctx.cache["ledger:ids"] = found
-    return found
-
-
-def _edits(post: Post, entry: ledger.LedgerEntry, ctx: Any) -> Iterator[Problem]:
+def _edits(post: Post, entry: ledger.LedgerEntry, ctx: LintContext) -> Iterator[Problem]:
     from socialops.render import render_channel
 
     for name, record in sorted(entry.channels.items()):
@@ -63,7 +54,7 @@ def _edits(post: Post, entry: ledger.LedgerEntry, ctx: Any) -> Iterator[Problem]
             break
 
 
-def _maybe_published(post: Post, ctx: Any) -> bool:
+def _maybe_published(post: Post, ctx: LintContext) -> bool:
     """Only posts that could have gone out (ready, and due when lint knows the time)."""
     if not post.readable or post.status != "ready" or post.publish_at in (None, "queue"):
         return False
@@ -75,13 +66,10 @@ def _maybe_published(post: Post, ctx: Any) -> bool:
         return False
 
 
-def _renamed(post: Post, ctx: Any) -> Iterator[Problem]:
+def _renamed(post: Post, ctx: LintContext) -> Iterator[Problem]:
     from socialops.render import render_channel
 
-    index = ctx.cache.get("ledger:hashes")
-    if index is None:
-        index = ledger.published_by_hash(ledger.read_all(ctx.project.root))
-        ctx.cache["ledger:hashes"] = index
+    index = ctx.published_hashes()
     if not index:
         return
     for name in post.channels or ctx.project.config.default_channels:

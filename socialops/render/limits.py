@@ -12,7 +12,7 @@ from socialops.platforms.base import Platform, human_size, media_type
 from socialops.problems import Problem
 
 if TYPE_CHECKING:
-    from socialops.render import RenderedChannel, RenderedPart, Source
+    from socialops.render.parts import RenderedChannel, RenderedPart, Source
 
 
 @dataclass

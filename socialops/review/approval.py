@@ -30,7 +30,7 @@ from urllib.parse import quote
 from socialops import roles as roles_mod
 from socialops.github import GitHub, GitHubError
 from socialops.model import Config, Post, Project
-from socialops.review.approval_cache import CACHE_FILE, ApprovalCache
+from socialops.review.approval_cache import CACHE_FILE, ApprovalCache, Verified
 from socialops.timeutil import iso
 
 WRITE_ACCESS = frozenset({"OWNER", "MEMBER", "COLLABORATOR"})
@@ -132,7 +132,8 @@ def _check_one(project: Project, post: Post, checker: _Checker, cache: ApprovalC
     commit, blob = change
     known = cache.get(post.path, commit, blob, checker.policy.fingerprint())
     if known is not None:
-        return known
+        return Approval(True, f"approved in pull request #{known.pr} by {', '.join(known.approvers) or 'nobody'} "
+                        f"(verified {known.verified_at})", known.pr, known.approvers, commit, cached=True)
     if checker.client is None:
         return Approval(False, "approval.verify is github, but GITHUB_TOKEN and GITHUB_REPOSITORY "
                         "are not set, so the approval cannot be verified", commit=commit)
@@ -141,7 +142,7 @@ def _check_one(project: Project, post: Post, checker: _Checker, cache: ApprovalC
     except GitHubError as exc:
         return Approval(False, f"the approval could not be verified: {exc}", commit=commit)
     if result.approved:
-        cache.put(post.path, commit, blob, checker.policy.fingerprint(), result, iso(now))
+        cache.put(post.path, commit, blob, checker.policy.fingerprint(), Verified(result.pr, result.approvers, iso(now)))
     return result
 
 

@@ -3,13 +3,22 @@ with the ledger by publish) so a post is not verified again on every run."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from socialops.model import Project
-    from socialops.review.approval import Approval
 
 CACHE_FILE = ".socialops/approvals.yaml"
+
+
+@dataclass(frozen=True)
+class Verified:
+    """An approval verified on GitHub: the pull request, who approved, when it was checked."""
+
+    pr: int | None
+    approvers: tuple[str, ...]
+    verified_at: str
 
 
 class ApprovalCache:
@@ -31,22 +40,18 @@ class ApprovalCache:
             data = None
         return cls(data if isinstance(data, dict) else {})
 
-    def get(self, path: str, commit: str, blob: str, policy: str) -> Approval | None:
+    def get(self, path: str, commit: str, blob: str, policy: str) -> Verified | None:
         entry = self.entries.get(path)
         if not isinstance(entry, dict) or (entry.get("commit"), entry.get("blob"),
                                            entry.get("policy")) != (commit, blob, policy):
             return None
         pr = entry.get("pr")
         approvers = tuple(str(a) for a in entry.get("approvers") or [])
-        from socialops.review.approval import Approval
+        return Verified(pr if isinstance(pr, int) else None, approvers, str(entry.get("verified_at")))
 
-        return Approval(True, f"approved in pull request #{pr} by {', '.join(approvers) or 'nobody'} "
-                        f"(verified {entry.get('verified_at')})", pr if isinstance(pr, int) else None,
-                        approvers, commit, cached=True)
-
-    def put(self, path: str, commit: str, blob: str, policy: str, result: Approval, at: str) -> None:
-        self.entries[path] = {"commit": commit, "blob": blob, "policy": policy, "pr": result.pr,
-                              "approvers": list(result.approvers), "verified_at": at}
+    def put(self, path: str, commit: str, blob: str, policy: str, verified: Verified) -> None:
+        self.entries[path] = {"commit": commit, "blob": blob, "policy": policy, "pr": verified.pr,
+                              "approvers": list(verified.approvers), "verified_at": verified.verified_at}
         self.changed = True
 
     def save(self, project: Project) -> None:

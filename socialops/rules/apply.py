@@ -4,18 +4,14 @@ the rules whose scope covers it. Findings are reported in the post file's own li
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import regex
 
 from socialops.model import Config, Post, mask_comments
-from socialops.problems import Problem
 from socialops.rules.base import ALT, BODY, VARIANT, Match, Segment
 from socialops.rules.guide import Rule, StyleGuide
 from socialops.rules.lang import Lang
-
-if TYPE_CHECKING:
-    from socialops.lint import LintContext
 
 SEPARATOR = regex.compile(r"^---[ \t]*$", regex.MULTILINE)
 _PLACEHOLDER = regex.compile(r"\{(\w+)\}")
@@ -89,29 +85,6 @@ class Audience:
             covered = {name for key in variants for name in self.of_variant(key)}
             self._body = {n: p for n, p in self.channels().items() if n not in covered}
         return self._body
-
-
-# ---- lint checks ----------------------------------------------------------------------------
-
-def guide_for(ctx: LintContext) -> StyleGuide:
-    """The style guide, loaded once per lint run."""
-    guide = ctx.cache.get("styleguide")
-    if not isinstance(guide, StyleGuide):
-        from socialops.rules import load_styleguide
-
-        guide = ctx.cache["styleguide"] = load_styleguide(ctx.project.root)
-    return guide
-
-
-def styleguide_problems(ctx: LintContext) -> list[Problem]:
-    return guide_for(ctx).problems
-
-
-def post_problems(post: Post, ctx: LintContext) -> Iterator[Problem]:
-    guide = guide_for(ctx)
-    for rule, target, match in matches(post, guide, ctx.project.config):
-        line, column = target.position(match.start)
-        yield Problem(post.path, line, column, rule.id, rule.level, message(rule, match))
 
 
 def message(rule: Rule, match: Match) -> str:

@@ -1,0 +1,154 @@
+"""The checks lint runs. Post checks are plain functions `(post, ctx) -> Iterable[Problem]`
+listed in POST_CHECKS; project-wide checks `(ctx) -> Iterable[Problem]` in PROJECT_CHECKS.
+Each reads what it shares with the others from the LintContext (loaded once per run)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable
+from datetime import UTC
+
+from socialops import schemas
+from socialops.lint.context import LintContext
+from socialops.model import Post, inside_repo
+from socialops.problems import Level, Problem
+from socialops.timeutil import TimeError, parse_time
+
+PostCheck = Callable[[Post, LintContext], Iterable[Problem]]
+ProjectCheck = Callable[[LintContext], Iterable[Problem]]
+
+
+# ---- built-in post checks ----------------------------------------------------------------
+
+def check_schema(post: Post, ctx: LintContext) -> Iterable[Problem]:
+    return schemas.validate("post", post.meta, post.path, post.locator, line_offset=1)
+
+
+def check_channels(post: Post, ctx: LintContext) -> Iterable[Problem]:
+    if "channels" not in post.meta and not ctx.project.config.default_channels:
+        yield post.problem("channel", "this post names no channels; add 'channels: [name]' with a channel "
+                           "from socialops.yaml", 2)
+        return
+    known = ctx.channels
+    for i, name in enumerate(post.channels):
+        if name not in known:
+            line, col = post.meta_position(["channels", i], key=False)
+            names = ", ".join(sorted(known)) or "none yet"
+            yield post.problem("channel", f"unknown channel '{name}'; socialops.yaml defines: {names}", line, col)
+    platforms = {c.platform for c in known.values()}
+    for key in post.variants:
+        if key not in known and key not in platforms:
+            line, col = post.meta_position(["variants", key])
+            yield post.problem("channel", f"variant '{key}' names no channel or platform of this project",
+                               line, col, Level.WARNING)
+
+
+def check_media(post: Post, ctx: LintContext) -> Iterable[Problem]:
+    root = ctx.project.root
+    for media in post.media:
+        if not inside_repo(root, media.path):
+            yield post.problem("path", f"media path '{media.path}' leaves the repository; put the file "
+                               "under media/ and write its path from the repository root",
+                               *post.meta_position(["media", media.index, "path"], key=False))
+        elif not os.path.isfile(os.path.join(root, media.path)):
+            yield post.problem("media-missing", f"media file '{media.path}' does not exist; add it or fix "
+                               "the path (paths start at the repository root)",
+                               *post.meta_position(["media", media.index, "path"], key=False))
+
+
+def check_time(post: Post, ctx: LintContext) -> Iterable[Problem]:
+    value = post.publish_at
+    if value is None or value == "queue" or not isinstance(post.meta.get("publish_at"), str):
+        return
+    tz = ctx.project.config.timezone
+    try:
+        when = parse_time(value, tz)
+    except TimeError as exc:
+        yield post.problem("time", str(exc), *post.meta_position(["publish_at"], key=False))
+        return
+    post.times[(value, tz.key)] = when.astimezone(UTC)  # the calendar's post_time, worked out here
+    if post.status == "draft" and ctx.now is not None and when < ctx.now:
+        line, col = post.meta_position(["publish_at"], key=False)
+        yield post.problem("time", f"this draft's time ({value}) has passed; set a new publish_at or "
+                           "mark it ready", line, col, Level.WARNING)
+
+
+def check_style(post: Post, ctx: LintContext) -> Iterable[Problem]:
+    """The style guide's rules over every text of the post its audience sees."""
+    from socialops.rules.apply import matches, message
+
+    for rule, target, match in matches(post, ctx.styleguide(), ctx.project.config):
+        line, column = target.position(match.start)
+        yield Problem(post.path, line, column, rule.id, rule.level, message(rule, match))
+
+
+def check_platform_limits(post: Post, ctx: LintContext) -> Iterable[Problem]:
+    """Length, media and threads as each channel's platform counts them (socialops.render)."""
+    from socialops.render import limit_problems
+
+    return limit_problems(post, ctx.project)
+
+
+# ---- built-in project checks --------------------------------------------------------------
+
+def check_config(ctx: LintContext) -> Iterable[Problem]:
+    return ctx.project.config.problems
+
+
+def check_duplicate_ids(ctx: LintContext) -> Iterable[Problem]:
+    """Two posts with one id. Linting some posts only, the others' ids come from a quick
+    scan of their front matter instead of a full read."""
+    owners: dict[str, list[str]] = {}
+    for other in ctx.other_posts():
+        owners.setdefault(other.id, []).append(other.path)
+    for post in ctx.posts:
+        if post.readable:
+            owners.setdefault(post.id, []).append(post.path)
+    for post in ctx.posts:
+        paths = sorted(owners.get(post.id, [])) if post.readable else []
+        if len(paths) > 1 and paths[0] != post.path:
+            line = post.meta_position(["id"])[0] if "id" in post.meta else 1
+            yield post.problem("duplicate-id", f"the id '{post.id}' is also used by {paths[0]}; "
+                               "give one of them another 'id:'", line)
+
+
+def check_styleguide(ctx: LintContext) -> Iterable[Problem]:
+    return ctx.styleguide().problems
+
+
+def check_codeowners(ctx: LintContext) -> Iterable[Problem]:
+    from socialops.roles import codeowners_problems
+
+    return codeowners_problems(ctx.project.root, ctx.project.config)
+
+
+def check_calendar(post: Post, ctx: LintContext) -> Iterable[Problem]:
+    """Spacing, daily maximum, blackouts, campaigns and the queue, for one post."""
+    return ctx.calendar().by_path.get(post.path, [])
+
+
+def check_calendar_file(ctx: LintContext) -> Iterable[Problem]:
+    """calendar.yaml: schema, slot crons, series, occurrences that collide."""
+    return ctx.calendar().calendar
+
+
+def check_published_edit(post: Post, ctx: LintContext) -> Iterable[Problem]:
+    """A published post edited afterwards, or a renamed one that lost its ledger (the ledger)."""
+    from socialops.lint.published import published_edit_problems
+
+    return published_edit_problems(post, ctx)
+
+
+
+# ---- the lists lint runs, in this order -----------------------------------------------------
+
+POST_CHECKS: list[PostCheck] = [check_schema, check_channels, check_media, check_time, check_style,
+                                check_platform_limits, check_calendar, check_published_edit]
+PROJECT_CHECKS: list[ProjectCheck] = [check_config, check_duplicate_ids, check_styleguide, check_codeowners,
+                                      check_calendar_file]
+
+# Post checks whose findings depend on more than the post file and the configuration: run
+# every time, also for posts whose other findings come from the cache (socialops.lint.cache).
+VOLATILE: set[PostCheck] = {check_media, check_time, check_published_edit}
+# Post checks that look at every other post: run once all posts are read.
+NEEDS_ALL_POSTS: set[PostCheck] = {check_calendar}

@@ -1,0 +1,92 @@
+"""What every lint check sees: the project, the clock, the posts being linted, and the data
+the checks share, each loaded at most once per run (the style guide, the other posts, the
+calendar's findings, the ledger's ids and hashes)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Protocol
+
+from socialops.model import Channel, Post, Project
+
+if TYPE_CHECKING:
+    from socialops.calendar.checks import Findings
+    from socialops.lint.cache import LintCache
+    from socialops.rules.guide import StyleGuide
+
+#: (hashes of a channel's published parts) -> [(post id, channel)]: how a renamed post is recognised
+PublishedHashes = dict[tuple[str, ...], list[tuple[str, str]]]
+
+
+class PendingFindings(Protocol):
+    """The calendar's findings being worked out elsewhere (a forked process, lint/parallel.py)."""
+
+    def result(self) -> Findings | None:
+        """Wait for them; None if they could not be worked out there."""
+
+
+@dataclass
+class LintContext:
+    project: Project
+    now: datetime | None
+    posts: list[Post]  # the posts being linted
+    everything: bool = True  # every post of the project is being linted
+    lint_cache: LintCache | None = None  # findings kept between runs (socialops.lint.cache)
+    calendar_elsewhere: PendingFindings | None = None
+    _styleguide: StyleGuide | None = field(default=None, repr=False)
+    _others: list[Post] | None = field(default=None, repr=False)
+    _calendar: Findings | None = field(default=None, repr=False)
+    _ledger_ids: set[str] | None = field(default=None, repr=False)
+    _published: PublishedHashes | None = field(default=None, repr=False)
+
+    @property
+    def channels(self) -> dict[str, Channel]:
+        return self.project.config.channels
+
+    def styleguide(self) -> StyleGuide:
+        if self._styleguide is None:
+            from socialops.rules import load_styleguide
+
+            self._styleguide = load_styleguide(self.project.root)
+        return self._styleguide
+
+    def other_posts(self) -> list[Post]:
+        """The posts not being linted, read quickly (socialops.lint.quickread)."""
+        if self.everything:
+            return []
+        if self._others is None:
+            from socialops.lint.quickread import quick_posts
+
+            self._others = quick_posts(self.project, {p.path for p in self.posts}, self.lint_cache)
+        return list(self._others)
+
+    def calendar(self) -> Findings:
+        """Spacing, daily maximum, blackouts, campaigns, the queue and calendar.yaml's own
+        findings, worked out once for every post being linted (against all the others)."""
+        if self._calendar is None and self.calendar_elsewhere is not None:
+            self._calendar, self.calendar_elsewhere = self.calendar_elsewhere.result(), None
+        if self._calendar is None:
+            from socialops.calendar.checks import findings
+
+            if self.everything:
+                self._calendar = findings(self.project, self.posts, self.now)
+            else:
+                linted = {p.path for p in self.posts}
+                self._calendar = findings(self.project, [*self.posts, *self.other_posts()], self.now, linted)
+        return self._calendar
+
+    def ledger_ids(self) -> set[str]:
+        """The id of every post the ledger has a file for."""
+        if self._ledger_ids is None:
+            from socialops import ledger
+
+            self._ledger_ids = ledger.ids(self.project.root)
+        return self._ledger_ids
+
+    def published_hashes(self) -> PublishedHashes:
+        if self._published is None:
+            from socialops import ledger
+
+            self._published = ledger.published_by_hash(ledger.read_all(self.project.root))
+        return self._published

@@ -1,0 +1,135 @@
+"""Lint on several cores: the posts checked in forked workers, and the calendar's findings
+worked out in a forked process while the main one saves the cache. Everything about
+forking, pipes and Ctrl-C in those processes is here; the run (lint/__init__.py) asks only
+how many workers pay (`worker_count`) and hands over its batch checker."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from socialops.lint.cache import Stamp, offsets, post_from
+from socialops.lint.context import LintContext
+from socialops.model import Post
+from socialops.problems import Problem
+
+if TYPE_CHECKING:
+    from socialops.calendar.checks import Findings
+
+# the post, its content findings, the others, its entry for the lint cache
+Checked = tuple[Post, list[Problem], list[Problem], list[Any] | None]
+Checker = Callable[[LintContext, list[tuple[str, Stamp | None]]], list[Checked]]
+
+PARALLEL_FROM = 2000  # posts; below this, starting workers costs more than it saves
+_FORKED: dict[str, Any] = {}  # what the forked workers inherit
+
+
+def worker_count(posts: int) -> int:
+    if posts < PARALLEL_FROM:
+        return 1
+    import multiprocessing
+
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return 1
+    return min(os.cpu_count() or 1, 8)
+
+
+def check_in_workers(ctx: LintContext, stale: list[tuple[str, Stamp | None]], workers: int,
+                     check: Checker) -> list[Checked]:
+    """`check` for every path in forked workers. The first post is checked here before the
+    fork, so the caches every worker needs (style guide, compiled patterns) are built once.
+    Each worker sends back its posts' findings, what the checks across posts need of each
+    post (its text and front matter), and the post's entry for the lint cache."""
+    import multiprocessing
+    import sys
+
+    out = check(ctx, stale[:1])
+    chunks = workers * 16  # small enough that no worker idles long while another finishes
+    step = max(1, (len(stale) - 1) // chunks + 1)
+    ranges = [(i, min(i + step, len(stale))) for i in range(1, len(stale), step)]
+    _FORKED["ctx"], _FORKED["stale"], _FORKED["check"] = ctx, stale, check
+    sys.stdout.flush()
+    sys.stderr.flush()
+    root = ctx.project.root
+    try:
+        with multiprocessing.get_context("fork").Pool(workers, initializer=_ignore_interrupt) as pool:
+            for chunk in pool.imap(_check_range, ranges):  # made into posts while the others run
+                for (rel, text, meta, where, readable, times), content, volatile, entry in chunk:
+                    path = root / rel
+                    if not readable:
+                        post = Post(rel, path, readable=False)
+                    elif isinstance(where, list):
+                        post = post_from(rel, path, text, meta, where)
+                    else:
+                        post = Post(rel, path, text, meta, *where)
+                    post.times = times
+                    out.append((post, content, volatile, entry))
+    finally:
+        _FORKED.clear()
+    return out
+
+
+def _ignore_interrupt() -> None:
+    """In a forked process: Ctrl-C is the main process's to handle (it ends the others);
+    here it would print the traceback of wherever it struck."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+class CalendarBeside:
+    """The calendar's findings worked out in a forked process (`result()` waits for them:
+    None if that process failed; the calendar check then works them out in the main one)."""
+
+    def __init__(self, ctx: LintContext) -> None:
+        import multiprocessing
+
+        fork = multiprocessing.get_context("fork")
+        self._receiving, sending = fork.Pipe(duplex=False)
+        receiving = self._receiving
+
+        def work() -> None:
+            from socialops.calendar.checks import findings
+
+            _ignore_interrupt()
+            receiving.close()  # the main process's end: were it left open here, a send could wait forever
+            try:
+                sending.send(findings(ctx.project, ctx.posts, ctx.now))
+            except Exception:  # worked out again, and reported, in the main process
+                sending.send(None)
+
+        self._process = fork.Process(target=work, daemon=True)
+        self._process.start()
+        sending.close()
+
+    def result(self) -> Findings | None:
+        found: Findings | None = None
+        try:
+            found = self._receiving.recv()
+        except (EOFError, OSError):
+            return None
+        finally:
+            self._receiving.close()
+            if found is None:  # not received (e.g. Ctrl-C meanwhile): it would wait to send
+                self._process.terminate()
+            self._process.join()
+        return found
+
+
+_Sent = tuple[tuple[str, str, dict[str, Any], Any, bool, dict[tuple[str, str], datetime | None]],
+              list[Problem], list[Problem], list[Any] | None]
+
+
+def _check_range(bounds: tuple[int, int]) -> list[_Sent]:
+    ctx: LintContext = _FORKED["ctx"]
+    check: Checker = _FORKED["check"]
+    sent: list[_Sent] = []
+    for post, content, volatile, entry in check(ctx, _FORKED["stale"][bounds[0]:bounds[1]]):
+        where = offsets(post) if post.readable else None
+        sent.append(((post.path, post.text, post.meta, where or (post.front_matter, post.body, post.body_line),
+                      post.readable, post.times), content, volatile, entry))
+    return sent
+
+
