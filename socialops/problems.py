@@ -27,6 +27,7 @@ class Problem:
     rule: str
     level: Level
     message: str
+    fixable: bool = False  # `socialops lint --fix` repairs it (a certain substitution)
 
     def sort_key(self) -> tuple[str, int, int, str]:
         return (self.path, self.line, self.column, self.rule)
@@ -39,4 +40,5 @@ class Problem:
             "rule": self.rule,
             "level": self.level.value,
             "message": self.message,
+            "fixable": self.fixable,
         }

@@ -46,6 +46,7 @@ def lint_command(
     fmt: Annotated[LintFormat | None, typer.Option("--format", help="Output format (github is the default under GitHub Actions).")] = None,
     fail_on: Annotated[FailOn, typer.Option("--fail-on", help="Lowest level that makes the exit code 1.")] = FailOn.error,
     fix: Annotated[bool, typer.Option("--fix", help="Apply certain fixes (substitutions) in place.")] = False,
+    compact: Annotated[bool, typer.Option("--compact", help="Text: one line per finding (path:line:column: [level] message (rule)), no source lines.")] = False,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Read and check every file again, without lint's caches (see README).")] = False,
     repo: RepoOption = None,
     now: NowOption = None,
@@ -69,13 +70,13 @@ def lint_command(
     result = lint(project, targets, when, use_cache=not no_cache)
     chosen = fmt or (LintFormat.github if os.environ.get("GITHUB_ACTIONS") == "true" else LintFormat.text)
     if chosen is LintFormat.json:
-        output.print_json(output.lint_json(result.problems, result.files))
+        sys.stdout.write(output.lint_json(result.problems, result.files))
     elif chosen is LintFormat.github:
         sys.stdout.write(output.lint_github(result.problems))
     elif chosen is LintFormat.sarif:
         output.print_json(output.lint_sarif(result.problems, _rule_docs()))
     else:
-        output.lint_text(result.problems, result.files, project.root)
+        output.lint_text(result.problems, result.files, project.root, compact=compact)
     raise typer.Exit(1 if result.fails(Level(fail_on.value)) else 0)
 
 

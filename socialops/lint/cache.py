@@ -39,7 +39,7 @@ from typing import Any
 from socialops.model import CONFIG_FILE, STYLEGUIDE_FILE, Post, Project
 from socialops.problems import Level, Problem
 
-FORMAT = 5
+FORMAT = 6
 CACHE_FILE = "lint-cache"
 SETTLE_NS = 2_000_000_000  # a file changed more recently than this is read again
 # The libraries whose behaviour findings depend on (counting, schemas, YAML), by module.
@@ -110,8 +110,8 @@ class LintCache:
             post.quick = quick
             for value, zone, micros in times:
                 post.times[(value, zone)] = None if micros is None else EPOCH + timedelta(microseconds=micros)
-            return post, [Problem(rel, line, col, rule, Level(level), message)
-                          for line, col, rule, level, message in found or ()]
+            return post, [Problem(rel, line, col, rule, Level(level), message, fixable)
+                          for line, col, rule, level, message, fixable in found or ()]
         except (TypeError, ValueError, LookupError, OverflowError):
             return None  # an entry of another shape: read the file
 
@@ -140,7 +140,8 @@ class LintCache:
         for item in post.media:
             found = stamp(os.path.join(self.root, item.path)) if ".." not in item.path else None
             media.append((item.path, found))
-        kept = None if problems is None else [[p.line, p.column, p.rule, p.level.value, p.message] for p in problems]
+        kept = None if problems is None else [[p.line, p.column, p.rule, p.level.value, p.message, p.fixable]
+                                          for p in problems]
         return [current, media, kept, post.text, post.meta, where, [], post.quick]
 
     def keep(self, post: Post, entry: list[Any] | None) -> None:

@@ -75,11 +75,12 @@ def check_time(post: Post, ctx: LintContext) -> Iterable[Problem]:
 
 def check_style(post: Post, ctx: LintContext) -> Iterable[Problem]:
     """The style guide's rules over every text of the post its audience sees."""
-    from socialops.rules.apply import matches, message
+    from socialops.rules.apply import FIXABLE, matches, message
 
     for rule, target, match in matches(post, ctx.styleguide(), ctx.project.config):
         line, column = target.position(match.start)
-        yield Problem(post.path, line, column, rule.id, rule.level, message(rule, match))
+        fixable = match.fix is not None and match.start is not None and target.segment.kind in FIXABLE
+        yield Problem(post.path, line, column, rule.id, rule.level, message(rule, match), fixable)
 
 
 def check_platform_limits(post: Post, ctx: LintContext) -> Iterable[Problem]:

@@ -15,6 +15,7 @@ from socialops.rules.lang import Lang
 
 SEPARATOR = regex.compile(r"^---[ \t]*$", regex.MULTILINE)
 _PLACEHOLDER = regex.compile(r"\{(\w+)\}")
+FIXABLE = (BODY, VARIANT)  # the texts `lint --fix` edits in place (socialops.rules.fix)
 
 
 class Target:

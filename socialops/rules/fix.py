@@ -14,8 +14,8 @@ from datetime import datetime
 from pathlib import Path
 
 from socialops.model import Post, Project, normalize_newlines, parse_front_matter, read_post
-from socialops.rules.apply import matches
-from socialops.rules.base import BODY, VARIANT
+from socialops.rules.apply import FIXABLE, matches
+from socialops.rules.base import VARIANT
 from socialops.rules.guide import StyleGuide
 
 _NEWLINE = re.compile(r"\r\n|\r|\n")
@@ -70,7 +70,7 @@ def _fixes(post: Post, guide: StyleGuide, project: Project) -> list[Fix]:
     out: list[Fix] = []
     for rule, target, match in matches(post, guide, project.config):
         segment = target.segment
-        if match.fix is None or match.start is None or segment.kind not in (BODY, VARIANT):
+        if match.fix is None or match.start is None or segment.kind not in FIXABLE:
             continue
         line, column = target.position(match.start)
         out.append(Fix(line, column, target.position(match.end), segment.text[match.start:match.end],
