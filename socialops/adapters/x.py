@@ -10,9 +10,15 @@ Post options (`x:`): `reply_settings`.
   status while X processes them); alt text with `POST /2/media/metadata` (images and
   GIFs). Then `POST /2/tweets` (201) with `reply.in_reply_to_tweet_id` = the part before.
   X has no idempotency key: a repeat of the same text is refused as duplicate content.
-- lookup: the account's tweets since the part was due (`GET /2/users/:id/tweets` with
-  `start_time`), compared by text with links reduced to placeholders (X shows them as
-  t.co links) and by parent.
+- lookup: the account's posts since the part was due (`GET /2/users/:id/tweets` with
+  `start_time`), compared by text and by parent. X shows every link as a t.co link and
+  appends one more t.co link for the media of a post (its `entities.urls` entry carries a
+  `media_key`; X's data dictionary, the example with `attachments.media_keys`): that link
+  is dropped and the others become placeholders. Field names: the hand-written docs and
+  the changelog say `tweet.fields` / `referenced_tweets`, the regenerated OpenAPI spec
+  (2026-08) and the official SDK say `post.fields` / `referenced_posts`. socialops sends
+  `tweet.fields`, reads either field, and on a 400 naming the parameter asks again with the
+  other name (and keeps using the one that worked).
 - delete: `DELETE /2/tweets/:id`; a tweet already gone counts as deleted.
 - verify: `GET /2/users/me`.
 """
@@ -38,12 +44,15 @@ from socialops.adapters.base import (
     Verification,
     base_url,
 )
-from socialops.adapters.calls import Http, checked, lookup_since
+from socialops.adapters.calls import Http, checked, lookup_since, parse_time
 
 CHUNK = 4 * 1024 * 1024
 PROCESSING_WAIT = 300.0
 RECENT = 100
+FIELDS = "created_at,{referenced},entities,attachments"
+FIELD_NAMES = (("tweet.fields", "referenced_tweets"), ("post.fields", "referenced_posts"))
 _TCO = re.compile(r"https?://t\.co/\w+")
+_TRAILING_TCO = re.compile(r"\s*https?://t\.co/\w+\s*$")
 _SPACE = re.compile(r"\s+")
 
 
@@ -79,6 +88,20 @@ def describe(body: Any, response: httpx.Response) -> str:
     return text
 
 
+def shown_text(post: Mapping[str, Any], has_media: bool) -> str:
+    """A post's text as X returns it, without the t.co link X appends for its media: the
+    `entities.urls` entries with a `media_key` name that link; without entities, a post
+    with media loses its last t.co link."""
+    text = str(post.get("text") or "")
+    urls = (post.get("entities") or {}).get("urls")
+    media_links = [str(u.get("url")) for u in urls or [] if isinstance(u, dict) and u.get("media_key")]
+    for link in media_links:
+        text = text.replace(link, "")
+    if not media_links and urls is None and (has_media or (post.get("attachments") or {}).get("media_keys")):
+        text = _TRAILING_TCO.sub("", text)
+    return text
+
+
 def comparable(text: str, *, shown: bool = False) -> str:
     """Text with links as placeholders and white space collapsed; `shown`: as X returns
     it (t.co links, `& < >` escaped)."""
@@ -103,6 +126,7 @@ class XAdapter:
         self.auth = OAuth1(ClientAuth(secrets.get("api_key", ""), secrets.get("api_secret", ""),
                                       secrets.get("access_token", ""), secrets.get("access_secret", "")))
         self._me: dict[str, Any] | None = None
+        self._names = FIELD_NAMES  # the field-parameter naming to try first comes first
 
     def _call(self, method: str, path: str, what: str, *, sends: bool = False, **kwargs: Any) -> Any:
         response = self.http.call(method, f"{self.base}{path}", what, sends=sends, auth=self.auth, **kwargs)
@@ -189,22 +213,35 @@ class XAdapter:
 
     def lookup(self, part: OutgoingPart) -> PublishedRef | None:
         user_id = self._user()["id"]
-        params = {"max_results": str(RECENT), "exclude": "retweets",
-                  "tweet.fields": "created_at,referenced_tweets"}
+        params = {"max_results": str(RECENT), "exclude": "retweets"}
         since = lookup_since(part)
         if since:
             params["start_time"] = since.strftime("%Y-%m-%dT%H:%M:%SZ")
-        data = self._call("GET", f"/2/users/{user_id}/tweets", "read the account's recent posts",
-                          params=params)
+        data = self._recent_posts(user_id, params)
         wanted = comparable(part.text)
-        for tweet in data.get("data") or []:
-            replied = [r.get("id") for r in tweet.get("referenced_tweets") or []
-                       if r.get("type") == "replied_to"]
+        for post in data.get("data") or []:
+            created = parse_time(post.get("created_at"))
+            if since and created and created < since:
+                continue
+            references = post.get("referenced_tweets") or post.get("referenced_posts") or []
+            replied = [r.get("id") for r in references if r.get("type") == "replied_to"]
             if (part.reply_to.id not in replied) if part.reply_to else replied:
                 continue
-            if comparable(str(tweet.get("text", "")), shown=True) == wanted:
-                return PublishedRef(str(tweet["id"]), f"https://x.com/i/web/status/{tweet['id']}")
+            if comparable(shown_text(post, bool(part.media)), shown=True) == wanted:
+                return PublishedRef(str(post["id"]), f"https://x.com/i/web/status/{post['id']}")
         return None
 
+    def _recent_posts(self, user_id: str, params: dict[str, str], tried: int = 0) -> Any:
+        """The account's recent posts, asked for with the field parameter named as this X
+        accepts it; a 400 naming the parameter turns to the other name (kept for later)."""
+        param, referenced = self._names[0]
+        try:
+            return self._call("GET", f"/2/users/{user_id}/tweets", "read the account's recent posts",
+                              params={**params, param: FIELDS.format(referenced=referenced)})
+        except PlatformError as exc:
+            if exc.status != 400 or param not in exc.message or tried + 1 >= len(FIELD_NAMES):
+                raise
+        self._names = (*self._names[1:], self._names[0])
+        return self._recent_posts(user_id, params, tried + 1)
 
 ADAPTER = XAdapter

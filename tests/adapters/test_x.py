@@ -103,8 +103,8 @@ def test_verify_delete_and_lookup(tmp_path: Path) -> None:
         x.delete(PublishedRef("5"))
         x.delete(PublishedRef("5"))
         x.lookup(part(text, due=datetime(2025, 6, 1, 9, 0, tzinfo=UTC)))
-    assert mock.lines()[1] == ("GET https://api.x.com/2/users/42/tweets?max_results=100&exclude=retweets"
-                               "&tweet.fields=created_at%2Creferenced_tweets")
+    fields = "tweet.fields=created_at%2Creferenced_tweets%2Centities%2Cattachments"
+    assert mock.lines()[1] == f"GET https://api.x.com/2/users/42/tweets?max_results=100&exclude=retweets&{fields}"
     assert mock.lines()[-1] == ("GET https://api.x.com/2/users/42/tweets?max_results=100&exclude=retweets"
-                                "&tweet.fields=created_at%2Creferenced_tweets&start_time=2025-06-01T08%3A58%3A00Z")
+                                f"&start_time=2025-06-01T08%3A58%3A00Z&{fields}")
     assert all(oauth_signature_ok(r, SECRETS) for r in mock.requests)

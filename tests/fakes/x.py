@@ -1,7 +1,20 @@
 """A fake X API v2: checks every OAuth 1.0a signature (HMAC-SHA1, with authlib's own
 base-string code), POST /2/tweets (201), simple and chunked media upload, alt text
-metadata, deletes, the user's recent tweets (URLs shown as t.co links, `& < >`
-escaped, as X does), duplicate-content 403s and X's problem JSON errors."""
+metadata, deletes, the user's recent tweets, duplicate-content 403s and X's problem JSON
+errors.
+
+How it shows a post, as X's documentation does (xdevplatform/docs @2871328,
+x-api/fundamentals/data-dictionary.mdx, the sample response with `attachments.media_keys`):
+every URL in `text` is a t.co link, `& < >` are escaped, and a post with media ends with
+one more t.co link (" https://t.co/..."), listed in `entities.urls` with the media's
+`media_key` and a `pic.x.com` display URL.
+
+Field names: `field_names = "tweet"` (the hand-written docs and the changelog:
+`tweet.fields`, `referenced_tweets`) or `"post"` (the regenerated openapi.json, 2026-08:
+`post.fields`, `referenced_posts`). The parameter of the other naming is refused with X's
+400 for an unknown query parameter: `errors[0].parameters` names it and the message says
+"The query parameter [...] is not one of [...]" (shape as quoted in redouane59/twittered#118
+and tweepy issues)."""
 
 from __future__ import annotations
 
@@ -57,6 +70,7 @@ class FakeX(FakeServer):
         self.keys = (api_key, api_secret, access_token, access_secret)
         self.media: dict[str, dict[str, Any]] = {}
         self.video_processing_polls = 1
+        self.field_names = "tweet"  # or "post": see the module docstring
 
     def error_body(self, status: int, message: str) -> Any:
         return problem(status, {500: "Internal Server Error", 503: "Service Unavailable"}.get(status, "Error"), message)
@@ -163,8 +177,10 @@ class FakeX(FakeServer):
         tweet_id = self.new_id(1990000000000000000)
         media = [{"alt": self.media[m]["alt"], "filename": self.media[m]["filename"],
                   "size": self.media[m]["size"], "type": self.media[m]["kind"]} for m in media_ids]
-        self.posts[tweet_id] = StoredPost(tweet_id, text, reply_to, media, fields, self.now())
-        return Reply(201, {"data": {"id": tweet_id, "text": as_shown(text),
+        keys = [self.media[m]["media_key"] for m in media_ids]
+        self.posts[tweet_id] = StoredPost(tweet_id, text, reply_to, media,
+                                          {**fields, "media_keys": keys}, self.now())
+        return Reply(201, {"data": {"id": tweet_id, "text": self._shown(self.posts[tweet_id])[0],
                                     "edit_history_tweet_ids": [tweet_id]}})
 
     def _validate(self, text: str, media_ids: list[str], reply_to: str | None) -> None:
@@ -189,19 +205,52 @@ class FakeX(FakeServer):
         self.deleted.append(tweet_id)
         return Reply(200, {"data": {"deleted": True}})
 
+    def _shown(self, post: StoredPost) -> tuple[str, list[dict[str, Any]]]:
+        """The post's text as X shows it and its `entities.urls` (with the media link)."""
+        text, urls = as_shown(post.text), []
+        for found in extract_urls_with_indices(post.text):
+            link = "https://t.co/" + hashlib.sha1(found["url"].encode()).hexdigest()[:10]
+            start = text.index(link)
+            urls.append({"start": start, "end": start + len(link), "url": link,
+                         "expanded_url": found["url"], "display_url": found["url"].split("://")[-1]})
+        keys = post.fields.get("media_keys") or []
+        if keys:
+            code = hashlib.sha1(post.id.encode()).hexdigest()[:10]
+            link = f"https://t.co/{code}"
+            text = f"{text} {link}" if text else link
+            urls.append({"start": len(text) - len(link), "end": len(text), "url": link,
+                         "expanded_url": f"https://x.com/acme/status/{post.id}/photo/1",
+                         "display_url": f"pic.x.com/{code}", "media_key": keys[0]})
+        return text, urls
+
     def user_tweets(self, request: Recorded, user_id: str) -> Reply:
+        param = f"{self.field_names}.fields"
+        other = "post.fields" if self.field_names == "tweet" else "tweet.fields"
+        if other in request.query:
+            allowed = ("id,max_results,pagination_token,start_time,end_time,since_id,until_id,exclude,"
+                       f"expansions,{param},user.fields,media.fields,poll.fields,place.fields")
+            raise FakeError(400, {"errors": [{"parameters": {other: request.query[other]},
+                                              "message": f"The query parameter [{other}] is not one of [{allowed}]"}],
+                                  "title": "Invalid Request",
+                                  "detail": "One or more parameters to your request was invalid.",
+                                  "type": "https://api.twitter.com/2/problems/invalid-request"})
+        referenced = "referenced_tweets" if self.field_names == "tweet" else "referenced_posts"
         limit = max(5, min(int(request.query.get("max_results", ["10"])[0]), 100))
-        fields = ",".join(request.query.get("tweet.fields", [])).split(",")
+        fields = ",".join(request.query.get(param, [])).split(",")
         start = request.query.get("start_time", [""])[0]
         since = datetime.fromisoformat(start.replace("Z", "+00:00")).timestamp() if start else 0.0
         tweets = []
         for post in [p for p in reversed(self.posts.values()) if p.created >= since][:limit]:
-            tweet: dict[str, Any] = {"id": post.id, "text": as_shown(post.text),
-                                     "edit_history_tweet_ids": [post.id]}
+            text, urls = self._shown(post)
+            tweet: dict[str, Any] = {"id": post.id, "text": text, "edit_history_tweet_ids": [post.id]}
             if "created_at" in fields:
                 tweet["created_at"] = time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime(post.created))
-            if "referenced_tweets" in fields and post.reply_to:
-                tweet["referenced_tweets"] = [{"type": "replied_to", "id": post.reply_to}]
+            if referenced in fields and post.reply_to:
+                tweet[referenced] = [{"type": "replied_to", "id": post.reply_to}]
+            if "entities" in fields and urls:
+                tweet["entities"] = {"urls": urls}
+            if "attachments" in fields and post.fields.get("media_keys"):
+                tweet["attachments"] = {"media_keys": list(post.fields["media_keys"])}
             tweets.append(tweet)
         if not tweets:
             return Reply(200, {"meta": {"result_count": 0}})
