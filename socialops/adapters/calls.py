@@ -7,8 +7,11 @@ What a failure means for the engine:
   `retryable` (reading again is harmless);
 - 429: `retryable`, with `retry_after` from Retry-After, the X-RateLimit-Reset family
   (epoch seconds, ISO-8601 or seconds from now), Discord's Reset-After, or the body;
-- 500/503: `retryable` (the server says it failed); 502/504 on a create: `maybe_sent`
-  (a gateway gave up, the platform behind it may have finished);
+- 500/503: `retryable` (the server says it failed), except on a create of a platform that
+  can look its posts up (`lookup_creates=True`): a server that failed while answering may
+  have stored the post, so it is `maybe_sent` and the engine looks before sending again
+  (only an idempotency key, as Mastodon's, makes a blind retry safe); 502/504 on a create:
+  `maybe_sent` (a gateway gave up, the platform behind it may have finished);
 - other 4xx: final, with the platform's own error text.
 Secrets (tokens, webhook URLs and their path parts) are scrubbed from every message, and
 the httpx exception (which holds the URL) is never chained. httpx logs each request's URL
@@ -53,8 +56,10 @@ class Http:
 
     def __init__(self, client: httpx.Client, platform: str, secrets: Iterable[str],
                  describe: Describe = _default_describe,
-                 rate_limited: Callable[[Any], bool] | None = None) -> None:
+                 rate_limited: Callable[[Any], bool] | None = None,
+                 lookup_creates: bool = False) -> None:
         self.client = client
+        self.lookup_creates = lookup_creates  # a 5xx on a create is settled by a lookup
         self.platform = platform
         self.describe = describe
         self.rate_limited = rate_limited  # an error body that means "slow down" (not a 429)
@@ -103,6 +108,9 @@ class Http:
         if sends and status in (502, 504):
             return self.error(f"{message} (a gateway gave up; the post may exist)",
                               maybe_sent=True, status=status)
+        if sends and status >= 500 and self.lookup_creates:
+            return self.error(f"{message} (the server failed while answering; the post may exist)",
+                              maybe_sent=True, retry_after=retry_after(response, body), status=status)
         if status >= 500:
             return self.error(message, retryable=True, retry_after=retry_after(response, body),
                               status=status)

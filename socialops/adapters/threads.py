@@ -69,7 +69,8 @@ class ThreadsAdapter:
         self.media_base = str(channel.options.get("media_base_url") or "")
         self.expires = expires_option(channel)
         self._token = secrets.get("token", "")
-        self.http = Http(client, "Threads", secrets.values(), describe, rate_limited)
+        self.http = Http(client, "Threads", secrets.values(), describe, rate_limited,
+                         lookup_creates=True)
 
     def _call(self, method: str, path: str, what: str, *, sends: bool = False, **kwargs: Any) -> Any:
         response = self.http.call(method, f"{self.base}{path}", what, sends=sends,

@@ -122,7 +122,7 @@ class XAdapter:
     def __init__(self, channel: Any, client: httpx.Client, secrets: Mapping[str, str], root: Path) -> None:
         self.channel = channel
         self.base = base_url(channel, "api", "https://api.x.com")
-        self.http = Http(client, "X", secrets.values(), describe)
+        self.http = Http(client, "X", secrets.values(), describe, lookup_creates=True)
         self.auth = OAuth1(ClientAuth(secrets.get("api_key", ""), secrets.get("api_secret", ""),
                                       secrets.get("access_token", ""), secrets.get("access_secret", "")))
         self._me: dict[str, Any] | None = None

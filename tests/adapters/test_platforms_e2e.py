@@ -35,10 +35,12 @@ class Case:
     alt: bool = True  # the platform keeps alt text
     lookup: bool = False
     rate_header: bool = True  # a 429 says when to retry
+    idempotent: bool = False  # a re-send carries a key the platform honours
 
 
 CASES = [
-    Case("mastodon", "mastodon", "x" * 501, "Validation failed: Text character limit of 500 exceeded", lookup=True),
+    Case("mastodon", "mastodon", "x" * 501, "Validation failed: Text character limit of 500 exceeded", lookup=True,
+         idempotent=True),
     Case("x", "x", "x" * 281, "Your Tweet text is too long.", lookup=True),
     Case("linkedin", "linkedin", "x" * 3001, "ShareCommentary text length (3001 characters) exceeded the "
          "maximum allowed (3000 characters)", thread=False, replies=False, rate_header=False),
@@ -119,13 +121,21 @@ def test_lookup_does_not_take_an_older_post_with_the_same_text_for_the_part(
 
 
 @pytest.mark.parametrize("case", CASES, ids=IDS)
-def test_a_server_error_before_creating_is_retryable_and_creates_nothing(
-        fakes: Fakes, case: Case, client: httpx.Client, tmp_path: Path) -> None:
+@pytest.mark.parametrize("status", [500, 503])
+def test_a_server_error_on_a_create_is_looked_up_where_a_lookup_exists_else_retried(
+        fakes: Fakes, case: Case, client: httpx.Client, tmp_path: Path, status: int) -> None:
+    """A server that failed while answering may have stored the post: where socialops can
+    look, it looks before sending again; only an idempotency key makes a blind retry safe."""
     fake = server(fakes, case)
-    fake.fail(503)
+    fake.fail(status)
     with pytest.raises(PlatformError) as failed:
         make(fakes, case, client, tmp_path).publish(part(channel=case.channel))
-    assert failed.value.retryable and not failed.value.maybe_sent and failed.value.status == 503
+    assert failed.value.status == status
+    if case.lookup and not case.idempotent:
+        assert failed.value.maybe_sent and not failed.value.retryable
+        assert "may exist" in failed.value.message
+    else:
+        assert failed.value.retryable and not failed.value.maybe_sent
     assert fake.texts() == []
 
 
