@@ -1,20 +1,32 @@
 """LinkedIn (versioned Posts API).
 
 Channel: `api` (default https://api.linkedin.com), `token_env` (an access token with
-`w_member_social` or `w_organization_social`), `author` (`urn:li:organization:123` or
-`urn:li:person:...`; without it, the token's own member from /v2/userinfo), `version`
-(the LinkedIn-Version, YYYYMM; LinkedIn retires each version after about a year),
-`expires` (YYYY-MM-DD: LinkedIn tokens last 60 days and the API does not say when).
+`w_member_social` or `w_organization_social`; add `r_organization_social` so socialops can
+look a page's posts up after a timeout), `author` (`urn:li:organization:123` or
+`urn:li:person:...`; without it, the token's own member from /v2/userinfo, which needs the
+`openid` and `profile` scopes), `version` (the LinkedIn-Version, YYYYMM; LinkedIn retires
+each version after about a year), `expires` (YYYY-MM-DD: LinkedIn tokens last 60 days and
+the API does not say when).
 Post options (`linkedin:`): `visibility` (PUBLIC, CONNECTIONS, LOGGED_IN).
+
+Permissions (learn.microsoft.com, LinkedIn Posts API, "Permissions"): w_organization_social
+posts for a page, r_organization_social reads its posts, w_member_social posts for the
+member, r_member_social (restricted, private) reads the member's posts.
 
 - publish: images go through `POST /rest/images?action=initializeUpload` and a PUT to the
   upload URL, then `POST /rest/posts` with `content.media` (one image) or
   `content.multiImage` (several), each with `altText`. The post's urn comes back in the
   `x-restli-id` header. The text is sent as rendered (already escaped for LinkedIn's
   little text format). LinkedIn has no threads and no video upload here.
-- lookup: impossible (no search of one's own posts); raises `maybe_sent`.
+- lookup: the author's posts, newest first (`GET /rest/posts?author=...&q=author`, the
+  "Find Posts by Authors" finder, `X-RestLi-Method: FINDER`), created since the part was
+  due, compared by commentary. A token without the read permission cannot look: the part
+  stays unknown until `socialops resolve`, and the error names the missing scope.
 - delete: `DELETE /rest/posts/{urn}` (204); a post already gone counts as deleted.
-- verify: `GET /v2/userinfo`.
+- verify: for a channel with `author:`, a call the posting permission allows
+  (`initializeUpload` with the author as owner: it only reserves an upload URL that
+  expires unused), then the finder (is the read permission there for lookups?); without
+  `author:`, `GET /v2/userinfo`. A refusal names the scope that is missing.
 """
 
 from __future__ import annotations
@@ -35,9 +47,22 @@ from socialops.adapters.base import (
     base_url,
     check_url,
 )
-from socialops.adapters.calls import Http, checked, expires_option
+from socialops.adapters.calls import Http, checked, expires_option, lookup_since
 
 VERSION = "202610"
+RECENT = 50
+
+
+def _is_organization(urn: str) -> bool:
+    return urn.startswith("urn:li:organization:")
+
+
+def write_scope(author: str) -> str:
+    return "w_organization_social" if _is_organization(author) else "w_member_social"
+
+
+def read_scope(author: str) -> str:
+    return "r_organization_social" if _is_organization(author) else "r_member_social (restricted)"
 
 
 class LinkedInAdapter:
@@ -50,17 +75,18 @@ class LinkedInAdapter:
         self.version = str(channel.options.get("version") or VERSION)
         self.expires = expires_option(channel)
         self._token = secrets.get("token", "")
-        self.http = Http(client, "LinkedIn", secrets.values())
+        self.http = Http(client, "LinkedIn", secrets.values(), lookup_creates=True)
         self._author = str(channel.options["author"]) if channel.options.get("author") else None
 
     def _headers(self) -> dict[str, str]:
         return {"Authorization": f"Bearer {self._token}", "LinkedIn-Version": self.version,
                 "X-Restli-Protocol-Version": "2.0.0"}
 
-    def _call(self, method: str, path: str, what: str, *, sends: bool = False, **kwargs: Any) -> httpx.Response:
+    def _call(self, method: str, path: str, what: str, *, sends: bool = False,
+              headers_extra: Mapping[str, str] | None = None, **kwargs: Any) -> httpx.Response:
         try:
             return self.http.call(method, f"{self.base}{path}", what, sends=sends,
-                                  headers=self._headers(), **kwargs)
+                                  headers={**self._headers(), **(headers_extra or {})}, **kwargs)
         except PlatformError as exc:
             if exc.status == 426:
                 raise self.http.error(
@@ -71,10 +97,35 @@ class LinkedInAdapter:
 
     def author(self) -> str:
         if self._author is None:
-            response = self.http.call("GET", f"{self.base}/v2/userinfo", "read the token's member",
-                                      headers={"Authorization": f"Bearer {self._token}"})
-            self._author = f"urn:li:person:{self.http.json(response, 'read the token member')['sub']}"
+            sub = self._userinfo("read the token's member")["sub"]
+            self._author = f"urn:li:person:{sub}"
         return self._author
+
+    def _userinfo(self, what: str) -> dict[str, Any]:
+        """The token's member (`GET /v2/userinfo`, which needs `openid` and `profile`)."""
+        try:
+            response = self.http.call("GET", f"{self.base}/v2/userinfo", what,
+                                      headers={"Authorization": f"Bearer {self._token}"})
+        except PlatformError as exc:
+            if exc.status == 403:
+                raise self.http.error(
+                    f"{exc.message.removeprefix('LinkedIn: ')}; /v2/userinfo needs the `openid` and "
+                    f"`profile` scopes: set `author:` on channel '{self.channel.name}' "
+                    "(urn:li:organization:ID for a page, urn:li:person:ID for a member) or add "
+                    "those scopes to the token", status=exc.status) from None
+            raise
+        info = self.http.json(response, what)
+        if not isinstance(info, dict) or not info.get("sub"):
+            raise self.http.error(f"could not {what}: /v2/userinfo gave no `sub`")
+        return info
+
+    def _refused(self, exc: PlatformError, scope: str, what: str) -> PlatformError:
+        """A 403 said the way LinkedIn means it: the token lacks `scope` (or the member's
+        role on the page does not allow it)."""
+        role = (" and a member with the ADMINISTRATOR, CONTENT_ADMIN or DIRECT_SPONSORED_CONTENT_POSTER "
+                "role on the page") if "organization" in scope else ""
+        return self.http.error(f"{what}: the token lacks the `{scope}` scope{role} "
+                               f"({exc.message.removeprefix('LinkedIn: ')})", status=exc.status)
 
     # ---- publish --------------------------------------------------------------------------
     def publish(self, part: OutgoingPart) -> PublishedRef:
@@ -132,19 +183,63 @@ class LinkedInAdapter:
         return checked(self._verify)
 
     def _verify(self) -> Verification:
-        response = self.http.call("GET", f"{self.base}/v2/userinfo", "check the access token",
-                                  headers={"Authorization": f"Bearer {self._token}"})
-        info = self.http.json(response, "check the access token")
-        who = str(info.get("name") or info.get("sub"))
         note = ("LinkedIn tokens last 60 days" if self.expires else
                 "LinkedIn tokens last 60 days; set `expires: YYYY-MM-DD` on the channel so "
                 "doctor can warn before it runs out")
+        if self._author is None:  # the member behind the token: /v2/userinfo
+            info = self._userinfo("check the access token")
+            self._author = f"urn:li:person:{info['sub']}"
+            who = str(info.get("name") or info["sub"])
+        else:
+            who = self._author
+            try:  # what publishing needs: the author may post (only reserves an upload URL)
+                self._call("POST", "/rest/images", "check the access token",
+                           params={"action": "initializeUpload"},
+                           json={"initializeUploadRequest": {"owner": self._author}})
+            except PlatformError as exc:
+                if exc.status == 403:
+                    raise self._refused(exc, write_scope(self._author),
+                                        f"cannot post as {self._author}") from None
+                raise
+        try:
+            self._recent(self.author(), 1)
+        except PlatformError as exc:
+            if exc.status != 403:
+                raise
+            note += (f"; lookups are off: the token lacks `{read_scope(self.author())}`, so a post "
+                     "whose answer was lost stays unknown until `socialops resolve`")
         return Verification(True, who, self.expires, note)
 
-    def lookup(self, part: OutgoingPart) -> PublishedRef | None:
-        raise self.http.error("cannot check whether a post arrived: LinkedIn offers no search "
-                              "of an author's recent posts; look at the page and run "
-                              "`socialops resolve`", maybe_sent=True)
+    def _recent(self, author: str, count: int) -> list[Any]:
+        """The author's posts, newest first (the Posts API's "Find Posts by Authors")."""
+        query = f"author={quote(author, safe='')}&q=author&count={count}&sortBy=LAST_MODIFIED"
+        response = self._call("GET", f"/rest/posts?{query}", "read the author's recent posts",
+                              headers_extra={"X-RestLi-Method": "FINDER"})
+        elements = self.http.json(response, "read the author's recent posts").get("elements")
+        return list(elements) if isinstance(elements, list) else []
 
+    def lookup(self, part: OutgoingPart) -> PublishedRef | None:
+        author = self.author()
+        try:
+            posts = self._recent(author, RECENT)
+        except PlatformError as exc:
+            if exc.status == 403:
+                raise self.http.error(
+                    f"cannot check whether a post arrived: the token lacks `{read_scope(author)}` "
+                    f"({exc.message.removeprefix('LinkedIn: ')}); add it to the token, or look at "
+                    "the page and run `socialops resolve`", maybe_sent=True, status=403) from None
+            raise
+        since = lookup_since(part)
+        wanted = " ".join(part.text.split())
+        for post in posts:
+            if not isinstance(post, dict) or post.get("lifecycleState") not in (None, "PUBLISHED"):
+                continue
+            created = post.get("createdAt") or post.get("publishedAt")
+            if since and isinstance(created, int | float) and created / 1000 < since.timestamp():
+                continue
+            if " ".join(str(post.get("commentary") or "").split()) == wanted and post.get("id"):
+                urn = str(post["id"])
+                return PublishedRef(urn, f"https://www.linkedin.com/feed/update/{urn}/")
+        return None
 
 ADAPTER = LinkedInAdapter

@@ -2,9 +2,12 @@
 
 Escaping (learn.microsoft.com, LinkedIn "little text format"): the characters
 ``| { } @ [ ] ( ) < > # \\ * _ ~`` must be backslash-escaped "even if they are not used in
-one of the supported elements"; text that is not escaped can be cut off silently. Kept as
-written: `#hashtags` (LinkedIn links them), URLs (as twitter-text finds them, bare domains
-included) and mentions written in LinkedIn's own syntax `@[Name](urn:li:organization:123)`.
+one of the supported elements"; text that is not escaped can be cut off silently. That
+holds inside URLs too: a link such as https://en.wikipedia.org/wiki/Mercury_(planet) sent
+as written cuts the post at its `(`, so the characters of a URL are escaped like the rest
+(LinkedIn unescapes them before it finds and links the URL). Kept as written: `#hashtags`
+outside URLs (LinkedIn links them) and mentions in LinkedIn's own syntax
+`@[Name](urn:li:organization:123)`.
 
 Counting: the API answers "ShareCommentary text length (N characters) exceeded the maximum
 allowed (3000 characters)" (n8n-io/n8n#22899). Which unit, and whether the escapes count,
@@ -19,7 +22,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from socialops.platforms.base import Count, MediaKind, MediaRules, MiB, Platform, utf16_units
+from socialops.platforms.base import Count, MediaKind, MediaRules, Platform, utf16_units
 
 LIMIT = 3000
 _SPECIAL = re.compile(r"[|{}@\[\]()<>#\\*_~]")
@@ -28,15 +31,21 @@ _MENTION = re.compile(r"@\[[^\]\n]+\]\(urn:li:(?:person|organization):[A-Za-z0-9
 
 
 def _kept(text: str) -> list[tuple[int, int]]:
-    from socialops.platforms.x import urls
+    """Spans left as written: mentions, and hashtags that are not part of a URL (a URL's
+    `#fragment` is escaped with the rest of the URL)."""
+    spans = [m.span() for m in _MENTION.finditer(text)]
+    hashtags = [m.span() for m in _HASHTAG.finditer(text)]
+    if hashtags:
+        from socialops.platforms.x import urls
 
-    spans = [m.span() for m in _MENTION.finditer(text)] + [m.span() for m in _HASHTAG.finditer(text)]
-    spans += [(start, end) for start, end, _ in urls(text)]
+        links = [(start, end) for start, end, _ in urls(text)]
+        spans += [(a, b) for a, b in hashtags if not any(s <= a < e for s, e in links)]
     return sorted(spans)
 
 
 def escape(text: str) -> str:
-    """Backslash-escape the little-format characters outside hashtags, URLs and mentions."""
+    """Backslash-escape the little-format characters outside hashtags and mentions (URLs
+    included)."""
     if not _SPECIAL.search(text):
         return text
     out, last = [], 0
@@ -71,13 +80,14 @@ PLATFORM = Platform(
     threads=False,
     thread_hint="LinkedIn cannot post threads",
     # Images API (/rest/images) and multi-image posts: 1 image, or 2-20 as a multi-image
-    # post; one video (MP4, up to 500 MB, /rest/videos) on its own; altText up to 4086.
+    # post; altText up to 4086.
     media=MediaRules(
         max_items=20,
+        # Video is not offered: socialops does not build the /rest/videos upload, so lint
+        # refuses it as publish would (rather than passing a post that must fail).
         kinds=(
             MediaKind("image", ("jpg", "jpeg", "png"), None),
             MediaKind("gif", ("gif",), None),
-            MediaKind("video", ("mp4",), 500 * MiB, alone=True),
         ),
         alt_max=4086,
     ),

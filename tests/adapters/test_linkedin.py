@@ -77,14 +77,26 @@ def test_threads_are_refused_before_any_call(tmp_path: Path) -> None:
 
 
 def test_delete_verify_and_lookup(tmp_path: Path) -> None:
+    found = {"paging": {"start": 0, "count": 50, "links": []}, "elements": [
+        {"id": "urn:li:share:7002", "author": "urn:li:organization:123", "commentary": "Other",
+         "lifecycleState": "PUBLISHED", "createdAt": 1_900_000_000_000},
+        {"id": POST, "author": "urn:li:organization:123", "commentary": "Hello world",
+         "lifecycleState": "PUBLISHED", "createdAt": 1_900_000_000_000}]}
     with Mock({"DELETE /rest/posts/.*": [(204, None), (404, {"status": 404, "message": "Not Found"})],
-               "GET /v2/userinfo": (200, {"sub": "abc", "name": "Ada Lovelace"})}) as mock:
+               "POST /rest/images": (200, {"value": {"uploadUrl": "https://www.linkedin.com/u/1",
+                                                     "image": "urn:li:image:1"}}),
+               "GET /rest/posts": (200, found)}) as mock:
         linkedin = adapter("linkedin", {**OPTIONS, "expires": "2027-01-20"}, SECRETS, mock.client, tmp_path)
         linkedin.delete(PublishedRef(POST))
         linkedin.delete(PublishedRef(POST))
         verified = linkedin.verify()
-        with pytest.raises(PlatformError) as unknown:
-            linkedin.lookup(part())
+        assert linkedin.lookup(part()) == PublishedRef(POST, f"https://www.linkedin.com/feed/update/{POST}/")
+        assert linkedin.lookup(part("Never sent")) is None
     assert mock.lines()[0] == "DELETE https://api.linkedin.com/rest/posts/urn%3Ali%3Ashare%3A7001"
-    assert verified.account == "Ada Lovelace" and verified.expires == datetime(2027, 1, 20, tzinfo=UTC)
-    assert unknown.value.maybe_sent and "LinkedIn offers no search" in unknown.value.message
+    assert verified.ok and verified.account == "urn:li:organization:123"
+    assert verified.expires == datetime(2027, 1, 20, tzinfo=UTC)
+    assert "userinfo" not in " ".join(mock.lines())
+    finder = mock.requests[-1]
+    assert str(finder.url) == ("https://api.linkedin.com/rest/posts?author=urn%3Ali%3Aorganization%3A123"
+                               "&q=author&count=50&sortBy=LAST_MODIFIED")
+    assert finder.headers["X-RestLi-Method"] == "FINDER" and finder.headers["LinkedIn-Version"] == "202610"

@@ -43,7 +43,7 @@ CASES = [
          idempotent=True),
     Case("x", "x", "x" * 281, "Your Tweet text is too long.", lookup=True),
     Case("linkedin", "linkedin", "x" * 3001, "ShareCommentary text length (3001 characters) exceeded the "
-         "maximum allowed (3000 characters)", thread=False, replies=False, rate_header=False),
+         "maximum allowed (3000 characters)", thread=False, replies=False, rate_header=False, lookup=True),
     Case("threads", "threads", "x" * 501, "Param text must be at most 500 characters long.", lookup=True),
     Case("discord", "discord", "x" * 2001, "Invalid Form Body (content: Must be 2000 or fewer in length.)",
          replies=False),

@@ -23,8 +23,10 @@ def test_every_platform_is_registered() -> None:
     ("plain text, nothing special.", "plain text, nothing special."),
     ("a (note) [x] {y} <z> *b* _i_ ~s~ a|b c\\d @e", r"a \(note\) \[x\] \{y\} \<z\> \*b\* \_i\_ \~s\~ a\|b c\\d \@e"),
     ("C# and #launch_day #2026", r"C\# and #launch_day #2026"),
-    ("see https://example.com/a_(b)?q=1 now (ok)", r"see https://example.com/a_(b)?q=1 now \(ok\)"),
-    ("bare example.com/x_y too", "bare example.com/x_y too"),
+    # URLs are escaped too: an unescaped `(` in a link cuts the post there
+    ("see https://example.com/a_(b)?q=1 now (ok)", r"see https://example.com/a\_\(b\)?q=1 now \(ok\)"),
+    ("bare example.com/x_y too", r"bare example.com/x\_y too"),
+    ("docs https://acme.com/page#intro and #launch", r"docs https://acme.com/page\#intro and #launch"),
     ("thanks @[Acme](urn:li:organization:123)!", "thanks @[Acme](urn:li:organization:123)!"),
 ])
 def test_linkedin_little_text_format(text: str, sent: str) -> None:
@@ -142,3 +144,12 @@ def test_exactly_at_the_limit_and_one_over(tmp_path, platform: str, char: str, l
     assert [p.message for p in over.problems] == [
         f"too long for {platform}-main: {limit + unit_size}/{limit} ({unit_size} over)"]
     assert over.parts[0].overflow_at == len(char) * (limit // unit_size)  # where it stops fitting
+
+
+def test_linkedin_video_is_refused_by_lint_as_publish_refuses_it(tmp_path) -> None:
+    (tmp_path / "media").mkdir()
+    (tmp_path / "media" / "clip.mp4").write_bytes(b"\x00\x00\x00\x18ftypmp42" + b"v" * 64)
+    rendered = render(tmp_path, "Watch this.\n", Channel("linkedin-company", "linkedin", {}),
+                      front="media: [{path: media/clip.mp4, alt: A demo}]")
+    assert [p.rule for p in rendered.problems] == ["media"]
+    assert "mp4" in rendered.problems[0].message

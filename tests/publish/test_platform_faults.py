@@ -36,3 +36,11 @@ def test_a_500_before_anything_was_stored_is_sent_again_once(
     assert result.status == "success", result.as_dict()
     assert fake.texts() == ["Refused with a 500."]
     assert len(fake.calls("create")) == 2 and len(sleeps) == 1
+
+
+def test_a_linkedin_link_with_parentheses_arrives_whole(fake_site: Site, fakes: Fakes) -> None:
+    text = "Read https://en.wikipedia.org/wiki/Mercury_(planet) before the launch (today)."
+    fake_site.post("p", ["linkedin"], text + "\n")
+    fake_site.commit()
+    assert run_publish(fake_site).status == "success"
+    assert fakes.linkedin.texts() == [text]  # unescaped, LinkedIn would cut it at the first "("
