@@ -16,7 +16,7 @@ from socialops.errors import SocialopsError
 if TYPE_CHECKING:
     import typer
 
-COMMAND_MODULES = ["project", "lint", "rules", "preview", "calendar", "publish", "review"]
+COMMAND_MODULES = ["project", "lint", "rules", "preview", "calendar", "publish", "review", "metrics"]
 # The module that registers each command (tests/test_cli.py checks this against them): a
 # run imports and builds only the module of the command it runs, not all of them.
 COMMANDS = {
@@ -25,6 +25,7 @@ COMMANDS = {
     "publish": "publish", "status": "publish", "pause": "publish", "resume": "publish",
     "retract": "publish", "resolve": "publish", "doctor": "publish",
     "review": "review", "codeowners": "review", "remind": "review",
+    "metrics": "metrics",
 }
 
 

@@ -42,7 +42,10 @@ def commands_block() -> str:
     group = typer.main.get_command(app)
     lines = ["| command | what it does |", "|---|---|"]
     for name, command in group.commands.items():
-        lines.append(f"| `{_usage(name, command)}` | {_summary(command)} |")
+        subcommands = getattr(command, "commands", None)  # a group (metrics): one line per subcommand
+        for sub, each in (subcommands.items() if subcommands else [("", command)]):
+            full = f"{name} {sub}" if sub else name
+            lines.append(f"| `{_usage(full, each)}` | {_summary(each)} |")
     return "\n".join(lines)
 
 

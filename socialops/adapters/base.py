@@ -8,7 +8,7 @@ the engine from the channel's `*_env` names. It never logs or returns a secret.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from ipaddress import ip_address
@@ -141,3 +141,46 @@ class Adapter(Protocol):
         """Whether a part that may have been sent exists; None when it does not, raises
         PlatformError when the platform cannot say."""
         ...
+
+
+# ---- metrics (DESIGN.md 10) ----------------------------------------------------------------------
+
+#: the metric names socialops records, the same on every platform (each platform's own names
+#: are mapped to these in its adapter); a platform records only those it has
+METRIC_NAMES = ("likes", "reposts", "replies", "quotes", "bookmarks", "shares", "views", "clicks")
+
+
+@dataclass
+class MetricsAnswer:
+    """What a platform said about some published parts of one channel, and its account.
+
+    `posts`: platform id -> metric -> value, for every metric the platform has (None: the
+    platform has the metric but did not give it for this post; never turned into 0);
+    `deleted`: ids the platform says no longer exist; `followers`: the account's count,
+    None when not asked or not given."""
+
+    posts: dict[str, dict[str, int | None]] = field(default_factory=dict)
+    deleted: set[str] = field(default_factory=set)
+    followers: int | None = None
+
+
+def counts(source: Any, names: Mapping[str, str]) -> dict[str, int | None]:
+    """Our metric -> the platform's number under its own field name (`names`: ours ->
+    theirs); a field that is absent or not a number reads as None (missing), never 0."""
+    found: dict[str, int | None] = {}
+    for ours, theirs in names.items():
+        value = source.get(theirs) if isinstance(source, Mapping) else None
+        found[ours] = int(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+    return found
+
+
+class MetricsSource(Protocol):
+    """An adapter that can read its posts' counts back (`socialops metrics collect`).
+    `metric_names`: the metrics the platform has (of METRIC_NAMES); `metrics_batch`: how
+    many parts one call may ask for. `metrics` raises PlatformError like every call (a
+    429 with `retry_after`; 401 for a token that expired or was revoked)."""
+
+    metric_names: ClassVar[tuple[str, ...]]
+    metrics_batch: ClassVar[int]
+
+    def metrics(self, refs: Sequence[PublishedRef], *, followers: bool) -> MetricsAnswer: ...

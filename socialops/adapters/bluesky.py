@@ -16,7 +16,7 @@ part is published; if not, nothing was created and trying again is safe.
 from __future__ import annotations
 
 import mimetypes
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, ClassVar
@@ -25,16 +25,22 @@ import httpx
 
 from socialops.adapters import bluesky_records as records
 from socialops.adapters.base import (
+    MetricsAnswer,
     OutgoingPart,
     PlatformError,
     PublishedRef,
     Verification,
     base_url,
+    counts,
 )
 from socialops.adapters.bluesky_xrpc import BlueskyError, Xrpc, field
 from socialops.model import Channel
 
 DEFAULT_PDS = "https://bsky.social"
+DEFAULT_APPVIEW = "https://public.api.bsky.app"
+#: our metric -> the AppView's PostView field (lexicon app.bsky.feed.defs#postView)
+BLUESKY_COUNTS = {"likes": "likeCount", "reposts": "repostCount", "replies": "replyCount",
+                  "quotes": "quoteCount", "bookmarks": "bookmarkCount"}
 
 
 class BlueskyAdapter:
@@ -48,6 +54,10 @@ class BlueskyAdapter:
         self._clock = clock or (lambda: datetime.now(UTC))
         self._handles: dict[str, str | None] = {}
         self.pds = base_url(channel, "pds", DEFAULT_PDS)  # https, or http on loopback
+        self.handle = str(channel.options.get("handle") or "").removeprefix("@")
+        self.appview = Xrpc(client, base_url(channel, "appview", DEFAULT_APPVIEW),
+                            channel_name=channel.name, handle="", password="",
+                            password_env="password_env")
         self.xrpc = Xrpc(client, self.pds, channel_name=channel.name,
                          handle=str(channel.options.get("handle") or "").removeprefix("@"),
                          password=secrets.get("password", ""),
@@ -218,6 +228,41 @@ class BlueskyAdapter:
             if exc.code == "RecordNotFound":
                 return None
             raise
+
+
+    # ---- metrics --------------------------------------------------------------------
+
+    metric_names: ClassVar[tuple[str, ...]] = ("likes", "reposts", "replies", "quotes", "bookmarks")
+    metrics_batch: ClassVar[int] = 25
+
+    def metrics(self, refs: Sequence[PublishedRef], *, followers: bool) -> MetricsAnswer:
+        """The counts come from an AppView (`appview:`, default https://public.api.bsky.app,
+        which needs no login): `app.bsky.feed.getPosts` with up to 25 at:// URIs. A post
+        missing from its answer is looked for on the PDS (`com.atproto.repo.getRecord`): not
+        there, it was deleted; there, the AppView has not indexed it yet and its counts are
+        missing this time. Followers: `followersCount` of `app.bsky.actor.getProfile`.
+        Bluesky has no views, impressions or clicks."""
+        answer = MetricsAnswer()
+        uris = [ref.id for ref in refs]
+        if uris:
+            data = self.appview.call("GET", "app.bsky.feed.getPosts", "read the posts' counts",
+                                     params={"uris": uris})
+            shown = {str(p.get("uri")): p for p in data.get("posts") or [] if isinstance(p, dict)}
+            for uri in uris:
+                if uri in shown:
+                    answer.posts[uri] = counts(shown[uri], BLUESKY_COUNTS)
+                    continue
+                did, collection, rkey = records.parse_at_uri(uri)
+                if self._get_record(did, collection, rkey) is None:
+                    answer.deleted.add(uri)
+                else:
+                    answer.posts[uri] = dict.fromkeys(self.metric_names)
+        actor = records.parse_at_uri(uris[0])[0] if uris else self.handle
+        if followers and actor:
+            profile = self.appview.call("GET", "app.bsky.actor.getProfile",
+                                        "read the account's followers", params={"actor": actor})
+            answer.followers = counts(profile, {"followers": "followersCount"})["followers"]
+        return answer
 
 
 ADAPTER = BlueskyAdapter

@@ -109,7 +109,7 @@ class Xrpc:
         return self.call(method, nsid, what, token=self._refresh(session).access, **kwargs)
 
     def call(self, method: str, nsid: str, what: str, *, token: str | None = None,
-             params: Mapping[str, str] | None = None, json: Any = None,
+             params: Mapping[str, str | list[str]] | None = None, json: Any = None,
              content: bytes | None = None, content_type: str | None = None,
              sends: bool = False) -> dict[str, Any]:
         """One XRPC call. `sends` marks a call that changes something if it arrives."""

@@ -19,13 +19,14 @@ rendered, with `parse_mode: HTML`.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, ClassVar
 
 import httpx
 
 from socialops.adapters.base import (
+    MetricsAnswer,
     OutgoingMedia,
     OutgoingPart,
     PlatformError,
@@ -149,6 +150,24 @@ class TelegramAdapter:
         raise self.http.error("cannot check whether a message arrived: a bot cannot read the "
                               "chat's history; look at the chat and run `socialops resolve`",
                               maybe_sent=True)
+
+
+    # ---- metrics --------------------------------------------------------------------------
+    metric_names: ClassVar[tuple[str, ...]] = ()
+    metrics_batch: ClassVar[int] = 100
+
+    def metrics(self, refs: Sequence[PublishedRef], *, followers: bool) -> MetricsAnswer:
+        """A bot sees no counts of a channel's messages: views exist only for user sessions
+        (MTProto's messages.getMessagesViews, not the Bot API), and reactions arrive only as
+        updates that a bot must be listening for when they happen. Nor can a bot tell
+        whether a message was deleted. So Telegram records the chat's members only:
+        `getChatMemberCount`."""
+        answer = MetricsAnswer()
+        if followers:
+            members = self._call("getChatMemberCount", "count the chat's members",
+                                 json={"chat_id": self.chat_id})
+            answer.followers = int(members) if isinstance(members, int) else None
+        return answer
 
 
 def _caption_length(text: str) -> int:

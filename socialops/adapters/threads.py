@@ -21,7 +21,7 @@ Post options (`threads:`): `topic_tag`, `link_attachment`.
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, ClassVar
 from urllib.parse import quote
@@ -29,12 +29,14 @@ from urllib.parse import quote
 import httpx
 
 from socialops.adapters.base import (
+    MetricsAnswer,
     OutgoingMedia,
     OutgoingPart,
     PlatformError,
     PublishedRef,
     Verification,
     base_url,
+    counts,
 )
 from socialops.adapters.calls import Http, checked, expires_option, lookup_since, parse_time
 
@@ -42,6 +44,23 @@ VERSION = "v1.0"
 CONTAINER_WAIT = 300.0
 RECENT = 100
 RATE_LIMIT_CODES = {4, 17, 32, 613}
+#: the post insights socialops reads; Meta's names are ours (Threads Insights API)
+THREADS_METRICS = ("views", "likes", "replies", "reposts", "quotes", "shares")
+
+
+def _insight_values(data: Any) -> dict[str, Any]:
+    """Meta's insight list as name -> number: `values[0].value` (a post's lifetime metrics)
+    or `total_value.value` (an account's totals)."""
+    found: dict[str, Any] = {}
+    for item in data.get("data") or [] if isinstance(data, dict) else []:
+        if not isinstance(item, dict):
+            continue
+        values = item.get("values")
+        if isinstance(values, list) and values and isinstance(values[0], dict):
+            found[str(item.get("name"))] = values[0].get("value")
+        elif isinstance(item.get("total_value"), dict):
+            found[str(item.get("name"))] = item["total_value"].get("value")
+    return found
 
 
 def describe(body: Any, response: httpx.Response) -> str:
@@ -186,6 +205,41 @@ class ThreadsAdapter:
             if str(thread.get("text") or "").strip() == part.text.strip():
                 return PublishedRef(str(thread["id"]), thread.get("permalink"))
         return None
+
+
+    # ---- metrics --------------------------------------------------------------------------
+    metric_names: ClassVar[tuple[str, ...]] = ("likes", "reposts", "replies", "quotes", "shares", "views")
+    metrics_batch: ClassVar[int] = 1
+
+    def metrics(self, refs: Sequence[PublishedRef], *, followers: bool) -> MetricsAnswer:
+        """One call per post, `GET /{media-id}/insights?metric=views,likes,replies,reposts,quotes,shares`
+        (the token needs threads_manage_insights); a post that no longer exists is answered
+        with Meta's "does not exist" error (code 100): recorded as deleted. Followers:
+        `GET /{user-id}/threads_insights?metric=followers_count`. An expired token (Meta's
+        code 190, 60 days after it was last refreshed) fails the channel as a 401."""
+        answer = MetricsAnswer()
+        for ref in refs:
+            try:
+                data = self._insights(f"/{ref.id}/insights", ",".join(THREADS_METRICS))
+            except PlatformError as exc:
+                if "does not exist" in exc.message:
+                    answer.deleted.add(ref.id)
+                    continue
+                raise
+            values = _insight_values(data)
+            answer.posts[ref.id] = counts(values, {m: m for m in THREADS_METRICS})
+        if followers:
+            values = _insight_values(self._insights(f"/{self.user}/threads_insights", "followers_count"))
+            answer.followers = counts(values, {"followers": "followers_count"})["followers"]
+        return answer
+
+    def _insights(self, path: str, metric: str) -> Any:
+        try:
+            return self._call("GET", path, "read the insights", params={"metric": metric})
+        except PlatformError as exc:
+            if "(code 190)" in exc.message:  # Meta's OAuthException: the token expired or was revoked
+                raise PlatformError(exc.message, status=401) from None
+            raise
 
 
 ADAPTER = ThreadsAdapter

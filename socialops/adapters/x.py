@@ -28,7 +28,7 @@ from __future__ import annotations
 import html
 import re
 import time
-from collections.abc import Generator, Mapping
+from collections.abc import Generator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -37,12 +37,14 @@ from authlib.oauth1 import ClientAuth
 from twitter_text import extract_urls_with_indices
 
 from socialops.adapters.base import (
+    MetricsAnswer,
     OutgoingMedia,
     OutgoingPart,
     PlatformError,
     PublishedRef,
     Verification,
     base_url,
+    counts,
 )
 from socialops.adapters.calls import Http, checked, lookup_since, parse_time
 
@@ -54,6 +56,9 @@ FIELD_NAMES = (("tweet.fields", "referenced_tweets"), ("post.fields", "reference
 _TCO = re.compile(r"https?://t\.co/\w+")
 _TRAILING_TCO = re.compile(r"\s*https?://t\.co/\w+\s*$")
 _SPACE = re.compile(r"\s+")
+#: our metric -> public_metrics field (docs.x.com, fundamentals/metrics)
+X_COUNTS = {"likes": "like_count", "reposts": "retweet_count", "replies": "reply_count",
+            "quotes": "quote_count", "bookmarks": "bookmark_count", "views": "impression_count"}
 
 
 class OAuth1(httpx.Auth):
@@ -243,5 +248,33 @@ class XAdapter:
                 raise
         self._names = (*self._names[1:], self._names[0])
         return self._recent_posts(user_id, params, tried + 1)
+
+    # ---- metrics --------------------------------------------------------------------------
+    metric_names: ClassVar[tuple[str, ...]] = ("likes", "reposts", "replies", "quotes", "bookmarks", "views")
+    metrics_batch: ClassVar[int] = 100
+
+    def metrics(self, refs: Sequence[PublishedRef], *, followers: bool) -> MetricsAnswer:
+        """`GET /2/tweets?ids=...&tweet.fields=public_metrics` (100 ids a call): likes,
+        reposts, replies, quotes, bookmarks and impressions (as views). A post that is gone
+        comes back in `errors` as resource-not-found: recorded as deleted. Followers:
+        `GET /2/users/me?user.fields=public_metrics`. Link clicks (non_public_metrics) are
+        not read: X gives them only for posts under 30 days old, and bills every read."""
+        answer = MetricsAnswer()
+        ids = [ref.id for ref in refs]
+        if ids:
+            data = self._call("GET", "/2/tweets", "read the posts' counts",
+                              params={"ids": ",".join(ids), "tweet.fields": "public_metrics"})
+            for tweet in data.get("data") or []:
+                answer.posts[str(tweet.get("id"))] = counts(tweet.get("public_metrics"), X_COUNTS)
+            for error in data.get("errors") or []:
+                if str(error.get("type") or "").endswith("/resource-not-found"):
+                    answer.deleted.add(str(error.get("resource_id") or error.get("value")))
+        if followers:
+            data = self._call("GET", "/2/users/me", "read the account's followers",
+                              params={"user.fields": "public_metrics"})
+            user = data.get("data") or {}
+            answer.followers = counts(user.get("public_metrics"), {"followers": "followers_count"})["followers"]
+        return answer
+
 
 ADAPTER = XAdapter

@@ -1,0 +1,143 @@
+"""The snapshots: `.socialops/metrics/YYYY/MM/DD.jsonl`, one file per UTC day of fetching.
+
+Each line is one JSON object with sorted keys: `time` (when it was fetched, UTC), `post`,
+`channel`, `part`, `platform`, `metric`, `value`. A channel's followers have no `post` and
+no `part`. `value` is a number, null when the platform has the metric but did not give
+it (never 0 in its place), or, for `metric: status`, the text `deleted`. Metrics a
+platform does not have at all are not written. Lines are sorted by time, channel, post,
+part and metric, so each run adds a block at the end of the day's file and diffs stay
+small; nothing already written is ever changed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Iterable, Iterator
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+METRICS_DIR = ".socialops/metrics"
+STATUS = "status"  # the metric of a row that says a post is gone (`value: deleted`)
+FOLLOWERS = "followers"
+_DAY = re.compile(r"^(\d{4})/(\d{2})/(\d{2})\.jsonl$")
+
+Row = dict[str, Any]
+
+
+def day_file(root: Path, day: date) -> Path:
+    return root / METRICS_DIR / f"{day:%Y}" / f"{day:%m}" / f"{day:%d}.jsonl"
+
+
+def encode(row: Row) -> str:
+    return json.dumps(row, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def order(row: Row) -> tuple[str, str, str, int, str]:
+    return (str(row.get("time", "")), str(row.get("channel") or ""), str(row.get("post") or ""),
+            row["part"] if isinstance(row.get("part"), int) else -1, str(row.get("metric", "")))
+
+
+def append(root: Path, rows: Iterable[Row]) -> list[Path]:
+    """Add rows to their day's file (by the UTC day of their time), keeping every line that
+    is there; a line already there is not written twice. Each file is replaced atomically.
+    Returns the files written."""
+    by_day: dict[date, list[Row]] = {}
+    for row in rows:
+        by_day.setdefault(datetime.fromisoformat(str(row["time"])).date(), []).append(row)
+    written = []
+    for day, new in sorted(by_day.items()):
+        path = day_file(root, day)
+        kept: list[str] = []
+        old: list[Row] = []
+        if path.exists():
+            for line in path.read_text("utf-8").splitlines():
+                parsed = _parse(line)
+                if parsed is None:
+                    if line.strip():
+                        kept.append(line)  # not ours to drop; it stays first
+                else:
+                    old.append(parsed)
+        lines = sorted({encode(r): r for r in [*old, *new]}.items(), key=lambda item: order(item[1]))
+        text = "\n".join([*kept, *(line for line, _ in lines)]) + "\n"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        try:
+            tmp.write_text(text, "utf-8")
+            os.replace(tmp, path)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+        written.append(path)
+    return written
+
+
+def _parse(line: str) -> Row | None:
+    try:
+        row = json.loads(line)
+    except ValueError:
+        return None
+    return row if isinstance(row, dict) and "time" in row and "metric" in row else None
+
+
+def files(root: Path, start: date | None = None, end: date | None = None) -> list[tuple[date, Path]]:
+    """The day files from `start` to `end` (both included), oldest first."""
+    base = root / METRICS_DIR
+    found: list[tuple[date, Path]] = []
+    if not base.is_dir():
+        return found
+    for year in sorted(p for p in base.iterdir() if p.is_dir() and p.name.isdigit()):
+        if (start and int(year.name) < start.year) or (end and int(year.name) > end.year):
+            continue
+        for month in sorted(p for p in year.iterdir() if p.is_dir()):
+            for path in sorted(month.glob("*.jsonl")):
+                match = _DAY.match(f"{year.name}/{month.name}/{path.name}")
+                if not match:
+                    continue
+                try:
+                    day = date(int(match[1]), int(match[2]), int(match[3]))
+                except ValueError:
+                    continue
+                if (start is None or day >= start) and (end is None or day <= end):
+                    found.append((day, path))
+    return found
+
+
+def read(root: Path, start: date | None = None, end: date | None = None,
+         bad: list[str] | None = None) -> Iterator[Row]:
+    """Every row of the day files from `start` to `end`, oldest file first. A line that is
+    not a snapshot row is skipped and named in `bad` (file:line), never guessed at."""
+    for _, path in files(root, start, end):
+        text = path.read_text("utf-8", errors="replace")
+        try:  # one parse of the whole file is several times faster than one per line
+            rows = json.loads("[" + ",".join(line for line in text.splitlines() if line.strip()) + "]")
+            if all(isinstance(r, dict) and "time" in r and "metric" in r for r in rows):
+                yield from rows
+                continue
+        except ValueError:
+            pass
+        for number, line in enumerate(text.splitlines(), 1):
+            row = _parse(line)
+            if row is not None:
+                yield row
+            elif line.strip() and bad is not None:
+                bad.append(f"{path.relative_to(root).as_posix()}:{number}")
+
+
+def last_collected(root: Path) -> str | None:
+    """When metrics were last collected: the latest time in the newest day file."""
+    days = files(root)
+    for _, path in reversed(days):
+        times = [str(r["time"]) for r in read_file(path)]
+        if times:
+            return max(times)
+    return None
+
+
+def read_file(path: Path) -> Iterator[Row]:
+    for line in path.read_text("utf-8", errors="replace").splitlines():
+        row = _parse(line)
+        if row is not None:
+            yield row

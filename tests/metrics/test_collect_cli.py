@@ -1,0 +1,85 @@
+"""`socialops metrics collect` as a user runs it, against a Mastodon server on 127.0.0.1."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterator
+from datetime import timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+import pytest
+import yaml
+
+from tests.conftest import git
+from tests.metrics.conftest import CHANNELS, NOW, Repo
+
+
+class Mastodon(BaseHTTPRequestHandler):
+    token = "tok-cli"
+    counts: dict[str, int] = {}  # noqa: RUF012
+
+    def do_GET(self) -> None:
+        if self.headers.get("Authorization") != f"Bearer {self.token}":
+            return self._send(401, {"error": "The access token is invalid"})
+        if self.path.startswith("/api/v1/statuses?"):
+            ids = [part.split("=", 1)[1] for part in self.path.split("?", 1)[1].split("&")]
+            return self._send(200, [{"id": i, "favourites_count": self.counts[i], "reblogs_count": 1,
+                                     "replies_count": 0} for i in ids if i in self.counts])
+        if self.path == "/api/v1/accounts/verify_credentials":
+            return self._send(200, {"id": "1", "acct": "acme", "followers_count": 42})
+        return self._send(404, {"error": "Record not found"})
+
+    def _send(self, status: int, body: Any) -> None:
+        data = json.dumps(body).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture
+def server() -> Iterator[str]:
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Mastodon)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+def test_collect_from_the_command_line_then_a_revoked_token_exits_1(repo: Repo, server: str, cli: Any) -> None:
+    channels = {"mastodon-main": {**CHANNELS["mastodon-main"], "instance": server}}
+    repo.write("socialops.yaml", yaml.safe_dump({"timezone": "Europe/Berlin", "channels": channels}))
+    repo.publish("launch", "mastodon-main", "101", NOW - timedelta(hours=3))
+    repo.commit()
+    Mastodon.counts = {"101": 17}
+    ok = cli("metrics", "collect", "--now", "2026-06-10T08:00+02:00", cwd=repo.root, env={"MASTODON_TOKEN": "tok-cli"})
+    assert ok.exit_code == 0, ok.output
+    assert "mastodon-main (mastodon): 1 post read, 42 followers" in ok.stdout
+    assert "(committed and pushed)" in ok.stdout
+    assert '"value":17' in git(repo.remote, "show", "main:.socialops/metrics/2026/06/10.jsonl")
+    refused = cli("metrics", "collect", "--now", "2026-06-11T08:00+02:00", "--format", "json", cwd=repo.root,
+                  env={"MASTODON_TOKEN": "tok-revoked"})
+    assert refused.exit_code == 1
+    report = json.loads(refused.stdout)
+    assert report["version"] == 1 and report["failed"] is True
+    (channel,) = report["channels"]
+    assert channel["status"] == "refused" and channel["left"] == 1
+    assert "401 The access token is invalid" in channel["message"] and "tok-revoked" not in refused.output
+    assert (repo.root / ".socialops/metrics/2026/06/10.jsonl").exists()
+
+
+def test_bad_since_and_unknown_channel_are_usage_errors(repo: Repo, cli: Any) -> None:
+    repo.commit()
+    bad = cli("metrics", "collect", "--since", "soon", cwd=repo.root)
+    assert bad.exit_code == 2 and "--since: 'soon' is not a duration" in bad.stderr and "Traceback" not in bad.stderr
+    unknown = cli("metrics", "collect", "--channel", "nope", cwd=repo.root)
+    assert unknown.exit_code == 2 and "unknown channel(s) nope" in unknown.stderr
