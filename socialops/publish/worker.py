@@ -58,8 +58,18 @@ class Outcome:
     error: str | None = None
 
 
+#: part statuses that mean "it may have reached the platform": never sent again unless a
+#: lookup says it is not there, in any run and any kind of checkout
+IN_DOUBT = frozenset({"intent", "unknown"})
+
+
 def idempotency_key(post_id: str, channel: str, index: int, content_hash: str) -> str:
     return hashlib.sha256(f"{post_id}\n{channel}\n{index}\n{content_hash}".encode()).hexdigest()
+
+
+def resolve_hint(part: OutgoingPart) -> str:
+    return (f"check the channel, then run: socialops resolve {part.post_id} --channel "
+            f"{part.channel} --as published|not-published")
 
 
 class Scrubber:
@@ -141,8 +151,8 @@ class ChannelWorker:
             if self.deadline is not None and self.options.clock() >= self.deadline:
                 reason = "this run ran out of time before this part; the next run continues"
                 break
-            may_be_there = job.settle and ((old is not None and old.status == "intent")
-                                           or (old is None and not touched))
+            may_be_there = (old is not None and old.status in IN_DOUBT) or \
+                (job.settle and old is None and not touched)
             outcome = self._settle(part) if may_be_there else Outcome("send")
             if outcome.status == "send":
                 outcome = self._send(part, rendered.content_hash, old.attempts if old else 0)
@@ -186,9 +196,10 @@ class ChannelWorker:
         except PlatformError as exc:
             return Outcome("unknown", error=self.scrub(
                 f"an earlier run stopped while sending this part, and {self.adapter.platform} "
-                f"cannot say whether it arrived ({exc.message})"))
+                f"cannot say whether it arrived ({exc.message}); {resolve_hint(part)}"))
         except Exception as exc:
-            return Outcome("unknown", error=self.scrub(f"asking whether it arrived failed: {exc}"))
+            return Outcome("unknown", error=self.scrub(
+                f"asking whether it arrived failed: {exc}; {resolve_hint(part)}"))
         return Outcome("published", found) if found is not None else Outcome("send")
 
     def _send(self, part: OutgoingPart, content_hash: str, attempts: int) -> Outcome:

@@ -187,6 +187,14 @@ class _HTTPServer(ThreadingHTTPServer):
     daemon_threads = True
     fake: FakeServer
 
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that went away (a killed run) is not worth a traceback on stderr."""
+        import sys
+
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return
+        super().handle_error(request, client_address)
+
 
 class FakeServer:
     """Base of every fake. Attributes tests use:
