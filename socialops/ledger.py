@@ -288,11 +288,16 @@ def read_all(root: Path) -> dict[str, LedgerEntry]:
     return out
 
 
-def published_by_hash(entries: dict[str, LedgerEntry]) -> dict[tuple[str, ...], list[tuple[str, str]]]:
+def published_by_hash(entries: dict[str, LedgerEntry], root: Path | None = None,
+                      ) -> dict[tuple[str, ...], list[tuple[str, str]]]:
     """(hashes of the published parts, in order) -> [(post id, channel)] for every channel
-    that received content: how a renamed post is recognised."""
+    that received content: how a renamed post is recognised. With `root`, entries whose post
+    file is still there are left out: a post with the same text as one that exists is
+    another post (a repeated announcement, a recurring series' occurrence), not a rename."""
     index: dict[tuple[str, ...], list[tuple[str, str]]] = {}
     for entry in entries.values():
+        if root is not None and entry.path and (root / entry.path).is_file():
+            continue
         for name, record in entry.channels.items():
             hashes = tuple(h for h in record.published_hashes() if h)
             if hashes:

@@ -49,6 +49,9 @@ class OutgoingPart:
     lang: str | None = None
     title: str | None = None
     published_at: datetime | None = None
+    #: platform ids the ledger gives to other parts of this channel: a lookup never answers
+    #: with one of them (two posts with the same text are told apart this way)
+    exclude: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -139,7 +142,9 @@ class Adapter(Protocol):
 
     def lookup(self, part: OutgoingPart) -> PublishedRef | None:
         """Whether a part that may have been sent exists; None when it does not, raises
-        PlatformError when the platform cannot say."""
+        PlatformError when the platform cannot say. A lookup that compares texts skips the
+        ids in `part.exclude`; an adapter whose lookup finds the part by a key derived from
+        it (not by its text) sets the class attribute `exact_lookup = True`."""
         ...
 
 

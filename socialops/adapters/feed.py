@@ -65,6 +65,7 @@ class Entry:
 class FeedAdapter:
     platform: ClassVar[str] = "feed"
     secret_options: ClassVar[tuple[str, ...]] = ()
+    exact_lookup: ClassVar[bool] = True  # found by a key derived from the part, not by text
     #: publishing is an idempotent write into the repository: it may be replayed safely
     writes_files: ClassVar[bool] = True
 

@@ -10,8 +10,9 @@ Post options (`mastodon:`): `spoiler_text`, `visibility`, `sensitive`; `lang` be
   answers 206. Then `POST /api/v1/statuses` with `in_reply_to_id` = the part before and
   the header `Idempotency-Key` = the part's key (derived from post, channel, part and
   content): Mastodon answers a repeat within an hour with the status it already made.
-- lookup: the account's statuses since the part was due (up to 200), compared by text
-  and parent; None when the part is not among them (a re-send then carries the same
+- lookup: the account's statuses since the part was due (up to 200), compared by text,
+  parent and number of attachments, skipping the statuses the ledger gives to other
+  posts (`part.exclude`); None when the part is not among them (a re-send then carries the same
   Idempotency-Key, so even a miss within the hour cannot double-post).
 - delete: `DELETE /api/v1/statuses/:id?delete_media=true`; a status already gone counts
   as deleted.
@@ -179,7 +180,9 @@ class MastodonAdapter:
                 created = parse_time(status.get("created_at"))
                 if since and created and created < since:
                     return None  # older than the part: it was not sent
-                if str(status.get("in_reply_to_id") or "") != reply_to:
+                if str(status.get("in_reply_to_id") or "") != reply_to or str(status.get("id")) in part.exclude:
+                    continue
+                if len(status.get("media_attachments") or []) != len(part.media):
                     continue
                 if comparable(content_text(str(status.get("content") or ""))) == wanted:
                     return self._ref(status)

@@ -202,6 +202,8 @@ class ThreadsAdapter:
             parent = (thread.get("replied_to") or {}).get("id")
             if part.reply_to and parent and parent != part.reply_to.id:
                 continue
+            if str(thread.get("id")) in part.exclude:
+                continue
             if str(thread.get("text") or "").strip() == part.text.strip():
                 return PublishedRef(str(thread["id"]), thread.get("permalink"))
         return None

@@ -232,6 +232,8 @@ class XAdapter:
             replied = [r.get("id") for r in references if r.get("type") == "replied_to"]
             if (part.reply_to.id not in replied) if part.reply_to else replied:
                 continue
+            if str(post.get("id")) in part.exclude:
+                continue
             if comparable(shown_text(post, bool(part.media)), shown=True) == wanted:
                 return PublishedRef(str(post["id"]), f"https://x.com/i/web/status/{post['id']}")
         return None

@@ -88,5 +88,6 @@ class LintContext:
         if self._published is None:
             from socialops import ledger
 
-            self._published = ledger.published_by_hash(ledger.read_all(self.project.root))
+            self._published = ledger.published_by_hash(ledger.read_all(self.project.root),
+                                                        self.project.root)
         return self._published

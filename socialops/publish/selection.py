@@ -219,7 +219,7 @@ class SentIndex:
                 continue
             if entry is not None:
                 entries[entry.post] = entry
-        return ledger.published_by_hash(entries).get(hashes, [])
+        return ledger.published_by_hash(entries, self.known.root).get(hashes, [])
 
 
 def due_items(project: Project, posts: list[Post], query: Query, selection: Selection) -> list[Item]:
@@ -291,6 +291,7 @@ class LedgerFiles:
     """The ledger folder, listed once; each file's text read at most once."""
 
     def __init__(self, project: Project) -> None:
+        self.root = project.root
         base = str(project.root / LEDGER_DIR)
         self.paths: dict[str, str] = {}
         for dirpath, dirnames, filenames in os.walk(base):

@@ -12,11 +12,12 @@ from __future__ import annotations
 import hashlib
 import mimetypes
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from socialops import ledger
 from socialops.adapters.base import (
     OutgoingMedia,
     OutgoingPart,
@@ -24,7 +25,7 @@ from socialops.adapters.base import (
     PublishedRef,
     secret_fragments,
 )
-from socialops.ledger import PartRecord
+from socialops.ledger import LedgerEntry, PartRecord
 from socialops.publish.claims import Book
 from socialops.publish.results import ChannelResult, PartResult
 from socialops.publish.selection import Job
@@ -100,6 +101,7 @@ class ChannelWorker:
     deadline: datetime | None = None  # start no new part after this (the claim's lease)
     paused: Callable[[], str | None] | None = None  # why publishing was paused meanwhile, if it was
     waited: float = 0.0
+    _ledger: dict[str, LedgerEntry] | None = None  # the ledger as it was at the first lookup
     sent: list[OutgoingPart] = field(default_factory=list)  # for adapters that write files
 
     def run(self) -> list[tuple[Job, ChannelResult]]:
@@ -153,7 +155,7 @@ class ChannelWorker:
                 break
             may_be_there = (old is not None and old.status in IN_DOUBT) or \
                 (job.settle and old is None and not touched)
-            outcome = self._settle(part) if may_be_there else Outcome("send")
+            outcome = self._settle(part, rendered.content_hash) if may_be_there else Outcome("send")
             if outcome.status == "send":
                 outcome = self._send(part, rendered.content_hash, old.attempts if old else 0)
             else:
@@ -189,10 +191,10 @@ class ChannelWorker:
         return OutgoingMedia(self.root / rel, getattr(media, "alt", None), mime)
 
     # ---- calls ----------------------------------------------------------------------------
-    def _settle(self, part: OutgoingPart) -> Outcome:
+    def _settle(self, part: OutgoingPart, content_hash: str) -> Outcome:
         """An earlier run may have sent this part: ask the platform."""
         try:
-            found = self.adapter.lookup(part)
+            found = self._lookup(part, content_hash)
         except PlatformError as exc:
             return Outcome("unknown", error=self.scrub(
                 f"an earlier run stopped while sending this part, and {self.adapter.platform} "
@@ -211,7 +213,7 @@ class ChannelWorker:
             try:
                 outcome = Outcome("published", self.adapter.publish(part))
             except PlatformError as exc:
-                outcome = self._after_error(part, exc)
+                outcome = self._after_error(part, content_hash, exc)
                 if outcome.status == "retry":
                     delay = self._delay(exc, tries)
                     if tries < self.options.max_attempts and delay is not None:
@@ -221,17 +223,17 @@ class ChannelWorker:
                         f"{exc.message} (gave up after {tries} attempt{'s' if tries > 1 else ''}; "
                         "the next run tries again)"))
             except Exception as exc:  # an error the adapter did not expect: it may have sent
-                outcome = self._after_error(part, PlatformError(f"{type(exc).__name__}: {exc}",
-                                                                maybe_sent=True))
+                outcome = self._after_error(part, content_hash, PlatformError(
+                    f"{type(exc).__name__}: {exc}", maybe_sent=True))
                 if outcome.status == "retry":
                     outcome = Outcome("failed", error=self.scrub(str(exc)))
             self._record(part, content_hash, outcome, attempts)
             return outcome
 
-    def _after_error(self, part: OutgoingPart, exc: PlatformError) -> Outcome:
+    def _after_error(self, part: OutgoingPart, content_hash: str, exc: PlatformError) -> Outcome:
         if exc.maybe_sent:
             try:
-                found = self.adapter.lookup(part)
+                found = self._lookup(part, content_hash)
             except Exception as lookup_error:
                 said = lookup_error.message if isinstance(lookup_error, PlatformError) else str(lookup_error)
                 return Outcome("unknown", error=self.scrub(
@@ -243,6 +245,54 @@ class ChannelWorker:
         if exc.retryable:
             return Outcome("retry")
         return Outcome("failed", error=self.scrub(exc.message))
+
+    def _lookup(self, part: OutgoingPart, content_hash: str) -> PublishedRef | None:
+        """The adapter's lookup, told apart from every other post: never an id the ledger
+        gives to another part, and, when the platform is searched by text, no answer while
+        another post with the same text may have been sent too (then it is for a person)."""
+        if getattr(self.adapter, "exact_lookup", False):
+            found: PublishedRef | None = self.adapter.lookup(part)
+            return found
+        taken, doubtful = self._others(part, content_hash)
+        found = self.adapter.lookup(replace(part, exclude=taken))
+        if found is None:
+            return None
+        platform = self.adapter.platform
+        if found.id in taken:
+            raise PlatformError(f"{platform}: the post found is recorded in the ledger for another "
+                                "post", maybe_sent=True)
+        if doubtful:
+            more = f" and {len(doubtful) - 2} more" if len(doubtful) > 2 else ""
+            raise PlatformError(f"{platform} holds a post with this text, but it cannot be told from "
+                                f"{', '.join(doubtful[:2])}{more}, which may have been sent with the "
+                                "same text", maybe_sent=True)
+        return found
+
+    def _others(self, part: OutgoingPart, content_hash: str) -> tuple[frozenset[str], list[str]]:
+        """What the ledger says of this channel's other parts: the platform ids it gives them,
+        and those with the same text whose outcome is in doubt."""
+        if self._ledger is None:
+            self._ledger = ledger.read_all(self.root)
+        with self.book.lock:
+            entries = {**self._ledger, **self.book.entries}
+            taken: set[str] = set()
+            doubtful: list[str] = []
+            for entry in entries.values():
+                record = entry.channel(part.channel)
+                for other in record.parts if record else []:
+                    if entry.post == part.post_id and other.index == part.index:
+                        continue
+                    if other.id and other.status in ("published", "retracted"):
+                        taken.add(other.id)
+                    elif other.status in IN_DOUBT and other.hash == content_hash:
+                        doubtful.append(f"post '{entry.post}' part {other.index + 1}")
+            for job in self.jobs:  # interrupted runs' parts of which the ledger holds no record
+                record = entries[job.item.id].channel(part.channel) if job.item.id in entries else None
+                if not job.settle or job.item.id == part.post_id or record is None:
+                    continue
+                doubtful += [f"post '{job.item.id}' part {r.index + 1}" for r in job.rendered.parts
+                             if r.content_hash == content_hash and record.part(r.index) is None]
+        return frozenset(taken), doubtful
 
     def _delay(self, exc: PlatformError, tries: int) -> float | None:
         """How long to wait before the next try; None when the channel's budget is spent."""

@@ -100,6 +100,29 @@ def test_an_unknown_part_is_not_sent_again_after_a_kill(site: Site, fakes: Fakes
     assert "socialops resolve a --channel discord" in again.stdout
 
 
+def test_two_killed_posts_with_the_same_text_are_not_both_given_one_status(
+        site: Site, fakes: Fakes, cli_env) -> None:
+    """A run is killed while the first of two identical posts is in flight (Mastodon made
+    it): the status found by text could be either post's, so neither takes it; both wait for
+    a person, and nothing is sent again."""
+    site.configure({"mastodon": fakes.channels()["mastodon"]})
+    site.env = fakes.env()
+    site.post("a", ["mastodon"], "Same words, twice.\n")
+    site.post("b", ["mastodon"], "Same words, twice.\n")
+    site.commit()
+    fakes.mastodon.accept_then_timeout(hang=20, times=1)
+    proc = start(site, site.root, cli_env)
+    wait_for(lambda: len(fakes.mastodon.posts) == 1)
+    kill(proc)
+    again = run_to_end(site, site.root, cli_env)
+    assert again.returncode == 1, again.stdout + again.stderr
+    for post in ("a", "b"):
+        record = ledger_in(site.root, post)["channels"]["mastodon"]
+        assert record["status"] == "unknown", record
+    assert "cannot be told from post 'b'" in again.stdout
+    assert fakes.mastodon.texts() == ["Same words, twice."]
+
+
 def _kill_loop(site: Site, fakes: Fakes, cli_env: Callable[..., dict[str, str]], fresh: bool,
                seed: int) -> dict[str, int]:
     rng = random.Random(seed)
