@@ -331,3 +331,17 @@ def contains(root: Path, ref: str, sha: str) -> bool:
     except git.GitCommandError:
         return False
     return True
+
+
+def remote_file(root: Path, remote: str, branch: str, rel: str) -> str | None:
+    """A file as it is on the remote branch now (fetched first); None when the branch or the
+    file is not there. Raises GitError when the remote cannot be reached."""
+    r = repo(root)
+    if not fetch(root, remote, branch):
+        return None
+    try:
+        return _run(r, "show", f"refs/remotes/{remote}/{branch}:{rel}")
+    except GitError as exc:
+        if "does not exist" in str(exc) or "exists on disk, but not in" in str(exc):
+            return None
+        raise

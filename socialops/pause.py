@@ -3,7 +3,10 @@ While it is there, `publish` stops at once and says why."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -27,10 +30,19 @@ class Pause:
 def read_pause(root: Path) -> Pause | None:
     path = root / PAUSE_FILE
     try:
-        data = yamlio.load(path.read_text("utf-8"))
+        text = path.read_text("utf-8")
     except FileNotFoundError:
         return None
-    except (OSError, UnicodeDecodeError, yamlio.YamlError):
+    except (OSError, UnicodeDecodeError):
+        text = None
+    return parse_pause(text)
+
+
+def parse_pause(text: str | None) -> Pause | None:
+    """The switch from its file's text (None: the text could not be read)."""
+    try:
+        data = yamlio.load(text) if text is not None else None
+    except yamlio.YamlError:
         data = None
     if not isinstance(data, dict):  # a switch we cannot read still stops publishing
         return Pause(f"{PAUSE_FILE} exists (it cannot be read)", None, None)
@@ -53,3 +65,51 @@ def remove_pause(root: Path) -> bool:
         return False
     path.unlink()
     return True
+
+
+@dataclass
+class PauseWatch:
+    """The switch as a run in progress sees it: the file in the checkout (read at every look),
+    and the file on the remote branch (a pause pushed while the run works), fetched again
+    whenever the last fetch is older than `fresh` seconds. A run asks before each post, each thread part and each
+    retry, so a pause pushed during a run stops it before its next platform call, within
+    `fresh` seconds; a look that fails (the remote cannot be reached) keeps the last answer.
+    """
+
+    root: Path
+    top: Path | None = None  # the repository's top folder
+    remote: str | None = None  # the remote whose branch is watched (None: the checkout only)
+    branch: str | None = None
+    fresh: float = 2.0
+    clock: Callable[[], float] = time.monotonic
+    looks: int = 0
+    _last: float | None = None
+    _found: Pause | None = None
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def current(self) -> Pause | None:
+        here = read_pause(self.root)  # cheap: read every time
+        if here is not None:
+            return here
+        with self._lock:
+            if self._last is None or self.clock() - self._last >= self.fresh:
+                self._found = self._remote()
+                self._last = self.clock()
+                self.looks += 1
+            return self._found
+
+    def _remote(self) -> Pause | None:
+        if self.top is None or self.remote is None or self.branch is None:
+            return None
+        from socialops import gitops
+
+        rel = (self.root / PAUSE_FILE).resolve().relative_to(self.top.resolve()).as_posix()
+        try:
+            text = gitops.remote_file(self.top, self.remote, self.branch, rel)
+        except gitops.GitError:
+            return self._found
+        return parse_pause(text) if text is not None else None
+
+    def reason(self) -> str | None:
+        found = self.current()
+        return f"{found.reason} ({found.who or 'someone'}, {found.since})" if found else None

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
+import sys
+import threading
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated, Any
@@ -26,7 +31,7 @@ PushOption = Annotated[bool, typer.Option("--push", help="Push the commit to the
 
 ICONS = {"published": "[green]✓[/]", "failed": "[bold red]✗[/]", "unknown": "[bold yellow]?[/]",
          "missed": "[red]⌛[/]", "held": "[yellow]⏸[/]", "skipped": "[dim]-[/]",
-         "planned": "[cyan]→[/]", "retracted": "[magenta]⌫[/]"}
+         "planned": "[cyan]→[/]", "retracted": "[magenta]⌫[/]", "stopped": "[yellow]■[/]"}
 
 
 def _clock() -> datetime:
@@ -88,18 +93,57 @@ def publish_command(
                              f"{', '.join(sorted(project.config.channels))}")
     posts = frozenset(_post_id(project, p) for p in post) if post else None
     err = console(stderr=True)
+    stop = threading.Event()
     options = PublishOptions(
         now=when, clock=_clock, environ=dict(os.environ), dry_run=dry_run, push=push,
         allow_dirty=allow_dirty, branch=branch, posts=posts,
         channels=frozenset(channel) if channel else None, timeout=timeout,
         on_event=_progress(err) if fmt is TextOrJson.text else None,
-        client_factory=_client_factory(timeout))
-    result = publish(project, options)
+        client_factory=_client_factory(timeout), stop=stop, sleep=stop.wait)
+    with _stop_on_signals(stop) as received:
+        result = publish(project, options)
     if fmt is TextOrJson.json:
         print_json(result.as_dict())
     else:
         _show_publish(result)
+    if result.stopped and received:
+        raise typer.Exit(128 + received[0])
     raise typer.Exit(1 if result.failed else 0)
+
+
+@contextlib.contextmanager
+def _stop_on_signals(stop: threading.Event) -> Iterator[list[int]]:
+    """SIGINT (Ctrl-C) and SIGTERM (a cancelled CI job) ask the run to stop: no new platform
+    call starts, the calls in flight finish and are recorded, the ledger is committed and
+    pushed. A second signal stops at once (the next run settles what it leaves)."""
+    received: list[int] = []
+
+    def handle(signum: int, frame: Any) -> None:
+        received.append(signum)
+        if stop.is_set():
+            _say("\nstopped at once: parts being sent are settled by the next run "
+                 "(it asks the platform whether they arrived)\n")
+            sys.stdout.flush()
+            os._exit(128 + signum)
+        stop.set()
+        _say("\nstopping: no new post is started; the calls in flight finish and are recorded, "
+             "then the ledger is committed and pushed (press Ctrl-C again to stop at once)\n")
+
+    if threading.current_thread() is not threading.main_thread():
+        yield received
+        return
+    previous = {sig: signal.signal(sig, handle) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield received
+    finally:
+        for sig, old in previous.items():
+            signal.signal(sig, old)
+
+
+def _say(text: str) -> None:
+    with contextlib.suppress(OSError, ValueError):
+        sys.stderr.write(text)
+        sys.stderr.flush()
 
 
 def _progress(err: Any) -> Any:
@@ -126,6 +170,7 @@ def _show_publish(result: PublishResult) -> None:
         out.print(f"[bold yellow]Publishing is paused[/] since {escape(p.since or '?')} by "
                   f"{escape(p.who or 'someone')}: {escape(p.reason)}")
         out.print("Nothing was published. [bold]socialops resume[/] ends the pause.")
+        out.print(escape(result.summary_line()))
         return
     if result.dry_run:
         out.print("[bold]Dry run:[/] no platform is called and nothing is written.")
@@ -149,6 +194,9 @@ def _show_publish(result: PublishResult) -> None:
         out.print(f"[dim]{escape(note)}[/]")
     for error in result.errors:
         out.print(f"[bold red]error:[/] {escape(error)}")
+    line = result.summary_line()
+    style = "bold yellow" if result.stopped else "bold red" if result.attention else "green"
+    out.print(f"[{style}]{escape(line)}[/]")
 
 
 # ---- status ------------------------------------------------------------------------------------

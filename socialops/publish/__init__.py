@@ -16,6 +16,7 @@ and leases) are parameters.
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
@@ -29,13 +30,19 @@ from socialops.adapters import ChannelSetupError, make_adapter, secrets_for
 from socialops.adapters.base import PlatformError
 from socialops.errors import SocialopsError
 from socialops.model import Channel, Project
-from socialops.pause import read_pause
+from socialops.pause import PauseWatch, read_pause
 from socialops.publish import report
 from socialops.publish.claims import Book, RunInfo, lease_until
 from socialops.publish.gitsync import Branch, KeptMoving, open_branch
 from socialops.publish.results import ChannelResult, PartResult, PostResult, PublishResult
 from socialops.publish.selection import Decision, Job, Query, Selection, lateness, select
-from socialops.publish.worker import ChannelWorker, PartEvent, RunOptions, Scrubber
+from socialops.publish.worker import (
+    STOPPED_BEFORE_POST,
+    ChannelWorker,
+    PartEvent,
+    RunOptions,
+    Scrubber,
+)
 
 CLAIM_ATTEMPTS = 5
 PUSH_ATTEMPTS = 5
@@ -56,9 +63,11 @@ class PublishOptions:
     max_attempts: int = 5
     max_wait: float = 120.0
     backoff: float = 1.0
-    sleep: Callable[[float], None] = time.sleep
+    sleep: Callable[[float], object] = time.sleep
     on_event: Callable[[PartEvent], None] | None = None
     client_factory: Callable[[Channel], Any] | None = None  # an httpx.Client per channel
+    stop: threading.Event | None = None  # set (Ctrl-C, SIGTERM): no new call starts, the rest is saved
+    pause_fresh: float = 2.0  # seconds a look at the pause switch (on the remote too) stays fresh
 
 
 @dataclass
@@ -87,6 +96,8 @@ def _publish(project: Project, options: PublishOptions, result: PublishResult, g
             if result.paused is not None:
                 return result
             plan = _plan(project, options, run)
+            if _stopping(options):
+                _leave(plan)
             if options.dry_run:
                 _report(result, plan.selection, [])
                 return result
@@ -103,7 +114,12 @@ def _publish(project: Project, options: PublishOptions, result: PublishResult, g
         else:
             raise SocialopsError(f"gave up after {CLAIM_ATTEMPTS} tries to claim posts: other runs "
                                  "kept pushing to the branch; try again")
+        watch = PauseWatch(project.root, git.top, git.remote if git.pushing else None, git.branch,
+                           fresh=options.pause_fresh)
+        for worker in plan.workers.values():
+            worker.paused = watch.reason
         done = _run_workers(plan)
+        result.stopped = _stopping(options)
         _report(result, plan.selection, done)
         _finish(git, book, plan, result)
         report.report(project, result, options.environ, options.timeout)  # report: github
@@ -183,11 +199,11 @@ def _plan(project: Project, options: PublishOptions, run: RunInfo) -> _Plan:
             adapter = make_adapter(channel, client, options.environ, project.root)
         except ChannelSetupError as exc:
             selection.decisions += [Decision(j.item.id, j.item.post.path, j.item.due_text, name,
-                                             "failed", str(exc)) for j in jobs]
+                                             "failed", str(exc), record=not j.settle) for j in jobs]
             continue
         scrub = Scrubber(secrets_for(channel, options.environ))  # make_adapter checked them
         run_options = RunOptions(options.sleep, options.clock, options.max_attempts,
-                                 options.max_wait, options.backoff, options.on_event)
+                                 options.max_wait, options.backoff, options.on_event, options.stop)
         plan.workers[name] = ChannelWorker(adapter, jobs, Book(project.root, run, options.clock),
                                            run_options, scrub, project.root)
         kept += jobs
@@ -249,15 +265,21 @@ def apply_approvals(project: Project, selection: Selection, options: PublishOpti
     held = [j for j in fresh if not found[j.item.post.id].approved]
     selection.jobs = [j for j in selection.jobs if all(j is not h for h in held)]
     selection.decisions += [Decision(j.item.id, j.item.post.path, j.item.due_text, j.channel.name,
-                                     "held", found[j.item.post.id].reason, record=True) for j in held]
+                                     "held", found[j.item.post.id].reason, record=True,
+                                     unchecked=found[j.item.post.id].unchecked) for j in held]
 
 
-def _pause_reason(root: Path) -> Callable[[], str | None]:
-    def paused() -> str | None:
-        found = read_pause(root)
-        return f"{found.reason} ({found.who or 'someone'}, {found.since})" if found else None
+def _stopping(options: PublishOptions) -> bool:
+    return options.stop is not None and options.stop.is_set()
 
-    return paused
+
+def _leave(plan: _Plan) -> None:
+    """Told to stop before claiming: nothing is claimed, every job is left for the next run."""
+    sel = plan.selection
+    sel.decisions += [Decision(j.item.id, j.item.post.path, j.item.due_text, j.channel.name,
+                               "stopped", STOPPED_BEFORE_POST) for j in sel.jobs]
+    sel.jobs = []
+    plan.workers = {}
 
 
 def _claim(book: Book, plan: _Plan, git: Branch) -> bool:
@@ -272,7 +294,6 @@ def _claim(book: Book, plan: _Plan, git: Branch) -> bool:
         until = lease_until(start, parts)
         worker.book = book
         worker.deadline = until
-        worker.paused = _pause_reason(book.root)
         for job in worker.jobs:
             book.claim(job.item.id, job.item.post.path, name, job.item.due_text, until,
                        len(job.rendered.parts))
@@ -335,7 +356,8 @@ def _report(result: PublishResult, selection: Selection, done: list[tuple[Job, C
     for d in selection.decisions:
         parts: list[PartResult] = []
         post(d.post_id, d.path, d.due).channels.append(
-            ChannelResult(d.channel, d.status, d.message, parts, d.since))
+            ChannelResult(d.channel, d.status, d.message, parts, d.since, unchecked=d.unchecked,
+                          new=d.record and d.status == "missed"))
     for job, channel_result in done:
         post(job.item.id, job.item.post.path, job.item.due_text).channels.append(channel_result)
     for item in posts.values():

@@ -60,6 +60,7 @@ class Decision:
     message: str
     since: str | None = None
     record: bool = False  # write it into the ledger (missed, held)
+    unchecked: bool = False  # held because something could not be checked (a person should look)
 
 
 @dataclass

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import mimetypes
+import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -33,12 +34,21 @@ from socialops.publish.selection import Job
 
 @dataclass
 class RunOptions:
-    sleep: Callable[[float], None]
+    sleep: Callable[[float], object]
     clock: Callable[[], datetime]
     max_attempts: int = 5  # calls of one part within a run
     max_wait: float = 120.0  # seconds one channel may spend waiting to retry, in total
     backoff: float = 1.0  # first wait of the exponential backoff
     on_event: Callable[[PartEvent], None] | None = None
+    stop: threading.Event | None = None  # set by Ctrl-C or SIGTERM: start no new call
+
+    def stopping(self) -> bool:
+        return self.stop is not None and self.stop.is_set()
+
+
+#: why a claim was given back when the run was told to stop
+STOPPED_BEFORE_POST = "this run was stopped (Ctrl-C or a cancelled job) before this post; the next run sends it"
+STOPPED_BEFORE_PART = "this run was stopped (Ctrl-C or a cancelled job) before this part; the next run continues"
 
 
 @dataclass(frozen=True)
@@ -107,6 +117,9 @@ class ChannelWorker:
     def run(self) -> list[tuple[Job, ChannelResult]]:
         out = []
         for job in self.jobs:
+            if self.options.stopping():
+                out.append((job, self._release(job, STOPPED_BEFORE_POST, "stopped")))
+                continue
             why = self.paused() if self.paused is not None else None
             if why is not None:
                 out.append((job, self._release(job, f"publishing was paused during this run: {why}")))
@@ -120,13 +133,20 @@ class ChannelWorker:
                 out.append((job, ChannelResult(name, status, message)))
         return out
 
-    def _release(self, job: Job, reason: str) -> ChannelResult:
+    def _halt(self) -> str | None:
+        """Why no new call may start now (stopped, or paused meanwhile), if so."""
+        if self.options.stopping():
+            return "this run was stopped"
+        why = self.paused() if self.paused is not None else None
+        return f"publishing was paused during this run: {why}" if why else None
+
+    def _release(self, job: Job, reason: str, status: str = "skipped") -> ChannelResult:
         """Give back a claim this run will not start: the next run takes it up."""
         if job.settle and job.record is not None:  # still the earlier run's to settle
             self.book.set_channel(job.item.id, job.item.post.path, job.channel.name, job.record)
         else:
             self.book.release(job.item.id, job.channel.name, reason)
-        return ChannelResult(job.channel.name, "skipped", reason)
+        return ChannelResult(job.channel.name, status, reason)
 
     # ---- one post on this channel -----------------------------------------------------------
     def _job(self, job: Job) -> ChannelResult:
@@ -150,6 +170,15 @@ class ChannelWorker:
                 first = first or prev
                 results.append(PartResult(rendered.index, "published", old.url))
                 continue
+            if self.options.stopping():
+                reason = STOPPED_BEFORE_PART
+                break
+            if self.paused is not None and rendered.index > 0:
+                why = self.paused()
+                if why is not None:
+                    reason = f"publishing was paused during this run: {why}; the next run after " \
+                             "the pause continues"
+                    break
             if self.deadline is not None and self.options.clock() >= self.deadline:
                 reason = "this run ran out of time before this part; the next run continues"
                 break
@@ -170,6 +199,8 @@ class ChannelWorker:
             prev = outcome.ref
             first = first or prev
         status = self.book.finish(job.item.id, name, len(job.rendered.parts), reason)
+        if reason == STOPPED_BEFORE_PART and status != "published":
+            status = "stopped"
         return ChannelResult(name, status, reason, results)
 
     def _outgoing(self, job: Job, rendered: Any, prev: PublishedRef | None,
@@ -218,7 +249,13 @@ class ChannelWorker:
                     delay = self._delay(exc, tries)
                     if tries < self.options.max_attempts and delay is not None:
                         self.options.sleep(delay)
-                        continue
+                        halt = self._halt()
+                        if halt is None:
+                            continue
+                        outcome = Outcome("failed", error=self.scrub(
+                            f"{exc.message} ({halt} before trying again; the next run tries again)"))
+                        self._record(part, content_hash, outcome, attempts)
+                        return outcome
                     outcome = Outcome("failed", error=self.scrub(
                         f"{exc.message} (gave up after {tries} attempt{'s' if tries > 1 else ''}; "
                         "the next run tries again)"))

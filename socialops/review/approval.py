@@ -101,6 +101,7 @@ class Approval:
     approvers: tuple[str, ...] = ()
     commit: str | None = None
     cached: bool = False
+    unchecked: bool = False  # GitHub could not be asked or refused to answer: a person should look
 
 
 def check_posts(project: Project, posts: list[Post], client: GitHub | None, now: datetime,
@@ -136,11 +137,13 @@ def _check_one(project: Project, post: Post, checker: _Checker, cache: ApprovalC
                         f"(verified {known.verified_at})", known.pr, known.approvers, commit, cached=True)
     if checker.client is None:
         return Approval(False, "approval.verify is github, but GITHUB_TOKEN and GITHUB_REPOSITORY "
-                        "are not set, so the approval cannot be verified", commit=commit)
+                        "are not set, so the approval cannot be verified", commit=commit,
+                        unchecked=True)
     try:
         result = checker.check(post, commit, blob)
     except GitHubError as exc:
-        return Approval(False, f"the approval could not be verified: {exc}", commit=commit)
+        return Approval(False, f"the approval could not be verified: {exc}", commit=commit,
+                        unchecked=True)
     if result.approved:
         cache.put(post.path, commit, blob, checker.policy.fingerprint(), Verified(result.pr, result.approvers, iso(now)))
     return result

@@ -55,13 +55,15 @@ def test_a_post_later_than_the_lateness_limit_is_missed_reported_once_and_record
     first = run_publish(site)
     statuses = {p.id: p.channels[0].status for p in first.posts}
     assert statuses == {"late": "missed", "fine": "published"}
-    assert first.status == "success"
+    assert first.failed and first.attention == ["1 missed"]  # red the run it goes missed
+    assert first.summary_line() == "exit 1: 1 missed (a person should look)"
     missed = first.posts[0].channels[0]
     assert missed.message is not None and "later than the lateness limit (6h)" in missed.message
     record = site.ledger("late")["channels"]["feed"]
     assert record["status"] == "missed" and "lateness limit" in record["reason"]
     assert "feed/late" not in (site.root / "feed.xml").read_text()
-    assert run_publish(site).posts == []  # reported once
+    again = run_publish(site)
+    assert again.posts == [] and not again.failed  # reported once: red once, not every run
     # a new time makes it due again
     site.post("late", ["feed"], at=at(50))
     site.commit()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from typing import Any
 
 from tests.fakes.servers import Fakes
 from tests.publish.conftest import NOW, Site, at, run_publish
@@ -190,4 +191,23 @@ def test_a_missing_credential_fails_that_channel_naming_the_variable(fake_site: 
     assert mastodon.message == ("channel 'mastodon': the environment variable MASTODON_TOKEN (for token_env) "
                                 "is not set; set it to the credential (in CI: a repository secret)")
     assert telegram.status == "published"
-    assert "mastodon" not in fake_site.ledger("p")["channels"]  # never claimed
+    record = fake_site.ledger("p")["channels"]["mastodon"]  # never claimed, but explained
+    assert record["status"] == "failed" and "MASTODON_TOKEN" in record["reason"]
+    assert result.failed and result.summary_line() == "exit 1: 1 failed (a person should look)"
+    assert fakes.mastodon.texts() == []
+    from socialops.model import Project
+    from socialops.publish.status import status
+
+    project = Project.load(fake_site.root)
+    report = status(project, result_now(project), result_now(project))
+    [row] = [r for r in report.section("failed") if r.channel == "mastodon"]
+    assert "MASTODON_TOKEN (for token_env) is not set; set it" in (row.message or "")
+    fake_site.env = env | {"MASTODON_TOKEN": fake_site.env["MASTODON_TOKEN"]}
+    again = run_publish(fake_site, at(70))  # with the secret set, the next run sends it
+    assert [c.status for c in again.posts[0].channels] == ["published"]
+
+
+def result_now(project: Any) -> Any:
+    from socialops.timeutil import parse_time
+
+    return parse_time(NOW, project.config.timezone)
