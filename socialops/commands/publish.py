@@ -203,6 +203,7 @@ def _show_publish(result: PublishResult) -> None:
 
 SECTION_TITLES = {
     "unknown": "Unknown: may be on the platform; a person decides (socialops resolve)",
+    "interrupted": "Interrupted: a run stopped while sending; the next run settles it (or socialops resolve now)",
     "failed": "Failed (the next run tries again)",
     "missed": "Missed (later than the lateness limit; not published)",
     "held": "Held (not approved)",

@@ -118,7 +118,7 @@ def _publish(project: Project, options: PublishOptions, result: PublishResult, g
                            fresh=options.pause_fresh)
         for worker in plan.workers.values():
             worker.paused = watch.reason
-        done = _run_workers(plan)
+        done = _run_workers(plan, book, options.stop)
         result.stopped = _stopping(options)
         _report(result, plan.selection, done)
         _finish(git, book, plan, result)
@@ -306,13 +306,21 @@ def _claim(book: Book, plan: _Plan, git: Branch) -> bool:
 
 # ---- publishing -------------------------------------------------------------------------------
 
-def _run_workers(plan: _Plan) -> list[tuple[Job, ChannelResult]]:
+def _run_workers(plan: _Plan, book: Book, stop: threading.Event | None) -> list[tuple[Job, ChannelResult]]:
     if not plan.workers:
         return []
     done: list[tuple[Job, ChannelResult]] = []
     with ThreadPoolExecutor(max_workers=len(plan.workers), thread_name_prefix="channel") as pool:
-        for found in pool.map(lambda w: w.run(), plan.workers.values()):
-            done += found
+        futures = [pool.submit(w.run) for w in plan.workers.values()]
+        if stop is not None:
+            while not all(f.done() for f in futures):
+                if stop.wait(0.05):  # told to stop: give back what has not started, now
+                    for worker in plan.workers.values():
+                        worker.release_rest()
+                    book.flush()
+                    break
+        for future in futures:
+            done += future.result()
     return done
 
 

@@ -12,7 +12,7 @@ from socialops import ledger
 from socialops.adapters import ChannelSetupError, make_adapter, secrets_for
 from socialops.adapters.base import PlatformError, PublishedRef
 from socialops.errors import SocialopsError
-from socialops.ledger import LedgerEntry
+from socialops.ledger import ChannelRecord, LedgerEntry
 from socialops.model import Project
 from socialops.publish.results import ChannelResult, PartResult
 from socialops.publish.worker import Scrubber
@@ -89,6 +89,18 @@ def _retract_channel(project: Project, entry: LedgerEntry, name: str, environ: M
                          failed[0].error if failed else None, sorted(results, key=lambda r: r.index))
 
 
+def _check_interrupted(post_id: str, channel: str, record: ChannelRecord,
+                       clock: Callable[[], datetime]) -> None:
+    """An intent is a person's to settle only when the run that wrote it is gone."""
+    from socialops.publish.claims import RunInfo, claim_state
+
+    if claim_state(record.claim, RunInfo.current(), clock()) == "active":
+        claim = record.claim or {}
+        raise SocialopsError(f"run {claim.get('run')} on {claim.get('host')} is publishing it now "
+                             f"(claimed at {claim.get('at')}, until {claim.get('until')}); wait for "
+                             "it to finish, then see socialops status")
+
+
 def resolve(project: Project, post_id: str, channel: str, verdict: str, url: str | None,
             platform_id: str | None, who: str | None, clock: Callable[[], datetime]) -> ChannelResult:
     """A person says whether the parts the ledger calls unknown are on the platform."""
@@ -98,10 +110,13 @@ def resolve(project: Project, post_id: str, channel: str, verdict: str, url: str
     record = entry.channel(channel)
     if record is None:
         raise SocialopsError(f"the ledger has nothing for post '{post_id}' on '{channel}'")
+    if record.status == "intent":
+        _check_interrupted(post_id, channel, record, clock)
     open_parts = [p for p in record.parts if p.status in ("unknown", "intent")]
-    if not open_parts:
+    stopped_early = record.status == "intent" and verdict == "not-published"  # before any call
+    if not open_parts and not stopped_early:
         raise SocialopsError(f"post '{post_id}' on '{channel}' is {record.status}; only unknown parts "
-                             "need resolving")
+                             "and parts a stopped run was sending need resolving")
     now = iso(clock())
     for i, part in enumerate(open_parts):
         part.status, part.at = verdict, now

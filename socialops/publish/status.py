@@ -19,8 +19,8 @@ from socialops.publish.selection import lateness
 from socialops.timeutil import TimeError, iso, parse_time
 
 #: the order sections are shown in
-SECTIONS = ("unknown", "failed", "missed", "held", "publishing", "waiting", "next", "unscheduled",
-            "draft", "published", "retracted")
+SECTIONS = ("unknown", "interrupted", "failed", "missed", "held", "publishing", "waiting", "next",
+            "unscheduled", "draft", "published", "retracted")
 
 
 @dataclass
@@ -151,10 +151,14 @@ def _ledger_row(post_id: str, path: str | None, channel: str, record: ChannelRec
     message = record.reason
     if section == "intent":
         state = claim_state(record.claim, run, clock_now)
-        section = "publishing" if state == "active" else "unknown"
+        section = "publishing" if state == "active" else "interrupted"
         claim = record.claim or {}
-        message = (f"run {claim.get('run')} on {claim.get('host')} claimed it at {claim.get('at')}"
-                   + ("" if state == "active" else "; that run stopped: the next run asks the platform"))
+        message = f"run {claim.get('run')} on {claim.get('host')} claimed it at {claim.get('at')}"
+        if state != "active":
+            message += ("; that run stopped before it finished: the next run asks the platform "
+                        "whether what it was sending arrived, and sends the rest; to decide now, "
+                        f"check the channel, then: socialops resolve {post_id} --channel {channel} "
+                        "--as published|not-published")
     elif section == "not-published":
         section, message = "waiting", record.reason or "resolved as not published; the next run sends it"
     elif section == "unknown":

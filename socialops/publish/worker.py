@@ -113,25 +113,49 @@ class ChannelWorker:
     waited: float = 0.0
     _ledger: dict[str, LedgerEntry] | None = None  # the ledger as it was at the first lookup
     sent: list[OutgoingPart] = field(default_factory=list)  # for adapters that write files
+    taken: int = 0  # jobs started (or given back)
+    out: list[tuple[Job, ChannelResult]] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
 
     def run(self) -> list[tuple[Job, ChannelResult]]:
-        out = []
-        for job in self.jobs:
-            if self.options.stopping():
-                out.append((job, self._release(job, STOPPED_BEFORE_POST, "stopped")))
-                continue
+        while True:
+            job = self._take()
+            if job is None:
+                break
             why = self.paused() if self.paused is not None else None
             if why is not None:
-                out.append((job, self._release(job, f"publishing was paused during this run: {why}")))
+                self._done(job, self._release(job, f"publishing was paused during this run: {why}"))
                 continue
             try:
-                out.append((job, self._job(job)))
+                self._done(job, self._job(job))
             except Exception as exc:  # a bug must not stop the other posts or channels
                 name = job.channel.name
                 message = self.scrub(f"unexpected error: {type(exc).__name__}: {exc}")
                 status = self.book.finish(job.item.id, name, len(job.rendered.parts), message)
-                out.append((job, ChannelResult(name, status, message)))
-        return out
+                self._done(job, ChannelResult(name, status, message))
+        self.release_rest()
+        order = {id(j): i for i, j in enumerate(self.jobs)}
+        return sorted(self.out, key=lambda done: order[id(done[0])])
+
+    def _take(self) -> Job | None:
+        with self.lock:
+            if self.options.stopping() or self.taken >= len(self.jobs):
+                return None
+            self.taken += 1
+            return self.jobs[self.taken - 1]
+
+    def _done(self, job: Job, result: ChannelResult) -> None:
+        with self.lock:
+            self.out.append((job, result))
+
+    def release_rest(self) -> None:
+        """Give back every claim not started yet (the run was told to stop). Called by the
+        channel's own thread, and by the main thread as soon as the stop is asked for, so
+        a second signal that ends the process at once leaves only the calls in flight."""
+        with self.lock:
+            rest, self.taken = self.jobs[self.taken:], len(self.jobs)
+        for job in rest:
+            self._done(job, self._release(job, STOPPED_BEFORE_POST, "stopped"))
 
     def _halt(self) -> str | None:
         """Why no new call may start now (stopped, or paused meanwhile), if so."""
