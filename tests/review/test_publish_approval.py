@@ -61,8 +61,10 @@ def test_an_api_error_holds_the_post_and_publishes_nothing(site: Site, fake: Fak
     fake.review(7, "bob", "APPROVED", head)
     fake.fail(r"GET /repos/acme/content/(commits|pulls|contents)", status, headers=headers)
     result = publish_cli(site, fake, cli, "publish")
-    assert result.exit_code == 0, result.stdout + result.stderr
+    assert result.exit_code == 1, result.stdout + result.stderr  # the job goes red
     assert "held" in result.stdout and "the approval could not be verified" in result.stdout
+    assert result.stdout.rstrip().splitlines()[-1] == \
+        "exit 1: 1 held because the approval could not be checked (a person should look)"
     assert not (site.root / "feed.xml").exists()
     record = site.ledger("p")["channels"]["feed"]
     assert record["status"] == "held" and record["parts"] == []
