@@ -9,13 +9,19 @@ Post options (`threads:`): `topic_tag`, `link_attachment`.
 
 - publish: `POST /v1.0/{user}/threads` makes a container (TEXT; IMAGE or VIDEO with
   `alt_text`; a CAROUSEL of item containers for several media; `reply_to_id` = the part
-  before), media containers are polled until FINISHED, then
+  before). Meta advises waiting before publishing any container, text ones included
+  (Threads API, "Publishing": "wait on average 30 seconds before publishing"; the
+  container's `status` says when it is ready): every container is polled until FINISHED
+  rather than slept on, then
   `POST /v1.0/{user}/threads_publish creation_id=...` publishes it and
   `GET /v1.0/{id}?fields=permalink` gives the URL. An unpublished container is harmless.
 - lookup: the account's threads (or replies, for later parts) since the part was due,
-  compared by text and parent.
+  compared by text and parent. Reading replies (`/me/replies`) needs the
+  `threads_read_replies` permission: without it a later part that timed out stays unknown
+  (the error names the permission), and doctor says it is missing.
 - delete: `DELETE /v1.0/{id}`; a post already gone counts as deleted.
-- verify: `GET /v1.0/me?fields=id,username`.
+- verify: `GET /v1.0/me?fields=id,username`, then one reply read to see whether
+  `threads_read_replies` is granted.
 """
 
 from __future__ import annotations
@@ -44,6 +50,7 @@ VERSION = "v1.0"
 CONTAINER_WAIT = 300.0
 RECENT = 100
 RATE_LIMIT_CODES = {4, 17, 32, 613}
+PERMISSION_CODES = {10, 200}  # Graph API: "(#10) Application does not have permission ..."
 #: the post insights socialops reads; Meta's names are ours (Threads Insights API)
 THREADS_METRICS = ("views", "likes", "replies", "reposts", "quotes", "shares")
 
@@ -112,7 +119,7 @@ class ThreadsAdapter:
             if part.options.get(option):
                 fields[option] = str(part.options[option])
         if not part.media:
-            return self._create({"media_type": "TEXT", **fields}, wait=False)
+            return self._create({"media_type": "TEXT", **fields}, wait=True)
         if len(part.media) == 1:
             return self._create({**self._media_fields(part.media[0]), **fields}, wait=True)
         children = [self._create({**self._media_fields(m), "is_carousel_item": "true"}, wait=True)
@@ -186,6 +193,14 @@ class ThreadsAdapter:
         note = ("Threads tokens last 60 days; refresh them with th_refresh_token" if self.expires else
                 "Threads tokens last 60 days; set `expires: YYYY-MM-DD` on the channel so doctor "
                 "can warn before it runs out")
+        try:
+            self._call("GET", f"/{self.user}/replies", "read the account's replies",
+                       params={"fields": "id", "limit": "1"})
+        except PlatformError as exc:
+            if not _refused(exc):
+                raise
+            note += ("; the token lacks `threads_read_replies`: a thread's later part whose answer "
+                     "was lost cannot be looked up and stays unknown until `socialops resolve`")
         return Verification(True, f"@{data.get('username')}", self.expires, note)
 
     def lookup(self, part: OutgoingPart) -> PublishedRef | None:
@@ -194,7 +209,17 @@ class ThreadsAdapter:
         since = lookup_since(part)
         if since:
             params["since"] = str(int(since.timestamp()))
-        data = self._call("GET", f"/{self.user}/{edge}", "read the account's recent posts", params=params)
+        try:
+            data = self._call("GET", f"/{self.user}/{edge}", "read the account's recent posts",
+                              params=params)
+        except PlatformError as exc:
+            if edge == "replies" and _refused(exc):
+                raise self.http.error(
+                    "cannot check whether a reply arrived: reading replies needs the "
+                    f"`threads_read_replies` permission ({exc.message.removeprefix('Threads: ')}); "
+                    "add it to the token, or look at the thread and run `socialops resolve`",
+                    maybe_sent=True, status=exc.status) from None
+            raise
         for thread in data.get("data") or []:
             created = parse_time(thread.get("timestamp"))
             if since and created and created < since:
@@ -207,7 +232,6 @@ class ThreadsAdapter:
             if str(thread.get("text") or "").strip() == part.text.strip():
                 return PublishedRef(str(thread["id"]), thread.get("permalink"))
         return None
-
 
     # ---- metrics --------------------------------------------------------------------------
     metric_names: ClassVar[tuple[str, ...]] = ("likes", "reposts", "replies", "quotes", "shares", "views")
@@ -243,5 +267,9 @@ class ThreadsAdapter:
                 raise PlatformError(exc.message, status=401) from None
             raise
 
+
+def _refused(exc: PlatformError) -> bool:
+    """A Graph API permission error (code 10 or 200; HTTP 400 or 403)."""
+    return exc.status in (400, 403) and any(f"(code {code})" in exc.message for code in PERMISSION_CODES)
 
 ADAPTER = ThreadsAdapter

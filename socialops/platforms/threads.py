@@ -8,7 +8,9 @@ UTF-8 bytes and every other code point as 1.
 
 Links (Text Attachments page): "posts containing more than 5 links will fail ... with
 THREADS_API__LINK_LIMIT_EXCEEDED"; all unique URLs in the text count, bare domains such as
-www.example.com included (found here with twitter-text's extractor).
+www.example.com included (found here with twitter-text's extractor), and so does the
+post's `link_attachment` (the link preview the post option `threads: {link_attachment:}`
+sends) unless the text holds the same URL.
 """
 
 from __future__ import annotations
@@ -53,11 +55,15 @@ def links(text: str) -> list[str]:
 
 
 def text_checks(text: str, options: Mapping[str, Any]) -> list[str]:
-    if text.count(".") <= MAX_LINKS:  # each link holds a '.' of its own: no need to find them
+    attachment = str(options.get("link_attachment") or "").strip()
+    if text.count(".") + (1 if attachment else 0) <= MAX_LINKS:  # each link holds a '.' of its own
         return []
     found = links(text)
+    if attachment and attachment not in found:
+        found.append(attachment)
     if len(found) > MAX_LINKS:
-        return [f"{len(found)} links; Threads refuses posts with more than {MAX_LINKS} "
+        counted = " (link_attachment included)" if attachment else ""
+        return [f"{len(found)} links{counted}; Threads refuses posts with more than {MAX_LINKS} "
                 f"(THREADS_API__LINK_LIMIT_EXCEEDED): remove {len(found) - MAX_LINKS}"]
     return []
 

@@ -5,10 +5,15 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
+import httpx
 import pytest
 
 from socialops.adapters.base import PlatformError, PublishedRef
+from tests.adapters import platform_kit
 from tests.adapters.platform_kit import Mock, adapter, media_files, part, recorded
+from tests.fakes.servers import Fakes
+
+fakes = platform_kit.fakes
 
 OPTIONS = {"user_id": "1234", "token_env": "THREADS_TOKEN"}
 SECRETS = {"token": "th-token-123"}
@@ -17,16 +22,19 @@ BASE = "https://graph.threads.net/v1.0"
 
 def test_a_text_reply_is_a_container_then_a_publish_then_the_permalink(tmp_path: Path) -> None:
     with Mock({"POST /v1.0/1234/threads": (200, {"id": "c1"}),
+               "GET /v1.0/c1": [(200, {"id": "c1", "status": "IN_PROGRESS"}), (200, {"id": "c1", "status": "FINISHED"})],
                "POST /v1.0/1234/threads_publish": (200, {"id": "m1"}),
                "GET /v1.0/m1": (200, {"id": "m1", "permalink": "https://www.threads.net/@acme/post/X"})}) as mock:
         ref = adapter("threads", OPTIONS, SECRETS, mock.client, tmp_path).publish(
             part("Second", 1, reply_to=PublishedRef("m0"), options={"topic_tag": "launch"}))
     assert ref == PublishedRef("m1", "https://www.threads.net/@acme/post/X")
-    assert mock.lines() == [f"POST {BASE}/1234/threads", f"POST {BASE}/1234/threads_publish",
+    # Meta: wait until the container is ready before publishing it, text ones too
+    status = f"GET {BASE}/c1?fields=status%2Cerror_message"
+    assert mock.lines() == [f"POST {BASE}/1234/threads", status, status, f"POST {BASE}/1234/threads_publish",
                             f"GET {BASE}/m1?fields=permalink"]
     assert recorded(mock.requests[0]).fields() == {"media_type": "TEXT", "text": "Second", "reply_to_id": "m0",
                                                    "topic_tag": "launch"}
-    assert recorded(mock.requests[1]).fields() == {"creation_id": "c1"}
+    assert recorded(mock.requests[3]).fields() == {"creation_id": "c1"}
     assert all(r.headers["Authorization"] == "Bearer th-token-123" for r in mock.requests)
     assert all("th-token-123" not in str(r.url) for r in mock.requests)
 
@@ -93,3 +101,19 @@ def test_lookup_verify_and_delete(tmp_path: Path) -> None:
     assert mock.lines()[0] == f"GET {BASE}/1234/threads?fields=id%2Ctext%2Cpermalink%2Ctimestamp%2Creplied_to&limit=100"
     assert mock.lines()[1].endswith("&limit=100&since=1748768580")
     assert verified.account == "@acme" and str(verified.expires) == "2027-02-01 00:00:00+00:00"
+
+
+def test_a_token_without_threads_read_replies_is_reported_and_reply_lookups_say_why(
+        fakes: Fakes, tmp_path: Path) -> None:
+    options = {k: v for k, v in fakes.channels()["threads"].items() if k != "platform"}
+    with httpx.Client(timeout=2) as client:
+        channel = adapter("threads", options, fakes.secrets_for("threads"), client, tmp_path, "threads")
+        assert "threads_read_replies" not in channel.verify().message
+        first = channel.publish(part("One.", channel="threads"))
+        fakes.threads.scopes.discard("threads_read_replies")
+        verified = channel.verify()
+        assert verified.ok and "lacks `threads_read_replies`" in verified.message
+        with pytest.raises(PlatformError) as failed:
+            channel.lookup(part("Two.", 1, reply_to=first, root=first, channel="threads"))
+        assert failed.value.maybe_sent and "`threads_read_replies`" in failed.value.message
+        assert channel.lookup(part("One.", channel="threads")) == first  # top-level posts still work

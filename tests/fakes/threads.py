@@ -1,7 +1,17 @@
 """A fake Threads (Meta Graph) API under /v1.0: media containers (TEXT, IMAGE, VIDEO,
 CAROUSEL) then threads_publish, container status polling, permalinks, the user's threads
 and replies, deletes, /me, and Meta's `{"error": {message, type, code, fbtrace_id}}`
-errors. Media URLs are recorded, not fetched (Meta fetches them from the public web)."""
+errors. Media URLs are recorded, not fetched (Meta fetches them from the public web).
+
+Sources: developers.facebook.com/docs/threads (Posts: "wait on average 30 seconds before
+publishing a Threads media container", the container `status` field IN_PROGRESS /
+FINISHED / PUBLISHED / ERROR / EXPIRED; Retrieve Posts and Replies: `/{user}/replies`
+needs `threads_read_replies`). A container, a text one included, is IN_PROGRESS for
+`media_processing_polls` (media) or `text_processing_polls` (text) status reads, and
+publishing it before then is refused with Meta's "not ready" error (code 9007, subcode
+2207027). `scopes` holds the token's permissions; a read of replies without
+`threads_read_replies` is refused with the Graph API's permission error, code 10
+"(#10) Application does not have permission for this action"."""
 
 from __future__ import annotations
 
@@ -37,6 +47,8 @@ class FakeThreads(FakeServer):
         self.token = token
         self.containers: dict[str, dict[str, Any]] = {}
         self.media_processing_polls = 1  # an IMAGE/VIDEO container is IN_PROGRESS this often
+        self.text_processing_polls = 1  # a TEXT container too (Meta: wait before publishing)
+        self.scopes = {"threads_basic", "threads_content_publish", "threads_delete", "threads_read_replies"}
 
     def error_body(self, status: int, message: str) -> Any:
         return error(message, 2 if status >= 500 else 100)
@@ -79,7 +91,8 @@ class FakeThreads(FakeServer):
         if reply_to and reply_to not in self.posts:
             raise FakeError(400, error("The reply_to_id does not exist or is not visible", 100, subcode=4279009))
         container_id = self.new_id(18000000000000000)
-        polls = self.media_processing_polls if kind in ("IMAGE", "VIDEO") else 0
+        polls = (self.media_processing_polls if kind in ("IMAGE", "VIDEO") else
+                 self.text_processing_polls if kind == "TEXT" else 0)
         self.containers[container_id] = {"id": container_id, "fields": fields, "kind": kind,
                                          "children": children, "polls": polls, "published": None}
         return Reply(200, {"id": container_id})
@@ -127,6 +140,8 @@ class FakeThreads(FakeServer):
 
     def user_replies(self, request: Recorded, user_id: str) -> Reply:
         self._user(user_id)
+        if "threads_read_replies" not in self.scopes:
+            raise FakeError(403, error("(#10) Application does not have permission for this action", 10))
         return self._listing(request, replies=True)
 
     def get_object(self, request: Recorded, object_id: str) -> Reply:

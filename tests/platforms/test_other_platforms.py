@@ -73,6 +73,17 @@ def test_threads_at_most_five_links(tmp_path) -> None:
         "(THREADS_API__LINK_LIMIT_EXCEEDED): remove 1"]
 
 
+def test_threads_link_attachment_counts_towards_the_five_links(tmp_path) -> None:
+    channel = Channel("threads-main", "threads", {})
+    five = " ".join(f"https://example.com/{i}" for i in range(5))
+    same = render(tmp_path, five, channel, front="threads: {link_attachment: 'https://example.com/0'}")
+    assert same.ok  # the attachment is one of the text's links
+    rendered = render(tmp_path, five, channel, front="threads: {link_attachment: 'https://acme.example/launch'}")
+    assert [p.message for p in rendered.problems] == [
+        "too many links for threads-main: 6 links (link_attachment included); Threads refuses posts "
+        "with more than 5 (THREADS_API__LINK_LIMIT_EXCEEDED): remove 1"]
+
+
 # ---- Discord, Slack, Telegram -------------------------------------------------------------------
 
 def test_discord_counts_code_points(tmp_path) -> None:
