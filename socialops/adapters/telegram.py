@@ -8,7 +8,8 @@ rendered, with `parse_mode: HTML`.
 
 - publish: `sendMessage`; with one file `sendPhoto`/`sendVideo`/`sendAnimation`/
   `sendDocument` with the text as caption; with several, `sendMediaGroup`. A text too
-  long for a caption (1024) goes first as a message, the media reply to it. Thread
+  long for a caption (1024 after entity parsing, counted as lint counts it) goes first as
+  a message, the media reply to it. Thread
   parts reply to the part before (`reply_parameters`).
 - lookup: impossible (a bot cannot read a channel's history); raises `maybe_sent`.
 - delete: `deleteMessage` for each message of the part (Telegram allows it for 48 h);
@@ -171,7 +172,11 @@ class TelegramAdapter:
 
 
 def _caption_length(text: str) -> int:
-    return len(text.encode("utf-16-le")) // 2
+    """The caption's length as Telegram counts it: after entity parsing (`&amp;` is one
+    character), as lint counts it (socialops.platforms.telegram)."""
+    from socialops.platforms.telegram import count
+
+    return count(text, {}).length
 
 
 def _link(chat: Mapping[str, Any], message_id: int) -> str | None:

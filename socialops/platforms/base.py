@@ -203,6 +203,9 @@ class Platform:
     text_checks: Callable[[str, Mapping[str, Any]], list[str]] = _no_checks
     caption_limit: int | None = None  # Telegram: with media the text is a caption
     thread_hint: str = ""  # why threads are impossible, for the lint message
+    # for a platform whose threads depend on how the channel posts (Slack: a bot token can
+    # thread, an incoming webhook cannot): whether this channel's options allow them
+    channel_threads: Callable[[Mapping[str, Any]], bool] | None = None
     # An upper bound of count(escape(text)).length from the text as written, found without
     # the counting libraries, or None when it cannot tell: lint, which only asks whether a
     # part fits, takes it instead of escaping and counting when it is within the limit. The

@@ -51,6 +51,8 @@ def _thread(post: Post, channel: Channel, platform: Platform, rendered: Rendered
             source: Source) -> list[Problem]:
     if len(rendered.parts) < 2 or platform.threads:
         return []
+    if platform.channel_threads is not None and platform.channel_threads(channel.options):
+        return []
     where = "its variant" if source.key else "the body"
     return [post.problem(
         "thread", f"{platform.thread_hint}, but {where} for {channel.name} has "

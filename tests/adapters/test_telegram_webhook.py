@@ -63,6 +63,21 @@ def test_telegram_text_too_long_for_a_caption_goes_first(tmp_path: Path) -> None
     assert ref.id == "5" and ref.extra["message_ids"] == [5, 6]
 
 
+def test_telegram_caption_or_message_counts_the_parsed_text_as_lint_does(tmp_path: Path) -> None:
+    """`&amp;` is one character once Telegram parses the HTML: 1000 of them (5000 escaped
+    characters) still fit a caption, as lint's count says."""
+    from socialops.platforms.telegram import CAPTION_LIMIT, count
+
+    shot, _ = media_files(tmp_path)
+    text = "&amp;" * 1000
+    assert count(text, {}).length <= CAPTION_LIMIT < len(text)
+    with Mock({"POST /bot.*/sendMessage": (200, message(5)), "POST /bot.*/sendPhoto": (200, message(6))}) as mock:
+        ref = adapter("telegram", TELEGRAM, {"token": TOKEN}, mock.client, tmp_path).publish(part(text, media=(shot,)))
+    assert mock.lines() == [f"POST {BOT}/sendPhoto"]
+    assert {p.name: p for p in recorded(mock.requests[0]).multipart()}["caption"].text == text
+    assert ref.extra["message_ids"] == [6]
+
+
 def test_telegram_delete_verify_lookup_and_errors(tmp_path: Path) -> None:
     gone = (400, {"ok": False, "error_code": 400, "description": "Bad Request: message to delete not found"})
     limited = (429, {"ok": False, "error_code": 429, "description": "Too Many Requests: retry after 7",

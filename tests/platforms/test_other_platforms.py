@@ -102,6 +102,14 @@ def test_slack_escapes_and_has_no_threads_or_media(tmp_path) -> None:
                                             "or the channel")
 
 
+def test_slack_threads_are_allowed_for_a_bot_token_channel(tmp_path) -> None:
+    bot = Channel("slack-bot", "slack", {"token_env": "SLACK_BOT_TOKEN", "channel_id": "C0123456789"})
+    assert render(tmp_path, "one\n---\ntwo\n", bot).problems == []
+    hook = render(tmp_path, "one\n---\ntwo\n", Channel("slack-team", "slack", {"webhook_env": "SLACK_HOOK"}))
+    assert [p.rule for p in hook.problems] == ["thread"]
+    assert "bot token" in hook.problems[0].message
+
+
 def test_telegram_escapes_html_and_counts_after_parsing(tmp_path) -> None:
     channel = Channel("telegram-news", "telegram", {})
     rendered = render(tmp_path, "1 < 2 & 3 > 2 " + "a" * 4082, channel)
