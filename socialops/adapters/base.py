@@ -60,6 +60,9 @@ class Verification:
     account: str | None = None  # who the credentials belong to (never the secret)
     expires: datetime | None = None
     message: str = ""
+    # channel options the platform says this channel should have (Mastodon: the instance's
+    # `max_length`), for doctor to compare with socialops.yaml and record on --write
+    settings: dict[str, Any] = field(default_factory=dict)
 
 
 class PlatformError(Exception):

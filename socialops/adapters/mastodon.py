@@ -3,7 +3,9 @@
 Channel: `instance` (the server's base URL, required), `token_env` (an access token with
 `write:statuses write:media read:accounts read:statuses`), optional `visibility`.
 Post options (`mastodon:`): `spoiler_text`, `visibility`, `sensitive`; `lang` becomes
-`language`.
+`language`: an ISO 639 code, or one of the regional codes Mastodon keeps (zh-CN, zh-HK,
+zh-TW, zh-YUE: LanguagesHelper::ISO_639_1_REGIONAL); for any other region the language
+alone (`en-GB` -> `en`), since Mastodon drops a code it does not know.
 
 - publish: each image/video goes to `POST /api/v2/media` with its alt text as
   `description`; a 202 (still processing) is polled with `GET /api/v1/media/:id` while it
@@ -16,7 +18,11 @@ Post options (`mastodon:`): `spoiler_text`, `visibility`, `sensitive`; `lang` be
   Idempotency-Key, so even a miss within the hour cannot double-post).
 - delete: `DELETE /api/v1/statuses/:id?delete_media=true`; a status already gone counts
   as deleted.
-- verify: `GET /api/v1/accounts/verify_credentials`. Mastodon tokens do not expire.
+- verify: `GET /api/v1/accounts/verify_credentials`. Mastodon tokens do not expire. Then
+  `GET /api/v2/instance`: the instance's own limit (`configuration.statuses.max_characters`,
+  500 on mastodon.social, 5,000 or more on some forks) comes back as the channel setting
+  `max_length`, which `socialops doctor --write` records in socialops.yaml so lint counts
+  against it offline; an instance that reserves other than 23 characters per URL is named.
 """
 
 from __future__ import annotations
@@ -43,6 +49,7 @@ from socialops.adapters.base import (
 )
 from socialops.adapters.calls import Http, checked, lookup_since, parse_time
 
+REGIONAL_LANGUAGES = {"zh-CN", "zh-HK", "zh-TW", "zh-YUE"}  # Mastodon's ISO_639_1_REGIONAL
 MEDIA_WAIT = 120.0  # seconds to wait for the server to process an upload
 PAGE, PAGES = 40, 5  # lookup reads at most 200 recent statuses
 
@@ -107,7 +114,7 @@ class MastodonAdapter:
         if "sensitive" in options:
             body["sensitive"] = bool(options["sensitive"])
         if part.lang:
-            body["language"] = part.lang.split("-")[0].lower()
+            body["language"] = language(part.lang)
         return body
 
     def _upload(self, item: OutgoingMedia) -> str:
@@ -161,8 +168,32 @@ class MastodonAdapter:
     def _verify(self) -> Verification:
         account = self._me()
         host = self.base.split("://", 1)[1]
+        note, settings = "Mastodon access tokens do not expire", {}
+        limits = self._instance_limits()
+        if limits.get("max_characters"):
+            settings["max_length"] = limits["max_characters"]
+            note += f"; the instance allows {limits['max_characters']} characters per post"
+        per_url = limits.get("characters_reserved_per_url")
+        if per_url is not None and per_url != 23:
+            note += (f"; it counts each URL as {per_url} characters where lint counts 23: keep "
+                     "posts with links below the limit by the difference")
         return Verification(True, f"@{account.get('acct') or account.get('username')}@{host}",
-                            None, "Mastodon access tokens do not expire")
+                            None, note, settings)
+
+    def _instance_limits(self) -> dict[str, int]:
+        """`configuration.statuses` of `GET /api/v2/instance` (public; {} when unreadable)."""
+        try:
+            response = self.http.call("GET", f"{self.base}/api/v2/instance", "read the instance's limits",
+                                      headers=self._auth())
+            data = self.http.json(response, "read the instance's limits")
+        except PlatformError:
+            return {}
+        configuration = data.get("configuration") if isinstance(data, dict) else None
+        statuses = configuration.get("statuses") if isinstance(configuration, dict) else None
+        if not isinstance(statuses, dict):
+            return {}
+        return {k: v for k, v in statuses.items() if isinstance(v, int) and not isinstance(v, bool)
+                and k in ("max_characters", "characters_reserved_per_url")}
 
     def lookup(self, part: OutgoingPart) -> PublishedRef | None:
         """Reads the account's statuses newest first, back to the part's due time."""
@@ -237,6 +268,13 @@ class MastodonAdapter:
                 raise
             found[status_id] = self.http.json(response, f"read the counts of status {status_id}")
         return found
+
+
+def language(code: str) -> str:
+    """The `language` Mastodon keeps for a BCP 47 tag (see the module docstring)."""
+    primary, _, region = code.replace("_", "-").partition("-")
+    regional = f"{primary.lower()}-{region.upper()}"
+    return regional if regional in REGIONAL_LANGUAGES else primary.lower()
 
 
 def idempotency_key(part: OutgoingPart) -> str:

@@ -388,6 +388,8 @@ def resolve_command(
 
 def doctor_command(
     channel: Annotated[list[str] | None, typer.Option("--channel", "-c", help="Only this channel (repeatable).")] = None,
+    write: Annotated[bool, typer.Option("--write", help="Record what the platforms say in socialops.yaml "
+                                        "(Mastodon: the instance's max_length), for lint.")] = False,
     fmt: FormatOption = TextOrJson.text,
     repo: RepoOption = None,
     now: NowOption = None,
@@ -402,7 +404,7 @@ def doctor_command(
 
     project = Project.load(repo)
     when = parse_now(now, project.config.timezone)
-    found = doctor(project, dict(os.environ), when, _client_factory(30.0), channel)
+    found = doctor(project, dict(os.environ), when, _client_factory(30.0), channel, write)
     if fmt is TextOrJson.json:
         print_json({"version": 1, "channels": [h.as_dict() for h in found]})
     else:
@@ -419,6 +421,8 @@ def doctor_command(
                 out.print(f"    expires {escape(h.expires)}")
             if h.warning:
                 out.print(f"    [yellow]{escape(h.warning)}[/]")
+            for key, value in h.written.items():
+                out.print(f"    recorded {escape(key)}: {escape(str(value))} in socialops.yaml")
     raise typer.Exit(0 if all(h.ok for h in found) else 1)
 
 

@@ -1,12 +1,18 @@
 """`socialops doctor`: for each channel, are its credentials set and valid (a real call to
 the platform's verify endpoint), and when do they expire? Never shows a secret: only the
-names of the environment variables and what the platform says about the account."""
+names of the environment variables and what the platform says about the account.
+
+A platform can also say what the channel's settings should be (Mastodon: the instance's
+character limit as `max_length`). Doctor compares them with socialops.yaml and, with
+`write=True` (`doctor --write`), records them there, changing only that option's text (the
+file's comments and layout stay), so lint counts against the server's real limit offline."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from socialops.adapters import ChannelSetupError, make_adapter
@@ -27,21 +33,107 @@ class ChannelHealth:
     expires: str | None = None
     message: str = ""
     warning: str | None = None
+    settings: dict[str, Any] = field(default_factory=dict)  # what the platform says they should be
+    written: dict[str, Any] = field(default_factory=dict)  # recorded in socialops.yaml by --write
 
     def as_dict(self) -> dict[str, Any]:
         return {"channel": self.channel, "platform": self.platform, "ok": self.ok,
                 "variables": self.variables, "account": self.account, "expires": self.expires,
-                "message": self.message, "warning": self.warning}
+                "message": self.message, "warning": self.warning, "settings": self.settings,
+                "written": self.written}
 
 
 def doctor(project: Project, environ: Mapping[str, str], now: datetime,
-           client_factory: Callable[[Channel], Any], channels: list[str] | None = None) -> list[ChannelHealth]:
+           client_factory: Callable[[Channel], Any], channels: list[str] | None = None,
+           write: bool = False) -> list[ChannelHealth]:
     out = []
     for name, channel in sorted(project.config.channels.items()):
         if channels and name not in channels:
             continue
-        out.append(check_channel(project, channel, environ, now, client_factory))
+        health = check_channel(project, channel, environ, now, client_factory)
+        _compare_settings(project, channel, health, write)
+        out.append(health)
     return out
+
+
+def _compare_settings(project: Project, channel: Channel, health: ChannelHealth, write: bool) -> None:
+    changed = {k: v for k, v in health.settings.items() if channel.options.get(k) != v}
+    if not changed:
+        return
+    said = ", ".join(f"{k}: {v}" for k, v in changed.items())
+    if not write:
+        note = f"the platform says {said}; run `socialops doctor --write` to record it in socialops.yaml"
+        health.warning = f"{health.warning}; {note}" if health.warning else note
+        return
+    try:
+        for key, value in changed.items():
+            set_channel_option(project.config.path, channel.name, key, value)
+    except ValueError as exc:
+        note = f"could not record {said} in socialops.yaml ({exc}); add it to channel '{channel.name}' by hand"
+        health.warning = f"{health.warning}; {note}" if health.warning else note
+        return
+    health.written = changed
+
+
+def set_channel_option(path: Path, channel: str, key: str, value: int | str) -> None:
+    """Set `channels.<channel>.<key>` in the YAML file at `path`, editing only that text
+    (a flow mapping `{...}` or a block mapping); ValueError when the layout is not one of
+    those."""
+    import yaml
+
+    from socialops.yamlio import Loader
+
+    text = path.read_text("utf-8")
+    root = yaml.compose(text, Loader=Loader)
+    node = _mapping_value(root, "channels")
+    node = _mapping_value(node, channel) if node is not None else None
+    if not isinstance(node, yaml.MappingNode):
+        raise ValueError(f"channel '{channel}' is not a mapping under `channels:`")
+    shown = str(value) if isinstance(value, int) else yaml.safe_dump(value, default_style='"').strip()
+    lines = text.splitlines(keepends=True)
+    starts = [0]
+    for line in lines:
+        starts.append(starts[-1] + len(line))
+
+    def offset(mark: Any) -> int:
+        return int(starts[mark.line] + mark.column)
+
+    for key_node, value_node in node.value:
+        if isinstance(key_node, yaml.ScalarNode) and key_node.value == key:
+            if not isinstance(value_node, yaml.ScalarNode):
+                raise ValueError(f"`{key}` of channel '{channel}' is not a plain value")
+            new = text[:offset(value_node.start_mark)] + shown + text[offset(value_node.end_mark):]
+            break
+    else:
+        if node.flow_style:
+            end = offset(node.end_mark) - 1  # the closing brace
+            if text[end] != "}":
+                raise ValueError(f"channel '{channel}' does not end with '}}'")
+            new = text[:end].rstrip() + f", {key}: {shown}" + text[end:]
+        elif node.value:
+            first = node.value[0][0].start_mark
+            last_end = offset(node.value[-1][1].end_mark)
+            line_end = text.find("\n", last_end)
+            line_end = len(text) if line_end == -1 else line_end + 1
+            prefix = "" if text[:line_end].endswith("\n") or not text else "\n"
+            new = text[:line_end] + prefix + " " * first.column + f"{key}: {shown}\n" + text[line_end:]
+        else:
+            raise ValueError(f"channel '{channel}' is an empty mapping")
+    check = yaml.load(new, Loader=Loader)
+    if (check or {}).get("channels", {}).get(channel, {}).get(key) != value:
+        raise ValueError("the edited file would not read back the same")
+    path.write_text(new, "utf-8")
+
+
+def _mapping_value(node: Any, key: str) -> Any:
+    import yaml
+
+    if not isinstance(node, yaml.MappingNode):
+        return None
+    for key_node, value_node in node.value:
+        if isinstance(key_node, yaml.ScalarNode) and key_node.value == key:
+            return value_node
+    return None
 
 
 def check_channel(project: Project, channel: Channel, environ: Mapping[str, str], now: datetime,
@@ -65,6 +157,7 @@ def check_channel(project: Project, channel: Channel, environ: Mapping[str, str]
         if close is not None:
             close()
     health.ok = verification.ok
+    health.settings = dict(getattr(verification, "settings", None) or {})
     health.account = scrub(verification.account)
     health.message = scrub(verification.message) or ("credentials work" if verification.ok else "")
     expires = verification.expires or _configured_expiry(channel, project)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
+import httpx
 import pytest
 
 from socialops.adapters.base import PlatformError, PublishedRef
@@ -126,3 +127,26 @@ def test_lookup_reads_back_page_by_page_and_stops_at_the_due_time(tmp_path: Path
                "GET /api/v1/accounts/42/statuses": (200, [status(99, "Weekly tip", 0)])}) as mock:
         masto = adapter("mastodon", OPTIONS, SECRETS, mock.client, tmp_path)
         assert masto.lookup(part("Weekly tip", due=datetime(2025, 6, 1, 9, 5, tzinfo=UTC))) is None
+
+
+@pytest.mark.parametrize(("lang", "kept"), [("zh-TW", "zh-TW"), ("zh-hk", "zh-HK"), ("en-GB", "en"),
+                                            ("pt-BR", "pt"), ("de", "de")])
+def test_regional_language_codes_mastodon_knows_are_kept(tmp_path: Path, lang: str, kept: str) -> None:
+    from tests.fakes.servers import start_fakes
+
+    with start_fakes() as fakes, httpx.Client(timeout=2) as client:
+        options = {k: v for k, v in fakes.channels()["mastodon"].items() if k != "platform"}
+        channel = adapter("mastodon", options, fakes.secrets_for("mastodon"), client, tmp_path, "mastodon")
+        ref = channel.publish(part("你好", lang=lang, channel="mastodon"))
+        assert fakes.mastodon.statuses[ref.id]["language"] == kept
+
+
+def test_verify_reads_the_instances_limit(tmp_path: Path) -> None:
+    from tests.fakes.servers import start_fakes
+
+    with start_fakes() as fakes, httpx.Client(timeout=2) as client:
+        fakes.mastodon.max_characters = 11000
+        options = {k: v for k, v in fakes.channels()["mastodon"].items() if k != "platform"}
+        verified = adapter("mastodon", options, fakes.secrets_for("mastodon"), client, tmp_path).verify()
+    assert verified.ok and verified.settings == {"max_length": 11000}
+    assert "11000 characters" in verified.message

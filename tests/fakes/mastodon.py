@@ -1,6 +1,13 @@
 """A fake Mastodon server: statuses (form or JSON), v2 media with processing and 206
 polls, Idempotency-Key kept for an hour, account statuses, deletes, rate-limit headers
-with an ISO-8601 reset, and Mastodon's error bodies (`{"error": ...}`)."""
+with an ISO-8601 reset, and Mastodon's error bodies (`{"error": ...}`).
+
+The instance's limit is `max_characters` (default 500), served by `GET /api/v2/instance`
+as `configuration.statuses.max_characters` and enforced on create (mastodon/documentation
+entities/Instance.md; app/validators/status_length_validator.rb). `language` is kept as
+Mastodon keeps it: a code in LanguagesHelper::SUPPORTED_LOCALES (ISO 639-1, ISO 639-3
+and the regional zh-CN, zh-HK, zh-TW, zh-YUE) or nothing (PostStatusService's
+`language_from_option` drops an unknown code; `en-GB` is unknown)."""
 
 from __future__ import annotations
 
@@ -18,6 +25,13 @@ _URL = re.compile(r"https?://[^\s<>\"]+[^\s<>\".,;:!?)\]'}]")
 _MENTION = re.compile(r"(?<![\w/])@(\w+)(?:@[\w.-]+\w)?")
 _TAG = re.compile(r"(?<![\w/&#])#(\w+)")
 MAX_CHARACTERS = 500
+REGIONAL = {"zh-CN", "zh-HK", "zh-TW", "zh-YUE"}
+
+
+def kept_language(code: Any) -> str | None:
+    """Mastodon's `valid_locale_or_nil` (approximated: any two- or three-letter code)."""
+    text = str(code or "")
+    return text if text in REGIONAL or re.fullmatch(r"[a-z]{2,3}", text) else None
 
 
 def status_length(text: str, spoiler: str = "") -> int:
@@ -78,6 +92,7 @@ class FakeMastodon(FakeServer):
         self._polls: dict[str, int] = {}
         self._keys: dict[str, tuple[str, float]] = {}
         self.statuses: dict[str, dict[str, Any]] = {}
+        self.max_characters = MAX_CHARACTERS
 
     # ---- platform shape -------------------------------------------------------------------
     def error_body(self, status: int, message: str) -> Any:
@@ -113,7 +128,7 @@ class FakeMastodon(FakeServer):
     def instance(self, request: Recorded) -> Reply:
         return Reply(200, {"domain": "127.0.0.1", "title": "Fake Mastodon", "version": "4.4.0",
                            "configuration": {
-                               "statuses": {"max_characters": MAX_CHARACTERS, "max_media_attachments": 4,
+                               "statuses": {"max_characters": self.max_characters, "max_media_attachments": 4,
                                             "characters_reserved_per_url": 23},
                                "media_attachments": {"description_limit": 1500,
                                                      "image_size_limit": 16777216}}})
@@ -173,8 +188,8 @@ class FakeMastodon(FakeServer):
         media_ids = _media_ids(fields)
         if not text.strip() and not media_ids:
             raise FakeError(422, {"error": "Validation failed: Text can't be blank"})
-        if status_length(text, spoiler) > MAX_CHARACTERS:
-            raise FakeError(422, {"error": f"Validation failed: Text character limit of {MAX_CHARACTERS} exceeded"})
+        if status_length(text, spoiler) > self.max_characters:
+            raise FakeError(422, {"error": f"Validation failed: Text character limit of {self.max_characters} exceeded"})
         if len(media_ids) > 4:
             raise FakeError(422, {"error": "Validation failed: Media attachments exceed the limit of 4"})
         for media_id in media_ids:
@@ -192,7 +207,7 @@ class FakeMastodon(FakeServer):
         return {"id": status_id, "created_at": _iso(self.now()), "in_reply_to_id": reply_to,
                 "in_reply_to_account_id": self.ACCOUNT_ID if reply_to else None,
                 "sensitive": bool(spoiler), "spoiler_text": spoiler, "visibility": visibility,
-                "language": fields.get("language") or None,
+                "language": kept_language(fields.get("language")),
                 "uri": f"{self.url}/users/acme/statuses/{status_id}",
                 "url": f"{self.url}/@acme/{status_id}", "replies_count": 0, "reblogs_count": 0,
                 "favourites_count": 0, "content": to_html(text, self.url), "reblog": None,
