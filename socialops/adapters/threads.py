@@ -272,4 +272,5 @@ def _refused(exc: PlatformError) -> bool:
     """A Graph API permission error (code 10 or 200; HTTP 400 or 403)."""
     return exc.status in (400, 403) and any(f"(code {code})" in exc.message for code in PERMISSION_CODES)
 
+
 ADAPTER = ThreadsAdapter
