@@ -66,7 +66,13 @@ class Config:
     def default_channels(self) -> list[str]:
         defaults = self.data.get("defaults") or {}
         value = defaults.get("channels") if isinstance(defaults, dict) else None
-        return [str(c) for c in value] if isinstance(value, list) else []
+        return list(dict.fromkeys(str(c) for c in value)) if isinstance(value, list) else []
+
+    def channels_for(self, post: Post) -> list[str]:
+        """The channels a post goes to: those its `channels:` names, else `defaults.channels`.
+        The one reading of it: lint, review, approvals, selection, status and reminders all
+        ask here, so a post can never be checked against one list and sent to another."""
+        return post.own_channels or self.default_channels
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,11 +109,13 @@ class Post:
 
     # ---- front matter fields --------------------------------------------------------
     @property
-    def channels(self) -> list[str]:
+    def own_channels(self) -> list[str]:
+        """The channels its front matter names (each once, in order); empty when it names
+        none. Where it goes is `Config.channels_for(post)`: these, else the defaults."""
         value = self.meta.get("channels")
         if isinstance(value, str):
             return [value]
-        return [str(c) for c in value] if isinstance(value, list) else []
+        return list(dict.fromkeys(str(c) for c in value)) if isinstance(value, list) else []
 
     @property
     def status(self) -> str:

@@ -93,3 +93,15 @@ def test_broken_post_shows_its_problem_and_exits_1(project, cli) -> None:
     assert result.exit_code == 1
     [post] = json.loads(result.stdout)["posts"]
     assert post["channels"] == [] and post["problems"][0]["rule"] == "syntax"
+
+
+def test_a_post_going_to_the_default_channels_lists_them(project, cli) -> None:
+    project.write("socialops.yaml", (project.root / "socialops.yaml").read_text()
+                  + "defaults:\n  channels: [mastodon-main]\n")
+    project.post("p.md", "publish_at: 2026-12-05T09:00")
+    result = cli("preview", "posts/p.md", "--format", "json", cwd=project.root)
+    assert result.exit_code == 0, result.output
+    [channel] = json.loads(result.stdout)["posts"][0]["channels"]
+    assert (channel["channel"], channel["listed"]) == ("mastodon-main", True)
+    shown = cli("preview", "posts/p.md", cwd=project.root)
+    assert "does not list this channel" not in shown.stdout

@@ -48,8 +48,8 @@ def test_a_quick_read_agrees_with_the_loader(project, front: str) -> None:
     path = project.post("p.md", front, "Body text.\n\n---\nPart two.\n")
     full = read_post(project.root, path)
     quick = quick_post(project.root, path, "posts/p.md")
-    assert (quick.readable, quick.id, quick.channels, quick.publish_at, quick.status, quick.campaign) == \
-        (full.readable, full.id, full.channels, full.publish_at, full.status, full.campaign)
+    assert (quick.readable, quick.id, quick.own_channels, quick.publish_at, quick.status, quick.campaign) == \
+        (full.readable, full.id, full.own_channels, full.publish_at, full.status, full.campaign)
     assert (quick.body, quick.body_line, quick.variants) == (full.body, full.body_line, full.variants)
     assert ("channels" in quick.meta) == ("channels" in full.meta)
 
@@ -65,7 +65,7 @@ def test_a_quick_read_closes_the_front_matter_where_the_loader_does(project, clo
 def test_the_quick_read_is_taken_for_the_usual_shape(project) -> None:
     path = project.post("p.md", "channels: [feed, mastodon]\npublish_at: 2026-12-01T09:00\nstatus: ready")
     quick = quick_post(project.root, path, "posts/p.md")
-    assert quick.quick and quick.channels == ["feed", "mastodon"] and quick.id == "p"
+    assert quick.quick and quick.own_channels == ["feed", "mastodon"] and quick.id == "p"
     variants = project.post("v.md", "channels: [feed]\nvariants:\n  feed: |\n    status: draft\n")
     assert not quick_post(project.root, variants, "posts/v.md").quick  # read in full
 

@@ -260,10 +260,18 @@ def _campaign(report: _Report, cal: Calendar, post: Post) -> None:
                             f"'{name}' ({report.when(campaign.start)} to {report.when(campaign.end)}); move it "
                             "into the campaign or change 'campaign:'")
     if campaign.channels is not None:
-        for i, channel in enumerate(post.channels):
+        own = post.meta.get("channels")
+        for channel in channels:
             if channel not in campaign.channels:
-                report.post_problem(post, ["channels", i], f"campaign '{name}' runs on "
-                                    f"{', '.join(sorted(campaign.channels))}, not on {channel}")
+                where: list[str | int] = ["campaign"]
+                if isinstance(own, list) and channel in own:
+                    where = ["channels", own.index(channel)]
+                elif isinstance(own, str):
+                    where = ["channels"]
+                report.post_problem(post, where, f"campaign '{name}' runs on "
+                                    f"{', '.join(sorted(campaign.channels))}, not on {channel}"
+                                    + ("" if post.own_channels else
+                                       " (a channel of defaults.channels: name this post's channels)"))
 
 
 def _queue(report: _Report, post: Post) -> None:

@@ -34,10 +34,8 @@ class Item:
 
 
 def post_channels(post: Post, project: Project) -> tuple[str, ...]:
-    """The channels a post goes to: its own, else the project's default channels."""
-    if "channels" in post.meta:
-        return tuple(dict.fromkeys(post.channels))
-    return tuple(project.config.default_channels)
+    """The channels a post goes to (`Config.channels_for`), as a tuple."""
+    return tuple(project.config.channels_for(post))
 
 
 def post_time(post: Post, tz: ZoneInfo) -> datetime | None:

@@ -12,7 +12,7 @@ import typer
 from socialops.commands.lint import RepoOption, TextOrJson
 
 if TYPE_CHECKING:
-    from socialops.model import Post, Project
+    from socialops.model import Config, Post, Project
     from socialops.render import RenderedChannel, RenderedPart
 
 
@@ -31,9 +31,9 @@ def preview_command(
     _check_channels(project, channel or [])
     previews = [_preview(project, post, channel or []) for post in _posts(project, posts)]
     if fmt is TextOrJson.json:
-        output.print_json({"version": 1, "posts": [_post_json(post, rendered) for post, rendered in previews]})
+        output.print_json({"version": 1, "posts": [_post_json(post, rendered, project.config) for post, rendered in previews]})
     else:
-        _print(previews, project.config.channels)
+        _print(previews, project.config)
     failed = any(not post.readable or any(not r.ok for r in rendered) for post, rendered in previews)
     raise typer.Exit(1 if failed else 0)
 
@@ -65,12 +65,13 @@ def _preview(project: Project, post: Post, wanted: list[str]) -> tuple[Post, lis
     channels = project.config.channels
     if wanted:
         return post, [render_channel(post, channels[name], project.root) for name in wanted]
-    return post, render_post(post, channels, project.root, default_channels=project.config.default_channels)
+    return post, render_post(post, channels, project.root, names=project.config.channels_for(post))
 
 
 # ---- JSON ----------------------------------------------------------------------------------
 
-def _post_json(post: Post, rendered: list[RenderedChannel]) -> dict[str, Any]:
+def _post_json(post: Post, rendered: list[RenderedChannel], config: Config) -> dict[str, Any]:
+    goes_to = config.channels_for(post)
     return {
         "id": post.id if post.readable else None,
         "path": post.path,
@@ -78,7 +79,7 @@ def _post_json(post: Post, rendered: list[RenderedChannel]) -> dict[str, Any]:
         "channels": [{
             "channel": r.channel,
             "platform": r.platform,
-            "listed": r.channel in post.channels,
+            "listed": r.channel in goes_to,
             "ok": r.ok,
             "parts": [p.as_dict() for p in r.parts],
             "problems": [p.as_dict() for p in r.problems],
@@ -88,7 +89,7 @@ def _post_json(post: Post, rendered: list[RenderedChannel]) -> dict[str, Any]:
 
 # ---- text ----------------------------------------------------------------------------------
 
-def _print(previews: list[tuple[Post, list[RenderedChannel]]], channels: dict[str, Any]) -> None:
+def _print(previews: list[tuple[Post, list[RenderedChannel]]], config: Config) -> None:
     from rich.rule import Rule
     from rich.text import Text
 
@@ -107,7 +108,7 @@ def _print(previews: list[tuple[Post, list[RenderedChannel]]], channels: dict[st
         if post.readable and not rendered:
             out.print(Text("  this post goes to no channel of socialops.yaml", style="yellow"))
         for item in rendered:
-            out.print(_panel(item, item.channel in post.channels), soft_wrap=False)
+            out.print(_panel(item, item.channel in config.channels_for(post)), soft_wrap=False)
         out.print()
 
 

@@ -25,14 +25,17 @@ def check_schema(post: Post, ctx: LintContext) -> Iterable[Problem]:
 
 
 def check_channels(post: Post, ctx: LintContext) -> Iterable[Problem]:
-    if "channels" not in post.meta and not ctx.project.config.default_channels:
+    if not ctx.project.config.channels_for(post):
         yield post.problem("channel", "this post names no channels; add 'channels: [name]' with a channel "
                            "from socialops.yaml", 2)
         return
     known = ctx.channels
-    for i, name in enumerate(post.channels):
+    raw = post.meta.get("channels")
+    for i, value in enumerate(raw if isinstance(raw, list) else [raw] if isinstance(raw, str) else []):
+        name = str(value)
         if name not in known:
-            line, col = post.meta_position(["channels", i], key=False)
+            where: list[str | int] = ["channels", i] if isinstance(raw, list) else ["channels"]
+            line, col = post.meta_position(where, key=False)
             names = ", ".join(sorted(known)) or "none yet"
             yield post.problem("channel", f"unknown channel '{name}'; socialops.yaml defines: {names}", line, col)
     platforms = {c.platform for c in known.values()}

@@ -72,7 +72,7 @@ def _renamed(post: Post, ctx: LintContext) -> Iterator[Problem]:
     index = ctx.published_hashes()
     if not index:
         return
-    for name in post.channels or ctx.project.config.default_channels:
+    for name in ctx.project.config.channels_for(post):
         channel = ctx.project.config.channels.get(name)
         if channel is None:
             continue

@@ -167,20 +167,18 @@ def _posts_to_consider(project: Project, query: Query, known: LedgerFiles) -> li
     from socialops.model import read_post
 
     paths, _ = project.post_paths()
-    defaults = tuple(project.config.default_channels)
     cut = len(str(project.root)) + 1
     posts: list[Post] = []
     for path in paths:
         post = quick_post(project.root, path, str(path)[cut:].replace(os.sep, "/"))
         if not post.quick:
             posts.append(post)  # read in full already (front matter a quick look does not trust)
-        elif not _nothing_to_do(project, post, query, known, defaults):
+        elif not _nothing_to_do(project, post, query, known):
             posts.append(read_post(project.root, path))
     return posts
 
 
-def _nothing_to_do(project: Project, quick: Post, query: Query, known: LedgerFiles,
-                   defaults: tuple[str, ...]) -> bool:
+def _nothing_to_do(project: Project, quick: Post, query: Query, known: LedgerFiles) -> bool:
     if query.posts is not None and quick.id not in query.posts and quick.path not in query.posts:
         return True
     if quick.status != "ready" or quick.publish_at in (None, "queue"):
@@ -194,7 +192,7 @@ def _nothing_to_do(project: Project, quick: Post, query: Query, known: LedgerFil
     if text is None:
         return False
     done = ledger.settled_channels(text)
-    wanted = [c for c in (quick.channels or defaults)
+    wanted = [c for c in project.config.channels_for(quick)
               if query.channels is None or c in query.channels]
     return done is not None and bool(wanted) and all(c in done for c in wanted)
 
@@ -225,7 +223,6 @@ class SentIndex:
 
 def due_items(project: Project, posts: list[Post], query: Query, selection: Selection) -> list[Item]:
     tz = project.config.timezone
-    defaults = project.config.default_channels
     items: list[Item] = []
     for post in posts:
         if query.posts is not None and post.id not in query.posts and post.path not in query.posts:
@@ -244,7 +241,7 @@ def due_items(project: Project, posts: list[Post], query: Query, selection: Sele
                                                 f"publish_at: {exc}"))
             continue
         if due <= query.now:
-            items.append(Item(post.id, post, due, post.channels or defaults))
+            items.append(Item(post.id, post, due, project.config.channels_for(post)))
     items.extend(recurring_items(project, posts, query))
     items.sort(key=lambda i: (i.due, i.id))
     return _unique(items, selection)

@@ -85,7 +85,7 @@ def status(project: Project, now: datetime, clock_now: datetime, *, post: str | 
 
 def _post_rows(project: Project, post: Post, entry: ledger.LedgerEntry | None, now: datetime,
                limit: timedelta, clock_now: datetime, run: RunInfo) -> list[Row]:
-    channels = post.channels or project.config.default_channels
+    channels = project.config.channels_for(post)
     if not post.readable:
         first = post.problems[0].message if post.problems else "it cannot be read"
         return [Row(post.id, post.path, "*", "failed", message=f"the file cannot be read: {first}")]

@@ -82,10 +82,11 @@ def render_channel(post: Post, channel: Channel, root: Path, *, details: bool = 
 
 
 def render_post(post: Post, channels: dict[str, Channel], root: Path, *,
-                default_channels: Iterable[str] = (), details: bool = True) -> list[RenderedChannel]:
-    """Every channel of the post that the project defines (unknown ones are lint's
-    `channel` findings), in the post's order."""
-    names = post.channels if "channels" in post.meta else list(default_channels)
+                names: Iterable[str] | None = None, details: bool = True) -> list[RenderedChannel]:
+    """Every channel the post goes to (`names`: `Config.channels_for(post)`; without it the
+    ones the post names) that the project defines (unknown ones are lint's `channel`
+    findings), in the post's order."""
+    names = post.own_channels if names is None else names
     media = PostMedia(post.media)
     return [render_channel(post, channels[name], root, details=details, media=media)
             for name in dict.fromkeys(names) if name in channels]
@@ -163,6 +164,6 @@ def overflow_at(text: str, platform: Platform, limit: int | None, options: dict[
 def limit_problems(post: Post, project: Project) -> list[Problem]:
     """lint's platform findings (`length`, `media`, `thread`) for every channel of a post."""
     config = project.config
-    rendered = render_post(post, config.channels, project.root, default_channels=config.default_channels,
+    rendered = render_post(post, config.channels, project.root, names=config.channels_for(post),
                            details=False)
     return [p for r in rendered for p in r.problems if p.rule in LIMIT_RULES]

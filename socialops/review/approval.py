@@ -71,9 +71,12 @@ class Policy:
     def requirements(self, channels: Iterable[str]) -> list[Requirement]:
         return [self.requirement(c) for c in channels]
 
-    def fingerprint(self) -> str:
+    def fingerprint(self, channels: Iterable[str]) -> str:
+        """What an approval of a post going to `channels` was judged by: a verified approval
+        is reused only while this stays the same (a post's channels change with
+        `defaults.channels` without the post file changing)."""
         data = json.dumps([self.verify, self.required, self.approvers, self.author_may_approve,
-                           self.channels, asdict(self.roles)], sort_keys=True, default=str)
+                           self.channels, asdict(self.roles), list(channels)], sort_keys=True, default=str)
         return hashlib.sha256(data.encode()).hexdigest()[:16]
 
 
@@ -107,8 +110,9 @@ class Approval:
 def check_posts(project: Project, posts: list[Post], client: GitHub | None, now: datetime,
                 *, ref: str = "HEAD", branch: str | None = None,
                 write_cache: bool = True) -> dict[str, Approval]:
-    """Approval of each post (by id). Verified approvals are cached in
-    .socialops/approvals.yaml, keyed by the post file's commit and content."""
+    """Approval of each post (by id), for the channels it goes to (`Config.channels_for`).
+    Verified approvals are cached in .socialops/approvals.yaml, keyed by the post file's
+    commit and content, the policy and those channels."""
     policy = load_policy(project.config)
     if not policy.verified:
         return {p.id: Approval(True, "merged into the default branch (approval.verify is not github)")
@@ -117,21 +121,23 @@ def check_posts(project: Project, posts: list[Post], client: GitHub | None, now:
     checker = _Checker(client, policy, branch or project.config.default_branch)
     results: dict[str, Approval] = {}
     for post in posts:
-        results[post.id] = _check_one(project, post, checker, cache, ref, now)
+        channels = project.config.channels_for(post)
+        results[post.id] = _check_one(project, post, channels, checker, cache, ref, now)
     if write_cache and cache.changed:
         cache.save(project)
     return results
 
 
-def _check_one(project: Project, post: Post, checker: _Checker, cache: ApprovalCache, ref: str,
-               now: datetime) -> Approval:
+def _check_one(project: Project, post: Post, channels: list[str], checker: _Checker,
+               cache: ApprovalCache, ref: str, now: datetime) -> Approval:
     from socialops import gitops
 
     change = gitops.last_change(project.root, post.path, ref)
     if change is None:
         return Approval(False, f"{post.path} is not committed on the default branch")
     commit, blob = change
-    known = cache.get(post.path, commit, blob, checker.policy.fingerprint())
+    fingerprint = checker.policy.fingerprint(channels)
+    known = cache.get(post.path, commit, blob, fingerprint)
     if known is not None:
         return Approval(True, f"approved in pull request #{known.pr} by {', '.join(known.approvers) or 'nobody'} "
                         f"(verified {known.verified_at})", known.pr, known.approvers, commit, cached=True)
@@ -140,12 +146,12 @@ def _check_one(project: Project, post: Post, checker: _Checker, cache: ApprovalC
                         "are not set, so the approval cannot be verified", commit=commit,
                         unchecked=True)
     try:
-        result = checker.check(post, commit, blob)
+        result = checker.check(post, channels, commit, blob)
     except GitHubError as exc:
         return Approval(False, f"the approval could not be verified: {exc}", commit=commit,
                         unchecked=True)
     if result.approved:
-        cache.put(post.path, commit, blob, checker.policy.fingerprint(), Verified(result.pr, result.approvers, iso(now)))
+        cache.put(post.path, commit, blob, fingerprint, Verified(result.pr, result.approvers, iso(now)))
     return result
 
 
@@ -158,7 +164,7 @@ class _Checker:
         self.branch = branch
         self.memberships: dict[tuple[str, str], bool] = {}
 
-    def check(self, post: Post, commit: str, blob: str) -> Approval:
+    def check(self, post: Post, channels: list[str], commit: str, blob: str) -> Approval:
         assert self.client is not None
         pr = self._pull_request(commit)
         if pr is None:
@@ -173,7 +179,7 @@ class _Checker:
                             "in through a reviewed pull request", number, commit=commit)
         reviews = self.client.paginate(f"/repos/{self.client.repo}/pulls/{number}/reviews")
         authors = {a.lower() for a in (_login(pr.get("user")), post.author) if a}
-        return self._judge(post, number, head, reviews, authors, commit)
+        return self._judge(channels, number, head, reviews, authors, commit)
 
     def _pull_request(self, commit: str) -> dict[str, Any] | None:
         assert self.client is not None
@@ -193,11 +199,11 @@ class _Checker:
             raise
         return str(info.get("sha")) if isinstance(info, dict) else None
 
-    def _judge(self, post: Post, number: int, head: str, reviews: list[Any], authors: set[str],
+    def _judge(self, channels: list[str], number: int, head: str, reviews: list[Any], authors: set[str],
                commit: str) -> Approval:
         standing, found = standing_approvals(reviews, head)
         counted: set[str] = set()
-        for need in self.policy.requirements(post.channels):
+        for need in self.policy.requirements(channels):
             ok: list[str] = []
             notes = dict(found)
             for login, association in standing:

@@ -70,7 +70,7 @@ def build(project: Project, paths: list[Path], now: datetime, base: str,
     reviewed = []
     for post in posts:
         channels = render_post(post, project.config.channels, project.root,
-                               default_channels=project.config.default_channels) if post.readable else []
+                               names=project.config.channels_for(post)) if post.readable else []
         mine = [p for p in result.problems if p.path == post.path]
         mine += [p for r in channels for p in r.problems if p not in mine]
         mine.sort(key=Problem.sort_key)
@@ -79,7 +79,7 @@ def build(project: Project, paths: list[Path], now: datetime, base: str,
             schedule=schedule(post, project), channels=channels,
             findings=[p for p in mine if p.rule != "calendar"],
             conflicts=[p for p in mine if p.rule == "calendar"],
-            requirements=policy.requirements(post.channels or project.config.default_channels),
+            requirements=policy.requirements(project.config.channels_for(post)),
             sent=_sent(project, post)))
     own = {p.path for p in posts}
     others = [p for p in result.problems if p.path not in own and not p.path.startswith("posts/")]

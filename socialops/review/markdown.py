@@ -47,7 +47,8 @@ def _summary(review: Review, tz: Any) -> list[str]:
         checks = "✅" if item.errors == 0 else f"❌ {_count(item.errors, 'error')}"
         if item.sent:
             checks += " · 🚨 already published"
-        channels = ", ".join(_code(c) for c in post.channels) or "(defaults)"
+        channels = ", ".join(_code(c) for c in post.own_channels) or \
+            ", ".join([_code(r.channel) for r in item.channels] + ["(defaults)"])
         lines.append(f"| {_cell(_code(post.path))} | {_when_short(item.schedule, tz)} | "
                      f"{_cell(channels)} | {checks} |")
     return lines

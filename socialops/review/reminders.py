@@ -73,7 +73,7 @@ def drafts_and_held(project: Project, client: GitHub | None, now: datetime,
         due = _due(post, project, now, within)
         if due is None:
             continue
-        channels = tuple(post.channels or project.config.default_channels)
+        channels = tuple(project.config.channels_for(post))
         if post.status == "draft":
             who = (post.author,) if post.author else people.writers or people.manager
             out.append(Reminder(post.id, post.path, due, channels, "a draft on the default branch: "
@@ -86,7 +86,7 @@ def drafts_and_held(project: Project, client: GitHub | None, now: datetime,
         for post, due in ready:
             result = results[post.id]
             if not result.approved:
-                channels = tuple(post.channels or project.config.default_channels)
+                channels = tuple(project.config.channels_for(post))
                 out.append(Reminder(post.id, post.path, due, channels, f"held: {result.reason}",
                                     _approvers(policy, channels) or people.manager, result.pr))
     return out
@@ -107,7 +107,7 @@ def open_pull_requests(project: Project, client: GitHub, now: datetime,
             due = _due(post, project, now, within) if post else None
             if post is None or due is None:
                 continue
-            channels = tuple(post.channels or project.config.default_channels)
+            channels = tuple(project.config.channels_for(post))
             requested = tuple(u["login"] for u in pr.get("requested_reviewers") or []) + tuple(
                 f"{client.repo.split('/')[0]}/{t['slug']}" for t in pr.get("requested_teams") or [])
             out.append(Reminder(post.id, path, due, channels, _pr_state(client, number, head, policy, channels),

@@ -72,7 +72,7 @@ class Audience:
         if self._channels is None:
             config = self._config
             self._channels = {name: _platform(config, name)
-                              for name in self._post.channels or config.default_channels}
+                              for name in config.channels_for(self._post)}
         return self._channels
 
     def of_variant(self, key: str) -> dict[str, str]:

@@ -281,3 +281,14 @@ def test_lint_json_through_the_cli(project, cli) -> None:
     assert result.exit_code == 1
     (problem,) = [p for p in json.loads(result.stdout)["problems"] if p["rule"] == "calendar"]
     assert (problem["path"], problem["line"], problem["column"], problem["level"]) == ("posts/xmas.md", 3, 13, "error")
+
+
+def test_a_post_of_a_campaign_going_to_the_default_channels_is_checked_against_them(project) -> None:
+    project.write("calendar.yaml", CAL)
+    project.write("socialops.yaml", (project.root / "socialops.yaml").read_text()
+                  + "defaults:\n  channels: [mastodon-main, x-main]\n")
+    project.post("w.md", "publish_at: 2026-12-05T09:00\ncampaign: winter-launch")
+    assert findings(project.root, NOW) == [
+        ("posts/w.md", 3, "calendar", "error", "campaign 'winter-launch' runs on bluesky-main, mastodon-main, "
+         "not on x-main (a channel of defaults.channels: name this post's channels)"),
+    ]

@@ -136,7 +136,7 @@ def test_render_post_follows_the_posts_channels(tmp_path: Path) -> None:
     post = read_post(tmp_path, write_post(tmp_path, "Hi\n", "channels: [mastodon-main, nope, x-main]"))
     assert [r.channel for r in render_post(post, channels, tmp_path)] == ["mastodon-main", "x-main"]
     unnamed = read_post(tmp_path, write_post(tmp_path, "Hi\n", "status: ready"))
-    assert [r.channel for r in render_post(unnamed, channels, tmp_path, default_channels=["x-main"])] == ["x-main"]
+    assert [r.channel for r in render_post(unnamed, channels, tmp_path, names=["x-main"])] == ["x-main"]
 
 
 LONG_X = "a" * 291

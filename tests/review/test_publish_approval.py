@@ -85,3 +85,30 @@ def test_a_direct_push_is_held_until_it_comes_through_a_review(site: Site, fake:
     assert result.exit_code == 0
     assert not (site.root / "feed.xml").exists()
     assert "without a pull request" in site.ledger("p")["channels"]["feed"]["reason"]
+
+
+def test_a_post_going_to_the_default_channels_needs_their_approvals(site: Site, fake: FakeGitHub, cli) -> None:  # noqa: F811
+    """A post naming no `channels:` goes to `defaults.channels`; its approval is checked
+    against those channels' requirements, not against none (which let it out unreviewed)."""
+    site.configure(FEED, {"defaults": {"channels": ["feed"]}, "approval": {"verify": "github"}})
+    site.commit("config")
+    git(site.root, "checkout", "-q", "-b", "post-7")
+    path = site.write("posts/p.md", f"---\npublish_at: {NOW}\nstatus: ready\n---\nUnreviewed words.\n")
+    site.commit("add a post", push=False)
+    head = git(site.root, "rev-parse", "HEAD").strip()
+    git(site.root, "checkout", "-q", "main")
+    git(site.root, "merge", "-q", "--no-ff", "-m", "Merge pull request", "post-7")
+    git(site.root, "push", "-q", "origin", "main")
+    fake.add_pull(7, head, files={"posts/p.md": path.read_text()})
+    dry = publish_cli(site, fake, cli, "publish", "--dry-run")
+    assert "held" in dry.stdout and "has 0 of the 1 approvals feed needs" in dry.stdout, dry.stdout
+    result = publish_cli(site, fake, cli, "publish")
+    assert result.exit_code == 0, result.stdout + result.stderr
+    assert not (site.root / "feed.xml").exists()
+    record = site.ledger("p")["channels"]["feed"]
+    assert record["status"] == "held" and "has 0 of the 1 approvals feed needs" in record["reason"]
+    fake.review(7, "bob", "APPROVED", head)
+    again = publish_cli(site, fake, cli, "publish")
+    assert again.exit_code == 0, again.stdout + again.stderr
+    assert "Unreviewed words." in (site.root / "feed.xml").read_text()
+    assert site.ledger("p")["channels"]["feed"]["status"] == "published"
