@@ -149,7 +149,7 @@ def test_lint_reports_length_at_the_part_line(project, cli) -> None:
     assert result.exit_code == 1, result.output
     found = [p for p in json.loads(result.stdout)["problems"] if p["rule"] in ("length", "media", "thread")]
     assert found == [{"path": "posts/long.md", "line": 8, "column": 1, "rule": "length", "level": "error",
-                      "message": "part 2 of 2: too long for x-main: 291/280 (11 over)"}]
+                      "message": "part 2 of 2: too long for x-main: 291/280 (11 over)", "fixable": False}]
 
 
 def test_lint_length_can_be_disabled_for_one_post(project, cli) -> None:

@@ -68,7 +68,7 @@ def test_lint_warns_when_codeowners_drifted(project: ProjectDir, cli) -> None:
     assert lint_codeowners(cli, project) == [{
         "path": "socialops.yaml", "line": 8, "column": 1, "rule": "codeowners", "level": "warning",
         "message": "roles: are set but there is no CODEOWNERS file, so GitHub does not ask the "
-                   "reviewers; run 'socialops codeowners --write'"}]
+                   "reviewers; run 'socialops codeowners --write'", "fixable": False}]
     assert cli("codeowners", "--write", cwd=project.root).exit_code == 0
     assert lint_codeowners(cli, project) == []
     project.write("posts/mastodon-main/hello.md", "---\nchannels: [mastodon-main]\n---\nHello.\n")
