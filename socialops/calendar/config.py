@@ -50,6 +50,7 @@ class Campaign:
     channels: frozenset[str] | None  # None: any channel
     goal: str | None = None
     owner: str | None = None
+    targets: tuple[tuple[str, float], ...] = ()  # metric -> number, as `targets:` lists them
 
     def contains(self, at: datetime) -> bool:
         return self.start <= at < self.end
@@ -226,7 +227,16 @@ def _read_campaigns(cal: Calendar, value: Any) -> None:
         if span is not None and span[1] is not None:
             goal, owner = item.get("goal"), item.get("owner")
             cal.campaigns[str(name)] = Campaign(str(name), span[0], span[1], _channels(item.get("channels")),
-                                                str(goal) if goal else None, str(owner) if owner else None)
+                                                str(goal) if goal else None, str(owner) if owner else None,
+                                                _targets(item.get("targets")))
+
+
+def _targets(value: Any) -> tuple[tuple[str, float], ...]:
+    """`targets: {likes: 500, followers: 200}` (the schema names the metrics)."""
+    if not isinstance(value, dict):
+        return ()
+    return tuple((str(k), float(v)) for k, v in value.items()
+                 if isinstance(v, int | float) and not isinstance(v, bool) and v >= 0)
 
 
 def _read_series(cal: Calendar, value: Any) -> None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 from datetime import UTC, datetime
+from enum import StrEnum
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -103,6 +105,122 @@ def _show_collect(result: CollectResult) -> None:
         out.print("\nNothing new to record.")
     for note in result.notes:
         out.print(f"[dim]{escape(note)}[/]")
+
+
+class By(StrEnum):
+    post = "post"
+    channel = "channel"
+    campaign = "campaign"
+    lang = "lang"
+    weekday = "weekday"
+    hour = "hour"
+
+
+class ReportFormat(StrEnum):
+    text = "text"
+    json = "json"
+    csv = "csv"
+
+
+@metrics_app.command("report")
+def report_command(
+    by: Annotated[By, typer.Option("--by", help="Add up by post, channel, campaign, lang, weekday or hour.")] = By.channel,
+    start: Annotated[str | None, typer.Option("--from", help="First day of posts to report (YYYY-MM-DD).")] = None,
+    end: Annotated[str | None, typer.Option("--to", help="Last day of posts to report (YYYY-MM-DD).")] = None,
+    fmt: Annotated[ReportFormat, typer.Option("--format", help="text for people, json for machines, csv for spreadsheets.")] = ReportFormat.text,
+    html: Annotated[Path | None, typer.Option("--html", help="Also write a page with charts into this folder (needs socialops[charts]).")] = None,
+    repo: RepoOption = None,
+    now: NowOption = None,
+) -> None:
+    """Engagement, rates and followers by post, channel, campaign, language or time slot."""
+    import sys
+
+    from socialops.commands.output import print_json
+    from socialops.model import Project
+    from socialops.publish.metrics.report import Period, report, to_csv
+    from socialops.timeutil import parse_now
+
+    project = Project.load(repo)
+    when = parse_now(now, project.config.timezone)
+    data = report(project, when, by.value, Period(_day(start, "--from"), _day(end, "--to")))
+    if html is not None:
+        from socialops.publish.metrics.page import write
+
+        target = write(html, data)
+        if fmt is ReportFormat.text:
+            _console().print(f"wrote {target}")
+    if fmt is ReportFormat.json:
+        print_json(data)
+    elif fmt is ReportFormat.csv:
+        sys.stdout.write(to_csv(data))
+    elif html is None:
+        _show_report(data)
+
+
+def _day(value: str | None, option: str) -> Any:
+    from datetime import date
+
+    from socialops.errors import SocialopsError
+
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise SocialopsError(f"{option} {value}: write a day as YYYY-MM-DD") from None
+
+
+def _console() -> Any:
+    from socialops.commands.output import console
+
+    return console()
+
+
+def _show_report(data: dict[str, Any]) -> None:
+    from rich.markup import escape
+    from rich.table import Table
+
+    from socialops.publish.metrics.page import fmt_number as number
+    from socialops.publish.metrics.page import fmt_percent as percent
+    from socialops.publish.metrics.report import SHOWN
+
+    out = _console()
+    span = f"{data['from'] or 'the start'} to {data['to'] or 'now'}"
+    out.print(f"[bold]Metrics by {data['by']}[/], posts published from {escape(span)} ({data['timezone']})")
+    if not data["posts"]:
+        out.print("No snapshots yet for posts in this period: run [bold]socialops metrics collect[/] first.")
+    shown = [m for m in SHOWN if any(m in g["metrics"] for g in data["groups"])]
+    table = Table(show_edge=False)
+    for title in (data["by"], "posts", "interactions", *shown, "ER/view", "ER/follower", "t50 h", "t90 h"):
+        table.add_column(title, justify="left" if title == data["by"] else "right")
+    for g in data["groups"]:
+        table.add_row(escape(g["key"]), number(g["posts"]), number(g["interactions"]),
+                      *(number(g["metrics"].get(m)) if m in g["metrics"] else "n/a" for m in shown),
+                      percent(g["er_view"]), percent(g["er_follower"]), number(g["t50_h"]), number(g["t90_h"]))
+    if data["groups"]:
+        out.print(table)
+    if data["followers"]:
+        out.print("\n[bold]Followers[/]")
+        for f in data["followers"]:
+            out.print(f"  {escape(f['channel'])}: {number(f['first'])} -> {number(f['last'])} "
+                      f"({f['change']:+,} since {escape(f['since'])})")
+    if data["campaigns"]:
+        out.print("\n[bold]Campaigns[/]")
+        for c in data["campaigns"]:
+            out.print(f"  [bold]{escape(c['campaign'])}[/]: {number(c['posts'])} posts, "
+                      f"{number(c['interactions'])} interactions, ER/follower {percent(c['er_follower'])}")
+            for metric, t in c["targets"].items():
+                out.print(f"    {escape(metric)}: {number(t['actual'])} of {number(t['target'])} "
+                          f"({percent(t['progress'])})")
+    if data["best_times"]:
+        out.print("\n[bold]Best times to post[/] (from your own history)")
+        for channel, best in data["best_times"].items():
+            ranked = ", ".join(f"{r['weekday']} {r['hour']:02d}:00 ({number(r['median_interactions'])}, "
+                               f"{r['posts']} posts)" for r in best["ranked"]) or "no slot has 5 posts yet"
+            out.print(f"  {escape(channel)}: {escape(ranked)}; {best['untested_slots']} slots untested")
+    out.print("\n[dim]" + "\n".join(f"{escape(k)}: {escape(v)}" for k, v in data["legend"].items()) + "[/]")
+    for where in data["unreadable"][:5]:
+        out.print(f"[yellow]skipped a line that is not a snapshot row: {escape(where)}[/]")
 
 
 def register(app: typer.Typer) -> None:

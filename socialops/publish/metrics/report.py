@@ -1,0 +1,403 @@
+"""`socialops metrics report`: the snapshots turned into numbers an analyst reads.
+
+For every post on every channel (thread parts added up), the latest value of each metric
+the platform has; interactions (likes + reposts + replies + quotes + bookmarks + shares,
+as far as the platform has them; clicks are kept apart); two engagement rates, each only
+where the platform gives its denominator: per view (X, LinkedIn, Threads) and per follower
+at posting time (every platform that counts followers); how long a post kept earning (the
+age at which it reached 50 % and 90 % of its interactions). Then the same added up by
+post, channel, campaign, language, weekday or hour (in the project's timezone), followers
+over time per channel, each campaign against its `targets:`, and the best times to post
+per channel from the team's own history (slots with fewer than MIN_TESTED posts are
+untested, never ranked). Every format (text, JSON, CSV, HTML) is made from this one
+report, so their numbers agree.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import statistics
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from socialops import ledger
+from socialops.model import Project
+from socialops.publish.metrics import store
+
+INTERACTIONS = ("likes", "reposts", "replies", "quotes", "bookmarks", "shares")
+SHOWN = (*INTERACTIONS, "views", "clicks")
+DIMENSIONS = ("post", "channel", "campaign", "lang", "weekday", "hour")
+WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+MIN_TESTED = 5
+LEGEND = {
+    "interactions": "likes + reposts + replies + quotes + bookmarks + shares, as far as the platform "
+                    "has them (clicks are counted apart); the latest value of each post",
+    "er_view": "engagement rate per view: interactions / views, only where the platform counts views "
+               "(X impressions, LinkedIn impressions, Threads views); n/a elsewhere, never 0",
+    "er_follower": "engagement rate per follower: interactions / the channel's followers at posting time "
+                   "(the last count before the post, else the first after); n/a without a follower count",
+    "t50_h / t90_h": "hours after publishing at which a post reached 50 % / 90 % of its interactions "
+                     "(median over the posts with at least 3 samples)",
+    "best times": f"per channel, the weekday and hour slots with at least {MIN_TESTED} posts, by median "
+                  f"interactions; fewer posts: untested, not ranked",
+    "missing": "a metric the platform does not have is n/a; one it has but did not give is missing; "
+               "neither is ever counted as 0",
+    "period": "posts published between --from and --to; followers counted between them",
+}
+_UTM = re.compile(r"[?&]utm_campaign=([^&#\s)\"'>]+)")
+
+
+@dataclass
+class Line:
+    """One post on one channel."""
+
+    post: str
+    channel: str
+    platform: str
+    published: datetime
+    campaign: str | None = None
+    lang: str | None = None
+    utm_campaign: str | None = None
+    metrics: dict[str, int | None] = field(default_factory=dict)
+    deleted: bool = False
+    followers: int | None = None  # at posting time
+    samples: int = 0
+    t50_h: float | None = None
+    t90_h: float | None = None
+
+    @property
+    def interactions(self) -> int | None:
+        values = [self.metrics[m] for m in INTERACTIONS if self.metrics.get(m) is not None]
+        return sum(v for v in values if v is not None) if values else None
+
+    @property
+    def er_view(self) -> float | None:
+        return _rate(self.interactions, self.metrics.get("views"))
+
+    @property
+    def er_follower(self) -> float | None:
+        return _rate(self.interactions, self.followers)
+
+    def as_dict(self, tz: Any) -> dict[str, Any]:
+        return {"post": self.post, "channel": self.channel, "platform": self.platform,
+                "published": self.published.astimezone(tz).isoformat(timespec="minutes"),
+                "campaign": self.campaign, "lang": self.lang, "utm_campaign": self.utm_campaign,
+                "deleted": self.deleted, "metrics": dict(self.metrics), "interactions": self.interactions,
+                "followers_at_posting": self.followers, "er_view": _round(self.er_view),
+                "er_follower": _round(self.er_follower), "samples": self.samples,
+                "t50_h": _round(self.t50_h, 1), "t90_h": _round(self.t90_h, 1)}
+
+
+def _rate(numerator: int | None, denominator: int | None) -> float | None:
+    if numerator is None or not denominator:
+        return None
+    return numerator / denominator
+
+
+def _round(value: float | None, digits: int = 6) -> float | None:
+    return None if value is None else round(value, digits)
+
+
+@dataclass
+class Period:
+    start: date | None = None
+    end: date | None = None  # included
+
+    def covers(self, moment: datetime, tz: Any) -> bool:
+        day = moment.astimezone(tz).date()
+        return (self.start is None or day >= self.start) and (self.end is None or day <= self.end)
+
+
+def report(project: Project, now: datetime, by: str = "channel", period: Period | None = None) -> dict[str, Any]:
+    """The report as a JSON-ready dict (the versioned envelope every format is made from)."""
+    from socialops.calendar.config import load as load_calendar
+
+    period = period or Period()
+    tz = project.config.timezone
+    bad: list[str] = []
+    lines, followers = _read(project, period, bad)
+    calendar = load_calendar(project)
+    return {
+        "version": 1,
+        "generated": now.astimezone(tz).isoformat(timespec="minutes"),
+        "timezone": tz.key,
+        "from": period.start.isoformat() if period.start else None,
+        "to": period.end.isoformat() if period.end else None,
+        "by": by,
+        "legend": LEGEND,
+        "groups": _groups(lines, by, tz),
+        "posts": [line.as_dict(tz) for line in lines],
+        "followers": _followers(followers, period, tz),
+        "campaigns": _campaigns(lines, followers, calendar, tz),
+        "best_times": _best_times(lines, tz),
+        "heatmap": _heatmap(lines, tz),
+        "unreadable": bad,
+    }
+
+
+# ---- reading -------------------------------------------------------------------------------
+
+def _read(project: Project, period: Period, bad: list[str]
+          ) -> tuple[list[Line], dict[str, list[tuple[datetime, int]]]]:
+    tz = project.config.timezone
+    published = _published(project)
+    meta = _post_meta(project)
+    latest: dict[tuple[str, str, int], dict[str, Any]] = {}
+    series: dict[tuple[str, str], dict[str, int]] = {}
+    deleted: set[tuple[str, str]] = set()
+    platforms: dict[str, str] = {}
+    followers: dict[str, list[tuple[datetime, int]]] = {}
+    for row in store.read(project.root, bad=bad):
+        channel = str(row.get("channel"))
+        metric = row.get("metric")
+        value = row.get("value")
+        if metric == store.FOLLOWERS and "post" not in row:
+            if isinstance(value, int):
+                followers.setdefault(channel, []).append((_utc(str(row["time"])), value))
+            continue
+        part = row.get("part")
+        if not isinstance(part, int) or not isinstance(metric, str):
+            continue
+        key = (str(row.get("post")), channel)
+        if key[0] not in published or channel not in published[key[0]]:
+            continue
+        platforms[channel] = str(row.get("platform") or "")
+        if metric == store.STATUS:
+            if value == "deleted":
+                deleted.add(key)
+            continue
+        latest.setdefault((*key, part), {})[metric] = value
+        if metric in INTERACTIONS and isinstance(value, int):
+            sampled = series.setdefault(key, {})
+            sampled[row["time"]] = sampled.get(row["time"], 0) + value
+    lines: dict[tuple[str, str], Line] = {}
+    for (post, channel, _), values in sorted(latest.items()):
+        when = published[post][channel]
+        if not period.covers(when, tz):
+            continue
+        line = lines.get((post, channel))
+        if line is None:
+            campaign, lang, utm = meta.get(post, (None, None, None))
+            line = lines[(post, channel)] = Line(post, channel, platforms.get(channel, ""), when, campaign, lang, utm)
+        for metric, value in values.items():
+            if isinstance(value, int):
+                line.metrics[metric] = (line.metrics.get(metric) or 0) + value
+            else:
+                line.metrics.setdefault(metric, None)
+    for (post, channel), line in lines.items():
+        line.deleted = (post, channel) in deleted
+        line.followers = _followers_at(followers.get(channel, []), line.published)
+        _longevity(line, series.get((post, channel), {}))
+    for points in followers.values():
+        points.sort()
+    return sorted(lines.values(), key=lambda x: (x.published, x.post, x.channel)), followers
+
+
+def _published(project: Project) -> dict[str, dict[str, datetime]]:
+    """post -> channel -> when its first part went out (from the ledger)."""
+    found: dict[str, dict[str, datetime]] = {}
+    for entry in ledger.read_all(project.root).values():
+        for name, record in entry.channels.items():
+            first = next((p for p in record.parts if p.status in ("published", "retracted") and p.at), None)
+            if first is not None and first.at is not None:
+                try:
+                    found.setdefault(entry.post, {})[name] = _utc(first.at)
+                except ValueError:
+                    continue
+    return found
+
+
+def _post_meta(project: Project) -> dict[str, tuple[str | None, str | None, str | None]]:
+    """post id -> (campaign, lang, the utm_campaign of its links)."""
+    meta: dict[str, tuple[str | None, str | None, str | None]] = {}
+    for post in project.read_posts():
+        if post.readable:
+            utm = _UTM.search(post.body)
+            meta[post.id] = (post.campaign, post.lang, utm.group(1) if utm else None)
+    return meta
+
+
+def _utc(text: str) -> datetime:
+    moment = datetime.fromisoformat(text)
+    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(UTC)
+
+
+def _followers_at(values: list[tuple[datetime, int]], when: datetime) -> int | None:
+    before = [v for t, v in values if t <= when]
+    if before:
+        return before[-1]
+    after = [v for t, v in values if t > when]
+    return after[0] if after else None
+
+
+def _longevity(line: Line, sampled: dict[str, int]) -> None:
+    line.samples = len(sampled)
+    if len(sampled) < 3:
+        return
+    points = sorted((_utc(t) - line.published, v) for t, v in sampled.items())
+    final = points[-1][1]
+    if final <= 0:
+        return
+    for share, name in ((0.5, "t50_h"), (0.9, "t90_h")):
+        age = next(a for a, v in points if v >= share * final)
+        setattr(line, name, max(age, timedelta(0)).total_seconds() / 3600)
+
+
+# ---- adding up ---------------------------------------------------------------------------------
+
+def _key(line: Line, by: str, tz: Any) -> str:
+    local = line.published.astimezone(tz)
+    if by == "weekday":
+        return f"{local.weekday() + 1} {WEEKDAYS[local.weekday()]}"
+    if by == "hour":
+        return f"{local.hour:02d}:00"
+    value = {"post": line.post, "channel": line.channel, "campaign": line.campaign, "lang": line.lang}[by]
+    return value or "(none)"
+
+
+def totals(lines: Iterable[Line]) -> dict[str, Any]:
+    chosen = list(lines)
+    sums: dict[str, int | None] = {}
+    for metric in SHOWN:
+        values = [x.metrics[metric] for x in chosen if metric in x.metrics]
+        if values:  # some platform of these posts has it
+            known = [v for v in values if v is not None]
+            sums[metric] = sum(known) if known else None
+    with_views = [x for x in chosen if x.metrics.get("views") and x.interactions is not None]
+    with_followers = [x for x in chosen if x.followers and x.interactions is not None]
+    t50 = [x.t50_h for x in chosen if x.t50_h is not None]
+    t90 = [x.t90_h for x in chosen if x.t90_h is not None]
+    interactions = [x.interactions for x in chosen if x.interactions is not None]
+    return {
+        "posts": len(chosen),
+        "metrics": sums,
+        "interactions": sum(interactions) if interactions else None,
+        "er_view": _round(_rate(sum(x.interactions or 0 for x in with_views),
+                                sum(x.metrics.get("views") or 0 for x in with_views)) if with_views else None),
+        "er_follower": _round(_rate(sum(x.interactions or 0 for x in with_followers),
+                                    sum(x.followers or 0 for x in with_followers)) if with_followers else None),
+        "t50_h": _round(statistics.median(t50), 1) if t50 else None,
+        "t90_h": _round(statistics.median(t90), 1) if t90 else None,
+    }
+
+
+def _groups(lines: list[Line], by: str, tz: Any) -> list[dict[str, Any]]:
+    grouped: dict[str, list[Line]] = {}
+    for line in lines:
+        grouped.setdefault(_key(line, by, tz), []).append(line)
+    return [{"key": key, **totals(grouped[key])} for key in sorted(grouped)]
+
+
+def _followers(values: dict[str, list[tuple[datetime, int]]], period: Period, tz: Any) -> list[dict[str, Any]]:
+    out = []
+    for channel in sorted(values):
+        kept = [(t, v) for t, v in values[channel] if period.covers(t, tz)]
+        if not kept:
+            continue
+        out.append({"channel": channel, "first": kept[0][1], "last": kept[-1][1],
+                    "change": kept[-1][1] - kept[0][1],
+                    "since": kept[0][0].astimezone(tz).isoformat(timespec="minutes"),
+                    "series": [[t.astimezone(tz).isoformat(timespec="minutes"), v] for t, v in kept]})
+    return out
+
+
+def _campaigns(lines: list[Line], followers: dict[str, list[tuple[datetime, int]]], calendar: Any,
+               tz: Any) -> list[dict[str, Any]]:
+    names = sorted({x.campaign for x in lines if x.campaign} | set(calendar.campaigns))
+    out = []
+    for name in names:
+        chosen = [x for x in lines if x.campaign == name]
+        found = totals(chosen)
+        campaign = calendar.campaigns.get(name)
+        entry: dict[str, Any] = {"campaign": name, **found, "from": None, "to": None, "goal": None,
+                                 "followers_gained": None, "targets": {}}
+        if campaign is not None:
+            channels = campaign.channels or {x.channel for x in chosen}
+            entry.update({"from": campaign.start.astimezone(tz).isoformat(timespec="minutes"),
+                          "to": campaign.end.astimezone(tz).isoformat(timespec="minutes"),
+                          "goal": campaign.goal,
+                          "followers_gained": _gained(followers, channels, campaign.start, campaign.end)})
+            actual = {"posts": found["posts"], "interactions": found["interactions"],
+                      "followers": entry["followers_gained"], **found["metrics"]}
+            for metric, target in campaign.targets:
+                value = actual.get(metric)
+                entry["targets"][metric] = {"target": target, "actual": value,
+                                            "progress": _round(value / target, 4) if value is not None and target else None}
+        out.append(entry)
+    return out
+
+
+def _gained(followers: dict[str, list[tuple[datetime, int]]], channels: Iterable[str], start: datetime,
+            end: datetime) -> int | None:
+    gained = None
+    for channel in channels:
+        inside = [v for t, v in followers.get(channel, []) if start <= t < end]
+        before = [v for t, v in followers.get(channel, []) if t < start]
+        first = before[-1] if before else (inside[0] if inside else None)
+        if first is not None and inside:
+            gained = (gained or 0) + inside[-1] - first
+    return gained
+
+
+def _best_times(lines: list[Line], tz: Any) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for channel in sorted({x.channel for x in lines}):
+        slots: dict[tuple[int, int], list[int]] = {}
+        for x in lines:
+            if x.channel == channel and x.interactions is not None and not x.deleted:
+                local = x.published.astimezone(tz)
+                slots.setdefault((local.weekday(), local.hour), []).append(x.interactions)
+        tested = sorted(((statistics.median(v), len(v), k) for k, v in slots.items() if len(v) >= MIN_TESTED),
+                        key=lambda item: (-item[0], item[2]))
+        out[channel] = {
+            "ranked": [{"weekday": WEEKDAYS[d], "hour": h, "posts": n, "median_interactions": _round(m, 1)}
+                       for m, n, (d, h) in tested[:5]],
+            "untested_slots": sum(1 for v in slots.values() if len(v) < MIN_TESTED),
+        }
+    return out
+
+
+def _heatmap(lines: list[Line], tz: Any) -> dict[str, Any]:
+    """Weekday x hour: the mean of each post's interactions relative to its channel's median
+    (so channels of different sizes can share one map), with the number of posts; cells with
+    fewer than MIN_TESTED posts have no score (untested)."""
+    medians: dict[str, float] = {}
+    for channel in {x.channel for x in lines}:
+        values = [x.interactions for x in lines if x.channel == channel and x.interactions is not None]
+        medians[channel] = statistics.median(values) if values else 0
+    cells: dict[tuple[int, int], list[float]] = {}
+    for x in lines:
+        if x.interactions is None or not medians.get(x.channel):
+            continue
+        local = x.published.astimezone(tz)
+        cells.setdefault((local.weekday(), local.hour), []).append(x.interactions / medians[x.channel])
+    grid = [[{"posts": len(cells.get((d, h), [])),
+              "score": _round(statistics.fmean(cells[(d, h)]), 3) if len(cells.get((d, h), [])) >= MIN_TESTED else None}
+             for h in range(24)] for d in range(7)]
+    return {"weekdays": list(WEEKDAYS), "cells": grid}
+
+
+# ---- CSV ------------------------------------------------------------------------------------------
+
+CSV_COLUMNS = ("post", "channel", "platform", "campaign", "lang", "published", "utm_campaign", "metric", "value")
+
+
+def to_csv(data: dict[str, Any]) -> str:
+    """One row per post x channel x metric (for spreadsheets): the platform's own metrics,
+    then interactions, the two rates and the longevity; an empty value is missing."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for post in data["posts"]:
+        head = [post[c] or "" for c in CSV_COLUMNS[:7]]
+        derived = {"interactions": post["interactions"], "er_view": post["er_view"],
+                   "er_follower": post["er_follower"], "t50_h": post["t50_h"], "t90_h": post["t90_h"]}
+        if post["deleted"]:
+            derived["deleted"] = 1
+        for metric, value in [*sorted(post["metrics"].items()), *derived.items()]:
+            writer.writerow([*head, metric, "" if value is None else value])
+    return out.getvalue()

@@ -1,0 +1,198 @@
+"""`socialops metrics report`: the numbers, the rates where their denominators exist, the
+campaigns against their targets, and the same numbers in text, JSON, CSV and HTML."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import timedelta
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from tests.conftest import git
+from tests.metrics.conftest import NOW, Repo, json_response
+
+CALENDAR = """\
+campaigns:
+  launch: {from: 2026-06-01, to: 2026-06-30, channels: [mastodon-main, x-main], goal: Tell everyone,
+           targets: {likes: 100, followers: 10, posts: 4}}
+  autumn: {from: 2026-09-01, to: 2026-09-30}
+"""
+
+
+class Growing:
+    """Counts that grow with every day the fakes are asked (day = self.day)."""
+
+    def __init__(self) -> None:
+        self.day = 0
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        d = self.day
+        if request.url.path == "/api/v1/statuses":
+            ids = request.url.params.get_list("id[]")
+            return json_response(200, [{"id": i, "favourites_count": 10 * (d + 1) if i == "101" else 2,
+                                        "reblogs_count": d, "replies_count": 1} for i in ids])
+        if request.url.path == "/api/v1/accounts/verify_credentials":
+            return json_response(200, {"id": "1", "followers_count": 200 + 3 * d})
+        if request.url.path == "/2/tweets":
+            ids = request.url.params["ids"].split(",")
+            return json_response(200, {"data": [{"id": i, "public_metrics": {
+                "like_count": 5 + d, "retweet_count": 1, "reply_count": 0, "quote_count": 0, "bookmark_count": 0,
+                "impression_count": 400}} for i in ids]})
+        if request.url.path == "/2/users/me":
+            return json_response(200, {"data": {"id": "7", "public_metrics": {"followers_count": 1000}}})
+        return json_response(404, {})
+
+
+def make(repo: Repo) -> None:
+    repo.write("calendar.yaml", CALENDAR)
+    start = NOW - timedelta(hours=3)  # Wednesday 2026-06-10, 05:00 Berlin
+    repo.publish("launch/de", "mastodon-main", "101", start, campaign="launch", lang="de",
+                 body="Neu: https://acme.example/?utm_source=mastodon&utm_campaign=launch-2026")
+    repo.publish("launch/de", "x-main", "9", start, campaign="launch", lang="de")
+    repo.publish("tip", "mastodon-main", "102", start + timedelta(hours=1), parts=2, lang="en")
+    repo.commit()
+    fake = Growing()
+    repo.handler = fake
+    for day in (0, 1, 2, 3):
+        fake.day = day
+        repo.collect(NOW + timedelta(days=day))
+
+
+def test_the_report_counts_rates_campaigns_and_longevity(repo: Repo) -> None:
+    from socialops.model import Project
+    from socialops.publish.metrics.report import report
+
+    make(repo)
+    data = report(Project.load(repo.root), NOW + timedelta(days=4), "channel")
+    assert data["version"] == 1
+    posts = {(p["post"], p["channel"]): p for p in data["posts"]}
+    masto = posts[("launch/de", "mastodon-main")]
+    assert masto["metrics"] == {"likes": 40, "quotes": None, "replies": 1, "reposts": 3}
+    assert masto["interactions"] == 44 and masto["er_view"] is None  # Mastodon counts no views
+    assert masto["followers_at_posting"] == 200  # the first count after posting (none before)
+    assert masto["er_follower"] == 0.22 and masto["utm_campaign"] == "launch-2026"
+    assert masto["samples"] == 4 and masto["t50_h"] == 27.0 and masto["t90_h"] == 75.0
+    x = posts[("launch/de", "x-main")]
+    assert x["metrics"]["views"] == 400 and x["interactions"] == 9 and x["er_view"] == 0.0225
+    tip = posts[("tip", "mastodon-main")]  # two thread parts, added up
+    assert tip["metrics"] == {"likes": 4, "quotes": None, "replies": 2, "reposts": 6}
+    groups = {g["key"]: g for g in data["groups"]}
+    assert groups["x-main"]["er_view"] == 0.0225 and groups["mastodon-main"]["er_view"] is None
+    assert groups["mastodon-main"]["interactions"] == 56 and groups["mastodon-main"]["posts"] == 2
+    (launch, autumn) = sorted(data["campaigns"], key=lambda c: c["campaign"] != "launch")
+    assert launch["posts"] == 2 and launch["interactions"] == 53 and launch["goal"] == "Tell everyone"
+    assert launch["followers_gained"] == 9  # mastodon 200 -> 209, x 1000 -> 1000
+    assert launch["targets"] == {"likes": {"target": 100.0, "actual": 48, "progress": 0.48},
+                                 "followers": {"target": 10.0, "actual": 9, "progress": 0.9},
+                                 "posts": {"target": 4.0, "actual": 2, "progress": 0.5}}
+    assert autumn["posts"] == 0 and autumn["targets"] == {}
+    assert data["followers"][0]["channel"] == "mastodon-main" and data["followers"][0]["change"] == 9
+    assert data["best_times"]["mastodon-main"] == {"ranked": [], "untested_slots": 2}  # under 5 posts: untested
+
+
+def _html_table(text: str, table_id: str) -> list[list[str]]:
+    class Cells(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.inside, self.rows, self.cell = False, [], None
+
+        def handle_starttag(self, tag: str, attrs: Any) -> None:
+            if tag == "table" and ("id", table_id) in attrs:
+                self.inside = True
+            elif self.inside and tag == "tr":
+                self.rows.append([])
+            elif self.inside and tag in ("td", "th"):
+                self.cell = ""
+
+        def handle_endtag(self, tag: str) -> None:
+            if tag == "table":
+                self.inside = False
+            elif self.inside and tag in ("td", "th") and self.cell is not None:
+                self.rows[-1].append(self.cell)
+                self.cell = None
+
+        def handle_data(self, data: str) -> None:
+            if self.cell is not None:
+                self.cell += data
+
+    parser = Cells()
+    parser.feed(text)
+    return parser.rows
+
+
+def test_text_json_csv_and_html_agree(repo: Repo, cli: Any, tmp_path: Path) -> None:
+    make(repo)
+    assert git(repo.root, "status", "--porcelain") == ""  # collect committed every snapshot
+    args = ("metrics", "report", "--by", "campaign", "--now", "2026-06-14T08:00")
+    data = json.loads(cli(*args, "--format", "json", cwd=repo.root).stdout)
+    text = cli(*args, cwd=repo.root)
+    assert text.exit_code == 0, text.output
+    table = cli(*args, "--format", "csv", cwd=repo.root).stdout
+    page = cli(*args, "--html", str(tmp_path / "site"), cwd=repo.root)
+    assert page.exit_code == 0, page.output
+    html = (tmp_path / "site" / "metrics.html").read_text()
+
+    from socialops.publish.metrics.page import fmt_number, fmt_percent
+
+    html_rows = {row[0]: row[1:] for row in _html_table(html, "groups")[1:]}
+    for group in data["groups"]:
+        expected = [fmt_number(group["posts"]), fmt_number(group["interactions"])]
+        assert html_rows[group["key"]][:2] == expected
+        assert fmt_percent(group["er_follower"]) in html_rows[group["key"]]
+        line = next(row for row in text.stdout.splitlines() if row.strip().startswith(group["key"]))
+        assert [cell.strip() for cell in line.split("│")][1:3] == expected
+        assert fmt_percent(group["er_follower"]) in line
+    rows = list(csv.DictReader(io.StringIO(table)))
+    for post in data["posts"]:
+        mine = {r["metric"]: r["value"] for r in rows if (r["post"], r["channel"]) == (post["post"], post["channel"])}
+        assert int(mine["interactions"]) == post["interactions"]
+        assert mine["er_view"] == ("" if post["er_view"] is None else str(post["er_view"]))
+        assert {k: int(v) if v else None for k, v in mine.items() if k in post["metrics"]} == post["metrics"]
+    # campaign totals: the sum of its posts' CSV interactions
+    launch = next(c for c in data["campaigns"] if c["campaign"] == "launch")
+    assert sum(int(r["value"]) for r in rows if r["campaign"] == "launch" and r["metric"] == "interactions") == \
+        launch["interactions"]
+    assert "likes: 48 of 100 (48.00 %)" in text.stdout
+    assert "likes: 48 of 100 (48.00 %)" in html
+
+
+def test_report_without_snapshots_and_bad_dates(repo: Repo, cli: Any) -> None:
+    repo.commit()
+    empty = cli("metrics", "report", cwd=repo.root)
+    assert empty.exit_code == 0 and "run socialops metrics collect first" in empty.stdout
+    bad = cli("metrics", "report", "--from", "June", cwd=repo.root)
+    assert bad.exit_code == 2 and "--from June: write a day as YYYY-MM-DD" in bad.stderr
+
+
+def test_a_broken_snapshot_line_is_skipped_and_named(repo: Repo, cli: Any) -> None:
+    make(repo)
+    path = repo.root / ".socialops/metrics/2026/06/11.jsonl"
+    path.write_text(path.read_text() + "{not json\n")
+    out = cli("metrics", "report", "--format", "json", cwd=repo.root)
+    assert json.loads(out.stdout)["unreadable"] == [".socialops/metrics/2026/06/11.jsonl:21"]
+
+
+def test_charts_are_imported_by_the_page_only(repo: Repo, tmp_path: Path) -> None:
+    """matplotlib is loaded for --html alone: --version, lint and the other reports stay as fast."""
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import GIT_ENV, REPO_ROOT
+
+    make(repo)
+    env = {**os.environ, **GIT_ENV, "PYTHONPATH": str(REPO_ROOT)}
+
+    def imported(*args: str) -> str:
+        run = subprocess.run([sys.executable, "-X", "importtime", "-m", "socialops", *args], cwd=repo.root,
+                             env=env, capture_output=True, text=True, timeout=120)
+        return run.stderr
+
+    for args in (["--version"], ["lint"], ["metrics", "report", "--format", "csv"], ["metrics", "collect", "--help"]):
+        assert "matplotlib" not in imported(*args), args
+    assert "matplotlib" in imported("metrics", "report", "--html", str(tmp_path / "site"))
