@@ -223,8 +223,8 @@ header {{ display: flex; flex-wrap: wrap; gap: 8px 16px; align-items: baseline; 
 h1 {{ margin: 0; font-size: 1.4em; }}
 section {{ background: #fff; border: 1px solid #d0d7de; border-radius: 8px; padding: 12px 16px; margin: 0 0 16px; }}
 h2 {{ font-size: 1.1em; margin: 0 0 8px; }}
-figure.chart {{ margin: 0 0 8px; }}
-figure.chart svg {{ width: 100%; height: auto; }}
+figure.chart {{ margin: 0 0 8px; overflow-x: auto; }}
+figure.chart svg {{ width: 100%; min-width: 560px; height: auto; }}
 .scroll {{ overflow-x: auto; }}
 table {{ border-collapse: collapse; font-variant-numeric: tabular-nums; }}
 th, td {{ padding: 4px 8px; border-bottom: 1px solid #eaeef2; text-align: right; white-space: nowrap; }}

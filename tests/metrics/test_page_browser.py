@@ -1,0 +1,58 @@
+"""`socialops metrics report --html DIR`: the page with its charts, opened in a real
+headless Chromium on a desktop and on a 390 px phone."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.calendar.browser import Browser, chromium_path
+from tests.metrics.conftest import Repo
+from tests.metrics.test_report import make
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture
+def page(repo: Repo, cli: Any, tmp_path: Path) -> Path:
+    pytest.importorskip("matplotlib")
+    make(repo)
+    out = tmp_path / "site"
+    result = cli("metrics", "report", "--by", "campaign", "--now", "2026-06-14T08:00", "--html", str(out), cwd=repo.root)
+    assert result.exit_code == 0, result.output
+    assert f"wrote {out / 'metrics.html'}" in result.stdout
+    return out / "metrics.html"
+
+
+@pytest.mark.parametrize(("width", "height"), [(1400, 1000), (390, 844)])
+def test_the_page_shows_its_charts_and_tables_without_the_network(page: Path, tmp_path: Path, width: int,
+                                                                  height: int) -> None:
+    chrome = Browser(chromium_path(), width, height)
+    try:
+        chrome.open(page.as_uri())
+        assert chrome.js("document.title") == "Metrics"
+        titles = chrome.js("[...document.querySelectorAll('h2')].map(h => h.textContent)")
+        assert titles == ["By campaign", "Followers over time", "Engagement per post (top 20)",
+                          "Campaigns and their targets", "When engagement is highest (weekday x hour)",
+                          "How these numbers are made"]
+        # four charts, each an inline SVG as wide as its section (on a phone no narrower than
+        # 560 px: the chart scrolls sideways in its own box rather than shrink out of reading)
+        sizes = chrome.js("[...document.querySelectorAll('figure.chart svg')].map(s => {"
+                          " const r = s.getBoundingClientRect(); return [Math.round(r.width), Math.round(r.height)]; })")
+        assert len(sizes) == 4 and all(w >= min(0.8 * width, 560) and h > 130 for w, h in sizes)
+        labels = chrome.js("[...document.querySelectorAll('figure.chart svg text')].map(t => t.textContent)")
+        assert "followers" in labels and "launch" in labels and "% of target" in labels
+        assert any("launch/de · mastodon-main" in label for label in labels)
+        rows = chrome.js("[...document.querySelectorAll('#campaigns tbody tr')].map(r => r.innerText)")
+        assert any(row.startswith("launch\t2\t53") and "likes: 48 of 100 (48.00 %)" in row for row in rows)
+        # nothing wider than the screen but the tables, which scroll in their own box
+        assert chrome.js("document.documentElement.scrollWidth") <= width
+        assert chrome.js("document.getElementById('calendar-link').getAttribute('href')") == "index.html"
+        shot = chrome.screenshot(tmp_path / f"metrics-{width}.png")
+        assert shot.stat().st_size > 20_000
+        fetched = [u for u in chrome.requested_urls() if not u.startswith("data:")]  # the heat map is an inline image
+        assert fetched == [page.as_uri()]  # nothing else was fetched
+    finally:
+        chrome.close()
