@@ -345,3 +345,20 @@ def remote_file(root: Path, remote: str, branch: str, rel: str) -> str | None:
         if "does not exist" in str(exc) or "exists on disk, but not in" in str(exc):
             return None
         raise
+
+
+def first_commit(root: Path) -> tuple[str, str] | None:
+    """The repository's first commit (the lowest root commit, for history that merged
+    several) and `root`'s folder below the top; None outside a repository or before its
+    first commit. The same in every clone, and in no other repository."""
+    import git
+
+    try:
+        r = git.Repo(root, search_parent_directories=True)
+        roots = str(r.git.rev_list("--max-parents=0", "HEAD")).split()
+    except (git.InvalidGitRepositoryError, git.NoSuchPathError, git.GitCommandError, ValueError):
+        return None
+    if not roots:
+        return None
+    folder = Path(root).resolve().relative_to(Path(r.working_tree_dir or root).resolve()).as_posix()
+    return min(roots), "" if folder == "." else folder

@@ -2,27 +2,47 @@
 
 ```yaml
 feed: {platform: feed, path: feed.xml, title: Acme news, link: https://acme.example,
-       author: Acme, media_base: https://acme.example/}   # author and media_base optional
+       permalink: "https://acme.example/news/{id}",     # optional: each post's own page
+       feed_url: https://acme.example/feed.xml,         # optional: where the feed is served
+       author: Acme, media_base: https://acme.example/} # optional
 ```
 
 One entry per post, newest first. The entry's id is a tag URI (RFC 4151) made of the
 link's host, the post's publish date, the channel and the post id, so it never changes.
-A thread's parts become one entry whose content is the full text. Media are enclosure
-links (with the alt text as their title). The output depends only on what was published,
-so two runs write the same bytes; retracting removes the entry.
+An entry links to the post's page when the channel has a `permalink` pattern (`{id}`: the
+post id, percent-encoded), otherwise to a fragment of the site's link made of the post id;
+that address is also what publish records as the post's URL. The feed links to itself
+(`rel="self"`: `feed_url`, or the file's path below `link`). A thread's parts become one
+entry whose content is the full text, as HTML (`type="html"`: paragraphs, line breaks, the
+images shown inline, all escaped); media are also enclosure links (the alt text as their
+title), their URLs percent-encoded. The feed's `updated` is the newest entry's time, and
+never earlier than the file said before (a retracted entry does not move it back). The
+output depends only on what was published, so two runs write the same bytes; retracting
+removes the entry.
+
+Publishing 2,000 posts in a run must not read and write the whole file 2,000 times: the
+file is read once and kept (with each entry's bytes) while it is unchanged, each published
+part is appended to a journal beside the feed (`.feed.xml.pending`, one line), and the feed
+is written once when the channel's run ends (`flush`). A run that dies before that leaves
+the journal; the next run or retract replays it first, so an entry the ledger records as
+published is never lost (bench/feed.py).
 """
 
 from __future__ import annotations
 
+import html
+import json
 import mimetypes
+import os
 import re
 import threading
 import xml.etree.ElementTree as ET
-from dataclasses import dataclass, field
+from bisect import insort
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, ClassVar
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import quote, urljoin, urlsplit
 
 from socialops.adapters import ChannelSetupError
 from socialops.adapters.base import OutgoingPart, PlatformError, PublishedRef, Verification
@@ -33,10 +53,11 @@ NS = "https://socialops.dev/ns/feed"  # our one extension attribute: how many pa
 ET.register_namespace("", ATOM)
 ET.register_namespace("socialops", NS)
 
-_LOCKS: dict[Path, threading.Lock] = {}
-_LOCKS_GUARD = threading.Lock()
+_FILES: dict[Path, FeedFile] = {}
+_FILES_GUARD = threading.Lock()
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_SAFE_URL = "/:@!$&'()*+,;=-._~"  # RFC 3986 characters kept as they are in a path
 
 
 def _a(tag: str) -> str:
@@ -61,6 +82,15 @@ class Entry:
     link: str | None = None
     enclosures: list[Enclosure] = field(default_factory=list)
 
+    def as_json(self) -> dict[str, Any]:
+        return {**asdict(self), "published": self.published.isoformat()}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Entry:
+        return cls(str(data["id"]), str(data["title"]), datetime.fromisoformat(data["published"]),
+                   str(data["text"]), int(data["parts"]), data.get("link"),
+                   [Enclosure(**e) for e in data.get("enclosures") or []])
+
 
 class FeedAdapter:
     platform: ClassVar[str] = "feed"
@@ -82,6 +112,13 @@ class FeedAdapter:
         self.link = _str(channel.options.get("link"))
         self.author = str(channel.options.get("author") or self.title)
         self.media_base = _str(channel.options.get("media_base")) or self.link
+        self.permalink = _str(channel.options.get("permalink"))
+        if self.permalink is not None and "{id}" not in self.permalink:
+            raise ChannelSetupError(f"channel '{channel.name}': permalink '{self.permalink}' has no "
+                                    "{id}; write it like https://acme.example/news/{id}")
+        self.self_url = _str(channel.options.get("feed_url")) or (
+            urljoin(self.link.rstrip("/") + "/", quote(Path(rel).as_posix())) if self.link else None)
+        self.file = feed_file(self.path, rel)
 
     def files(self) -> list[Path]:
         return [self.path]
@@ -89,11 +126,11 @@ class FeedAdapter:
     # ---- the adapter interface ---------------------------------------------------------
     def publish(self, part: OutgoingPart) -> PublishedRef:
         entry_id = self.entry_id(part)
-        with _lock(self.path):
-            entries = self._read()
+        with self.file.lock:
+            entries = self.file.load()
             entry = entries.get(entry_id)
             if part.index == 0 and entry is None:
-                entries[entry_id] = self._new_entry(entry_id, part)
+                self.file.put(self._new_entry(entry_id, part))
             elif entry is None or entry.parts < part.index:
                 raise PlatformError(f"the feed has no entry for part {part.index} of "
                                     f"'{part.post_id}' to continue (part {part.index} comes first)")
@@ -101,27 +138,41 @@ class FeedAdapter:
                 entry.text = f"{entry.text}\n\n{part.text}"
                 entry.enclosures += self._enclosures(part)
                 entry.parts += 1
-            self._write(entries)
+                self.file.put(entry)
         return self.ref(part)
+
+    def flush(self) -> None:
+        """Write the feed with everything published since it was last written."""
+        with self.file.lock:
+            self.file.write(self)
+
+    def recover(self) -> None:
+        """Write into the feed what a run that died before writing it had published (its
+        journal), so that the ledger and the feed agree again."""
+        with self.file.lock:
+            if self.file.journal.exists():
+                self.file.loaded = False  # read again: the journal is not what this process wrote
+                self.file.write(self)
 
     def delete(self, ref: PublishedRef) -> None:
         entry_id = ref.id.split("#", 1)[0]
-        with _lock(self.path):
-            entries = self._read()
-            if entries.pop(entry_id, None) is not None:
-                self._write(entries)
+        with self.file.lock:
+            if self.file.load().get(entry_id) is not None:
+                self.file.remove(entry_id)
+            self.file.write(self)
 
     def verify(self) -> Verification:
         try:
-            count = len(self._read())
+            with self.file.lock:
+                count = len(self.file.load())
         except PlatformError as exc:
             return Verification(False, self.rel, None, exc.message)
         return Verification(True, self.rel, None, f"{self.rel} in the repository ({count} entries)")
 
     def lookup(self, part: OutgoingPart) -> PublishedRef | None:
         """The feed is a local file, so it always knows for sure."""
-        with _lock(self.path):
-            entry = self._read().get(self.entry_id(part))
+        with self.file.lock:
+            entry = self.file.load().get(self.entry_id(part))
         if entry is None or entry.parts <= part.index:
             return None
         return self.ref(part)
@@ -132,61 +183,180 @@ class FeedAdapter:
         day = (part.published_at or _EPOCH).astimezone(UTC).strftime("%Y-%m-%d")
         return f"tag:{host or 'localhost'},{day}:{self.channel.name}/{part.post_id}"
 
+    def entry_link(self, post_id: str) -> str | None:
+        """The post's own page (the channel's permalink pattern), else a fragment of the site."""
+        encoded = quote(post_id, safe="/")
+        if self.permalink is not None:
+            return self.permalink.replace("{id}", encoded)
+        if self.link is None:
+            return None
+        return self.link.split("#", 1)[0] + "#" + encoded
+
     def ref(self, part: OutgoingPart) -> PublishedRef:
         entry_id = self.entry_id(part)
         return PublishedRef(entry_id if part.index == 0 else f"{entry_id}#part-{part.index + 1}",
-                            self.link)
+                            self.entry_link(part.post_id))
 
     def _new_entry(self, entry_id: str, part: OutgoingPart) -> Entry:
         return Entry(entry_id, _title(part), (part.published_at or _EPOCH).astimezone(UTC),
-                     part.text, 1, self.link, self._enclosures(part))
+                     part.text, 1, self.entry_link(part.post_id), self._enclosures(part))
 
     def _enclosures(self, part: OutgoingPart) -> list[Enclosure]:
         out: list[Enclosure] = []
         for media in part.media:
             rel = media.path.relative_to(self.root).as_posix() if media.path.is_absolute() \
                 else media.path.as_posix()
-            href = urljoin(self.media_base.rstrip("/") + "/", rel) if self.media_base else rel
+            encoded = quote(rel, safe="/")
+            href = urljoin(self.media_base.rstrip("/") + "/", encoded) if self.media_base else encoded
             size = media.path.stat().st_size if media.path.is_file() else None
             mime = media.mime or mimetypes.guess_type(rel)[0] or "application/octet-stream"
             out.append(Enclosure(href, mime, size, media.alt))
         return out
 
-    # ---- the file ----------------------------------------------------------------------------
-    def _read(self) -> dict[str, Entry]:
+
+# ---- the file ---------------------------------------------------------------------------------
+
+def feed_file(path: Path, rel: str) -> FeedFile:
+    """The one FeedFile of a path in this process (two channels may share a file)."""
+    with _FILES_GUARD:
+        key = path.resolve()
+        found = _FILES.get(key)
+        if found is None:
+            found = _FILES[key] = FeedFile(path, rel)
+        return found
+
+
+class FeedFile:
+    """A feed file, read once and kept while it is unchanged on disk, with each entry's
+    bytes; changes go to the journal at once and into the file at `write`."""
+
+    def __init__(self, path: Path, rel: str) -> None:
+        self.path = path
+        self.rel = rel
+        self.journal = path.with_name(f".{path.name}.pending")
+        self.lock = threading.RLock()
+        self.entries: dict[str, Entry] = {}
+        self.order: list[tuple[float, str]] = []  # newest first
+        self.rendered: dict[str, bytes] = {}
+        self.updated = _EPOCH  # the feed's updated, as the file said
+        self.stamp: tuple[int, int, int] | None = None  # the file as last read or written
+        self.loaded = False
+        self.dirty = False
+
+    def load(self) -> dict[str, Entry]:
+        current = _stamp(self.path)
+        if self.loaded and current == self.stamp:
+            return self.entries
+        self.entries, self.updated = self._parse()
+        self.order = sorted((_newest_first(e), e.id) for e in self.entries.values())
+        self.rendered = {}
+        self.stamp, self.loaded, self.dirty = current, True, False
+        for entry in _replay(self.journal):  # what a run that died before writing had published
+            self._set(entry)
+            self.dirty = True
+        return self.entries
+
+    def put(self, entry: Entry) -> None:
+        """Record an entry (new or grown): in the journal now, in the file at `write`."""
+        self._set(entry)
+        self.dirty = True
+        self.journal.parent.mkdir(parents=True, exist_ok=True)
+        with self.journal.open("a", encoding="utf-8") as out:
+            out.write(json.dumps(entry.as_json(), ensure_ascii=False) + "\n")
+
+    def remove(self, entry_id: str) -> None:
+        entry = self.entries.pop(entry_id)
+        self.order.remove((_newest_first(entry), entry_id))
+        self.rendered.pop(entry_id, None)
+        self.dirty = True
+
+    def write(self, feed: FeedAdapter) -> None:
+        if not self.loaded:
+            self.load()
+        if not self.dirty:
+            return
+        newest = max((e.published for e in self.entries.values()), default=_EPOCH)
+        updated = max(newest, self.updated)
+        data = self.render(feed, updated)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.path.with_name(f".{self.path.name}.tmp")
+        tmp.write_bytes(data)
+        tmp.replace(self.path)
+        self.journal.unlink(missing_ok=True)
+        self.stamp, self.updated, self.dirty = _stamp(self.path), updated, False
+
+    def render(self, feed: FeedAdapter, updated: datetime) -> bytes:
+        """The same bytes as render_feed, made from each entry's bytes kept between writes."""
+        if not self.entries:
+            return render_feed(feed, [], updated)
+        head = render_feed(feed, [_MARKER], updated)
+        head = head[:head.index(b"<entry>")]
+        body = []
+        for _, entry_id in self.order:
+            found = self.rendered.get(entry_id)
+            if found is None:
+                whole = render_feed(feed, [self.entries[entry_id]], updated)
+                found = self.rendered[entry_id] = whole[whole.index(b"<entry>"):whole.rindex(b"</entry>") + 8]
+            body.append(found)
+        return head + b"\n  ".join(body) + b"\n</feed>\n"
+
+    def _set(self, entry: Entry) -> None:
+        old = self.entries.get(entry.id)
+        if old is not None:
+            self.order.remove((_newest_first(old), old.id))
+        self.entries[entry.id] = entry
+        insort(self.order, (_newest_first(entry), entry.id))
+        self.rendered.pop(entry.id, None)
+
+    def _parse(self) -> tuple[dict[str, Entry], datetime]:
         try:
             data = self.path.read_bytes()
         except FileNotFoundError:
-            return {}
+            return {}, _EPOCH
         try:
             root = ET.fromstring(data)
         except ET.ParseError as exc:
             raise PlatformError(f"{self.rel} is not valid XML ({exc}); fix or delete it") from None
         if root.tag != _a("feed"):
             raise PlatformError(f"{self.rel} is not an Atom feed; point the channel at another path")
-        return {e.id: e for e in map(_parse_entry, root.findall(_a("entry"))) if e is not None}
-
-    def _write(self, entries: dict[str, Entry]) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_name(f".{self.path.name}.tmp")
-        tmp.write_bytes(render_feed(self, sorted(entries.values(), key=_newest_first)))
-        tmp.replace(self.path)
+        entries = {e.id: e for e in map(_parse_entry, root.findall(_a("entry"))) if e is not None}
+        return entries, _parse_time(root.findtext(_a("updated"))) or _EPOCH
 
 
-def render_feed(feed: FeedAdapter, entries: list[Entry]) -> bytes:
+_MARKER = Entry("marker", "", _EPOCH, "")
+
+
+def _replay(journal: Path) -> list[Entry]:
+    try:
+        lines = journal.read_text("utf-8").splitlines()
+    except FileNotFoundError:
+        return []
+    out = []
+    for line in lines:
+        try:
+            out.append(Entry.from_json(json.loads(line)))
+        except (ValueError, KeyError, TypeError):
+            continue  # the last line of a run killed while writing it: that part is in the ledger as intent
+    return out
+
+
+def render_feed(feed: FeedAdapter, entries: list[Entry], updated: datetime) -> bytes:
+    """The whole feed, from its fields and the entries in the order given."""
     root = ET.Element(_a("feed"))
     ET.SubElement(root, _a("id")).text = feed.link or f"tag:localhost,1970-01-01:{feed.channel.name}"
     ET.SubElement(root, _a("title")).text = feed.title
-    newest = max((e.published for e in entries), default=_EPOCH)
-    ET.SubElement(root, _a("updated")).text = _time(newest)
+    ET.SubElement(root, _a("updated")).text = _time(updated)
     if feed.link:
         ET.SubElement(root, _a("link"), {"rel": "alternate", "href": feed.link})
+    if feed.self_url:
+        ET.SubElement(root, _a("link"), {"rel": "self", "href": feed.self_url,
+                                         "type": "application/atom+xml"})
     ET.SubElement(ET.SubElement(root, _a("author")), _a("name")).text = feed.author
     ET.SubElement(root, _a("generator")).text = "socialops"
     for entry in entries:
         node = ET.SubElement(root, _a("entry"))
         ET.SubElement(node, _a("id")).text = entry.id
-        ET.SubElement(node, _a("title")).text = entry.title
+        ET.SubElement(node, _a("title")).text = _XML_INVALID.sub("", entry.title)
         ET.SubElement(node, _a("published")).text = _time(entry.published)
         ET.SubElement(node, _a("updated")).text = _time(entry.published)
         if entry.link:
@@ -196,24 +366,34 @@ def render_feed(feed: FeedAdapter, entries: list[Entry]) -> bytes:
             if enc.length is not None:
                 attrs["length"] = str(enc.length)
             if enc.title:
-                attrs["title"] = enc.title
+                attrs["title"] = _XML_INVALID.sub("", enc.title)
             ET.SubElement(node, _a("link"), attrs)
-        content = ET.SubElement(node, _a("content"), {"type": "text", f"{{{NS}}}parts": str(entry.parts)})
-        content.text = _XML_INVALID.sub("", entry.text)
+        content = ET.SubElement(node, _a("content"), {"type": "html", f"{{{NS}}}parts": str(entry.parts)})
+        content.text = _XML_INVALID.sub("", content_html(entry.text, entry.enclosures))
     ET.indent(root, space="  ")
     data: bytes = ET.tostring(root, encoding="utf-8", xml_declaration=True)
     return data + b"\n"
 
 
+def content_html(text: str, enclosures: list[Enclosure]) -> str:
+    """The entry's text as HTML (a paragraph per blank-line block, line breaks kept, every
+    character escaped), then its images; `text_of` reads it back exactly."""
+    lines = ["<p>" + html.escape(block).replace("\n", "<br>") + "</p>" for block in text.split("\n\n")]
+    lines += [f'<p><img src="{html.escape(e.href)}" alt="{html.escape(e.title or "")}"></p>'
+              for e in enclosures if e.type.startswith("image/")]
+    return "\n".join(lines)
+
+
+def text_of(content: str) -> str:
+    blocks = [line[3:-4] for line in content.split("\n") if not line.startswith("<p><img ")]
+    return "\n\n".join(html.unescape(block.replace("<br>", "\n")) for block in blocks)
+
+
 def _parse_entry(node: ET.Element) -> Entry | None:
     entry_id = node.findtext(_a("id"))
-    published = node.findtext(_a("published")) or node.findtext(_a("updated"))
+    when = _parse_time(node.findtext(_a("published")) or node.findtext(_a("updated")))
     content = node.find(_a("content"))
-    if not entry_id or not published or content is None:
-        return None
-    try:
-        when = datetime.fromisoformat(published.replace("Z", "+00:00"))
-    except ValueError:
+    if not entry_id or when is None or content is None:
         return None
     link, enclosures = None, []
     for item in node.findall(_a("link")):
@@ -225,8 +405,19 @@ def _parse_entry(node: ET.Element) -> Entry | None:
         elif item.get("rel", "alternate") == "alternate":
             link = item.get("href")
     parts = content.get(f"{{{NS}}}parts", "1")
-    return Entry(entry_id, node.findtext(_a("title")) or "", when, content.text or "",
+    text = content.text or ""
+    return Entry(entry_id, node.findtext(_a("title")) or "", when,
+                 text_of(text) if content.get("type") == "html" else text,
                  int(parts) if parts.isdigit() else 1, link, enclosures)
+
+
+def _parse_time(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    try:
+        return datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
 
 
 def _title(part: OutgoingPart) -> str:
@@ -236,8 +427,16 @@ def _title(part: OutgoingPart) -> str:
     return first if len(first) <= 100 else first[:99].rstrip() + "…"
 
 
-def _newest_first(entry: Entry) -> tuple[float, str]:
-    return (-entry.published.timestamp(), entry.id)
+def _newest_first(entry: Entry) -> float:
+    return -entry.published.timestamp()
+
+
+def _stamp(path: Path) -> tuple[int, int, int] | None:
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return None
+    return (st.st_mtime_ns, st.st_size, st.st_ino)
 
 
 def _time(when: datetime) -> str:
@@ -246,11 +445,6 @@ def _time(when: datetime) -> str:
 
 def _str(value: Any) -> str | None:
     return str(value) if value else None
-
-
-def _lock(path: Path) -> threading.Lock:
-    with _LOCKS_GUARD:
-        return _LOCKS.setdefault(path.resolve(), threading.Lock())
 
 
 ADAPTER = FeedAdapter

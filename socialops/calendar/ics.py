@@ -1,7 +1,9 @@
 """The calendar as RFC 5545 iCalendar (the `icalendar` library), to subscribe to from any
 calendar app: one event per post (or occurrence) and channel.
 
-- UID `<id>/<channel>@socialops`: stable across exports, so apps update events in place;
+- UID `<id>/<channel>@<project>.socialops`: stable across exports, so apps update events in
+  place, and unique to the project (`<project>`: its repository's first commit, and its
+  folder when the repository holds several projects), so two projects never share one;
 - DTSTART in the project timezone (with its VTIMEZONE), 15 minutes long;
 - SUMMARY: the first line of the text the channel gets;
 - DESCRIPTION: the full text, then the status, and the published URL or the file path;
@@ -19,8 +21,22 @@ LENGTH = timedelta(minutes=15)
 SUMMARY_MAX = 120
 
 
-def uid(entry: Entry) -> str:
-    return f"{entry.id}/{entry.channel}@socialops"
+def uid(entry: Entry, project: str) -> str:
+    return f"{entry.id}/{entry.channel}@{project}.socialops"
+
+
+def identity(project: Project) -> str:
+    """The project's name in UIDs: its repository's first commit (12 digits), with its
+    folder below the top when it is not at the top; outside git, its path's digest."""
+    import hashlib
+
+    from socialops import gitops
+
+    found = gitops.first_commit(project.root)
+    if found is None:
+        return "path-" + hashlib.sha256(str(project.root.resolve()).encode()).hexdigest()[:12]
+    sha, folder = found
+    return sha[:12] + ("." + folder.replace("/", ".").replace("@", "-") if folder else "")
 
 
 def export(project: Project, entries: list[Entry], now: datetime, name: str = "socialops") -> bytes:
@@ -33,12 +49,13 @@ def export(project: Project, entries: list[Entry], now: datetime, name: str = "s
     cal.add("calscale", "GREGORIAN")
     cal.add("x-wr-calname", name)
     cal.add("x-wr-timezone", tz.key)
+    name_in_uids = identity(project)
     for entry in entries:
         if entry.at is None:
             continue
         start = entry.at.astimezone(tz)
         event = Event()
-        event.add("uid", uid(entry))
+        event.add("uid", uid(entry, name_in_uids))
         event.add("dtstamp", now)
         event.add("dtstart", start)
         event.add("dtend", start + LENGTH)

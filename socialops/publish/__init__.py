@@ -121,6 +121,7 @@ def _publish(project: Project, options: PublishOptions, result: PublishResult, g
         done = _run_workers(plan, book, options.stop)
         result.stopped = _stopping(options)
         _report(result, plan.selection, done)
+        result.errors += [w.flush_error for w in plan.workers.values() if w.flush_error]
         _finish(git, book, plan, result)
         report.report(project, result, options.environ, options.timeout)  # report: github
         return result
@@ -150,6 +151,7 @@ def prepare_git(project: Project, options: PublishOptions, result: PublishResult
                              "publish from it")
     if not options.dry_run:
         _remove_temporaries(project, owned)
+        _recover_feeds(project)
     dirty = gitops.dirty_files(top)
     others = [f for f in dirty if not state.owns(f)]
     if others and not options.allow_dirty:
@@ -167,6 +169,19 @@ def prepare_git(project: Project, options: PublishOptions, result: PublishResult
         result.notes.append("--no-push: the ledger is committed here only; push it before the next run")
     state.update()
     return state
+
+
+def _recover_feeds(project: Project) -> None:
+    """Feeds a killed run published to but did not write (their journals): written now, so
+    that the ledger it left and the feed agree before anything is committed."""
+    from socialops.adapters.feed import FeedAdapter
+
+    for channel in project.config.channels.values():
+        if channel.platform == "feed":
+            try:
+                FeedAdapter(channel, None, None, project.root).recover()
+            except (ChannelSetupError, PlatformError):
+                continue  # reported when the channel publishes
 
 
 def _remove_temporaries(project: Project, owned: list[Path]) -> None:
@@ -342,6 +357,7 @@ def _finish(git: Branch, book: Book, plan: _Plan, result: PublishResult) -> None
                 except PlatformError as exc:
                     result.errors.append(f"{part.channel}: could not write {part.post_id} again "
                                          f"after the branch moved: {exc.message}")
+            worker.flush()
 
     try:
         git.save_again(message, write_again, PUSH_ATTEMPTS)

@@ -116,8 +116,28 @@ class ChannelWorker:
     taken: int = 0  # jobs started (or given back)
     out: list[tuple[Job, ChannelResult]] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    flush_error: str | None = None
 
     def run(self) -> list[tuple[Job, ChannelResult]]:
+        try:
+            return self._run()
+        finally:
+            self.flush()
+
+    def flush(self) -> None:
+        """Adapters that write files (the feed) write them once, after the channel's posts; a
+        file that cannot be written stays in its journal for the next run (flush_error)."""
+        flush = getattr(self.adapter, "flush", None)
+        if flush is None:
+            return
+        try:
+            flush()
+        except (OSError, PlatformError) as exc:
+            self.flush_error = self.scrub(f"{self.adapter.channel.name}: could not write "
+                                          f"{getattr(self.adapter, 'rel', 'its file')}: "
+                                          f"{getattr(exc, 'message', None) or exc}; the next run writes it")
+
+    def _run(self) -> list[tuple[Job, ChannelResult]]:
         while True:
             job = self._take()
             if job is None:

@@ -20,29 +20,55 @@ def test_ics_has_one_event_per_post_and_channel_with_stable_uids(project, cli, t
     assert f"wrote {out} (11 events)" in result.stdout
     cal = Calendar.from_ical(out.read_bytes())
     assert str(cal["version"]) == "2.0" and str(cal["x-wr-timezone"]) == "Europe/Berlin"
-    events = {str(e["uid"]): e for e in cal.walk("VEVENT")}
+    uids = [str(e["uid"]) for e in cal.walk("VEVENT")]
+    assert len({u.rpartition("@")[2] for u in uids}) == 1 and uids[0].endswith(".socialops")
+    events = {str(e["uid"]).rpartition("@")[0]: e for e in cal.walk("VEVENT")}
     assert len(events) == 11
-    assert "done/mastodon-main@socialops" in events and "done/x-main@socialops" in events
-    done = events["done/mastodon-main@socialops"]
+    assert "done/mastodon-main" in events and "done/x-main" in events
+    done = events["done/mastodon-main"]
     assert str(done["summary"]) == "Done"
     assert done.decoded("dtstart") == datetime(2026, 12, 1, 9, 0, tzinfo=ZoneInfo("Europe/Berlin"))
     assert done["dtstart"].params["TZID"] == "Europe/Berlin"
     assert str(done["url"]) == "https://mastodon.example/@acme/1"
     assert "Published: https://mastodon.example/@acme/1" in str(done["description"])
     assert [str(c) for c in done["categories"].cats] == ["mastodon-main"]
-    draft = events["draft/linkedin-company@socialops"]
+    draft = events["draft/linkedin-company"]
     assert [str(c) for c in draft["categories"].cats] == ["winter", "linkedin-company"]
     assert str(draft["status"]) == "TENTATIVE"
     assert str(draft["description"]).startswith("Draft\n\nChannel: linkedin-company\nStatus: draft (explicit)")
     assert "File: posts/draft.md" in str(draft["description"])
-    tip = events["weekly-tip@2026-12-08T10:00/mastodon-main@socialops"]
+    tip = events["weekly-tip@2026-12-08T10:00/mastodon-main"]
     assert str(tip["summary"]) == "Tip B"
     assert len(list(cal.walk("VTIMEZONE"))) == 1
     # Exported again later, the same posts keep the same UIDs.
     again = tmp_path / "again.ics"
     assert cli("calendar", "--now", "2026-12-05T08:00", "--ics", str(again), "--from", "2026-12-01",
                "--to", "2026-12-31", cwd=project.root).exit_code == 0
-    assert {str(e["uid"]) for e in Calendar.from_ical(again.read_bytes()).walk("VEVENT")} == set(events)
+    assert {str(e["uid"]) for e in Calendar.from_ical(again.read_bytes()).walk("VEVENT")} == set(uids)
+
+
+def test_ics_uids_name_the_project_the_same_in_every_clone_and_differ_between_projects(
+        project, cli, tmp_path) -> None:
+    from tests.conftest import git
+
+    project.post("welcome.md", "channels: [feed]\npublish_at: 2026-12-02T09:00")
+    project.commit()
+
+    def uids(root) -> set[str]:
+        out = tmp_path / "x.ics"
+        assert cli("calendar", "--now", NOW, "--ics", str(out), cwd=root).exit_code == 0
+        return {str(e["uid"]) for e in Calendar.from_ical(out.read_bytes()).walk("VEVENT")}
+
+    first = uids(project.root)
+    git(tmp_path, "clone", "-q", str(project.root), str(tmp_path / "clone"))
+    assert uids(tmp_path / "clone") == first
+    other = tmp_path / "other"
+    git(tmp_path, "clone", "-q", str(project.root), str(other))
+    git(other, "checkout", "-q", "--orphan", "fresh")
+    git(other, "commit", "-q", "-m", "another project with the same files")
+    (second,) = uids(other)
+    (one,) = first
+    assert one.startswith("welcome/feed@") and second.startswith("welcome/feed@") and one != second
 
 
 def test_ics_summary_is_the_first_line_and_the_description_the_full_text(project, cli, tmp_path) -> None:

@@ -52,7 +52,7 @@ def test_feed_entries_are_newest_first_stable_and_deterministic(site: Site) -> N
         "tag:example.com,2026-12-01:feed/new", "tag:example.com,2026-11-30:feed/old"]
     assert [e.findtext(f"{ATOM}title") for e in entries] == ["A title for the feed", "First post"]
     assert feed.findtext(f"{ATOM}updated") == "2026-12-01T09:00:00Z"
-    assert entries[1].findtext(f"{ATOM}content") == "First post\n\nwith two paragraphs."
+    assert entries[1].findtext(f"{ATOM}content") == "<p>First post</p>\n<p>with two paragraphs.</p>"
     # the old entry is byte-for-byte what the first run wrote
     old_entry = first_bytes[first_bytes.index(b"<entry>"):first_bytes.index(b"</entry>")]
     assert old_entry in (site.root / "feed.xml").read_bytes()
@@ -68,7 +68,8 @@ def test_a_thread_becomes_one_entry_with_media_as_enclosures(site: Site) -> None
     assert [p.status for p in result.posts[0].channels[0].parts] == ["published", "published"]
     entry = ET.fromstring((site.root / "feed.xml").read_bytes()).find(f"{ATOM}entry")
     assert entry is not None
-    assert entry.findtext(f"{ATOM}content") == "Part one.\n\nPart two."
+    assert entry.findtext(f"{ATOM}content") == ("<p>Part one.</p>\n<p>Part two.</p>\n"
+                                                '<p><img src="https://example.com/media/chart.png" alt="A chart going up"></p>')
     links = {link.get("rel"): link.attrib for link in entry.findall(f"{ATOM}link")}
     assert links["enclosure"] == {"rel": "enclosure", "href": "https://example.com/media/chart.png",
                                   "type": "image/png", "length": "16", "title": "A chart going up"}
