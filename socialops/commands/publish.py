@@ -266,6 +266,9 @@ def _show_status(report: Any, one_post: bool) -> None:
                 out.print(f"      [dim]{escape(row.message)}[/]")
         out.print()
     out.print(f"[dim]now {report.now}; lateness limit {report.lateness}[/]")
+    collected = report.metrics_collected
+    out.print(f"[dim]metrics last collected {collected}[/]" if collected else
+              "[dim]metrics never collected (socialops metrics collect)[/]")
 
 
 # ---- pause, resume -------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from socialops.ledger import ChannelRecord
 from socialops.model import Post, Project
 from socialops.pause import Pause, read_pause
 from socialops.publish.claims import RunInfo, claim_state
+from socialops.publish.metrics.store import last_collected
 from socialops.publish.selection import lateness
 from socialops.timeutil import TimeError, iso, parse_time
 
@@ -44,6 +45,7 @@ class StatusReport:
     lateness: str
     paused: Pause | None
     rows: list[Row] = field(default_factory=list)
+    metrics_collected: str | None = None  # the latest snapshot's time (socialops metrics collect)
 
     def section(self, name: str) -> list[Row]:
         return [r for r in self.rows if r.section == name]
@@ -55,6 +57,7 @@ class StatusReport:
     def as_dict(self) -> dict[str, Any]:
         return {"version": 1, "now": self.now, "lateness": self.lateness,
                 "paused": self.paused.as_dict() if self.paused else None,
+                "metrics": {"last_collected": self.metrics_collected},
                 "sections": {name: [r.as_dict() for r in self.section(name)] for name in SECTIONS}}
 
 
@@ -62,7 +65,8 @@ def status(project: Project, now: datetime, clock_now: datetime, *, post: str | 
            upcoming: int = 10, published: int = 20) -> StatusReport:
     """The report for every post, or everything about one post (by id or path)."""
     limit = lateness(project)
-    report = StatusReport(iso(now), _span(limit), read_pause(project.root))
+    report = StatusReport(iso(now), _span(limit), read_pause(project.root),
+                          metrics_collected=last_collected(project.root))
     entries = ledger.read_all(project.root)
     run = RunInfo.current()
     posts = project.read_posts()

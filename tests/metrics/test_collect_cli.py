@@ -83,3 +83,19 @@ def test_bad_since_and_unknown_channel_are_usage_errors(repo: Repo, cli: Any) ->
     assert bad.exit_code == 2 and "--since: 'soon' is not a duration" in bad.stderr and "Traceback" not in bad.stderr
     unknown = cli("metrics", "collect", "--channel", "nope", cwd=repo.root)
     assert unknown.exit_code == 2 and "unknown channel(s) nope" in unknown.stderr
+
+
+def test_status_says_when_metrics_were_last_collected(repo: Repo, server: str, cli: Any) -> None:
+    channels = {"mastodon-main": {**CHANNELS["mastodon-main"], "instance": server}}
+    repo.write("socialops.yaml", yaml.safe_dump({"timezone": "Europe/Berlin", "channels": channels}))
+    repo.publish("launch", "mastodon-main", "101", NOW - timedelta(hours=3))
+    repo.commit()
+    before = cli("status", "--now", "2026-06-10T08:00+02:00", cwd=repo.root)
+    assert "metrics never collected (socialops metrics collect)" in before.stdout
+    assert json.loads(cli("status", "--format", "json", cwd=repo.root).stdout)["metrics"] == {"last_collected": None}
+    Mastodon.counts = {"101": 1}
+    cli("metrics", "collect", "--now", "2026-06-10T08:00+02:00", cwd=repo.root, env={"MASTODON_TOKEN": "tok-cli"})
+    after = cli("status", "--now", "2026-06-10T08:30+02:00", cwd=repo.root)
+    assert "metrics last collected 2026-06-10T06:00:00Z" in after.stdout
+    assert json.loads(cli("status", "--format", "json", cwd=repo.root).stdout)["metrics"] == {
+        "last_collected": "2026-06-10T06:00:00Z"}

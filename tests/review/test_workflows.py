@@ -69,8 +69,8 @@ def load(path: Path) -> dict[object, object]:
     return data
 
 
-def test_init_writes_the_three_workflows(workflows: dict[str, Path]) -> None:
-    assert sorted(workflows) == ["lint", "publish", "remind"]
+def test_init_writes_the_four_workflows(workflows: dict[str, Path]) -> None:
+    assert sorted(workflows) == ["lint", "metrics", "publish", "remind"]
 
 
 def test_actionlint_finds_nothing(workflows: dict[str, Path]) -> None:
@@ -139,6 +139,7 @@ def test_permissions_are_empty_by_default_and_granted_per_job(workflows: dict[st
     assert granted == {
         "lint.lint": {"contents": "read"},
         "lint.review": {"contents": "read", "pull-requests": "write"},
+        "metrics.metrics": {"contents": "write"},
         "publish.publish": {"contents": "write", "pull-requests": "write"},
         "remind.remind": {"contents": "read", "pull-requests": "write"},
     }
@@ -158,6 +159,11 @@ def test_triggers_and_concurrency(workflows: dict[str, Path]) -> None:
     assert "workflow_dispatch" in publish[True]  # type: ignore[operator]
     assert publish["concurrency"] == {"group": "socialops-publish", "cancel-in-progress": False}
     assert remind[True]["schedule"] == [{"cron": "0 7 * * *"}]  # type: ignore[index]
+    metrics = load(workflows["metrics"])
+    assert metrics[True]["schedule"] == [{"cron": "17 5 * * *"}]  # type: ignore[index]
+    assert metrics["concurrency"] == {"group": "socialops-metrics", "cancel-in-progress": False}
+    assert metrics["jobs"]["metrics"]["environment"] == "socialops"  # type: ignore[index]
+    assert all_steps(metrics)[0]["with"] == {"persist-credentials": True}
     checkout = all_steps(publish)[0]
     assert checkout["with"] == {"fetch-depth": 0, "persist-credentials": True}
     for data in (lint, remind):
@@ -174,6 +180,7 @@ def test_the_workflows_run_socialops_through_the_composite_action(workflows: dic
     assert commands == [
         ("lint", "lint", "--format github"),
         ("lint", "review", "--post-to-github"),
+        ("metrics", "metrics", "collect"),
         ("publish", "publish", "${{ inputs.dry-run && '--dry-run' || '' }}"),
         ("remind", "remind", "--within 24h --notify github"),
     ]
