@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from socialops import yamlio
+from socialops.errors import SocialopsError
 from socialops.model import LEDGER_DIR
 
 PART_STATUSES = ("intent", "published", "failed", "unknown", "retracted", "not-published")
@@ -38,8 +39,9 @@ CHANNEL_STATUSES = (*PART_STATUSES, "missed", "held")
 OPEN_STATUSES = frozenset({"failed", "not-published"})
 
 
-class LedgerError(ValueError):
-    """A post id that cannot name a ledger file (it would leave the ledger folder)."""
+class LedgerError(SocialopsError, ValueError):
+    """A post id that cannot name a ledger file (it would leave the ledger folder), or a
+    ledger file that cannot be read."""
 
 
 @dataclass

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 from socialops.errors import SocialopsError
 from socialops.model import POSTS_DIR, Project
-from socialops.timeutil import TimeError, exists_once, parse_now, parse_time, zone
+from socialops.timeutil import exists_once, parse_now, parse_time, zone
 
 TEMPLATE_RENAMES = {"gitignore": ".gitignore"}
 
@@ -35,11 +35,8 @@ def _walk(node: Traversable, prefix: str = "") -> list[tuple[str, Traversable]]:
 
 
 def init(directory: Path, *, timezone: str, title: str | None, force: bool, now: str | None) -> InitResult:
-    try:
-        tz = zone(timezone)
-        when = parse_now(now, tz).astimezone(tz)
-    except TimeError as exc:
-        raise SocialopsError(str(exc)) from None
+    tz = zone(timezone)
+    when = parse_now(now, tz).astimezone(tz)
     directory = directory.resolve()
     if directory.exists() and not directory.is_dir():
         raise SocialopsError(f"{directory} is a file, not a folder")
@@ -79,12 +76,9 @@ def new_post(project: Project, title: str, channels: list[str], at: str | None, 
     from slugify import slugify
 
     tz = project.config.timezone
-    try:
-        when = parse_now(now, tz).astimezone(tz)
-        if at and at != "queue":
-            when = parse_time(at, tz).astimezone(tz)
-    except TimeError as exc:
-        raise SocialopsError(str(exc)) from None
+    when = parse_now(now, tz).astimezone(tz)
+    if at and at != "queue":
+        when = parse_time(at, tz).astimezone(tz)
     unknown = [c for c in channels if c not in project.config.channels]
     if unknown:
         names = ", ".join(sorted(project.config.channels)) or "none"

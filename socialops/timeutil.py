@@ -11,9 +11,13 @@ import re
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from socialops.errors import SocialopsError
 
-class TimeError(ValueError):
-    """A time or duration that cannot be used as written; the message says why."""
+
+class TimeError(SocialopsError, ValueError):
+    """A time or duration that cannot be used as written; the message says why. Checks
+    that read a file catch it and report a finding at its line; a command-line value that
+    raises it reaches cli.py, which shows the message (exit 2)."""
 
 
 _DURATION = re.compile(r"^\s*(\d+)\s*(s|m|h|d|w)\s*$")
@@ -95,7 +99,10 @@ def parse_now(value: str | None, tz: ZoneInfo) -> datetime:
     """The `--now` option: a time as above, or the current time when not given."""
     if value is None:
         return datetime.now(UTC)
-    return parse_time(value, tz)
+    try:
+        return parse_time(value, tz)
+    except TimeError as exc:
+        raise TimeError(f"--now: {exc.message}") from None
 
 
 def iso(dt: datetime) -> str:

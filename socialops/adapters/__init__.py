@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from socialops.errors import SocialopsError
 from socialops.model import Channel
 
 #: platform -> module under socialops.adapters
@@ -31,8 +32,9 @@ REGISTRY: dict[str, str] = {
 }
 
 
-class ChannelSetupError(Exception):
-    """A channel that cannot be used in this run (unknown platform, missing credentials)."""
+class ChannelSetupError(SocialopsError):
+    """A channel that cannot be used in this run (unknown platform, missing credentials).
+    Publish, retract and doctor report it per channel; anywhere else cli.py shows it."""
 
 
 def adapter_class(platform: str) -> Any:

@@ -33,7 +33,7 @@ def _load(repo: Path | None, now: str | None) -> tuple[Project, Calendar, list[P
     from socialops.timeutil import parse_now
 
     project = Project.load(repo)
-    when = _user_time(lambda: parse_now(now, project.config.timezone), "--now")
+    when = parse_now(now, project.config.timezone)
     with without_gc():
         posts = project.read_posts()
     return project, load(project), posts, when

@@ -38,13 +38,10 @@ def review_command(
     from socialops.errors import SocialopsError
     from socialops.model import POSTS_DIR, Project
     from socialops.review import comment, markdown
-    from socialops.timeutil import TimeError, parse_now
+    from socialops.timeutil import parse_now
 
     project = Project.load(repo)
-    try:
-        when = parse_now(now, project.config.timezone)
-    except TimeError as exc:
-        raise SocialopsError(str(exc)) from None
+    when = parse_now(now, project.config.timezone)
     ref = base or gitops.default_base(project.root, os.environ.get("GITHUB_BASE_REF")
                                       or project.config.default_branch)
     posts_dir = (project.root / POSTS_DIR).resolve()
@@ -127,14 +124,11 @@ def remind_command(
     from socialops.github import GitHubError, from_env
     from socialops.model import Project
     from socialops.review import reminders
-    from socialops.timeutil import TimeError, parse_duration, parse_now
+    from socialops.timeutil import parse_duration, parse_now
 
     project = Project.load(repo)
     tz = project.config.timezone
-    try:
-        when, window = parse_now(now, tz), parse_duration(within)
-    except TimeError as exc:
-        raise SocialopsError(str(exc)) from None
+    when, window = parse_now(now, tz), parse_duration(within)
     targets = set(notify or [Notify.stdout])
     with httpx.Client(timeout=30) as http:
         try:
