@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import sys
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -70,9 +69,9 @@ def lint_command(
     result = lint(project, targets, when, use_cache=not no_cache)
     chosen = fmt or (LintFormat.github if os.environ.get("GITHUB_ACTIONS") == "true" else LintFormat.text)
     if chosen is LintFormat.json:
-        sys.stdout.write(output.lint_json(result.problems, result.files))
+        output.write_out(output.lint_json(result.problems, result.files))
     elif chosen is LintFormat.github:
-        sys.stdout.write(output.lint_github(result.problems))
+        output.write_out(output.lint_github(result.problems))
     elif chosen is LintFormat.sarif:
         output.print_json(output.lint_sarif(result.problems, _rule_docs()))
     else:

@@ -23,7 +23,7 @@ def console(stderr: bool = False) -> Any:
 
 
 def print_json(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    write_out(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
 
 
 def lint_json(problems: list[Problem], files: int) -> str:
@@ -123,7 +123,13 @@ def lint_text(problems: list[Problem], files: int, root: Path, *, compact: bool 
     if fixable:
         line += f"; {fixable} fixable with {paint('socialops lint --fix', 'bold')}"
     chunks.append(line)
-    sys.stdout.write("\n".join(chunks) + "\n")
+    write_out("\n".join(chunks) + "\n")
+
+
+def write_out(text: str) -> None:
+    """Standard output, unless there is none (started with it closed: `lint >&-`)."""
+    if sys.stdout is not None:
+        sys.stdout.write(text)
 
 
 # Control characters from a post would move the cursor or recolour the terminal: shown as
