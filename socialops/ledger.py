@@ -199,16 +199,24 @@ def path_for(root: Path, post_id: str) -> Path:
 def read(root: Path, post_id: str) -> LedgerEntry | None:
     path = path_for(root, post_id)
     try:
-        text = _text_of(path)
+        text = _text_of(root, path)
     except FileNotFoundError:
         return None
     return parse(text, post_id)
 
 
-def _text_of(path: Path) -> str:
+#: a ledger file larger than this is not read (one post's file is a few KB)
+MAX_LEDGER_BYTES = 16 * 1024 * 1024
+
+
+def _text_of(root: Path, path: Path) -> str:
     """A ledger file's text; bytes that are not UTF-8 read as U+FFFD (reading is lenient;
-    publish's selection refuses such a file before it claims anything)."""
-    return path.read_bytes().decode("utf-8", errors="replace")
+    publish's selection refuses such a file before it claims anything). A file that is not
+    a regular file inside the repository raises safepaths.UnsafePath."""
+    from socialops import safepaths
+
+    rel = path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
+    return safepaths.read_bytes(root, path, rel, MAX_LEDGER_BYTES).decode("utf-8", errors="replace")
 
 
 def parse(text: str, fallback_id: str, *, strict: bool = False) -> LedgerEntry:
@@ -250,8 +258,15 @@ def dump(entry: LedgerEntry, blocks: dict[str, str] | None = None) -> str:
 
 
 def write_text(root: Path, post_id: str, text: str) -> Path:
+    """Write one ledger file atomically, after checking that every folder on the way is a
+    real folder inside the repository (a symlinked ledger folder would put the ledger
+    outside it, where it is never committed: every run would publish again)."""
+    from socialops import safepaths
+
     path = path_for(root, post_id)
+    safepaths.check_folders(root, path, relative_path(post_id))
     path.parent.mkdir(parents=True, exist_ok=True)
+    safepaths.check_folders(root, path, relative_path(post_id))
     tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
     try:
         tmp.write_text(text, "utf-8")
@@ -285,7 +300,7 @@ def read_all(root: Path) -> dict[str, LedgerEntry]:
     out: dict[str, LedgerEntry] = {}
     for path in files(root):
         fallback = path.relative_to(base).as_posix()[: -len(".yaml")]
-        entry = parse(_text_of(path), fallback)
+        entry = parse(_text_of(root, path), fallback)
         out[entry.post] = entry
     return out
 

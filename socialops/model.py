@@ -227,16 +227,20 @@ def read_post(root: Path, abs_path: Path) -> Post:
         post.readable = False
         return post
 
+    from socialops import safepaths
+
+    why = safepaths.refusal(root, full)
+    if why is not None:
+        return fail(f"this post file cannot be read: {why}; make it a regular file inside the "
+                    "repository (copy the content in)", rule="path")
     try:
-        with open(full, "rb") as handle:
-            if os.path.islink(full) and not _inside(root, abs_path.resolve()):
-                return fail("this post is a symlink to a file outside the repository; "
-                            "copy the file into the repository instead", rule="path")
-            size = os.fstat(handle.fileno()).st_size
-            if size > MAX_POST_BYTES:
-                return fail(f"file is {size / 1_000_000:.1f} MB; a post file is at most "
-                            f"{MAX_POST_BYTES // 1024} KiB: move large content to media/")
-            raw = handle.read()
+        raw = safepaths.read_bytes(root, full, post.path, MAX_POST_BYTES)
+    except safepaths.UnsafePath as exc:
+        if "bytes" not in exc.message:
+            return fail(exc.message, rule="path")
+        size = os.stat(full).st_size
+        return fail(f"file is {size / 1_000_000:.1f} MB; a post file is at most "
+                    f"{MAX_POST_BYTES // 1024} KiB: move large content to media/")
     except OSError as exc:
         return fail(f"cannot read the file: {exc.strerror or exc}")
     if not raw or raw.isspace():
@@ -302,14 +306,6 @@ def parse_front_matter(post: Post) -> None:
         post.readable = False
         return
     post.meta = meta
-
-
-def _inside(root: Path, target: Path) -> bool:
-    try:
-        target.relative_to(root.resolve())
-    except ValueError:
-        return False
-    return True
 
 
 def inside_repo(root: Path, rel: str) -> bool:

@@ -47,6 +47,7 @@ from urllib.parse import quote, urljoin, urlsplit
 from socialops.adapters import ChannelSetupError
 from socialops.adapters.base import OutgoingPart, PlatformError, PublishedRef, Verification
 from socialops.model import Channel, inside_repo
+from socialops.safepaths import refusal
 
 ATOM = "http://www.w3.org/2005/Atom"
 NS = "https://socialops.dev/ns/feed"  # our one extension attribute: how many parts an entry holds
@@ -104,6 +105,10 @@ class FeedAdapter:
         if not inside_repo(root, rel):
             raise ChannelSetupError(f"channel '{channel.name}': the feed path '{rel}' leaves the "
                                     "repository; write a path such as feed.xml or public/feed.xml")
+        why = refusal(root, rel) or refusal(root, str(Path(rel).parent), folder=True)
+        if why is not None:
+            raise ChannelSetupError(f"channel '{channel.name}': the feed path '{rel}' cannot be "
+                                    f"written: {why}; write a path such as feed.xml or public/feed.xml")
         self.channel = channel
         self.root = root
         self.rel = rel

@@ -12,6 +12,7 @@ from socialops import schemas
 from socialops.lint.context import LintContext
 from socialops.model import Post, inside_repo
 from socialops.problems import Level, Problem
+from socialops.safepaths import refusal
 from socialops.timeutil import TimeError, parse_time
 
 PostCheck = Callable[[Post, LintContext], Iterable[Problem]]
@@ -49,9 +50,14 @@ def check_channels(post: Post, ctx: LintContext) -> Iterable[Problem]:
 def check_media(post: Post, ctx: LintContext) -> Iterable[Problem]:
     root = ctx.project.root
     for media in post.media:
+        why = refusal(root, media.path) if inside_repo(root, media.path) else None
         if not inside_repo(root, media.path):
             yield post.problem("path", f"media path '{media.path}' leaves the repository; put the file "
                                "under media/ and write its path from the repository root",
+                               *post.meta_position(["media", media.index, "path"], key=False))
+        elif why is not None:
+            yield post.problem("path", f"media path '{media.path}' cannot be published: {why}; put a "
+                               "regular file under media/ and write its path from the repository root",
                                *post.meta_position(["media", media.index, "path"], key=False))
         elif not os.path.isfile(os.path.join(root, media.path)):
             yield post.problem("media-missing", f"media file '{media.path}' does not exist; add it or fix "
@@ -116,6 +122,36 @@ def check_duplicate_ids(ctx: LintContext) -> Iterable[Problem]:
                                "give one of them another 'id:'", line)
 
 
+def check_paths(ctx: LintContext) -> Iterable[Problem]:
+    """The folders and files publish writes (ledger, metrics, feeds) are real folders and
+    files inside the repository; post files are not told apart by case or Unicode form only."""
+    from socialops.safepaths import unsafe_files
+
+    root = ctx.project.root
+    feeds = [str(c.options.get("path") or "feed.xml") for c in ctx.project.config.channels.values()
+             if c.platform == "feed"]
+    for rel, why in unsafe_files(root, [".socialops", ".socialops/ledger", ".socialops/metrics"], feeds):
+        yield Problem(rel, 1, 1, "path", Level.ERROR, f"{why}; publish refuses to read or write "
+                      "through it: replace it with a regular file or folder inside the repository")
+    if ctx.everything:
+        yield from _look_alike_posts(ctx)
+
+
+def _look_alike_posts(ctx: LintContext) -> Iterable[Problem]:
+    """Two post files whose names differ only in case or Unicode normalisation (NFC/NFD):
+    one file on macOS and Windows, two on Linux; which one a checkout holds is chance."""
+    import unicodedata
+
+    groups: dict[str, list[str]] = {}
+    for post in ctx.posts:
+        groups.setdefault(unicodedata.normalize("NFC", post.path).casefold(), []).append(post.path)
+    for paths in groups.values():
+        for path in sorted(paths)[1:]:
+            yield Problem(path, 1, 1, "path", Level.ERROR,
+                          f"this file name differs from {sorted(paths)[0]} only in case or Unicode "
+                          "normalisation; on macOS and Windows they are one file: rename one of them")
+
+
 def check_styleguide(ctx: LintContext) -> Iterable[Problem]:
     return ctx.styleguide().problems
 
@@ -149,7 +185,7 @@ def check_published_edit(post: Post, ctx: LintContext) -> Iterable[Problem]:
 POST_CHECKS: list[PostCheck] = [check_schema, check_channels, check_media, check_time, check_style,
                                 check_platform_limits, check_calendar, check_published_edit]
 PROJECT_CHECKS: list[ProjectCheck] = [check_config, check_duplicate_ids, check_styleguide, check_codeowners,
-                                      check_calendar_file]
+                                      check_calendar_file, check_paths]
 
 # Post checks whose findings depend on more than the post file and the configuration: run
 # every time, also for posts whose other findings come from the cache (socialops.lint.cache).

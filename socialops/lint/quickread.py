@@ -24,6 +24,7 @@ from socialops.model import (
     normalize_newlines,
     read_post,
 )
+from socialops.safepaths import UnsafePath, read_bytes
 
 _KEY = re.compile(r"^(id|publish_at|status|campaign|channels)[ \t]*:(?:[ \t]+(.*?))?[ \t]*$", re.M)
 _SCALAR = re.compile(r"""^(?:'([^'\n]*)'|"([^"\\\n]*)"|([^\s'"#\[\]{}&*!|>%@`,][^#\n]*?))[ \t]*(?:#.*)?$""")
@@ -61,9 +62,9 @@ def quick_posts(project: Project, skip: set[str], cache: LintCache | None = None
 
 def quick_post(root: Path, path: Path, rel: str) -> Post:
     try:
-        raw = path.read_bytes()
+        raw = read_bytes(root, path, rel, MAX_POST_BYTES)
         text = raw.decode("utf-8")
-    except (OSError, UnicodeDecodeError):
+    except (OSError, UnicodeDecodeError, UnsafePath):  # the full read says what is wrong
         return read_post(root, path)
     text = normalize_newlines(text)
     span = front_matter_span(text)

@@ -16,6 +16,7 @@ and leases) are parameters.
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -25,7 +26,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from socialops import gitops
+from socialops import gitops, safepaths
 from socialops.adapters import ChannelSetupError, make_adapter, secrets_for
 from socialops.adapters.base import PlatformError
 from socialops.errors import SocialopsError
@@ -141,6 +142,9 @@ def prepare_git(project: Project, options: PublishOptions, result: PublishResult
     owned = [project.root / LEDGER_DIR, project.root / approval.CACHE_FILE]
     owned += [project.root / str(c.options.get("path") or "feed.xml")
               for c in project.config.channels.values() if c.platform == "feed"]
+    for path in owned:  # a symlink there would put the ledger (or a feed) outside the repository
+        safepaths.check(project.root, path, os.path.relpath(path, project.root).replace(os.sep, "/"),
+                        folder=path == project.root / LEDGER_DIR)
     branch = options.branch or gitops.default_branch(top, project.config.default_branch)
     state = open_branch(top, owned, branch, push=False)
     current = gitops.current_branch(top)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from socialops import ledger
+from socialops import ledger, model, safepaths
 from socialops.ledger import ChannelRecord, LedgerEntry
 from socialops.model import LEDGER_DIR, Channel, Post, Project
 from socialops.publish.claims import RunInfo, claim_state
@@ -300,6 +300,7 @@ class LedgerFiles:
                 if name.endswith(".yaml") and not name.startswith("."):
                     self.paths[prefix + name[: -len(".yaml")]] = os.path.join(dirpath, name)
         self._texts: dict[str, str | None] = {}
+        self.refused: dict[str, str] = {}  # post id -> why its ledger file is not read
 
     def __contains__(self, post_id: str) -> bool:
         return post_id in self.paths
@@ -307,16 +308,22 @@ class LedgerFiles:
     def text(self, post_id: str) -> str | None:
         if post_id not in self._texts:
             try:
-                with open(self.paths[post_id], encoding="utf-8") as handle:
-                    self._texts[post_id] = handle.read()
-            except (KeyError, OSError, UnicodeDecodeError):
+                raw = safepaths.read_bytes(self.root, self.paths[post_id], ledger.relative_path(post_id),
+                                           ledger.MAX_LEDGER_BYTES)
+                self._texts[post_id] = raw.decode("utf-8")
+            except (KeyError, OSError, UnicodeDecodeError, ledger.LedgerError):
                 self._texts[post_id] = None
+            except safepaths.UnsafePath as exc:
+                self._texts[post_id] = None
+                self.refused[post_id] = exc.message
         return self._texts[post_id]
 
     def entry(self, post_id: str) -> LedgerEntry | None:
         """The post's entry; raises LedgerError when its file is damaged (or not text)."""
         text = self.text(post_id)
         if text is None:
+            if post_id in self.refused:
+                raise ledger.LedgerError(self.refused[post_id])
             if post_id in self.paths:
                 raise ledger.LedgerError("it is not UTF-8 text, or it cannot be opened")
             return None
@@ -366,6 +373,16 @@ def _render(job: Job, project: Project, selection: Selection) -> bool:
     from socialops.render import render_channel
 
     job.rendered = render_channel(job.item.post, job.channel, project.root)
+    for part in job.rendered.parts:
+        for media in getattr(part, "media", None) or ():
+            rel = str(getattr(media, "path", media))
+            why = safepaths.refusal(project.root, rel) if model.inside_repo(project.root, rel) \
+                else "it leaves the repository"
+            if why is not None:
+                selection.decisions.append(_decide(
+                    job.item, job.channel.name, "failed", f"{job.item.post.path}: media '{rel}' is not "
+                    f"sent: {why}; run socialops lint"))
+                return False
     errors = [p for p in job.rendered.problems if p.level.value == "error"]
     if errors:
         first = errors[0]
