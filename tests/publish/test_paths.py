@@ -80,6 +80,7 @@ def test_a_symlinked_ledger_folder_is_refused_and_nothing_is_sent(site: Site, ru
     assert code == 1
     [(path, line, message)] = _path_findings(problems)
     assert (path, line) == (".socialops/ledger", 1)
+    assert "leads outside the repository" in message
     out = run_cli("publish", cwd=site.root)
     assert out.returncode == 2, out.stdout + out.stderr
     assert ".socialops/ledger" in out.stdout + out.stderr and "Traceback" not in out.stderr
@@ -95,6 +96,7 @@ def test_a_symlinked_folder_inside_the_ledger_is_refused(site: Site, run_cli, tm
     site.write("posts/news/p.md", "---\nchannels: [feed]\npublish_at: 2020-01-01T00:00\nstatus: ready\n---\nHi.\n")
     site.commit()
     code, problems = _lint(run_cli, site)
+    assert code == 1
     assert [(p, line) for p, line, _ in _path_findings(problems)] == [(".socialops/ledger/news", 1)]
     with pytest.raises(Exception, match="ledger/news"):
         run_publish(site, now="2020-01-01T01:00")
