@@ -71,9 +71,9 @@ def lint_command(
     if chosen is LintFormat.json:
         output.write_out(output.lint_json(result.problems, result.files))
     elif chosen is LintFormat.github:
-        output.write_out(output.lint_github(result.problems))
+        output.write_out(output.lint_github(result.problems, project.root))
     elif chosen is LintFormat.sarif:
-        output.print_json(output.lint_sarif(result.problems, _rule_docs()))
+        output.print_json(output.lint_sarif(result.problems, _rule_docs(), _rule_help(), project.root))
     else:
         output.lint_text(result.problems, result.files, project.root, compact=compact)
     raise typer.Exit(1 if result.fails(Level(fail_on.value)) else 0)
@@ -130,6 +130,16 @@ def _rule_docs() -> dict[str, str]:
 
     docs.update(rules.rule_docs())
     return docs
+
+
+def _rule_help() -> dict[str, str]:
+    """Each rule's whole help (code scanning shows it beside a finding)."""
+    from socialops import rules
+
+    fix = "Fix the file as the message says, then run socialops lint again."
+    found = {rule: f"{doc} {fix}" for rule, doc in _rule_docs().items()}
+    found.update(rules.rule_help())
+    return found
 
 
 def register(app: typer.Typer) -> None:

@@ -49,20 +49,64 @@ def _gh_escape(text: str, prop: bool = False) -> str:
     return text
 
 
-def lint_github(problems: list[Problem]) -> str:
+def lint_github(problems: list[Problem], root: Path | None = None) -> str:
+    """Workflow commands; `col` in UTF-16 code units, as GitHub counts (root: to read lines)."""
     kinds = {Level.ERROR: "error", Level.WARNING: "warning", Level.SUGGESTION: "notice"}
+    utf16 = _Utf16Columns(root)
     lines = [
-        f"::{kinds[p.level]} file={_gh_escape(p.path, True)},line={p.line},col={p.column},"
+        f"::{kinds[p.level]} file={_gh_escape(p.path, True)},line={p.line},col={utf16(p)},"
         f"title={_gh_escape(p.rule, True)}::{_gh_escape(p.message)}"
         for p in problems
     ]
     return "\n".join(lines) + ("\n" if lines else "")
 
 
-def lint_sarif(problems: list[Problem], rule_docs: dict[str, str]) -> dict[str, Any]:
+class _Utf16Columns:
+    """A finding's column in UTF-16 code units (what GitHub and SARIF viewers count) from
+    its column in code points (text and JSON), reading each file's line once."""
+
+    def __init__(self, root: Path | None) -> None:
+        self.root = root
+        self.cache: dict[str, list[str]] = {}
+
+    def __call__(self, p: Problem) -> int:
+        if self.root is None or p.column <= 1:
+            return p.column
+        line = _source_line(self.root, p.path, p.line, self.cache, cut=False)
+        if line is None or line.isascii():
+            return p.column
+        before = line[:p.column - 1]
+        return p.column + sum(1 for c in before if ord(c) > 0xFFFF)
+
+
+def lint_sarif(problems: list[Problem], rule_docs: dict[str, str], rule_help: dict[str, str] | None = None,
+               root: Path | None = None) -> dict[str, Any]:
+    """SARIF 2.1.0 as GitHub code scanning reads it: every rule with a short and a full
+    description and help; artifact URIs percent-encoded (RFC 3986); columns in UTF-16 code
+    units (columnKind); a partial fingerprint per finding that survives lines moving."""
+    import hashlib
+    from urllib.parse import quote
+
     levels = {Level.ERROR: "error", Level.WARNING: "warning", Level.SUGGESTION: "note"}
     rule_ids = sorted({p.rule for p in problems} | set(rule_docs))
     index = {rule: i for i, rule in enumerate(rule_ids)}
+    helps = rule_help or {}
+    utf16 = _Utf16Columns(root)
+    lines_cache: dict[str, list[str]] = {}
+    seen: dict[tuple[str, str, str], int] = {}
+
+    def fingerprint(p: Problem) -> str:
+        line = _source_line(root, p.path, p.line, lines_cache, cut=False) if root is not None else None
+        key = (p.path, p.rule, " ".join((line or p.message).split()))
+        seen[key] = seen.get(key, 0) + 1
+        return hashlib.sha256("\0".join([*key, str(seen[key])]).encode()).hexdigest()[:32]
+
+    def rule(r: str) -> dict[str, Any]:
+        short = rule_docs.get(r, r)
+        full = helps.get(r, short)
+        return {"id": r, "shortDescription": {"text": short}, "fullDescription": {"text": full},
+                "help": {"text": full, "markdown": full}}
+
     return {
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
@@ -71,20 +115,20 @@ def lint_sarif(problems: list[Problem], rule_docs: dict[str, str]) -> dict[str, 
                 "name": "socialops",
                 "version": __version__,
                 "informationUri": "https://github.com/socialops/socialops",
-                "rules": [
-                    {"id": r, "name": r, "shortDescription": {"text": rule_docs.get(r, r)}}
-                    for r in rule_ids
-                ],
+                "rules": [rule(r) for r in rule_ids],
             }},
+            "columnKind": "utf16CodeUnits",
+            "originalUriBaseIds": {"%SRCROOT%": {"description": {"text": "The repository's root"}}},
             "results": [{
                 "ruleId": p.rule,
                 "ruleIndex": index[p.rule],
                 "level": levels[p.level],
                 "message": {"text": p.message},
                 "locations": [{"physicalLocation": {
-                    "artifactLocation": {"uri": p.path, "uriBaseId": "%SRCROOT%"},
-                    "region": {"startLine": p.line, "startColumn": p.column},
+                    "artifactLocation": {"uri": quote(p.path, safe="/"), "uriBaseId": "%SRCROOT%"},
+                    "region": {"startLine": p.line, "startColumn": utf16(p)},
                 }}],
+                "partialFingerprints": {"socialopsFinding/v1": fingerprint(p)},
             } for p in problems],
         }],
     }
@@ -256,7 +300,7 @@ def _window(text: str, at: list[int], room: int) -> tuple[str, list[int]] | None
     return head + text[begin:end] + ("…" if end < len(text) else ""), [c - begin + len(head) for c in at]
 
 
-def _source_line(root: Path, rel: str, line: int, cache: dict[str, list[str]]) -> str | None:
+def _source_line(root: Path, rel: str, line: int, cache: dict[str, list[str]], cut: bool = True) -> str | None:
     from socialops.model import MAX_POST_BYTES, normalize_newlines
 
     if rel not in cache:
@@ -272,5 +316,5 @@ def _source_line(root: Path, rel: str, line: int, cache: dict[str, list[str]]) -
     lines = cache[rel]
     if 1 <= line <= len(lines):
         text = lines[line - 1]
-        return text if len(text) <= 300 else text[:300] + "…"
+        return text if len(text) <= 300 or not cut else text[:300] + "…"
     return None

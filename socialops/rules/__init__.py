@@ -59,3 +59,20 @@ def rule_docs(root: Path | None = None) -> dict[str, str]:
     if guide is None:
         return {}
     return {rule.id: f"Style guide rule ({rule.kind.KIND}): {summary(rule.kind)}" for rule in guide.rules}
+
+
+def rule_help(root: Path | None = None) -> dict[str, str]:
+    """Rule id -> its whole documentation (the kind's docstring, its level and message), for
+    code scanning's rule help; the style guide as for rule_docs."""
+    guide = load_styleguide(root) if root is not None else _LAST.get("guide")
+    if guide is None:
+        return {}
+    out = {}
+    for rule in guide.rules:
+        doc = " ".join((rule.kind.__doc__ or "").split())
+        said = f" Message: {rule.message}" if rule.message else ""
+        out[rule.id] = (f"Rule '{rule.id}' of styleguide.yaml ({rule.kind.KIND}, level {rule.level.value}). "
+                        f"{doc}{said} Edit styleguide.yaml to change it, or silence it for one post with "
+                        f"<!-- socialops-disable {rule.id} -->.")
+    return out
+
