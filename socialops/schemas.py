@@ -9,6 +9,11 @@ __pycache__: keyed by the schema's text, fastjsonschema's version and Python's b
 format, and read back in well under a millisecond. Without a usable cache folder (or with
 SOCIALOPS_NO_CACHE set) only the post schema, checked once per post, is compiled in the
 run; the files read once (config, style guide, calendar) are then checked by jsonschema.
+
+The cached code is executed, so it is read only from a folder and a file that belong to
+the user running socialops and that no one else may write (as ssh treats its keys): the
+folder is made with mode 0700, and an entry in a folder another user (or a group) can write
+is compiled again in the run instead. Nothing in the repository is ever executed.
 """
 
 from __future__ import annotations
@@ -65,7 +70,7 @@ def fast_check(name: str) -> Callable[[Any], Any] | None:
     decides then."""
     folder = _cache_folder()
     file = folder / f"{name}-{_cache_key(name)}.code" if folder else None
-    entry = _read(file) if file else None
+    entry = _read(file) if file and _private(file) else None
     check = _load(entry) if entry else None
     if check is None:
         if file is None and name not in FAST_GATED:
@@ -120,10 +125,26 @@ def _cache_folder() -> Path | None:
         if not base.is_absolute():  # a relative HOME: no cache rather than one under the current folder
             return None
         folder = base / "socialops" / "schema-checks"
-        folder.mkdir(parents=True, exist_ok=True)
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     except (OSError, RuntimeError):  # RuntimeError: no home folder
         return None
-    return folder
+    return folder if _private(folder) else None
+
+
+def _private(path: Path) -> bool:
+    """The path (not a symbolic link) is the running user's and only they may write to it,
+    nor to the folder holding it."""
+    import stat
+
+    try:
+        for each in (path, path.parent):
+            found = os.lstat(each)
+            if (stat.S_ISLNK(found.st_mode) or found.st_uid != os.getuid()
+                    or found.st_mode & (stat.S_IWGRP | stat.S_IWOTH)):
+                return False
+    except OSError:
+        return False
+    return True
 
 
 def _cache_key(name: str) -> str:

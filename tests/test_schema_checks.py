@@ -185,3 +185,32 @@ def test_a_relative_cache_folder_is_ignored(tmp_path: Path, monkeypatch: pytest.
     monkeypatch.setenv("HOME", "home")
     assert schemas._cache_folder() is None
     assert sorted(p.name for p in tmp_path.iterdir()) == ["home"]
+
+
+@pytest.mark.parametrize("writable", ["folder", "file"])
+def test_code_another_user_could_write_is_never_run(cache_home: Path, tmp_path: Path, writable: str) -> None:
+    """A cache entry is code: in a folder (or a file) that a group or other users may write,
+    someone else could have put code there. It is compiled again in the run instead."""
+    import marshal
+    import os
+
+    assert schemas.is_valid("config", {"timezone": "UTC", "channels": {}})
+    [entry] = cache_home.glob("config-*.code")
+    marker = tmp_path / "ran"
+    planted = compile(f"open({str(marker)!r}, 'w').close()\ndef validate(data): return data", "x", "exec")
+    entry.write_bytes(marshal.dumps(("validate", planted)))
+    os.chmod(cache_home if writable == "folder" else entry, 0o777 if writable == "folder" else 0o666)
+    schemas.fast_check.cache_clear()
+    assert not schemas.is_valid("config", {"timezone": 3})  # the real check ran
+    assert not marker.exists()
+    os.chmod(cache_home, 0o700)
+    entry.write_bytes(marshal.dumps(("validate", planted)))  # compiled again and replaced meanwhile
+    os.chmod(entry, 0o600)
+    schemas.fast_check.cache_clear()
+    schemas.is_valid("config", {"timezone": 3})
+    assert marker.exists()  # the same entry in a private folder is read (the test can fail)
+
+
+def test_the_cache_folder_is_private(cache_home: Path) -> None:
+    assert schemas.is_valid("config", {"timezone": "UTC", "channels": {}})
+    assert cache_home.stat().st_mode & 0o777 == 0o700

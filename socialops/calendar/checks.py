@@ -24,7 +24,7 @@ from socialops.calendar.recurring import Recurrence
 from socialops.calendar.speed import without_gc
 from socialops.calendar.timeline import (
     EXPLICIT,
-    Item,
+    Scheduled,
     is_queued,
     occurrence_items,
     post_channels,
@@ -59,7 +59,7 @@ def _findings(project: Project, posts: list[Post], now: datetime | None, only: s
     timeline = post_items(posts, project) + occurrence_items(
         recurrence, {p.path: p for p in posts}, base - timedelta(days=2), base + HORIZON)
     timeline.sort(key=lambda i: (i.at, i.id))
-    by_channel: dict[str, list[Item]] = defaultdict(list)
+    by_channel: dict[str, list[Scheduled]] = defaultdict(list)
     for item in timeline:
         for channel in item.channels:
             by_channel[channel].append(item)
@@ -94,24 +94,24 @@ class _Report:
                  only: set[str] | None) -> None:
         self.project, self.cal, self.ledger, self.now, self.only = project, cal, ledger, now, only
         self.out = Findings()
-        self._posts: dict[tuple[str, str, str], tuple[Item, str, Level, list[str]]] = {}
-        self._series: dict[tuple[str, str], tuple[Item, str, Level, set[str]]] = {}
+        self._posts: dict[tuple[str, str, str], tuple[Scheduled, str, Level, list[str]]] = {}
+        self._series: dict[tuple[str, str], tuple[Scheduled, str, Level, set[str]]] = {}
         self._days: dict[int, date] = {}  # by id() of the items of the timeline, which outlives this
 
-    def fixed(self, item: Item, channel: str) -> bool:
+    def fixed(self, item: Scheduled, channel: str) -> bool:
         if self.now is not None and item.at < self.now:
             return True
         record = self.ledger.record(item.id, channel)
         return record is not None and record.status == "published"
 
-    def wants(self, item: Item, channel: str) -> bool:
+    def wants(self, item: Scheduled, channel: str) -> bool:
         """Whether a finding about this item on this channel would be reported (asked before
         a message is worded, which costs more than the check)."""
         if self.only is not None and item.source == EXPLICIT and item.path not in self.only:
             return False
         return not self.fixed(item, channel)
 
-    def add(self, item: Item, channel: str, kind: str, message: str, level: Level = Level.ERROR,
+    def add(self, item: Scheduled, channel: str, kind: str, message: str, level: Level = Level.ERROR,
             other: str = "") -> None:
         """`message` may hold `{channels}`: the channels of the same violation, merged."""
         if self.fixed(item, channel):
@@ -141,7 +141,7 @@ class _Report:
             self.out.calendar.append(self.cal.problem(["recurring", series[sid].index], message + more,
                                                       level=level))
 
-    def day(self, item: Item) -> date:
+    def day(self, item: Scheduled) -> date:
         """The item's local day, computed once per item."""
         found = self._days.get(id(item))
         if found is None:
@@ -152,13 +152,13 @@ class _Report:
         return at.astimezone(self.cal.tz).strftime("%a %Y-%m-%d %H:%M")
 
 
-def _what(item: Item) -> str:
+def _what(item: Scheduled) -> str:
     if item.source == EXPLICIT:
         return item.path
     return f"the recurring post {item.id}"
 
 
-def _subject(item: Item) -> str:
+def _subject(item: Scheduled) -> str:
     return "this post" if item.source == EXPLICIT else item.id
 
 
@@ -172,7 +172,7 @@ def _duration(delta: timedelta) -> str:
 
 # ---- checks -----------------------------------------------------------------------------------
 
-def _blackout(report: _Report, cal: Calendar, item: Item, channel: str) -> None:
+def _blackout(report: _Report, cal: Calendar, item: Scheduled, channel: str) -> None:
     blackout = cal.blackout_at(channel, item.at)
     if blackout is None or not report.wants(item, channel):
         return
@@ -185,7 +185,7 @@ def _blackout(report: _Report, cal: Calendar, item: Item, channel: str) -> None:
                    "will be held", Level.WARNING)
 
 
-def _limits(report: _Report, cal: Calendar, channel: str, items: list[Item], limits: Limits,
+def _limits(report: _Report, cal: Calendar, channel: str, items: list[Scheduled], limits: Limits,
             where: tuple[str, str]) -> None:
     gap = limits.min_gap or timedelta(0)
     for before, after in pairwise(items):
@@ -199,7 +199,7 @@ def _limits(report: _Report, cal: Calendar, channel: str, items: list[Item], lim
                                f"{_what(other)} ({report.when(other.at)}){rule}", other=other.id)
     if limits.max_per_day is None:
         return
-    days: dict[date, list[Item]] = defaultdict(list)
+    days: dict[date, list[Scheduled]] = defaultdict(list)
     for item in items:
         days[report.day(item)].append(item)
     for day, mine in days.items():
@@ -210,20 +210,20 @@ def _limits(report: _Report, cal: Calendar, channel: str, items: list[Item], lim
                            other=where[1])
 
 
-def _x_duplicates(report: _Report, known: Channel, items: list[Item]) -> None:
+def _x_duplicates(report: _Report, known: Channel, items: list[Scheduled]) -> None:
     from socialops.render import choose_text
 
     channel = known.name
     texts: dict[str, str] = {}
 
-    def text(item: Item) -> str:
+    def text(item: Scheduled) -> str:
         if item.post is None:
             return ""
         if item.post.path not in texts:
             texts[item.post.path] = " ".join(mask_comments(choose_text(item.post, known).text).split())
         return texts[item.post.path]
 
-    last_of_series: dict[str, Item] = {}
+    last_of_series: dict[str, Scheduled] = {}
     for i, after in enumerate(items):
         # the post just before on the channel, and the series' own previous occurrence
         befores = [items[i - 1]] if i else []
@@ -252,7 +252,7 @@ def _campaign(report: _Report, cal: Calendar, post: Post) -> None:
         return
     channels = post_channels(post, report.project)
     at = post_time(post, cal.tz)
-    item = Item(post.id, at, channels, EXPLICIT, post, post.path, name) if at is not None else None
+    item = Scheduled(post.id, at, channels, EXPLICIT, post, post.path, name) if at is not None else None
     if item is not None and all(report.fixed(item, c) for c in channels):
         return
     if item is not None and not campaign.contains(item.at):

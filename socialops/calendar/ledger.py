@@ -20,7 +20,7 @@ SHOWN = {"published": "published", "failed": "failed", "unknown": "unknown", "in
 
 
 @dataclass(frozen=True, slots=True)
-class ChannelRecord:
+class ChannelState:
     status: str  # one of SHOWN's values
     url: str | None  # the first published part's URL
 
@@ -44,7 +44,7 @@ class Ledger:
             self._ids = ids
         return self._ids
 
-    def record(self, entry_id: str, channel: str) -> ChannelRecord | None:
+    def record(self, entry_id: str, channel: str) -> ChannelState | None:
         if entry_id not in self._index():
             return None
         if entry_id not in self._read:
@@ -57,4 +57,4 @@ class Ledger:
         if found is None or found.status not in SHOWN:
             return None
         url = next((p.url for p in found.parts if p.status == "published" and p.url), None)
-        return ChannelRecord(SHOWN[found.status], url)
+        return ChannelState(SHOWN[found.status], url)

@@ -31,7 +31,7 @@ from socialops.calendar.speed import without_gc
 from socialops.calendar.timeline import (
     QUEUE,
     RECURRING,
-    Item,
+    Scheduled,
     is_queued,
     occurrence_items,
     post_channels,
@@ -105,7 +105,7 @@ def _build(project: Project, cal: Calendar, posts: list[Post], now: datetime, st
     if any(p.readable and is_queued(p) for p in posts):
         queued = assign(project, cal, posts, explicit, now,
                         lambda a, b: occurrence_items(recurrence, by_path, a, b))
-        chosen += [Item(a.post.id, a.at, post_channels(a.post, project), QUEUE, a.post, a.post.path,
+        chosen += [Scheduled(a.post.id, a.at, post_channels(a.post, project), QUEUE, a.post, a.post.path,
                         a.post.campaign) for a in queued.assigned if start <= a.at < end]
         for post in [u.post for u in queued.unassigned] + queued.drafts:
             entries += [_entry(post.id, channel, None, "draft" if post.status == "draft" else "ready", QUEUE,
@@ -126,7 +126,7 @@ def _entry(entry_id: str, channel: str, at: datetime | None, status: str, source
     return Entry(entry_id, channel, at, status, source, path, campaign, author, url, post, series)
 
 
-def _status(item: Item, channel: str, ledger: Ledger, cal: Calendar, now: datetime,
+def _status(item: Scheduled, channel: str, ledger: Ledger, cal: Calendar, now: datetime,
             limit: timedelta, paused: bool) -> tuple[str, str | None]:
     record = ledger.record(item.id, channel)
     if record is not None:

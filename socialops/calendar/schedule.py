@@ -20,7 +20,13 @@ from socialops.calendar.cron import Gap, instants
 from socialops.calendar.recurring import Recurrence
 from socialops.calendar.spacing import DAY_FULL, TOO_CLOSE, Occupancy, seconds
 from socialops.calendar.speed import without_gc
-from socialops.calendar.timeline import Item, is_queued, occurrence_items, post_channels, post_items
+from socialops.calendar.timeline import (
+    Scheduled,
+    is_queued,
+    occurrence_items,
+    post_channels,
+    post_items,
+)
 from socialops.model import Post, Project
 from socialops.timeutil import exists_once
 
@@ -71,14 +77,14 @@ class _Slots:
         return True
 
 
-BusySource = Callable[[datetime, datetime], list[Item]]
+BusySource = Callable[[datetime, datetime], list[Scheduled]]
 
 
 class Queue:
     """Places queued posts one by one. `busy` are the posts with a time; `more(start, end)`
     gives the occurrences of recurring series in a range, asked for as the search goes on."""
 
-    def __init__(self, project: Project, cal: Calendar, busy: list[Item], now: datetime,
+    def __init__(self, project: Project, cal: Calendar, busy: list[Scheduled], now: datetime,
                  more: BusySource | None = None) -> None:
         self.project, self.cal, self.now = project, cal, now
         self.occupancy = Occupancy(cal)
@@ -90,7 +96,7 @@ class Queue:
         self._slots: dict[tuple[str, ...], _Slots] = {}  # by cron expressions: channels share them
         self._cursor: dict[tuple[tuple[str, ...], str | None], int] = {}
 
-    def _take(self, item: Item) -> None:
+    def _take(self, item: Scheduled) -> None:
         for channel in item.channels:
             self.occupancy.add(channel, item.at, item.campaign)
 
@@ -185,7 +191,7 @@ def _widest_gap(cal: Calendar) -> timedelta:
     return max((lim.min_gap for lim in limits if lim.min_gap is not None), default=timedelta(0))
 
 
-def assign(project: Project, cal: Calendar, posts: list[Post], busy: list[Item], now: datetime,
+def assign(project: Project, cal: Calendar, posts: list[Post], busy: list[Scheduled], now: datetime,
            more: BusySource | None = None) -> QueueResult:
     """Place every queued post that is ready, in file-path order (nothing is written)."""
     queue = Queue(project, cal, busy, now, more)

@@ -1,5 +1,5 @@
 """Everything with a time on the calendar, before statuses: posts with a written time and
-the occurrences of recurring series, each as an Item on its channels."""
+the occurrences of recurring series, each as an Scheduled on its channels."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ EXPLICIT, QUEUE, RECURRING = "explicit", "queue", "recurring"
 
 
 @dataclass(frozen=True, slots=True)
-class Item:
+class Scheduled:
     """A post or an occurrence at one time on one or more channels."""
 
     id: str
@@ -59,24 +59,24 @@ def is_queued(post: Post) -> bool:
     return isinstance(value, str) and value.strip() == "queue"
 
 
-def post_items(posts: Iterable[Post], project: Project) -> list[Item]:
+def post_items(posts: Iterable[Post], project: Project) -> list[Scheduled]:
     tz = project.config.timezone
-    out: list[Item] = []
+    out: list[Scheduled] = []
     for post in posts:
         if not post.readable:
             continue
         at = post_time(post, tz)
         if at is not None:
-            out.append(Item(post.id, at, post_channels(post, project), EXPLICIT, post, post.path, post.campaign))
+            out.append(Scheduled(post.id, at, post_channels(post, project), EXPLICIT, post, post.path, post.campaign))
     return out
 
 
 def occurrence_items(recurrence: Recurrence, by_path: dict[str, Post], start: datetime,
-                     end: datetime) -> list[Item]:
-    out: list[Item] = []
+                     end: datetime) -> list[Scheduled]:
+    out: list[Scheduled] = []
     for occ in recurrence.between(start, end):
         post = by_path.get(occ.path) if occ.path else None
         campaign = post.campaign if post is not None else None
-        out.append(Item(occ.id, occ.at, occ.channels, RECURRING, post, occ.path or CALENDAR_FILE,
+        out.append(Scheduled(occ.id, occ.at, occ.channels, RECURRING, post, occ.path or CALENDAR_FILE,
                         campaign, occ))
     return out
