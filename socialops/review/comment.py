@@ -2,7 +2,7 @@
 needs to approve it from the comment alone. Each channel's text comes from
 `socialops.render`, the code `publish` sends with, so what is approved is what is sent.
 
-`build` returns data; `review_markdown.markdown` and `as_json` turn it into the comment
+`build` returns data; `review.markdown.markdown` and `as_json` turn it into the comment
 and the envelope.
 """
 
