@@ -157,6 +157,9 @@ def plan_command(
     channel: ChannelOption = None,
     author: Annotated[str | None, typer.Option("--author", metavar="NAME", help="Only the posts of this person (the post's "
                                                "'author', else who added the file in git).")] = None,
+    campaign: Annotated[list[str] | None, typer.Option("--campaign", metavar="NAME", help="Only the posts of this campaign (repeatable).")] = None,
+    status: Annotated[list[str] | None, typer.Option("--status", metavar="STATUS", help="Only entries with this status (repeatable): draft, ready, scheduled, published, failed, unknown, missed, held, retracted.")] = None,
+    grep: Annotated[str | None, typer.Option("--grep", metavar="TEXT", help="Only posts whose id, file or text contains TEXT (any case).")] = None,
     fmt: Annotated[TextOrJson, typer.Option("--format", help="Output format.")] = TextOrJson.text,
     repo: RepoOption = None,
     now: NowOption = None,
@@ -168,7 +171,9 @@ def plan_command(
     _check_channels(project, channel)
     today = _today(project, when)
     first, last = _window(project, start, end, today, today + timedelta(days=90))
+    _check_statuses(status)
     entries = _only(plan.build(project, cal, posts, when, first, last, _authors(project)), channel, author)
+    entries = _matching(project, entries, campaign, status, grep)
     if fmt is TextOrJson.json:
         _print_entries_json(project, entries)
         return
@@ -181,7 +186,7 @@ def plan_command(
     out.print(f"[bold]Plan[/] {first.astimezone(tz):%Y-%m-%d %H:%M} to {last.astimezone(tz):%Y-%m-%d %H:%M} "
               f"({tz.key}): {len(entries)} entr{'y' if len(entries) == 1 else 'ies'}")
     if entries:
-        out.print(plan_table(project, entries))
+        out.print(plan_table(project, entries, out.width), soft_wrap=False)
 
 
 def _print_entries_json(project: Project, entries: list[Entry]) -> None:
@@ -192,6 +197,29 @@ def _print_entries_json(project: Project, entries: list[Entry]) -> None:
 
     rows = ",\n    ".join(json.dumps(e.as_json(project), ensure_ascii=False) for e in entries)
     sys.stdout.write('{\n  "version": 1,\n  "entries": [' + (f"\n    {rows}\n  " if rows else "") + "]\n}\n")
+
+
+def _check_statuses(statuses: list[str] | None) -> None:
+    from socialops.calendar.plan import STATUSES
+    from socialops.errors import SocialopsError
+
+    known = (*STATUSES, "retracted")
+    for value in statuses or []:
+        if value not in known:
+            raise SocialopsError(f"--status: '{value}' is not a status; use one of {', '.join(known)}")
+
+
+def _matching(project: Project, entries: list[Entry], campaigns: list[str] | None, statuses: list[str] | None,
+              grep: str | None) -> list[Entry]:
+    if campaigns:
+        entries = [e for e in entries if e.campaign in campaigns]
+    if statuses:
+        entries = [e for e in entries if e.status in statuses]
+    if grep:
+        wanted = grep.casefold()
+        entries = [e for e in entries if wanted in e.id.casefold() or wanted in e.path.casefold()
+                   or wanted in e.text(project).casefold()]
+    return entries
 
 
 def _only(entries: list[Entry], channels: list[str] | None, author: str | None) -> list[Entry]:
@@ -208,7 +236,7 @@ def _only(entries: list[Entry], channels: list[str] | None, author: str | None) 
 def calendar_command(
     day: Annotated[str | None, typer.Argument(metavar="DATE", help="A day to show (its month, or its week with --week).")] = None,
     month: Annotated[str | None, typer.Option("--month", metavar="YYYY-MM", help="The month to show, e.g. 2026-12.")] = None,
-    week: Annotated[bool, typer.Option("--week", help="Show one week (of DATE, default today), a row per channel.")] = False,
+    week: Annotated[bool, typer.Option("--week", help="Show one week (of DATE, default today) as an agenda: each day's blackouts, campaigns and posts.")] = False,
     channel: ChannelOption = None,
     ics: Annotated[Path | None, typer.Option("--ics", metavar="FILE", help="Write an iCalendar file (RFC 5545) instead.")] = None,
     html_dir: Annotated[Path | None, typer.Option("--html", metavar="DIR", help="Write a static page (DIR/index.html) instead.")] = None,
@@ -241,12 +269,12 @@ def calendar_command(
         grid_start = shown.replace(day=1) - timedelta(days=shown.replace(day=1).weekday())
         first, last = day_start(grid_start, tz), day_start(grid_start + timedelta(days=42), tz)
     entries = _only(plan.build(project, cal, posts, when, first, last), channel, None)
-    from socialops.commands.calendar_views import month_grid, week_grid
+    from socialops.commands.calendar_views import month_grid, week_agenda
     from socialops.commands.output import console
 
-    grid = week_grid(project, entries, monday, today) if week else \
+    grid = week_agenda(project, entries, monday, today, cal) if week else \
         month_grid(project, entries, shown.year, shown.month, today)
-    console().print(grid)
+    console().print(grid, soft_wrap=False)
 
 
 def _export(project: Project, entries: list[Entry], when: datetime, shown: date, first: datetime,

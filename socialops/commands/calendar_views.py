@@ -9,7 +9,6 @@ from datetime import date, timedelta
 from typing import Any
 
 from rich.console import Group
-from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
@@ -50,82 +49,142 @@ def _local(entry: Entry, project: Project) -> Any:
     return entry.at.astimezone(project.config.timezone)
 
 
-def plan_table(project: Project, entries: list[Entry]) -> Table:
+PLAN_COLUMNS = ("when", "channel", "status", "post", "campaign", "author", "source")
+DROP_ORDER = ("source", "author", "campaign")  # the first to go when the terminal is narrow
+
+
+def plan_table(project: Project, entries: list[Entry], width: int = 120) -> Table:
+    """One row per entry. Columns never wrap: those that do not fit go, source first, then
+    author, then campaign; the date loses its year below 100 columns; the post's id is cut
+    with an ellipsis to what is left (at least 12 cells)."""
     styles = channel_styles(project, entries)
-    table = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
-    for column in ("when", "channel", "status", "source"):
-        table.add_column(column, no_wrap=True)
-    table.add_column("post", overflow="fold", min_width=16)
-    for column in ("campaign", "author"):
-        table.add_column(column, overflow="fold")
+    short = width < 100
+    rows = []
     for e in entries:
-        when = _local(e, project).strftime("%a %Y-%m-%d %H:%M") if e.at else "(no free slot)"
+        when = _local(e, project).strftime("%a %m-%d %H:%M" if short else "%a %Y-%m-%d %H:%M") if e.at \
+            else "(no free slot)"
         mark, style = MARKS.get(e.status, ("·", ""))
-        table.add_row(when, Text(e.channel, style=styles[e.channel]), Text(f"{mark} {e.status}", style=style),
-                      e.source, escape(e.id), escape(e.campaign or ""), escape(e.author or ""))
+        rows.append({"when": when, "channel": Text(e.channel, style=styles[e.channel]),
+                     "status": Text(f"{mark} {e.status}", style=style), "post": e.id,
+                     "campaign": e.campaign or "", "author": e.author or "", "source": e.source})
+    shown = list(PLAN_COLUMNS)
+
+    def needed(column: str) -> int:
+        return max([len(column)] + [len(str(r[column])) for r in rows])
+
+    for column in DROP_ORDER:
+        if sum(needed(c) + 2 for c in shown if c != "post") + 12 <= width:
+            break
+        shown.remove(column)
+    table = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
+    room = max(12, width - sum(needed(c) + 2 for c in shown if c != "post"))
+    for column in shown:
+        fixed = min(needed(column), room) if column == "post" else needed(column)
+        table.add_column(column, no_wrap=True, overflow="ellipsis", min_width=fixed, max_width=fixed)
+    for r in rows:
+        table.add_row(*[r[c] if isinstance(r[c], Text) else Text(str(r[c])) for c in shown])
     return table
 
 
-def _line(entry: Entry, project: Project) -> Text:
-    """A post in the week grid: its time, status mark and first line."""
-    mark, style = MARKS.get(entry.status, ("·", ""))
-    line = Text()
-    line.append(f"{_local(entry, project):%H:%M} {mark}", style=style)
-    line.append(" " + entry.first_line(project), style=style if entry.status == "draft" else "")
+def _posts(project: Project, entries: list[Entry]) -> list[list[Entry]]:
+    """Entries of one post at one time (its channels) together, in time order."""
+    groups: dict[tuple[str, Any], list[Entry]] = {}
+    for e in entries:
+        if e.at is not None:
+            groups.setdefault((e.id, e.at), []).append(e)
+    return sorted(groups.values(), key=lambda g: (g[0].at, g[0].id))
+
+
+def _post_line(project: Project, group: list[Entry], styles: dict[str, str], channels: bool) -> Text:
+    """A post on one line: its time, a status mark per channel (in the channel's colour),
+    its first line; the channels' names after it when asked."""
+    line = Text(no_wrap=True, overflow="ellipsis")
+    line.append(f"{_local(group[0], project):%H:%M} ")
+    if channels:  # a mark per channel, in its colour
+        for e in group:
+            mark, style = MARKS.get(e.status, ("·", ""))
+            line.append(mark, style=f"{style} {styles.get(e.channel, '')}".strip())
+    else:  # a mark per status (a month's cell is narrow)
+        for status in dict.fromkeys(e.status for e in group):
+            mark, style = MARKS.get(status, ("·", ""))
+            line.append(mark, style=style)
+    draft = all(e.status == "draft" for e in group)
+    line.append(" " + group[0].first_line(project), style="dim italic" if draft else "")
+    if channels:
+        line.append("  " + ", ".join(e.channel for e in group), style="dim")
     return line
 
 
-def _month_cell(project: Project, entries: list[Entry], cell: Text, styles: dict[str, str]) -> Text:
-    """The day number, then per channel its name and the times of its posts, each marked."""
-    by_channel: dict[str, list[Entry]] = defaultdict(list)
-    for e in entries:
-        by_channel[e.channel].append(e)
-    for channel in sorted(by_channel):
-        cell.append("\n" + channel, style=styles[channel])
-        for i, e in enumerate(by_channel[channel]):
-            mark, style = MARKS.get(e.status, ("·", ""))
-            cell.append("\n " if i % 2 == 0 else "  ")
-            cell.append(f"{_local(e, project):%H:%M} {mark}", style=style)
-    return cell
-
-
-def month_grid(project: Project, entries: list[Entry], year: int, month: int, today: date) -> Group:
+def month_grid(project: Project, entries: list[Entry], year: int, month: int, today: date,
+               per_day: int = 4) -> Group:
+    """A week per row; each day its number and its posts (time, a mark per channel, the
+    first line), at most `per_day` of them and "+N more"."""
     styles = channel_styles(project, entries)
-    by_day: dict[date, list[Entry]] = defaultdict(list)
-    for e in entries:
-        if e.at is not None:
-            by_day[_local(e, project).date()].append(e)
+    by_day: dict[date, list[list[Entry]]] = defaultdict(list)
+    for group in _posts(project, entries):
+        by_day[_local(group[0], project).date()].append(group)
     title = f"{stdlib_calendar.month_name[month]} {year}"
     table = Table(title=title, show_lines=True, expand=True, title_style="bold")
     for name in ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"):
-        table.add_column(name, ratio=1, overflow="ellipsis", vertical="top")
+        table.add_column(name, ratio=1, no_wrap=True, overflow="ellipsis", vertical="top")
     for week in stdlib_calendar.Calendar().monthdatescalendar(year, month):
         cells = []
         for day in week:
             head_style = "bold reverse" if day == today else ("bold" if day.month == month else "dim")
-            cells.append(_month_cell(project, by_day.get(day, []), Text(str(day.day), style=head_style), styles))
+            groups = by_day.get(day, [])
+            lines = [Text(str(day.day), style=head_style)]
+            lines += [_post_line(project, g, styles, False) for g in groups[:per_day]]
+            if len(groups) > per_day:
+                lines.append(Text(f"+{len(groups) - per_day} more", style="dim"))
+            cells.append(Text("\n").join(lines))
         table.add_row(*cells)
-    return Group(table, legend())
+    return Group(table, legend(), channel_legend(styles, entries))
 
 
-def week_grid(project: Project, entries: list[Entry], monday: date, today: date) -> Group:
-    """Rows are channels, columns the seven days from `monday`."""
+def channel_legend(styles: dict[str, str], entries: list[Entry]) -> Text:
+    """The colour of each channel shown."""
+    shown = {e.channel for e in entries}
+    text = Text()
+    for name, style in styles.items():
+        if name not in shown:
+            continue
+        text.append("■ ", style=style)
+        text.append(name + "  ")
+    return text
+
+
+def week_agenda(project: Project, entries: list[Entry], monday: date, today: date,
+                cal: Any = None) -> Group:
+    """The week as an agenda: each day, its blackouts and campaigns, then its posts one line
+    each (time, a mark per channel, the first line, the channels), cut to the width."""
+    from datetime import datetime, time
+
     styles = channel_styles(project, entries)
-    days = [monday + timedelta(days=i) for i in range(7)]
-    table = Table(title=f"Week of {monday:%a %Y-%m-%d}", show_lines=True, expand=True, title_style="bold")
-    table.add_column("channel", overflow="fold", vertical="top")
-    for day in days:
-        table.add_column(Text(f"{day:%a %d %b}", style="bold reverse" if day == today else "bold"),
-                         ratio=1, overflow="fold", vertical="top")
-    cells: dict[tuple[str, date], list[Entry]] = defaultdict(list)
-    for e in entries:
-        if e.at is not None:
-            cells[(e.channel, _local(e, project).date())].append(e)
-    channels = sorted({e.channel for e in entries if e.at is not None}) or sorted(project.config.channels)
-    for channel in channels:
-        row: list[Any] = [Text(channel, style=styles.get(channel, ""))]
-        for day in days:
-            lines = [_line(e, project) for e in cells.get((channel, day), [])]
-            row.append(Text("\n").join(lines))
-        table.add_row(*row)
-    return Group(table, legend())
+    tz = project.config.timezone
+    by_day: dict[date, list[list[Entry]]] = defaultdict(list)
+    for group in _posts(project, entries):
+        by_day[_local(group[0], project).date()].append(group)
+    out: list[Any] = [Text(f"Week of {monday:%a %Y-%m-%d}", style="bold")]
+    for i in range(7):
+        day = monday + timedelta(days=i)
+        start = datetime.combine(day, time(), tz)
+        end = start + timedelta(days=1)
+        head = Text(f"{day:%a %d %b}", style="bold reverse" if day == today else "bold")
+        for campaign in (cal.campaigns.values() if cal is not None else []):
+            if campaign.start < end and start < campaign.end:
+                head.append(f"  campaign {campaign.name}", style="cyan")
+        out.append(head)
+        for blackout in (cal.blackouts if cal is not None else []):
+            if blackout.start < end and start < blackout.end:
+                who = ", ".join(sorted(blackout.channels)) if blackout.channels else "every channel"
+                out.append(Text(f"  ‖ blackout: {blackout.name} ({who})", style="magenta",
+                                no_wrap=True, overflow="ellipsis"))
+        groups = by_day.get(day, [])
+        for group in groups:
+            line = Text("  ", no_wrap=True, overflow="ellipsis")
+            line.append_text(_post_line(project, group, styles, True))
+            out.append(line)
+        if not groups:
+            out.append(Text("  nothing", style="dim"))
+    out += [legend(), channel_legend(styles, entries)]
+    return Group(*out)

@@ -95,6 +95,34 @@ def test_plan_filters_by_channel_author_and_window(project, cli) -> None:
     assert plan(cli, project, "--from", "2026-12-04T00:00", "--to", "2026-12-08T09:59") == []
 
 
+def test_plan_filters_by_campaign_status_and_text(project, cli) -> None:
+    make(project)
+    window = ("--from", "2026-11-01", "--to", "2026-12-31")
+    assert [e["id"] for e in plan(cli, project, "--campaign", "winter", *window)] == ["draft"]
+    assert [(e["id"], e["channel"]) for e in plan(cli, project, "--status", "failed", "--status", "missed", *window)] \
+        == [("done", "x-main"), ("late", "feed")]
+    assert [e["id"] for e in plan(cli, project, "--grep", "XMAS", *window)] == ["xmas"]  # any case, the text
+    assert [e["id"] for e in plan(cli, project, "--grep", "evergreen/b", *window)] == \
+        ["weekly-tip@2026-12-08T10:00"]  # the file the occurrence takes
+    bad = cli("plan", "--now", NOW, "--status", "sent", cwd=project.root)
+    assert bad.exit_code == 2 and "--status: 'sent' is not a status" in bad.stderr
+
+
+def test_plan_fits_60_80_and_120_columns_dropping_source_author_then_campaign(project, cli) -> None:
+    make(project)
+    headers = {}
+    for width in (60, 80, 120):
+        out = cli("plan", "--now", NOW, "--from", "2026-11-01", "--to", "2026-12-31", cwd=project.root,
+                  env={"COLUMNS": str(width)}).stdout.splitlines()
+        table = out[1:]
+        assert all(len(line) <= width for line in table), (width, max(table, key=len))
+        assert all(len(line.split()) >= 4 for line in table[1:])  # nothing breaks into fragments
+        headers[width] = table[0].split()
+    assert headers[120] == ["when", "channel", "status", "post", "campaign", "author", "source"]
+    assert headers[80] == ["when", "channel", "status", "post", "campaign"]
+    assert headers[60] == ["when", "channel", "status", "post"]
+
+
 def test_plan_text_and_usage_errors(project, cli) -> None:
     make(project)
     text = cli("plan", "--now", NOW, "--to", "2026-12-03", cwd=project.root)

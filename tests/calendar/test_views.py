@@ -94,32 +94,54 @@ def test_ics_shows_the_text_the_channel_gets_even_an_empty_variant(project, cli,
     assert str(event["description"]).startswith("Channel: mastodon-main")
 
 
-def test_month_grid_marks_drafts_and_published_posts_differently(project, cli) -> None:
+def test_month_grid_shows_each_post_once_with_its_time_marks_and_first_line(project, cli) -> None:
     make(project)
     result = cli("calendar", "--now", NOW, "--month", "2026-12", cwd=project.root, env={"COLUMNS": "160"})
     assert result.exit_code == 0, result.output
     out = result.stdout
     assert "December 2026" in out
     rows = [line.split("│")[1:-1] for line in out.splitlines() if line.startswith("│")]
-    tuesday_1st = [r[1].strip() for r in rows[:7]]  # the first week's Tuesday, per channel
-    assert tuesday_1st == ["1", "bluesky-main", "09:00 ?", "mastodon-main", "09:00 ✓  10:00 ✓", "x-main",
-                           "09:00 ✗"]
-    thursday_3rd = [r[3].strip() for r in rows[:5]]
-    assert thursday_3rd == ["3", "feed", "12:00 …", "linkedin-company", "09:00 ○"]  # queued, draft
-    assert "08:30 !  09:30 ●" in out and "10:00 ‖" in out  # missed and scheduled, held
+    tuesday_1st = [r[1].strip() for r in rows[:3]]  # the first week's Tuesday
+    assert tuesday_1st == ["1", "09:00 ?✓✗ Done", "10:00 ✓ Tip A"]  # one line for three channels
+    thursday_3rd = [r[3].strip() for r in rows[:3]]
+    assert thursday_3rd == ["3", "09:00 ○ Draft", "12:00 … Queued"]
+    assert "08:30 ! Late" in out and "10:00 ‖" in out  # missed, held
     assert "○ draft" in out and "✓ published" in out  # the legend
 
 
-def test_week_grid_has_a_row_per_channel_and_the_first_lines(project, cli) -> None:
+def test_a_busy_day_collapses_to_more(project, cli) -> None:
+    for i in range(7):
+        project.post(f"busy{i}.md", f"channels: [feed]\npublish_at: 2026-12-09T{8 + i:02d}:00", f"Busy {i}\n")
+    out = cli("calendar", "--now", NOW, "--month", "2026-12", cwd=project.root, env={"COLUMNS": "120"}).stdout
+    assert "+3 more" in out and "Busy 3" in out and "Busy 4" not in out
+
+
+def test_week_is_an_agenda_with_blackouts_and_campaigns(project, cli) -> None:
     make(project)
+    project.write("calendar.yaml", CAL_WITH_CAMPAIGN)
     ledger(project.root, "due", "feed", "published")
     result = cli("calendar", "--week", "2026-12-02", "--now", NOW, "--channel", "feed", cwd=project.root,
-                 env={"COLUMNS": "160"})
+                 env={"COLUMNS": "80"})
     assert result.exit_code == 0, result.output
-    out = result.stdout
-    assert "Week of Mon 2026-11-30" in out
-    assert "09:30 ✓ Due" in out and "08:30 ! Late" in out and "12:00 … Queued" in out
-    assert "mastodon-main" not in out
+    lines = result.stdout.splitlines()
+    assert lines[0] == "Week of Mon 2026-11-30"
+    wed = lines.index("Wed 02 Dec  campaign winter")
+    assert lines[wed + 1].startswith("  08:30 ! Late") and lines[wed + 2].startswith("  09:30 ✓ Due")
+    assert all(len(line) <= 80 for line in lines)
+    assert "mastodon-main" not in result.stdout
+    week = cli("calendar", "--week", "2026-12-24", "--now", NOW, cwd=project.root, env={"COLUMNS": "80"}).stdout
+    assert "  ‖ blackout: Holiday freeze (every channel)" in week.splitlines()
+
+
+CAL_WITH_CAMPAIGN = """\
+slots:
+  "*": ["0 12 * * *"]
+blackouts:
+  - {name: Holiday freeze, from: 2026-12-24, to: 2026-12-26}
+campaigns:
+  winter: {from: 2026-12-02, to: 2026-12-10}
+lateness: 3h
+"""
 
 
 def test_calendar_usage_errors(project, cli) -> None:
