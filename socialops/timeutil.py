@@ -8,7 +8,7 @@ back) is an error, never a guess.
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from socialops.errors import SocialopsError
@@ -24,14 +24,31 @@ _DURATION = re.compile(r"^\s*(\d+)\s*(s|m|h|d|w)\s*$")
 _UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
 
 
+#: the longest duration socialops takes (lateness, gaps, ages): ten years
+MAX_DURATION = timedelta(days=3653)
+#: the years a time may have: anything else is a typo, and near year 1 or 9999 the
+#: arithmetic publish does (offsets, lateness, the calendar's look-ahead) would overflow
+FIRST_YEAR, LAST_YEAR = 1900, 9000
+
+
 def parse_duration(value: str | int) -> timedelta:
-    """`30m`, `2h`, `1d`, `1w` (and `90s`); a bare number is minutes."""
+    """`30m`, `2h`, `1d`, `1w` (and `90s`); a bare number is minutes. At most ten years."""
     if isinstance(value, int) and not isinstance(value, bool):
+        minutes = value
+        if abs(minutes) > MAX_DURATION.total_seconds() // 60:
+            raise TimeError(f"'{value}' minutes is longer than ten years; write a shorter duration")
         return timedelta(minutes=value)
     match = _DURATION.match(str(value))
     if not match:
         raise TimeError(f"'{value}' is not a duration; write it like 30m, 2h or 1d")
-    return timedelta(**{_UNITS[match.group(2)]: int(match.group(1))})
+    number = int(match.group(1)) if len(match.group(1)) <= 12 else None
+    try:
+        found = timedelta(**{_UNITS[match.group(2)]: number}) if number is not None else None
+    except OverflowError:
+        found = None
+    if found is None or found > MAX_DURATION:
+        raise TimeError(f"'{value}' is longer than ten years; write a shorter duration")
+    return found
 
 
 def zone(name: str) -> ZoneInfo:
@@ -54,9 +71,18 @@ def parse_time(value: str, tz: ZoneInfo) -> datetime:
         parsed = datetime.fromisoformat(text.replace("Z", "+00:00") if text.endswith("Z") else text)
     except ValueError:
         raise TimeError(f"'{text}' is not a time; write it like 2026-12-01T09:00 (local) or 2026-12-01T09:00+01:00") from None
+    check_year(parsed, text)
     if parsed.tzinfo is not None:
         return parsed
     return localize(parsed, tz)
+
+
+def check_year(moment: datetime | date, text: str | None = None) -> None:
+    """Raise TimeError for a time outside the years socialops takes (FIRST_YEAR-LAST_YEAR)."""
+    if not FIRST_YEAR <= moment.year <= LAST_YEAR:
+        shown = text if text is not None else moment.isoformat()
+        raise TimeError(f"'{shown}' is out of range: socialops takes times between the years "
+                        f"{FIRST_YEAR} and {LAST_YEAR}; check the year")
 
 
 def localize(naive: datetime, tz: ZoneInfo) -> datetime:

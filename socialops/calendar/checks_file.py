@@ -4,12 +4,12 @@ series that cannot run. Each at its line in calendar.yaml."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from socialops import yamlio
 from socialops.calendar.config import Calendar, Series
-from socialops.calendar.cron import cron_problem
+from socialops.calendar.cron import TooManyInstants, cron_problem
 from socialops.calendar.recurring import series_times
 from socialops.model import Post, Project, inside_repo
 from socialops.problems import Level, Problem
@@ -91,9 +91,17 @@ def _series(project: Project, cal: Calendar, series: Series, channels: set[str],
     reason = cron_problem(series.cron)
     if reason is not None:
         yield cal.problem([*where, "cron"], reason, key=False)
-    elif not _fires(series, cal):
-        yield cal.problem([*where, "cron"], f"'{series.cron}' never fires between the series' 'from' and "
-                          "'until'; fix the cron or the dates", key=False)
+    else:
+        try:
+            fires = _fires(series, cal)
+            if fires:  # publish expands it from its start: that must stay bounded for 50 years
+                series_times(series, cal.tz, min(series.end or HORIZON_END, series.start + HORIZON))
+        except TooManyInstants as exc:
+            yield cal.problem([*where, "cron"], str(exc), key=False)
+        else:
+            if not fires:
+                yield cal.problem([*where, "cron"], f"'{series.cron}' never fires between the series' "
+                                  "'from' and 'until'; fix the cron or the dates", key=False)
     for i, channel in enumerate(series.channels):
         if channel not in channels:
             yield cal.problem([*where, "channels", i], f"unknown channel '{channel}'; socialops.yaml defines: "
@@ -114,6 +122,11 @@ def _series(project: Project, cal: Calendar, series: Series, channels: set[str],
         elif not pool:
             yield cal.problem([*where, "pool"], f"the pool '{series.pool}' holds no post that is ready; add "
                               "posts there (drafts are left out of the rotation)", key=False)
+
+
+#: how far lint expands a series without an end to know it stays bounded
+HORIZON = timedelta(days=366 * 50)
+HORIZON_END = datetime(9000, 1, 1, tzinfo=UTC)
 
 
 def _fires(series: Series, cal: Calendar) -> bool:

@@ -163,10 +163,10 @@ def _read_slots(cal: Calendar, value: Any) -> None:
             cal.slots[str(key)] = [c for c in crons if isinstance(c, str)]
 
 
-def _limits(value: Any) -> Limits:
+def _limits(value: Any, cal: Calendar | None = None, path: KeyPath | None = None) -> Limits:
     if not isinstance(value, dict):
         return Limits()
-    gap = _duration(value.get("min_gap"))
+    gap = _duration(value.get("min_gap"), cal, [*(path or []), "min_gap"])
     most = value.get("max_per_day")
     return Limits(gap, most if isinstance(most, int) and not isinstance(most, bool) and most > 0 else None)
 
@@ -174,11 +174,11 @@ def _limits(value: Any) -> Limits:
 def _read_spacing(cal: Calendar, value: Any) -> None:
     if not isinstance(value, dict):
         return
-    cal.limits = _limits(value)
+    cal.limits = _limits(value, cal, ["spacing"])
     for section, target in (("channels", cal.channel_limits), ("campaigns", cal.campaign_limits)):
         items = value.get(section)
         if isinstance(items, dict):
-            target.update({str(k): _limits(v) for k, v in items.items()})
+            target.update({str(k): _limits(v, cal, ["spacing", section, k]) for k, v in items.items()})
 
 
 def _channels(value: Any) -> frozenset[str] | None:
@@ -267,18 +267,20 @@ def _read_series(cal: Calendar, value: Any) -> None:
 def _read_lateness(cal: Calendar, data: dict[str, Any]) -> None:
     if data.get("lateness") is None:
         return
-    value = _duration(data["lateness"])
+    value = _duration(data["lateness"], cal, ["lateness"])
     if value is not None:
         cal.lateness = value
 
 
-def _duration(value: Any) -> timedelta | None:
+def _duration(value: Any, cal: Calendar | None = None, path: KeyPath | None = None) -> timedelta | None:
     if value is None or isinstance(value, bool) or not isinstance(value, (str, int)):
         return None
     try:
         return parse_duration(value)
-    except TimeError:
-        return None  # the schema reports it at its line
+    except TimeError as exc:
+        if cal is not None and "longer than" in str(exc):  # the schema reports bad forms
+            cal.problems.append(cal.problem(list(path or []), str(exc), rule="time", key=False))
+        return None
 
 
 # ---- times ------------------------------------------------------------------------------

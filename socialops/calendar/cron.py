@@ -24,6 +24,19 @@ ALIASES = frozenset({"@yearly", "@annually", "@monthly", "@weekly", "@daily", "@
 EXAMPLE = "five fields: minute hour day-of-month month day-of-week, like '0 9 * * MON-FRI'"
 
 
+#: the most instants one expansion may hold; a series or slot that would expand to more
+#: (every minute since 1970) is an error, not a hang
+MAX_INSTANTS = 500_000
+
+
+class TooManyInstants(ValueError):
+    """An expansion that would hold more than MAX_INSTANTS instants."""
+
+    def __init__(self, expr: str, first: datetime) -> None:
+        super().__init__(f"'{expr}' fires more than {MAX_INSTANTS:,} times from {first:%Y-%m-%d} on; "
+                         "start the series later (from:), end it sooner (until:) or fire less often")
+
+
 class Gap(StrEnum):
     """What to do with a wall time that does not exist on a day (a DST gap)."""
 
@@ -83,6 +96,8 @@ def wall_times(expr: str, first: datetime, last: datetime) -> list[datetime]:
             by_date, by_weekday = day.day in days, (day.weekday() + 1) % 7 in weekdays
             if (by_date or by_weekday) if either else (by_date and by_weekday):
                 out.extend(w for w in (datetime.combine(day, t) for t in clock) if first <= w <= last)
+                if len(out) > MAX_INSTANTS:
+                    raise TooManyInstants(expr, first)
         day += timedelta(days=1)
     return out
 
@@ -98,6 +113,8 @@ def _walk(expr: str, first: datetime, last: datetime) -> list[datetime]:
             if wall > last:
                 return out
             out.append(wall)
+            if len(out) > MAX_INSTANTS:
+                raise TooManyInstants(expr, first)
     except CroniterBadDateError:
         return out
 

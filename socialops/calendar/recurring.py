@@ -15,7 +15,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from socialops.calendar.config import Calendar, Series
-from socialops.calendar.cron import Gap, instants, local_label
+from socialops.calendar.cron import Gap, TooManyInstants, instants, local_label
 from socialops.model import Post
 
 
@@ -63,11 +63,16 @@ class Recurrence:
         folders = {s.pool for s in cal.series if s.pool is not None}
         members = {folder: pool_members(folder, posts) for folder in folders}  # once per folder
         self.pools = {s.id: members[s.pool] for s in cal.series if s.pool is not None}
+        self.errors: dict[str, str] = {}  # series id -> why it was not expanded
 
     def expand(self, series: Series, start: datetime, end: datetime) -> list[Occurrence]:
         """The occurrences of one series in [start, end)."""
         tz = self.cal.tz
-        times = series_times(series, tz, end)
+        try:
+            times = series_times(series, tz, end)
+        except TooManyInstants as exc:  # lint reports it at the series' cron; publish too
+            self.errors[series.id] = str(exc)
+            return []
         pool = self.pools.get(series.id, [])
         out: list[Occurrence] = []
         for i in range(bisect_left(times, start), len(times)):

@@ -9,7 +9,7 @@ from typing import Any
 import regex
 
 from socialops.model import Config, Post, mask_comments
-from socialops.rules.base import ALT, BODY, VARIANT, Match, Segment
+from socialops.rules.base import ALT, BODY, REGEX_TIMEOUT, VARIANT, Match, Segment
 from socialops.rules.guide import Rule, StyleGuide
 from socialops.rules.lang import Lang
 
@@ -88,7 +88,13 @@ class Audience:
         return self._body
 
 
+STOPPED = ("this rule's regular expression took longer than {limit} s on this text and was "
+           "stopped, so the text is not checked; simplify the pattern in styleguide.yaml")
+
+
 def message(rule: Rule, match: Match) -> str:
+    if match.values.get("stopped"):
+        return STOPPED.format(limit=REGEX_TIMEOUT)
     template = rule.message or match.message
 
     def value(m: regex.Match[str]) -> str:
@@ -114,7 +120,11 @@ def matches(post: Post, guide: StyleGuide, config: Config) -> Iterator[tuple[Rul
         segment = target.segment
         for rule, check, compiled, everywhere in by_kind[segment.kind]:
             if everywhere or rule.scope.covers_channels(target.receivers):
-                for match in check(segment, compiled):
+                try:
+                    found = list(check(segment, compiled))
+                except TimeoutError:  # a style guide's own pattern ran out of time
+                    found = [Match(None, 0, STOPPED, {"stopped": True})]
+                for match in found:
                     yield rule, target, match
 
 

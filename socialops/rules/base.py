@@ -47,6 +47,27 @@ class Segment:
         return self._urls
 
 
+#: seconds a style guide's own regular expression may take on one text; longer is stopped
+#: and reported (a pattern like (a|aa)+$ can take years on a line of a's)
+REGEX_TIMEOUT = 0.5
+#: how lint finds a pattern that backtracks catastrophically: each literal character of
+#: the pattern, repeated, must be searched within PROBE_TIMEOUT seconds
+PROBE_LENGTH, PROBE_TIMEOUT = 2000, 0.1
+
+
+def expensive(pattern: regex.Pattern[str]) -> bool:
+    """Whether `pattern` takes too long on a long run of one of its own characters (the
+    classic catastrophic backtracking of nested or overlapping repetition)."""
+    chars = {c for c in pattern.pattern if c.isalnum() or c in " !?.,;:-_#@'\""} or {"a"}
+    for char in sorted(chars)[:40]:
+        for tail in ("\x00", "!", ""):
+            try:
+                pattern.search(char * PROBE_LENGTH + tail, timeout=PROBE_TIMEOUT)
+            except TimeoutError:
+                return True
+    return False
+
+
 @dataclass(frozen=True, slots=True)
 class Match:
     """One finding of a kind in a segment. `start` None means the segment as a whole."""

@@ -22,7 +22,7 @@ from typing import Any
 
 import regex
 
-from socialops.rules.base import ALL_TEXT, Match, Segment, found, option_list
+from socialops.rules.base import ALL_TEXT, REGEX_TIMEOUT, Match, Segment, found, option_list
 from socialops.rules.lang import Lang, Tokens
 
 KIND = "existence"
@@ -64,7 +64,7 @@ def check(segment: Segment, compiled: Existence) -> Iterable[Match]:
     out = [found(start, end, MESSAGE, match=text[start:end]) for start, end, _ in tokens.matches(text)] \
         if tokens.may_match(segment.folded if tokens.ignorecase else text) else []
     for pattern in compiled.patterns:
-        for m in pattern.finditer(text):
+        for m in pattern.finditer(text, timeout=REGEX_TIMEOUT):
             if m.end() > m.start():
                 out.append(found(m.start(), m.end(), MESSAGE, match=m.group()))
     return out

@@ -13,7 +13,7 @@ import regex
 from socialops import yamlio
 from socialops.model import STYLEGUIDE_FILE
 from socialops.problems import Level, Problem
-from socialops.rules.base import RuleKind
+from socialops.rules.base import RuleKind, expensive
 from socialops.rules.lang import DEFAULT, Lang
 from socialops.rules.schema import COMMON
 
@@ -148,16 +148,22 @@ def _compile_problems(rule: Rule, index: int, locator: yamlio.Locator) -> Iterat
         value = rule.options.get(name)
         items = value if isinstance(value, list) else [value]
         for i, pattern in enumerate(items):
+            path: list[str | int] = ["rules", index, name]
+            if isinstance(value, list):
+                path.append(i)
             try:
-                regex.compile(str(pattern))
+                compiled = regex.compile(str(pattern))
             except regex.error as exc:
-                path: list[str | int] = ["rules", index, name]
-                if isinstance(value, list):
-                    path.append(i)
                 line, column = _pos(locator, path, key=False)
                 yield _problem(f"invalid regular expression {pattern!r} in rule '{rule.id}': {exc}",
                                "schema", line, column)
                 return
+            if expensive(compiled):
+                line, column = _pos(locator, path, key=False)
+                yield _problem(f"the regular expression {pattern!r} in rule '{rule.id}' backtracks "
+                               "catastrophically (it takes seconds, or years, on a long run of one "
+                               "character); avoid nested or overlapping repetition such as (a|aa)+ "
+                               "or (a+)+", "schema", line, column)
     try:
         rule.compiled(DEFAULT)
     except regex.error as exc:

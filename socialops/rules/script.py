@@ -20,7 +20,7 @@ from typing import Any
 
 import regex
 
-from socialops.rules.base import ALL_TEXT, Match, Segment, found
+from socialops.rules.base import ALL_TEXT, REGEX_TIMEOUT, Match, Segment, found
 from socialops.rules.lang import Lang
 
 KIND = "script"
@@ -51,4 +51,4 @@ def compile(options: Mapping[str, Any], lang: Lang) -> regex.Pattern[str]:
 
 def check(segment: Segment, compiled: regex.Pattern[str]) -> Iterable[Match]:
     return [found(m.start(), m.end(), MESSAGE, match=m.group())
-            for m in compiled.finditer(segment.text) if m.end() > m.start()]
+            for m in compiled.finditer(segment.text, timeout=REGEX_TIMEOUT) if m.end() > m.start()]
