@@ -159,7 +159,8 @@ def remind_command(
             if not url:
                 raise SocialopsError(f"--notify slack needs the webhook URL in the environment variable "
                                      f"{slack_env}; set it (in CI: a secret)")
-            reminders.send_slack(http, url, reminders.slack_text(found, when, tz))
+            reminders.send_slack(http, os.environ, slack_env, reminders.slack_text(found, when, tz),
+                                 project.root)
             if fmt is TextOrJson.text:
                 typer.echo(f"sent {len(found)} reminder{'s' if len(found) != 1 else ''} to Slack")
 

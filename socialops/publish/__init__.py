@@ -21,7 +21,7 @@ import threading
 import time
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -67,6 +67,7 @@ class PublishOptions:
     sleep: Callable[[float], object] = time.sleep
     on_event: Callable[[PartEvent], None] | None = None
     client_factory: Callable[[Channel], Any] | None = None  # an httpx.Client per channel
+    http: Any = None  # the httpx.Client for GitHub (approvals, report: github); None: one for the run
     stop: threading.Event | None = None  # set (Ctrl-C, SIGTERM): no new call starts, the rest is saved
     pause_fresh: float = 2.0  # seconds a look at the pause switch (on the remote too) stays fresh
 
@@ -79,6 +80,9 @@ class _Plan:
 
 
 def publish(project: Project, options: PublishOptions) -> PublishResult:
+    if options.http is None:
+        with _client(options) as http:
+            return publish(project, replace(options, http=http))
     result = PublishResult(dry_run=options.dry_run)
     git = prepare_git(project, options, result)
     try:
@@ -124,7 +128,7 @@ def _publish(project: Project, options: PublishOptions, result: PublishResult, g
         _report(result, plan.selection, done)
         result.errors += [w.flush_error for w in plan.workers.values() if w.flush_error]
         _finish(git, book, plan, result)
-        report.report(project, result, options.environ, options.timeout)  # report: github
+        report.report(project, result, options.environ, options.http)  # report: github
         return result
     finally:
         if plan is not None:
@@ -200,6 +204,18 @@ def _remove_temporaries(project: Project, owned: list[Path]) -> None:
 
 # ---- selection, claims ------------------------------------------------------------------------
 
+def decide(project: Project, options: PublishOptions) -> Selection:
+    """What publish would do now with every due post and channel, exactly as `--dry-run`
+    reports it (selection, approvals, each channel's setup; `planned` for what it would
+    send), without claiming or calling anything. `status` is built on it."""
+    if options.http is None:
+        with _client(options) as http:
+            return decide(project, replace(options, http=http))
+    plan = _plan(project, replace(options, dry_run=True), RunInfo.current())
+    _close(plan)
+    return plan.selection
+
+
 def _plan(project: Project, options: PublishOptions, run: RunInfo) -> _Plan:
     query = Query(options.now, options.clock, run, lateness(project), options.posts,
                   options.channels, options.environ)
@@ -269,18 +285,15 @@ def apply_approvals(project: Project, selection: Selection, options: PublishOpti
     fresh = [j for j in selection.jobs if not j.settle]
     if not fresh or not approval.load_policy(project.config).verified:
         return
-    import httpx
-
     from socialops.github import GitHubError, from_env
 
     posts = list({j.item.post.path: j.item.post for j in fresh}.values())
-    with httpx.Client(timeout=options.timeout) as http:
-        try:
-            client = from_env(http, options.environ)
-        except GitHubError:
-            client = None
-        found = approval.check_posts(project, posts, client, options.now,
-                                     branch=options.branch, write_cache=not options.dry_run)
+    try:
+        client = from_env(options.http, options.environ)
+    except GitHubError:
+        client = None
+    found = approval.check_posts(project, posts, client, options.now,
+                                 branch=options.branch, write_cache=not options.dry_run)
     held = [j for j in fresh if not found[j.item.post.id].approved]
     selection.jobs = [j for j in selection.jobs if all(j is not h for h in held)]
     selection.decisions += [Decision(j.item.id, j.item.post.path, j.item.due_text, j.channel.name,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from socialops import gitops, ledger
 from socialops.github import GitHub, GitHubError
@@ -26,24 +26,21 @@ def wanted(project: Project) -> bool:
     return project.config.data.get("report") == "github"
 
 
-def report(project: Project, result: PublishResult, environ: Mapping[str, str],
-           timeout: float = 30.0) -> None:
-    """Comment the URLs of what this run published on each post's pull request."""
-    import httpx
-
+def report(project: Project, result: PublishResult, environ: Mapping[str, str], http: Any) -> None:
+    """Comment the URLs of what this run published on each post's pull request, through
+    `http` (the caller's httpx.Client)."""
     from socialops.github import from_env
 
     published = [p for p in result.posts if p.path and any(c.status == "published" for c in p.channels)]
     if not published or not wanted(project):
         return
-    with httpx.Client(timeout=timeout) as http:
-        try:
-            client = from_env(http, environ)
-            by_pr = pull_requests(project, client, [(p.id, str(p.path)) for p in published])
-            for number, ids in by_pr.items():
-                upsert(project, client, number, ids)
-        except GitHubError as exc:
-            result.notes.append(f"report: github: the post URLs were not commented: {exc}")
+    try:
+        client = from_env(http, environ)
+        by_pr = pull_requests(project, client, [(p.id, str(p.path)) for p in published])
+        for number, ids in by_pr.items():
+            upsert(project, client, number, ids)
+    except GitHubError as exc:
+        result.notes.append(f"report: github: the post URLs were not commented: {exc}")
 
 
 def pull_requests(project: Project, client: GitHub, posts: list[tuple[str, str]]) -> dict[int, list[str]]:

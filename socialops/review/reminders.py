@@ -9,8 +9,10 @@ reviewers must approve it). Returns data; the command sends it.
 from __future__ import annotations
 
 import base64
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
@@ -185,19 +187,19 @@ def slack_text(reminders: list[Reminder], now: datetime, tz: Any) -> str:
     return "\n".join(lines)
 
 
-def send_slack(http: Any, url: str, text: str) -> None:
-    """POST the message to a Slack incoming webhook (the URL is a secret: never shown)."""
-    import httpx
+def send_slack(http: Any, environ: Mapping[str, str], variable: str, text: str, root: Path) -> None:
+    """Post the message through the Slack adapter (an incoming webhook whose URL is in the
+    environment variable `variable`; the URL is a secret: never shown), over `http`, the
+    caller's httpx.Client."""
+    from socialops.adapters import ChannelSetupError, make_adapter
+    from socialops.adapters.base import OutgoingPart, PlatformError
+    from socialops.model import Channel
 
-    from socialops.github import LOOPBACK
-
-    parts = httpx.URL(url)
-    if not (parts.scheme == "https" or (parts.scheme == "http" and parts.host in LOOPBACK)):
-        raise NotifyError("the Slack webhook URL must start with https://")
+    channel = Channel("remind", "slack", {"webhook_env": variable})
     try:
-        response = http.post(url, json={"text": text}, timeout=30)
-    except httpx.HTTPError as exc:
-        raise NotifyError(f"could not reach Slack ({type(exc).__name__})") from None
-    if response.status_code >= 400:
-        raise NotifyError(f"Slack refused the reminder (HTTP {response.status_code}: "
-                             f"{response.text[:100]})")
+        adapter = make_adapter(channel, http, environ, root)
+        adapter.publish(OutgoingPart("remind", channel.name, 0, text))
+    except ChannelSetupError as exc:
+        raise NotifyError(f"the reminder was not sent to Slack: {exc}") from None
+    except PlatformError as exc:
+        raise NotifyError(f"Slack refused the reminder: {exc.message}") from None

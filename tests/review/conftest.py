@@ -29,6 +29,13 @@ def fake() -> Iterator[FakeGitHub]:
 
 
 @pytest.fixture
+def http() -> Iterator[httpx.Client]:
+    """The httpx.Client a caller passes in (socialops opens none of its own for GitHub)."""
+    with httpx.Client() as client:
+        yield client
+
+
+@pytest.fixture
 def client(fake: FakeGitHub) -> Iterator[GitHub]:
     with httpx.Client() as http:
         yield GitHub(http, fake.repo, fake.base_url, TOKEN, sleep=lambda seconds: None)
