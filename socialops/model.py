@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
@@ -122,6 +122,12 @@ class Post:
         return str(self.meta.get("status", "ready"))
 
     @property
+    def queued(self) -> bool:
+        """`publish_at: queue`: waiting for `socialops schedule` to give it a slot."""
+        value = self.meta.get("publish_at")
+        return value is not None and str(value).strip() == "queue"
+
+    @property
     def publish_at(self) -> str | None:
         value = self.meta.get("publish_at")
         return None if value is None else str(value)
@@ -215,6 +221,41 @@ def rel_path(root: Path, abs_path: Path | str) -> str:
     prefix = str(root) + os.sep
     full = str(abs_path)
     return full[len(prefix):].replace(os.sep, "/") if full.startswith(prefix) else Path(full).relative_to(root).as_posix()
+
+
+@dataclass(frozen=True, slots=True)
+class Due:
+    """When a post is due, read from its `publish_at` (`post_due`)."""
+
+    at: datetime | None  # in the project timezone; None: queued, no time, or a time that cannot be used
+    queued: bool = False  # `publish_at: queue`: waiting for `socialops schedule` to give it a slot
+    problem: str | None = None  # why the written time cannot be used (TimeError's words)
+
+
+def post_due(post: Post, tz: ZoneInfo) -> Due:
+    """The one reading of a post's `publish_at`: lint, the calendar, selection, status,
+    review and reminders all ask here. Recurring occurrences take their times from the
+    series in calendar.yaml instead (`socialops.calendar.occurrences`). The UTC time is
+    kept in `post.times`, where lint's cache keeps it too."""
+    from socialops.timeutil import TimeError, parse_time
+
+    value = post.meta.get("publish_at")
+    if value is None:
+        return Due(None)
+    text = str(value).strip()
+    if post.queued:
+        return Due(None, queued=True)
+    key = (text, tz.key)
+    known = post.times.get(key)
+    if known is not None:
+        return Due(known.astimezone(tz))
+    try:
+        at = parse_time(text, tz)
+    except TimeError as exc:
+        post.times[key] = None
+        return Due(None, problem=str(exc))
+    post.times[key] = at.astimezone(UTC)
+    return Due(at.astimezone(tz))
 
 
 def read_post(root: Path, abs_path: Path) -> Post:

@@ -51,6 +51,19 @@ def parse_duration(value: str | int) -> timedelta:
     return found
 
 
+def duration_text(delta: timedelta) -> str:
+    """A duration as every message shows it: `45m`, `1h 30m`, `36h`, `3d 4h` (minutes are
+    left out from two days on, seconds always; a negative one reads as its length)."""
+    minutes = int(abs(delta).total_seconds() // 60)
+    if minutes < 60:
+        return f"{minutes}m"
+    hours, rest = divmod(minutes, 60)
+    if hours < 48:
+        return f"{hours}h" + (f" {rest}m" if rest else "")
+    days, hours = divmod(hours, 24)
+    return f"{days}d" + (f" {hours}h" if hours else "")
+
+
 def zone(name: str) -> ZoneInfo:
     try:
         return ZoneInfo(name)

@@ -33,6 +33,7 @@ from socialops.calendar.timeline import (
 )
 from socialops.model import CALENDAR_FILE, Channel, Post, Project, mask_comments
 from socialops.problems import Level, Problem
+from socialops.timeutil import duration_text
 
 HORIZON = timedelta(days=366)
 
@@ -162,14 +163,6 @@ def _subject(item: Scheduled) -> str:
     return "this post" if item.source == EXPLICIT else item.id
 
 
-def _duration(delta: timedelta) -> str:
-    minutes = int(delta.total_seconds() // 60)
-    days, rest = divmod(minutes, 24 * 60)
-    hours, mins = divmod(rest, 60)
-    text = (f"{days}d" if days else "") + (f"{hours}h" if hours else "") + (f"{mins}m" if mins else "")
-    return text or "0m"
-
-
 # ---- checks -----------------------------------------------------------------------------------
 
 def _blackout(report: _Report, cal: Calendar, item: Scheduled, channel: str) -> None:
@@ -191,8 +184,8 @@ def _limits(report: _Report, cal: Calendar, channel: str, items: list[Scheduled]
     for before, after in pairwise(items):
         delta = after.at - before.at
         if delta < gap or delta == timedelta(0):
-            apart = "at the same time as" if not delta else f"only {_duration(delta)} from"
-            rule = f"; calendar.yaml asks for at least {_duration(gap)} ({where[0]})" if gap else ""
+            apart = "at the same time as" if not delta else f"only {duration_text(delta)} from"
+            rule = f"; calendar.yaml asks for at least {duration_text(gap)} ({where[0]})" if gap else ""
             for item, other in ((before, after), (after, before)):
                 if report.wants(item, channel):
                     report.add(item, channel, "gap", f"on {{channels}} {_subject(item)} is {apart} "

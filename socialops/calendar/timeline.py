@@ -9,8 +9,7 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from socialops.calendar.recurring import Occurrence, Recurrence
-from socialops.model import CALENDAR_FILE, Post, Project
-from socialops.timeutil import TimeError, parse_time
+from socialops.model import CALENDAR_FILE, Post, Project, post_due
 
 EXPLICIT, QUEUE, RECURRING = "explicit", "queue", "recurring"
 
@@ -40,23 +39,12 @@ def post_channels(post: Post, project: Project) -> tuple[str, ...]:
 
 def post_time(post: Post, tz: ZoneInfo) -> datetime | None:
     """A post's written time in UTC; None for `queue`, no time, or a time lint refuses."""
-    value = post.meta.get("publish_at")
-    if not isinstance(value, str) or value.strip() == "queue":
-        return None
-    key = (value, tz.key)
-    if key in post.times:
-        return post.times[key]
-    try:
-        at: datetime | None = parse_time(value, tz).astimezone(UTC)
-    except TimeError:
-        at = None
-    post.times[key] = at
-    return at
+    at = post_due(post, tz).at
+    return at.astimezone(UTC) if at is not None else None
 
 
 def is_queued(post: Post) -> bool:
-    value = post.meta.get("publish_at")
-    return isinstance(value, str) and value.strip() == "queue"
+    return post.queued
 
 
 def post_items(posts: Iterable[Post], project: Project) -> list[Scheduled]:

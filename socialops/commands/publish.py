@@ -232,7 +232,9 @@ def status_command(
     project = Project.load(repo)
     when = parse_now(now, project.config.timezone)
     ref = _post_id(project, post) if post else None
-    report = status(project, when, _clock(), post=ref)
+    with _client_factory(30.0)(None) as http:  # for approvals on GitHub, as publish checks them
+        report = status(project, when, _clock(), post=ref, environ=dict(os.environ), http=http,
+                        client_factory=_client_factory(30.0))
     if fmt is TextOrJson.json:
         print_json(report.as_dict())
         return

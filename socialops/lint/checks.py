@@ -6,14 +6,12 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable
-from datetime import UTC
 
 from socialops import schemas
 from socialops.lint.context import LintContext
-from socialops.model import Post, inside_repo
+from socialops.model import Post, inside_repo, post_due
 from socialops.problems import Level, Problem
 from socialops.safepaths import refusal
-from socialops.timeutil import TimeError, parse_time
 
 PostCheck = Callable[[Post, LintContext], Iterable[Problem]]
 ProjectCheck = Callable[[LintContext], Iterable[Problem]]
@@ -67,15 +65,14 @@ def check_media(post: Post, ctx: LintContext) -> Iterable[Problem]:
 
 def check_time(post: Post, ctx: LintContext) -> Iterable[Problem]:
     value = post.publish_at
-    if value is None or value == "queue" or not isinstance(post.meta.get("publish_at"), str):
+    if value is None or not isinstance(post.meta.get("publish_at"), str):
+        return  # not a text: the schema check says so
+    when = post_due(post, ctx.project.config.timezone).at  # kept for the calendar's checks
+    if when is None:
+        problem = post_due(post, ctx.project.config.timezone).problem
+        if problem:
+            yield post.problem("time", problem, *post.meta_position(["publish_at"], key=False))
         return
-    tz = ctx.project.config.timezone
-    try:
-        when = parse_time(value, tz)
-    except TimeError as exc:
-        yield post.problem("time", str(exc), *post.meta_position(["publish_at"], key=False))
-        return
-    post.times[(value, tz.key)] = when.astimezone(UTC)  # the calendar's post_time, worked out here
     if post.status == "draft" and ctx.now is not None and when < ctx.now:
         line, col = post.meta_position(["publish_at"], key=False)
         yield post.problem("time", f"this draft's time ({value}) has passed; set a new publish_at or "

@@ -12,9 +12,8 @@ from collections.abc import Iterator
 
 from socialops import ledger
 from socialops.lint.context import LintContext
-from socialops.model import Post
+from socialops.model import Post, post_due
 from socialops.problems import Level, Problem
-from socialops.timeutil import TimeError, parse_time
 
 
 def published_edit_problems(post: Post, ctx: LintContext) -> Iterator[Problem]:
@@ -56,14 +55,12 @@ def _edits(post: Post, entry: ledger.LedgerEntry, ctx: LintContext) -> Iterator[
 
 def _maybe_published(post: Post, ctx: LintContext) -> bool:
     """Only posts that could have gone out (ready, and due when lint knows the time)."""
-    if not post.readable or post.status != "ready" or post.publish_at in (None, "queue"):
+    if not post.readable or post.status != "ready" or post.publish_at is None or post.queued:
         return False
     if ctx.now is None:
         return True
-    try:
-        return bool(parse_time(str(post.publish_at), ctx.project.config.timezone) <= ctx.now)
-    except TimeError:
-        return False
+    when = post_due(post, ctx.project.config.timezone).at
+    return when is not None and when <= ctx.now
 
 
 def _renamed(post: Post, ctx: LintContext) -> Iterator[Problem]:

@@ -16,9 +16,9 @@ from typing import Any
 
 from socialops import ledger, model, safepaths
 from socialops.ledger import ChannelRecord, LedgerEntry
-from socialops.model import LEDGER_DIR, Channel, Post, Project
+from socialops.model import LEDGER_DIR, Channel, Post, Project, post_due
 from socialops.publish.claims import RunInfo, claim_state
-from socialops.timeutil import TimeError, iso, parse_duration, parse_time
+from socialops.timeutil import TimeError, duration_text, iso, parse_duration
 
 RECURRING_LOOKBACK = timedelta(days=1)
 
@@ -181,13 +181,13 @@ def _posts_to_consider(project: Project, query: Query, known: LedgerFiles) -> li
 def _nothing_to_do(project: Project, quick: Post, query: Query, known: LedgerFiles) -> bool:
     if query.posts is not None and quick.id not in query.posts and quick.path not in query.posts:
         return True
-    if quick.status != "ready" or quick.publish_at in (None, "queue"):
+    if quick.status != "ready":
         return True
-    try:
-        if parse_time(quick.publish_at, project.config.timezone) > query.now:
-            return True
-    except TimeError:
+    when = post_due(quick, project.config.timezone)
+    if when.problem:
         return False  # the full read reports it
+    if when.at is None or when.at > query.now:
+        return True
     text = known.text(quick.id) if quick.id in known else None
     if text is None:
         return False
@@ -232,16 +232,14 @@ def due_items(project: Project, posts: list[Post], query: Query, selection: Sele
             selection.decisions.append(Decision(post.id, post.path, None, "*", "failed",
                                                 f"{post.path} cannot be read: {first}; run socialops lint"))
             continue
-        if post.status != "ready" or post.publish_at in (None, "queue"):
+        if post.status != "ready":
             continue
-        try:
-            due = parse_time(str(post.publish_at), tz).astimezone(tz)
-        except TimeError as exc:
+        when = post_due(post, tz)
+        if when.problem:
             selection.decisions.append(Decision(post.id, post.path, None, "*", "failed",
-                                                f"publish_at: {exc}"))
-            continue
-        if due <= query.now:
-            items.append(Item(post.id, post, due, project.config.channels_for(post)))
+                                                f"publish_at: {when.problem}"))
+        elif when.at is not None and when.at <= query.now:
+            items.append(Item(post.id, post, when.at, project.config.channels_for(post)))
     items.extend(recurring_items(project, posts, query))
     items.sort(key=lambda i: (i.due, i.id))
     return _unique(items, selection)
@@ -361,8 +359,8 @@ def _fresh(item: Item, channel: Channel, record: ChannelRecord | None, query: Qu
     late = query.now - item.due
     if late > query.lateness and not started:
         selection.decisions.append(_decide(
-            item, channel.name, "missed", f"due at {item.due_text}, {_duration(late)} ago: later than "
-            f"the lateness limit ({_duration(query.lateness)}); set a new publish_at to send it",
+            item, channel.name, "missed", f"due at {item.due_text}, {duration_text(late)} ago: later than "
+            f"the lateness limit ({duration_text(query.lateness)}); set a new publish_at to send it",
             record=True))
         return None
     return Job(item, channel, None, record)
@@ -389,7 +387,7 @@ def _render(job: Job, project: Project, selection: Selection) -> bool:
         more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
         selection.decisions.append(_decide(
             job.item, job.channel.name, "failed", f"{first.path}:{first.line}: {first.message}{more}; "
-            "run socialops lint"))
+            "publish does not send it (run socialops lint)"))
         return False
     return True
 
@@ -413,11 +411,3 @@ def _decide(item: Item, channel: str, status: str, message: str, since: Any = No
             record: bool = False) -> Decision:
     return Decision(item.id, item.post.path, item.due_text, channel, status, message,
                     str(since) if since else None, record)
-
-
-def _duration(delta: timedelta) -> str:
-    minutes = int(delta.total_seconds() // 60)
-    if minutes < 120:
-        return f"{minutes}m"
-    hours = minutes // 60
-    return f"{hours}h" if hours < 48 else f"{hours // 24}d {hours % 24}h"

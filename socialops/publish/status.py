@@ -1,23 +1,27 @@
 """`socialops status`: what is due next, what went out (with URLs), what failed, is unknown,
 missed or held, and since when: the answer to "why didn't my post go out?".
 
-Reads the posts and the ledger only; no network, no secrets.
+Built on publish's own decisions (`socialops.publish.decide`, what `publish --dry-run`
+shows), so status never says "the next run sends it" about a post publish would hold; like
+a dry run it checks approvals on GitHub (approval.verify: github) and that each channel's
+credentials are set, and calls no platform.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from socialops import ledger
 from socialops.ledger import ChannelRecord
-from socialops.model import Post, Project
+from socialops.model import Channel, Post, Project, post_due
 from socialops.pause import Pause, read_pause
 from socialops.publish.claims import RunInfo, claim_state
 from socialops.publish.metrics.store import last_collected
-from socialops.publish.selection import lateness
-from socialops.timeutil import TimeError, iso, parse_time
+from socialops.publish.selection import Decision, lateness
+from socialops.timeutil import duration_text, iso
 
 #: the order sections are shown in
 SECTIONS = ("unknown", "interrupted", "failed", "missed", "held", "publishing", "waiting", "next",
@@ -62,89 +66,105 @@ class StatusReport:
 
 
 def status(project: Project, now: datetime, clock_now: datetime, *, post: str | None = None,
+           environ: Mapping[str, str] | None = None, http: Any = None,
+           client_factory: Callable[[Channel], Any] | None = None,
            upcoming: int = 10, published: int = 20) -> StatusReport:
-    """The report for every post, or everything about one post (by id or path)."""
+    """The report for every post, or everything about one post (by id or path).
+
+    What is due is what `publish --dry-run` decides (`socialops.publish.decide`: selection,
+    approvals through `http`, each channel's setup with `environ`); the rest comes from the
+    posts (drafts, not due yet, without a time) and the ledger (published, retracted...)."""
+    from socialops.publish import PublishOptions, decide
+
     limit = lateness(project)
-    report = StatusReport(iso(now), _span(limit), read_pause(project.root),
+    report = StatusReport(iso(now), duration_text(limit), read_pause(project.root),
                           metrics_collected=last_collected(project.root))
     entries = ledger.read_all(project.root)
     run = RunInfo.current()
+    options = PublishOptions(now=now, clock=lambda: clock_now, environ=dict(environ or {}), dry_run=True,
+                             posts=frozenset({post}) if post is not None else None,
+                             client_factory=client_factory, http=http)
+    decided = decide(project, options)
     posts = project.read_posts()
     if post is not None:
         posts = [p for p in posts if post in (p.id, p.path)]
-        entries = {k: v for k, v in entries.items() if k == post or any(k == p.id for p in posts)}
+        ids = {d.post_id for d in decided.decisions} | {p.id for p in posts} | {post}
+        entries = {k: v for k, v in entries.items() if k in ids}
         upcoming = published = 10**9
     seen: set[tuple[str, str]] = set()
+    for d in decided.decisions:
+        entry = entries.get(d.post_id)
+        record = entry.channel(d.channel) if entry else None
+        report.rows.append(_decided_row(d, record, now, clock_now, run))
+        seen.add((d.post_id, d.channel))
     for item in posts:
-        for row in _post_rows(project, item, entries.get(item.id), now, limit, clock_now, run):
-            seen.add((row.post, row.channel))
-            report.rows.append(row)
+        if (item.id, "*") in seen:
+            continue
+        entry = entries.get(item.id)
+        for name in project.config.channels_for(item):
+            if (item.id, name) not in seen:
+                seen.add((item.id, name))
+                report.rows.append(_post_row(project, item, name, entry, now, clock_now, run))
     for entry in entries.values():  # recurring occurrences and posts whose file is gone
         for name, record in entry.channels.items():
-            if (entry.post, name) not in seen:
+            if (entry.post, name) not in seen and (entry.post, "*") not in seen:
                 report.rows.append(_ledger_row(entry.post, entry.path, name, record, clock_now, run))
     _trim(report, upcoming, published)
     return report
 
 
-def _post_rows(project: Project, post: Post, entry: ledger.LedgerEntry | None, now: datetime,
-               limit: timedelta, clock_now: datetime, run: RunInfo) -> list[Row]:
-    channels = project.config.channels_for(post)
-    if not post.readable:
-        first = post.problems[0].message if post.problems else "it cannot be read"
-        return [Row(post.id, post.path, "*", "failed", message=f"the file cannot be read: {first}")]
-    due: datetime | None = None
-    problem = None
-    if post.publish_at not in (None, "queue"):
-        try:
-            due = parse_time(str(post.publish_at), project.config.timezone).astimezone(project.config.timezone)
-        except TimeError as exc:
-            problem = f"publish_at: {exc}"
-    rows = []
-    for name in channels:
-        record = entry.channel(name) if entry else None
-        if record is not None and record.status != "held":
-            rows.append(_ledger_row(post.id, post.path, name, record, clock_now, run))
-            continue
-        row = Row(post.id, post.path, name, "next", iso(due) if due else None)
-        if post.status == "draft":
-            row.section, row.message = "draft", "a draft is never published: set status: ready"
-        elif problem:
-            row.section, row.message = "failed", problem
-        elif due is None:
-            row.section = "unscheduled"
-            row.message = ("publish_at: queue: waiting for socialops schedule to give it a slot"
-                           if post.publish_at == "queue" else "it has no publish_at, so it is not published")
-        elif record is not None:  # held
-            row.section, row.since, row.message = "held", record.since, record.reason
-        elif due > now:
-            row.message = f"due in {_span(due - now)}"
-        elif now - due > limit:
-            row.section = "missed"
-            row.message = (f"due {_span(now - due)} ago and no run published it within the lateness "
-                           f"limit ({_span(limit)}); the next run records it as missed")
-        else:
-            row.section = "waiting"
-            row.message = f"due {_span(now - due)} ago; the next publish run sends it"
-        channel = project.config.channels.get(name)
-        if channel is None:
-            row.section, row.message = "failed", f"unknown channel '{name}'"
-        elif row.section == "waiting":
-            refused = _render_problem(project, post, channel)
-            if refused:
-                row.section, row.message = "failed", refused
-        rows.append(row)
-    return rows
+#: ledger states whose own row says best what the next run does with a planned channel
+_LEDGER_SAYS = ("intent", "failed", "not-published", "unknown")
 
 
-def _render_problem(project: Project, post: Post, channel: Any) -> str | None:
-    """Why publish would refuse this post on this channel (too long, media...), if it would."""
-    from socialops.render import render_channel
+def _decided_row(d: Decision, record: ChannelRecord | None, now: datetime, clock_now: datetime,
+                 run: RunInfo) -> Row:
+    """A due post on one channel, as publish decided it."""
+    if record is not None and d.status in ("planned", "skipped", "unknown") and record.status in _LEDGER_SAYS:
+        return _ledger_row(d.post_id, d.path, d.channel, record, clock_now, run)
+    row = Row(d.post_id, d.path, d.channel, SECTION_OF.get(d.status, "failed"), d.due, d.since, None, d.message)
+    if d.status == "planned":
+        due = datetime.fromisoformat(d.due) if d.due else now
+        row.message = f"due {duration_text(now - due)} ago; the next publish run sends it"
+    elif record is not None and record.status == d.status and record.reason == d.message:
+        row.since = record.since  # held or missed since then, for the same reason
+    elif d.status == "failed" and record is not None and record.status == "failed":
+        last = _ledger_row(d.post_id, d.path, d.channel, record, clock_now, run)
+        row.since, row.message = record.since, f"{d.message}; the last run: {last.message}"
+    return row
 
-    errors = [p for p in render_channel(post, channel, project.root).problems if p.level.value == "error"]
-    if not errors:
-        return None
-    return f"{errors[0].path}:{errors[0].line}: {errors[0].message}; publish does not send it (run socialops lint)"
+
+#: a decision's status -> the status section it is shown in
+SECTION_OF = {"planned": "waiting", "skipped": "publishing", "held": "held", "missed": "missed",
+              "unknown": "unknown", "failed": "failed", "stopped": "waiting"}
+
+
+def _post_row(project: Project, post: Post, name: str, entry: ledger.LedgerEntry | None, now: datetime,
+              clock_now: datetime, run: RunInfo) -> Row:
+    """A post on one channel that publish has nothing to decide about now: not due, a
+    draft, without a time, or settled in the ledger."""
+    when = post_due(post, project.config.timezone)
+    record = entry.channel(name) if entry else None
+    stale = record is not None and record.status in ("held", "missed") and \
+        record.due != (iso(when.at) if when.at else None)
+    if record is not None and not stale:
+        return _ledger_row(post.id, post.path, name, record, clock_now, run)
+    row = Row(post.id, post.path, name, "next", iso(when.at) if when.at else None)
+    if post.status == "draft":
+        row.section, row.message = "draft", "a draft is never published: set status: ready"
+    elif when.problem:
+        row.section, row.message = "failed", f"publish_at: {when.problem}"
+    elif when.at is None:
+        row.section = "unscheduled"
+        row.message = ("publish_at: queue: waiting for socialops schedule to give it a slot"
+                       if when.queued else "it has no publish_at, so it is not published")
+    elif project.config.channels.get(name) is None:
+        row.section, row.message = "failed", f"unknown channel '{name}'"
+    elif when.at > now:
+        row.message = f"due in {duration_text(when.at - now)}"
+    else:
+        row.section, row.message = "waiting", "the next publish run decides it"
+    return row
 
 
 def _ledger_row(post_id: str, path: str | None, channel: str, record: ChannelRecord,
@@ -196,13 +216,3 @@ def _moment(text: str | None) -> float:
         return datetime.fromisoformat(text).timestamp()
     except ValueError:
         return float("inf")
-
-
-def _span(delta: timedelta) -> str:
-    minutes = int(delta.total_seconds() // 60)
-    if minutes < 60:
-        return f"{minutes}m"
-    hours, rest = divmod(minutes, 60)
-    if hours < 48:
-        return f"{hours}h" + (f" {rest}m" if rest else "")
-    return f"{hours // 24}d" + (f" {hours % 24}h" if hours % 24 else "")

@@ -14,11 +14,10 @@ from pathlib import Path
 from typing import Any
 
 from socialops import ledger
-from socialops.model import Post, Project
+from socialops.model import Post, Project, post_due
 from socialops.problems import Level, Problem
 from socialops.render import RenderedChannel, render_post
 from socialops.review import approval
-from socialops.timeutil import TimeError, parse_time
 
 MARKER = "<!-- socialops-review -->"
 SENT = ("published", "intent", "unknown")
@@ -87,13 +86,8 @@ def build(project: Project, paths: list[Path], now: datetime, base: str,
 
 
 def schedule(post: Post, project: Project) -> Schedule:
-    value = post.publish_at
-    if value is None or value == "queue":
-        return Schedule(value)
-    try:
-        return Schedule(value, parse_time(value, project.config.timezone))
-    except TimeError as exc:
-        return Schedule(value, problem=str(exc))
+    when = post_due(post, project.config.timezone)
+    return Schedule("queue" if when.queued else post.publish_at, when.at, problem=when.problem)
 
 
 def _sent(project: Project, post: Post) -> dict[str, str]:

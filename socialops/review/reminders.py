@@ -19,9 +19,9 @@ from urllib.parse import quote
 from socialops import roles
 from socialops.errors import SocialopsError
 from socialops.github import GitHub
-from socialops.model import POSTS_DIR, Post, Project, parse_front_matter
+from socialops.model import POSTS_DIR, Post, Project, parse_front_matter, post_due
 from socialops.review import approval
-from socialops.timeutil import TimeError, parse_time
+from socialops.timeutil import duration_text
 
 
 class NotifyError(SocialopsError):
@@ -56,13 +56,8 @@ def find(project: Project, client: GitHub | None, now: datetime, within: timedel
 
 
 def _due(post: Post, project: Project, now: datetime, within: timedelta) -> datetime | None:
-    if not post.readable or post.publish_at in (None, "queue"):
-        return None
-    try:
-        when = parse_time(str(post.publish_at), project.config.timezone)
-    except TimeError:
-        return None
-    return when if now <= when <= now + within else None
+    when = post_due(post, project.config.timezone).at if post.readable else None
+    return when if when is not None and now <= when <= now + within else None
 
 
 def drafts_and_held(project: Project, client: GitHub | None, now: datetime,
@@ -155,9 +150,7 @@ def by_pull_request(found: list[Reminder]) -> dict[int, list[Reminder]]:
 # ---- the messages -------------------------------------------------------------------------------
 
 def when_text(due: datetime, now: datetime) -> str:
-    minutes = int((due - now).total_seconds() // 60)
-    hours, rest = divmod(minutes, 60)
-    return f"in {hours}h {rest:02d}m" if hours else f"in {rest}m"
+    return f"in {duration_text(due - now)}"
 
 
 def line(reminder: Reminder, now: datetime, tz: Any) -> str:

@@ -30,9 +30,9 @@ def test_two_posts_closer_than_the_minimum_gap_are_both_reported(project) -> Non
     project.post("b.md", "channels: [bluesky-main, mastodon-main]\nstatus: ready\npublish_at: 2026-12-02T10:30")
     project.post("c.md", "channels: [x-main]\npublish_at: 2026-12-02T10:00")  # another channel: fine
     assert findings(project.root, NOW) == [
-        ("posts/a.md", 3, "calendar", "error", "on mastodon-main, bluesky-main this post is only 1h30m from "
+        ("posts/a.md", 3, "calendar", "error", "on mastodon-main, bluesky-main this post is only 1h 30m from "
          "posts/b.md (Wed 2026-12-02 10:30); calendar.yaml asks for at least 2h (spacing.min_gap)"),
-        ("posts/b.md", 4, "calendar", "error", "on bluesky-main, mastodon-main this post is only 1h30m from "
+        ("posts/b.md", 4, "calendar", "error", "on bluesky-main, mastodon-main this post is only 1h 30m from "
          "posts/a.md (Wed 2026-12-02 09:00); calendar.yaml asks for at least 2h (spacing.min_gap)"),
     ]
 

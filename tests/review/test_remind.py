@@ -48,14 +48,14 @@ def test_lists_what_waits_and_who_must_act(waiting: ProjectDir, fake: FakeGitHub
     assert result.exit_code == 0, result.output
     sha = git(waiting.root, "rev-parse", "--short=7", "HEAD").strip()
     assert result.stdout.splitlines() == [
-        "posts/pushed.md: due 2026-12-01 10:00 CET (in 2h 00m) on mastodon-main; held: posts/pushed.md "
+        "posts/pushed.md: due 2026-12-01 10:00 CET (in 2h) on mastodon-main; held: posts/pushed.md "
         f"reached the default branch without a pull request (commit {sha} was pushed directly); "
         "bring the change in through "
         "a reviewed pull request; who must act: dana",
-        "posts/draft-soon.md: due 2026-12-01 13:00 CET (in 5h 00m) on mastodon-main; a draft on the "
+        "posts/draft-soon.md: due 2026-12-01 13:00 CET (in 5h) on mastodon-main; a draft on the "
         "default branch: finish it, set status: ready and bring it in through a pull request; who "
         "must act: carol",
-        "posts/pr-soon.md: due 2026-12-01 18:00 CET (in 10h 00m) on linkedin-company; in pull request "
+        "posts/pr-soon.md: due 2026-12-01 18:00 CET (in 10h) on linkedin-company; in pull request "
         "#12, not approved yet (linkedin-company needs 2 from acme/brand, alice; approvals on the final "
         "commit: alice); who must act: acme/brand, alice",
     ]
@@ -83,7 +83,7 @@ def test_notify_github_comments_on_the_pull_request(waiting: ProjectDir, fake: F
     assert [c.path for c in fake.calls("POST")] == ["/repos/acme/content/issues/12/comments"]
     assert fake.comments[12][0]["body"] == (
         "<!-- socialops-remind -->\n**Reminder from socialops:** due soon and not approved yet.\n\n"
-        "- `posts/pr-soon.md`: due 2026-12-01 18:00 CET (in 10h 00m) on linkedin-company\n\n"
+        "- `posts/pr-soon.md`: due 2026-12-01 18:00 CET (in 10h) on linkedin-company\n\n"
         "@acme/brand @alice: please review.\n")
     lines = result.stdout.splitlines()
     # what has no pull request goes to the log
