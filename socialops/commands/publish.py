@@ -93,15 +93,21 @@ def publish_command(
                              f"{', '.join(sorted(project.config.channels))}")
     posts = frozenset(_post_id(project, p) for p in post) if post else None
     err = console(stderr=True)
+    display = _Progress(err) if fmt is TextOrJson.text and _live(err) else None
     stop = threading.Event()
     options = PublishOptions(
         now=when, clock=_clock, environ=dict(os.environ), dry_run=dry_run, push=push,
         allow_dirty=allow_dirty, branch=branch, posts=posts,
         channels=frozenset(channel) if channel else None, timeout=timeout,
-        on_event=_progress(err) if fmt is TextOrJson.text else None,
+        on_event=display.event if display is not None else None,
+        on_start=display.start if display is not None else None,
         client_factory=_client_factory(timeout), stop=stop, sleep=stop.wait)
     with _stop_on_signals(stop) as received:
-        result = publish(project, options)
+        try:
+            result = publish(project, options)
+        finally:
+            if display is not None:
+                display.close()
     if fmt is TextOrJson.json:
         print_json(result.as_dict())
     else:
@@ -146,17 +152,58 @@ def _say(text: str) -> None:
         sys.stderr.flush()
 
 
-def _progress(err: Any) -> Any:
-    from rich.markup import escape
+def _live(err: Any) -> bool:
+    """A live display only on a terminal, never in CI logs (CI=true, GITHUB_ACTIONS)."""
+    return bool(err.is_terminal) and os.environ.get("CI") != "true" and os.environ.get("GITHUB_ACTIONS") != "true"
 
-    def show(event: Any) -> None:
-        where = f"{event.post_id} → {event.channel}"
-        if event.count > 1:
-            where += f" (part {event.index + 1}/{event.count})"
-        detail = event.url or event.error or ""
-        err.print(f"  {ICONS.get(event.status, '')} {escape(where)}  {escape(detail)}")
 
-    return show
+class _Progress:
+    """A counter of parts sent with an ETA, on the terminal's standard error, removed when the
+    run ends (the summary follows). Parts that fail or become unknown are printed above it
+    as they happen; published ones are only counted (the summary lists each post once)."""
+
+    def __init__(self, err: Any) -> None:
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeElapsedColumn,
+            TimeRemainingColumn,
+        )
+
+        self.err = err
+        self.progress = Progress(TextColumn("[bold]publishing[/]"), BarColumn(), MofNCompleteColumn(),
+                                 TextColumn("parts"), TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(),
+                                 TextColumn("{task.fields[last]}", style="dim"),
+                                 console=err, transient=True)
+        self.task: Any = None
+        self.lock = threading.Lock()
+
+    def start(self, total: int) -> None:
+        with self.lock:
+            if total and self.task is None:
+                self.progress.start()
+                self.task = self.progress.add_task("publish", total=total, last="")
+
+    def event(self, event: Any) -> None:
+        from rich.markup import escape
+
+        with self.lock:
+            if event.status not in ("published", "intent"):
+                where = f"{event.post_id} → {event.channel}"
+                if event.count > 1:
+                    where += f" (part {event.index + 1}/{event.count})"
+                self.progress.console.print(f"  {ICONS.get(event.status, '')} {escape(where)}  "
+                                            f"{escape(event.error or event.url or '')}")
+            if self.task is not None:
+                self.progress.update(self.task, advance=1, last=f"{event.post_id} → {event.channel}")
+
+    def close(self) -> None:
+        with self.lock:
+            if self.task is not None:
+                self.progress.stop()
+                self.task = None
 
 
 def _show_publish(result: PublishResult) -> None:
@@ -189,7 +236,8 @@ def _show_publish(result: PublishResult) -> None:
                 out.print(f"      [dim]{escape(text)}[/]")
     counts = ", ".join(f"{result.count(s)} {s}" for s in ICONS if result.count(s))
     if counts:
-        out.print(f"\n{counts}")
+        posts = len(result.posts)
+        out.print(f"\n{counts} (post and channel; {posts} post{'s' if posts != 1 else ''})")
     for note in result.notes:
         out.print(f"[dim]{escape(note)}[/]")
     for error in result.errors:

@@ -66,6 +66,7 @@ class PublishOptions:
     backoff: float = 1.0
     sleep: Callable[[float], object] = time.sleep
     on_event: Callable[[PartEvent], None] | None = None
+    on_start: Callable[[int], None] | None = None  # told the number of parts before the first is sent
     client_factory: Callable[[Channel], Any] | None = None  # an httpx.Client per channel
     http: Any = None  # the httpx.Client for GitHub (approvals, report: github); None: one for the run
     stop: threading.Event | None = None  # set (Ctrl-C, SIGTERM): no new call starts, the rest is saved
@@ -123,6 +124,8 @@ def _publish(project: Project, options: PublishOptions, result: PublishResult, g
                            fresh=options.pause_fresh)
         for worker in plan.workers.values():
             worker.paused = watch.reason
+        if options.on_start is not None:  # how many parts this run sends, for a progress display
+            options.on_start(sum(len(j.rendered.parts) for w in plan.workers.values() for j in w.jobs))
         done = _run_workers(plan, book, options.stop)
         result.stopped = _stopping(options)
         _report(result, plan.selection, done)
