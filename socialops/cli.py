@@ -20,7 +20,7 @@ COMMAND_MODULES = ["project", "lint", "rules", "preview", "calendar", "publish",
 # The module that registers each command (tests/test_cli.py checks this against them): a
 # run imports and builds only the module of the command it runs, not all of them.
 COMMANDS = {
-    "init": "project", "new": "project", "lint": "lint", "rules": "rules", "preview": "preview",
+    "init": "project", "new": "project", "upgrade-workflows": "project", "lint": "lint", "rules": "rules", "preview": "preview",
     "schedule": "calendar", "plan": "calendar", "calendar": "calendar",
     "publish": "publish", "status": "publish", "pause": "publish", "resume": "publish",
     "retract": "publish", "resolve": "publish", "doctor": "publish",

@@ -101,7 +101,9 @@ def cli() -> Callable[..., Result]:
 
     def run(*args: str, cwd: Path, env: dict[str, str] | None = None, timeout: float = 120) -> Result:
         full_env = {**os.environ, **GIT_ENV, "COLUMNS": "120", **(env or {})}
-        full_env.pop("GITHUB_ACTIONS", None) if "GITHUB_ACTIONS" not in (env or {}) else None
+        for ci_variable in ("GITHUB_ACTIONS", "CI"):  # the test run's CI is not the user's
+            if ci_variable not in (env or {}):
+                full_env.pop(ci_variable, None)
         full_env["PYTHONPATH"] = str(REPO_ROOT) + os.pathsep + full_env.get("PYTHONPATH", "")
         proc = subprocess.run([sys.executable, "-m", "socialops", *args], cwd=cwd, env=full_env,
                               capture_output=True, text=True, timeout=timeout)

@@ -66,7 +66,8 @@ def lint_command(
 
         for change in apply_fixes(project, targets, when):
             output.console(stderr=True).print(f"fixed {change}", markup=False)
-    result = lint(project, targets, when, use_cache=not no_cache)
+    in_ci = os.environ.get("CI") == "true" or os.environ.get("GITHUB_ACTIONS") == "true"
+    result = lint(project, targets, when, use_cache=not no_cache, in_ci=in_ci)
     chosen = fmt or (LintFormat.github if os.environ.get("GITHUB_ACTIONS") == "true" else LintFormat.text)
     if chosen is LintFormat.json:
         output.write_out(output.lint_json(result.problems, result.files))
@@ -125,6 +126,7 @@ def _rule_docs() -> dict[str, str]:
         "length": "Text longer than the platform accepts.",
         "media": "Media the platform cannot take.",
         "thread": "A thread the platform cannot take.",
+        "workflow": "A workflow that cannot work: socialops not installable, a credential not passed.",
     }
     from socialops import rules
 

@@ -450,16 +450,20 @@ def doctor_command(
     """Check each channel's credentials with the platform, and when they expire."""
     from rich.markup import escape
 
+    from socialops.ci import missing_secret_message, publish_env
     from socialops.commands.output import console, print_json
     from socialops.model import Project
-    from socialops.publish.doctor import doctor
+    from socialops.publish.doctor import doctor, workflow_problems
     from socialops.timeutil import parse_now
 
     project = Project.load(repo)
     when = parse_now(now, project.config.timezone)
     found = doctor(project, dict(os.environ), when, _client_factory(30.0), channel, write)
+    setup = workflow_problems(project)
+    env_line = publish_env(project.root).env_line
     if fmt is TextOrJson.json:
-        print_json({"version": 1, "channels": [h.as_dict() for h in found]})
+        print_json({"version": 1, "channels": [h.as_dict() for h in found],
+                    "workflows": [p.as_dict() for p in setup]})
     else:
         out = console()
         for h in found:
@@ -476,7 +480,12 @@ def doctor_command(
                 out.print(f"    [yellow]{escape(h.warning)}[/]")
             for key, value in h.written.items():
                 out.print(f"    recorded {escape(key)}: {escape(str(value))} in socialops.yaml")
-    raise typer.Exit(0 if all(h.ok for h in found) else 1)
+            for name in h.not_passed:
+                out.print(f"    [red]{escape(missing_secret_message(name, env_line))}[/]")
+        for p in setup:
+            if p.path.startswith(".github/"):  # (the secrets are shown with their channel above)
+                out.print(f"[bold red]✗[/] {escape(p.path)}:{p.line}: {escape(p.message)}")
+    raise typer.Exit(0 if all(h.ok for h in found) and not setup else 1)
 
 
 def register(app: typer.Typer) -> None:

@@ -41,22 +41,23 @@ class LintResult:
 # ---- the run ---------------------------------------------------------------------------------
 
 def lint(project: Project, paths: list[Path] | None = None, now: datetime | None = None, *,
-         use_cache: bool = True) -> LintResult:
+         use_cache: bool = True, in_ci: bool = False) -> LintResult:
     """Lint the given post files (default: every post) and the project files."""
     from socialops.calendar.speed import without_gc
 
     with without_gc():  # thousands of posts and cache entries, none of them in a cycle
-        return _lint(project, paths, now, use_cache)
+        return _lint(project, paths, now, use_cache, in_ci)
 
 
-def _lint(project: Project, paths: list[Path] | None, now: datetime | None, use_cache: bool) -> LintResult:
+def _lint(project: Project, paths: list[Path] | None, now: datetime | None, use_cache: bool,
+          in_ci: bool = False) -> LintResult:
     cache = LintCache.open(project) if use_cache else None
     if paths is None:
         targets, layout_problems = project.post_files()
     else:
         layout_problems = []
         targets = [str(p) for p in sorted({p.resolve() for p in paths}) if p.is_file()]
-    ctx = LintContext(project, now, [], everything=paths is None, lint_cache=cache)
+    ctx = LintContext(project, now, [], everything=paths is None, lint_cache=cache, in_ci=in_ci)
     problems: list[Problem] = list(layout_problems)
     stale: list[tuple[str, Stamp | None]] = []
     changing = [check for check in POST_CHECKS if check in VOLATILE]

@@ -176,13 +176,22 @@ def check_published_edit(post: Post, ctx: LintContext) -> Iterable[Problem]:
     return published_edit_problems(post, ctx)
 
 
+def check_workflows(ctx: LintContext) -> Iterable[Problem]:
+    """The workflows: socialops installable (no placeholder), and every credential a channel
+    names passed to the publish job (socialops.ci)."""
+    from socialops import ci
+
+    root, config = ctx.project.root, ctx.project.config
+    yield from ci.placeholder_problems(root, Level.ERROR if ctx.in_ci else Level.WARNING)
+    yield from ci.secrets_problems(root, config.channels, config.text)
+
 
 # ---- the lists lint runs, in this order -----------------------------------------------------
 
 POST_CHECKS: list[PostCheck] = [check_schema, check_channels, check_media, check_time, check_style,
                                 check_platform_limits, check_calendar, check_published_edit]
 PROJECT_CHECKS: list[ProjectCheck] = [check_config, check_duplicate_ids, check_styleguide, check_codeowners,
-                                      check_calendar_file, check_paths]
+                                      check_calendar_file, check_paths, check_workflows]
 
 # Post checks whose findings depend on more than the post file and the configuration: run
 # every time, also for posts whose other findings come from the cache (socialops.lint.cache).

@@ -34,6 +34,7 @@ class LintContext:
     everything: bool = True  # every post of the project is being linted
     lint_cache: LintCache | None = None  # findings kept between runs (socialops.lint.cache)
     calendar_elsewhere: PendingFindings | None = None
+    in_ci: bool = False  # running in CI: what only breaks CI is an error there, a warning elsewhere
     _styleguide: StyleGuide | None = field(default=None, repr=False)
     _others: list[Post] | None = field(default=None, repr=False)
     _calendar: Findings | None = field(default=None, repr=False)

@@ -15,8 +15,10 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from socialops import ci
 from socialops.adapters import ChannelSetupError, make_adapter
 from socialops.model import Channel, Project
+from socialops.problems import Level, Problem
 from socialops.publish.worker import Scrubber
 from socialops.timeutil import iso
 
@@ -35,25 +37,38 @@ class ChannelHealth:
     warning: str | None = None
     settings: dict[str, Any] = field(default_factory=dict)  # what the platform says they should be
     written: dict[str, Any] = field(default_factory=dict)  # recorded in socialops.yaml by --write
+    not_passed: list[str] = field(default_factory=list)  # variables publish.yml does not hand to publish
 
     def as_dict(self) -> dict[str, Any]:
         return {"channel": self.channel, "platform": self.platform, "ok": self.ok,
                 "variables": self.variables, "account": self.account, "expires": self.expires,
                 "message": self.message, "warning": self.warning, "settings": self.settings,
-                "written": self.written}
+                "written": self.written, "not_passed": self.not_passed}
 
 
 def doctor(project: Project, environ: Mapping[str, str], now: datetime,
            client_factory: Callable[[Channel], Any], channels: list[str] | None = None,
            write: bool = False) -> list[ChannelHealth]:
     out = []
+    passed = ci.publish_env(project.root)
     for name, channel in sorted(project.config.channels.items()):
         if channels and name not in channels:
             continue
         health = check_channel(project, channel, environ, now, client_factory)
         _compare_settings(project, channel, health, write)
+        if passed.found:
+            health.not_passed = [v for v in health.variables if v not in passed.names]
+            if health.not_passed:
+                health.ok = False
         out.append(health)
     return out
+
+
+def workflow_problems(project: Project) -> list[Problem]:
+    """What keeps the project's workflows from running: socialops not installable (a
+    placeholder), a credential a channel names that publish.yml does not pass on."""
+    root, config = project.root, project.config
+    return [*ci.placeholder_problems(root, Level.ERROR), *ci.secrets_problems(root, config.channels, config.text)]
 
 
 def _compare_settings(project: Project, channel: Channel, health: ChannelHealth, write: bool) -> None:

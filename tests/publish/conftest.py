@@ -127,7 +127,7 @@ def run_publish(site: Site, now: str = NOW, *, env: dict[str, str] | None = None
 @pytest.fixture
 def cli_env() -> Callable[..., dict[str, str]]:
     def make(extra: dict[str, str] | None = None) -> dict[str, str]:
-        env = {k: v for k, v in os.environ.items() if k not in ("GITHUB_ACTIONS",)}
+        env = {k: v for k, v in os.environ.items() if k not in ("GITHUB_ACTIONS", "CI")}  # the test run's CI is not the user's
         env.update(GIT_ENV)
         env["COLUMNS"] = "120"
         env["PYTHONPATH"] = str(REPO_ROOT) + os.pathsep + env.get("PYTHONPATH", "")

@@ -32,17 +32,29 @@ def need(available: bool, what: str) -> None:
         pytest.skip(f"{what} is not installed (run .ci/setup-actionlint.sh)")
 
 
-@pytest.fixture(scope="module")
-def workflows(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """The workflow files of a project made by `socialops init`."""
-    where = tmp_path_factory.mktemp("init")
+SOURCE = "socialops @ git+https://github.com/acme/socialops@0123456789abcdef0123456789abcdef01234567"
+
+
+def init_workflows(where: Path, *source: str) -> dict[str, Path]:
     env = {**os.environ, "PYTHONPATH": str(REPO_ROOT), "GIT_CONFIG_GLOBAL": os.devnull,
            "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com",
            "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.com"}
-    subprocess.run([sys.executable, "-m", "socialops", "init", "demo"], cwd=where, env=env,
+    subprocess.run([sys.executable, "-m", "socialops", "init", "demo", *source], cwd=where, env=env,
                    check=True, capture_output=True)
     folder = where / "demo" / ".github" / "workflows"
     return {p.stem: p for p in sorted(folder.glob("*.yml"))}
+
+
+@pytest.fixture(scope="module")
+def workflows(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The workflow files of a project made by `socialops init --source ...`."""
+    return init_workflows(tmp_path_factory.mktemp("init"), "--source", SOURCE)
+
+
+@pytest.fixture(scope="module")
+def placeholder_workflows(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The same, made by a socialops run from this checkout: with the placeholder."""
+    return init_workflows(tmp_path_factory.mktemp("init"))
 
 
 def actionlint(files: list[Path]) -> list[dict[str, object]]:
@@ -73,8 +85,8 @@ def test_init_writes_the_four_workflows(workflows: dict[str, Path]) -> None:
     assert sorted(workflows) == ["lint", "metrics", "publish", "remind"]
 
 
-def test_actionlint_finds_nothing(workflows: dict[str, Path]) -> None:
-    assert actionlint(list(workflows.values())) == []
+def test_actionlint_finds_nothing(workflows: dict[str, Path], placeholder_workflows: dict[str, Path]) -> None:
+    assert actionlint([*workflows.values(), *placeholder_workflows.values()]) == []
 
 
 def test_the_projects_own_ci_workflow_is_clean() -> None:
@@ -91,10 +103,11 @@ def test_actionlint_does_catch_a_bad_workflow(tmp_path: Path) -> None:
     assert [f["kind"] for f in actionlint([bad])] == ["expression"]
 
 
-def test_zizmor_finds_nothing(workflows: dict[str, Path]) -> None:
-    files = [*workflows.values(), REPO_ROOT / "action.yml", REPO_ROOT / ".pre-commit-hooks.yaml"]
-    code, findings = zizmor(files)
-    assert (code, findings) == (0, [])
+def test_zizmor_finds_nothing(workflows: dict[str, Path], placeholder_workflows: dict[str, Path]) -> None:
+    for made in (workflows, placeholder_workflows):
+        files = [*made.values(), REPO_ROOT / "action.yml", REPO_ROOT / ".pre-commit-hooks.yaml"]
+        code, findings = zizmor(files)
+        assert (code, findings) == (0, [])
 
 
 def test_zizmor_does_catch_an_insecure_workflow(tmp_path: Path) -> None:
@@ -171,19 +184,50 @@ def test_triggers_and_concurrency(workflows: dict[str, Path]) -> None:
                    for s in all_steps(data) if str(s.get("uses", "")).startswith("actions/checkout"))
 
 
-def test_the_workflows_run_socialops_through_the_composite_action(workflows: dict[str, Path]) -> None:
+def test_every_job_installs_the_pinned_socialops_then_runs_one_command(workflows: dict[str, Path]) -> None:
     commands = []
     for name, path in workflows.items():
-        for step in all_steps(load(path)):
-            if str(step.get("uses", "")).startswith("socialops/socialops@"):
-                commands.append((name, step["with"]["command"], step["with"].get("args")))  # type: ignore[index]
+        for job_name, job in load(path)["jobs"].items():  # type: ignore[attr-defined]
+            steps = job["steps"]
+            names = [s.get("name") for s in steps]
+            install = names.index("Install socialops")
+            assert names[install - 1] == "Set up Python" and steps[install - 1]["uses"].startswith(SETUP_PYTHON)
+            assert steps[install]["env"] == {"SOCIALOPS_SOURCE": SOURCE}
+            assert '"$SOCIALOPS_SOURCE"' in steps[install]["run"]
+            commands += [(name, job_name, s["run"]) for s in steps[install + 1:]]
     assert commands == [
-        ("lint", "lint", "--format github"),
-        ("lint", "review", "--post-to-github"),
-        ("metrics", "metrics", "collect"),
-        ("publish", "publish", "${{ inputs.dry-run && '--dry-run' || '' }}"),
-        ("remind", "remind", "--within 24h --notify github"),
+        ("lint", "lint", "socialops lint --format github"),
+        ("lint", "review", "socialops review --post-to-github"),
+        ("metrics", "metrics", "socialops metrics collect"),
+        ("publish", "publish", "socialops publish ${DRY_RUN:+--dry-run}"),
+        ("remind", "remind", "socialops remind --within 24h --notify github"),
     ]
+    [dry_run] = [s for s in all_steps(load(workflows["publish"])) if s.get("name") == "Publish"]
+    assert dry_run["env"]["DRY_RUN"] == "${{ inputs.dry-run && 'yes' || '' }}"  # type: ignore[index]
+
+
+def test_the_placeholder_stops_the_install_step_with_the_fix(placeholder_workflows: dict[str, Path],
+                                                             tmp_path: Path) -> None:
+    """The install step's own script, run as the runner would: it fails with an error
+    annotation naming the fix instead of handing pip a string it cannot read."""
+    [install] = [s for s in all_steps(load(placeholder_workflows["publish"])) if s.get("name") == "Install socialops"]
+    env = {"PATH": os.environ["PATH"], **install["env"]}  # type: ignore[dict-item]
+    proc = subprocess.run(["bash", "-c", str(install["run"])], env=env, capture_output=True, text=True, cwd=tmp_path)
+    assert proc.returncode == 1
+    assert proc.stdout.startswith("::error::socialops is not installable: placeholder:")
+    assert "socialops upgrade-workflows --source SPEC" in proc.stdout
+
+
+def test_no_workflow_template_names_a_socialops_action_or_installs_socialops_itself() -> None:
+    """New workflow templates slot in by writing `{{socialops_install}}` where socialops is
+    needed: the block init and upgrade-workflows fill (socialops.ci)."""
+    folder = REPO_ROOT / "socialops" / "templates" / "init" / ".github" / "workflows"
+    for path in sorted(folder.glob("*.yml")):
+        text = path.read_text("utf-8")
+        assert "socialops/socialops@" not in text, path.name
+        assert "pip install" not in text, path.name
+        if "socialops " in "".join(line for line in text.splitlines() if "run:" in line):
+            assert "{{socialops_install}}" in text, path.name
 
 
 def test_the_composite_action_installs_itself_and_passes_inputs_by_environment() -> None:
@@ -206,7 +250,8 @@ def test_the_pre_commit_hooks_run_socialops(tmp_path: Path) -> None:
     lint = hooks[0]
     assert re.search(lint["files"], "posts/2026/12/launch.md") and re.search(lint["files"], "styleguide.yaml")
     assert not re.search(lint["files"], "README.md")
-    env = {**os.environ, "PYTHONPATH": str(REPO_ROOT), "GIT_CONFIG_GLOBAL": os.devnull}
+    env = {**{k: v for k, v in os.environ.items() if k != "CI"}, "PYTHONPATH": str(REPO_ROOT),
+           "GIT_CONFIG_GLOBAL": os.devnull}
     subprocess.run([sys.executable, "-m", "socialops", "init", "demo"], cwd=tmp_path, env=env,
                    check=True, capture_output=True)
     command = [sys.executable, "-m", *lint["entry"].split()]

@@ -1,0 +1,211 @@
+"""The CI files socialops writes into a project, and what is checked about them.
+
+Every workflow template marks where socialops is installed with a line
+`{{socialops_install}}`; `socialops init` and `socialops upgrade-workflows` put there a
+block between two marker comments, which `upgrade-workflows` later rewrites without touching
+anything outside it (a team's own edits: secrets, crons, extra steps). The block installs
+exactly the socialops that wrote it (socialops.distribution), or, when that one cannot be
+reached from CI (an editable or local install), holds a placeholder that the install step,
+`lint` and `doctor` report with the fix.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from socialops.problems import Level, Problem
+
+WORKFLOWS_DIR = ".github/workflows"
+PUBLISH_WORKFLOW = f"{WORKFLOWS_DIR}/publish.yml"
+INSTALL_SLOT = "{{socialops_install}}"
+BEGIN = "# >>> socialops install"
+END = "# <<< socialops install"
+PLACEHOLDER = "placeholder:"
+SETUP_PYTHON = "actions/setup-python@5fda3b95a4ea91299a34e894583c3862153e4b97 # v7.0.0"
+PYTHON_VERSION = "3.12"
+FIX = ("run `socialops upgrade-workflows --source SPEC` with the pip requirement of the socialops "
+       "to use, e.g. 'socialops @ git+https://github.com/OWNER/socialops@COMMIT' "
+       "(README: \"Installing socialops\")")
+
+_BLOCK = re.compile(rf"^(?P<indent>[ \t]*){re.escape(BEGIN)}\b.*?\n(?:.*\n)*?[ \t]*{re.escape(END)}[^\n]*\n?", re.M)
+_SOURCE_LINE = re.compile(r"^[ \t]*SOCIALOPS_SOURCE:[ \t]*(?P<value>.*?)[ \t]*$", re.M)
+
+
+def placeholder() -> str:
+    return f"{PLACEHOLDER} socialops was installed from a folder or file that CI cannot reach: {FIX}"
+
+
+def install_block(requirement: str | None, why: str, version: str, indent: str) -> str:
+    """The steps that install socialops, between the markers, indented as a step list."""
+    value = requirement if requirement is not None else placeholder()
+    lines = [
+        f"{BEGIN} (socialops {version}; `socialops upgrade-workflows` rewrites this block, edit outside it)",
+        "- name: Set up Python",
+        f"  uses: {SETUP_PYTHON}",
+        "  with:",
+        f'    python-version: "{PYTHON_VERSION}"',
+        "- name: Install socialops",
+        "  env:",
+        f"    SOCIALOPS_SOURCE: {_yaml_string(value)}",
+        "  run: |",
+        "    set -euo pipefail",
+        '    case "$SOCIALOPS_SOURCE" in',
+        f'      {PLACEHOLDER}*) echo "::error::socialops is not installable: $SOCIALOPS_SOURCE"; exit 1 ;;',
+        "    esac",
+        '    python -m pip install --quiet --disable-pip-version-check "$SOCIALOPS_SOURCE"',
+        END,
+    ]
+    return "".join(f"{indent}{line}\n" for line in lines)
+
+
+def _yaml_string(value: str) -> str:
+    import json
+
+    return json.dumps(value, ensure_ascii=False)  # a JSON string is a YAML double-quoted scalar
+
+
+def render(template: str, requirement: str | None, why: str, version: str) -> str:
+    """A workflow template with its install slots filled."""
+    out = []
+    for line in template.splitlines(keepends=True):
+        if line.strip() == INSTALL_SLOT:
+            indent = line[: len(line) - len(line.lstrip())]
+            out.append(install_block(requirement, why, version, indent))
+        else:
+            out.append(line)
+    return "".join(out)
+
+
+def blocks(text: str) -> list[re.Match[str]]:
+    return list(_BLOCK.finditer(text))
+
+
+def rewrite(text: str, requirement: str | None, why: str, version: str) -> str:
+    """The workflow with each socialops block rewritten; the rest is left as it is."""
+    return _BLOCK.sub(lambda m: install_block(requirement, why, version, m.group("indent")), text)
+
+
+def sources_in(text: str) -> list[str]:
+    """The SOCIALOPS_SOURCE values inside the file's socialops blocks."""
+    import json
+
+    found = []
+    for block in blocks(text):
+        for m in _SOURCE_LINE.finditer(block.group(0)):
+            raw = m.group("value")
+            try:
+                found.append(str(json.loads(raw)) if raw.startswith('"') else raw.strip("'"))
+            except ValueError:
+                found.append(raw)
+    return found
+
+
+# ---- checks on a project's workflows (lint and doctor) ---------------------------------------
+
+def workflow_files(root: Path) -> list[Path]:
+    folder = root / WORKFLOWS_DIR
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if p.suffix in (".yml", ".yaml") and p.is_file())
+
+
+def placeholder_problems(root: Path, level: Level) -> list[Problem]:
+    """A socialops block whose source is a placeholder: CI would fail to install socialops."""
+    found = []
+    for path in workflow_files(root):
+        try:
+            text = path.read_text("utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue
+        if PLACEHOLDER not in text:
+            continue
+        for m in _SOURCE_LINE.finditer(text):
+            if PLACEHOLDER in m.group("value"):
+                line = text.count("\n", 0, m.start()) + 1
+                col = m.group(0).index("SOCIALOPS_SOURCE") + 1
+                found.append(Problem(path.relative_to(root).as_posix(), line, col, "workflow", level,
+                                     "this workflow cannot install socialops (SOCIALOPS_SOURCE is a "
+                                     f"placeholder): {FIX}"))
+    return found
+
+
+@dataclass
+class PublishEnv:
+    """The environment variables the publish workflow passes to `socialops publish`."""
+
+    found: bool  # the workflow exists and has a job that runs socialops publish
+    names: set[str] = field(default_factory=set)
+    env_line: int = 0  # the line of the publish step's (or job's) `env:`, for the message
+
+
+def publish_env(root: Path) -> PublishEnv:
+    path = root / PUBLISH_WORKFLOW
+    try:
+        text = path.read_text("utf-8")
+    except (OSError, UnicodeDecodeError):
+        return PublishEnv(False)
+    from socialops import yamlio
+
+    try:
+        data = yamlio.load(text)
+    except yamlio.YamlError:
+        return PublishEnv(False)
+    if not isinstance(data, dict) or not isinstance(data.get("jobs"), dict):
+        return PublishEnv(False)
+    result = PublishEnv(False)
+    top = _env_names(data.get("env"))
+    for job_name, job in data["jobs"].items():
+        steps = job.get("steps") if isinstance(job, dict) else None
+        if not isinstance(steps, list):
+            continue
+        for index, step in enumerate(steps):
+            if isinstance(step, dict) and re.search(r"\bsocialops\s+publish\b", str(step.get("run", ""))):
+                result.found = True
+                result.names |= top | _env_names(job.get("env")) | _env_names(step.get("env"))
+                where = ["jobs", job_name, "steps", index, "env"] if "env" in step else ["jobs", job_name, "steps", index]
+                result.env_line = yamlio.Locator(text).key(where).line
+    return result
+
+
+def _env_names(env: Any) -> set[str]:
+    return {str(k) for k in env} if isinstance(env, dict) else set()
+
+
+def channel_variables(channels: Mapping[str, Any]) -> Iterable[tuple[str, str, str]]:
+    """(channel, option, variable) for each `*_env` a channel names."""
+    for name, channel in sorted(channels.items()):
+        for option, variable in sorted(channel.options.items()):
+            if option.endswith("_env") and isinstance(variable, str) and variable:
+                yield name, option, variable
+
+
+def missing_secret_message(variable: str, line: int) -> str:
+    return (f"{variable} is not passed to the publish job: add "
+            f"`{variable}: ${{{{ secrets.{variable} }}}}` to the env: of the step that runs socialops "
+            f"publish in {PUBLISH_WORKFLOW} (line {line}), and a secret {variable} to the "
+            "socialops environment (README: \"A team's first day\", step 4)")
+
+
+def secrets_problems(root: Path, channels: Mapping[str, Any], config_text: str) -> list[Problem]:
+    """Each `*_env` a channel names must reach `socialops publish` in publish.yml."""
+    wanted = list(channel_variables(channels))
+    if not wanted:
+        return []
+    env = publish_env(root)
+    if not env.found:
+        return []
+    from socialops import yamlio
+
+    locator = yamlio.Locator(config_text)
+    found = []
+    for channel, option, variable in wanted:
+        if variable in env.names:
+            continue
+        pos = locator.value(["channels", channel, option])
+        found.append(Problem("socialops.yaml", pos.line, pos.column, "workflow", Level.ERROR,
+                             missing_secret_message(variable, env.env_line)))
+    return found
