@@ -79,6 +79,7 @@ class FakeLinkedIn(FakeServer):
         self.token = token
         self.images: dict[str, dict[str, Any]] = {}
         self.scopes = {"w_organization_social", "r_organization_social"}
+        self.duplicate_window = 600.0  # "Content is a duplicate" for about 10 min (PLATFORMS.md 4, [2nd])
 
     def _allow(self, request: Recorded, scope: str, resource: str) -> None:
         if scope not in self.scopes:
@@ -153,7 +154,7 @@ class FakeLinkedIn(FakeServer):
         if len(text) > 3000:
             raise FakeError(422, error(422, f"ShareCommentary text length ({len(text)} characters) exceeded the maximum allowed (3000 characters)", "UNPROCESSABLE_ENTITY"))
         for post in self.posts.values():
-            if post.fields.get("commentary") == text:
+            if post.fields.get("commentary") == text and post.created > self.now() - self.duplicate_window:
                 raise FakeError(422, error(422, f"Content is a duplicate of {post.id}", "DUPLICATE_POST"))
         content = body.get("content") or {}
         items = [content["media"]] if "media" in content else content.get("multiImage", {}).get("images", [])

@@ -71,6 +71,9 @@ class FakeX(FakeServer):
         self.media: dict[str, dict[str, Any]] = {}
         self.video_processing_polls = 1
         self.field_names = "tweet"  # or "post": see the module docstring
+        # X refuses a repeat of a recent post's text (403 "duplicate content", iembot#163);
+        # how far back it looks is not documented (UNVERIFIED): a day here
+        self.duplicate_window = 86400.0
 
     def error_body(self, status: int, message: str) -> Any:
         return problem(status, {500: "Internal Server Error", 503: "Service Unavailable"}.get(status, "Error"), message)
@@ -189,7 +192,7 @@ class FakeX(FakeServer):
             raise FakeError(400, problem(400, "Invalid Request", "One or more parameters to your request was invalid.", invalid))
         if parse_tweet(text).weightedLength > 280:
             raise FakeError(400, problem(400, "Invalid Request", "Your Tweet text is too long.", invalid))
-        if any(p.text == text for p in self.posts.values()):
+        if any(p.text == text and p.created > self.now() - self.duplicate_window for p in self.posts.values()):
             raise FakeError(403, problem(403, "Forbidden", "You are not allowed to create a Tweet with duplicate content."))
         for media_id in media_ids:
             if self._media(media_id)["polls"] > 0:
