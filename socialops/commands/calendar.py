@@ -260,7 +260,7 @@ def calendar_command(
         first, last = _window(project, start, end, day_start(_add_months(month_start, -3), tz),
                               day_start(_add_months(month_start, 13), tz))
         entries = _only(plan.build(project, cal, posts, when, first, last, _authors(project)), channel, None)
-        _export(project, entries, when, shown, first, last, ics, html_dir)
+        _export(project, entries, when, shown, first, last, ics, html_dir, cal)
         return
     if week:
         monday = shown - timedelta(days=shown.weekday())
@@ -278,7 +278,7 @@ def calendar_command(
 
 
 def _export(project: Project, entries: list[Entry], when: datetime, shown: date, first: datetime,
-            last: datetime, ics: Path | None, html_dir: Path | None) -> None:
+            last: datetime, ics: Path | None, html_dir: Path | None, cal: Calendar | None = None) -> None:
     from socialops.commands.output import console
 
     out = console()
@@ -296,7 +296,8 @@ def _export(project: Project, entries: list[Entry], when: datetime, shown: date,
         from socialops.calendar import html
 
         page = html.page_data(project, timed, when, (shown.year, shown.month), first.astimezone(tz).date(),
-                              (last - timedelta(seconds=1)).astimezone(tz).date(), f"{project.root.name} calendar")
+                              (last - timedelta(seconds=1)).astimezone(tz).date(), f"{project.root.name} calendar",
+                              cal)
         with _writing("--html", html_dir):
             target = html.write(html_dir, page)
         out.print(f"wrote {target} ({len(timed)} entr{'y' if len(timed) == 1 else 'ies'})")
