@@ -124,13 +124,13 @@ class LinkedInAdapter:
             raise self.http.error(f"could not {what}: /v2/userinfo gave no `sub`")
         return info
 
-    def _refused(self, exc: PlatformError, scope: str, what: str) -> PlatformError:
-        """A 403 said the way LinkedIn means it: the token lacks `scope` (or the member's
-        role on the page does not allow it)."""
-        role = (" and a member with the ADMINISTRATOR, CONTENT_ADMIN or DIRECT_SPONSORED_CONTENT_POSTER "
-                "role on the page") if "organization" in scope else ""
-        return self.http.error(f"{what}: the token lacks the `{scope}` scope{role} "
-                               f"({exc.message.removeprefix('LinkedIn: ')})", status=exc.status)
+    def _refused(self, exc: PlatformError, scope: str) -> PlatformError:
+        """A 403 said the way LinkedIn means it: the token lacks `scope` (or, for a page, its
+        member lacks a page role that allows the call)."""
+        said = exc.message.removeprefix("LinkedIn: ").removesuffix(" (check the channel's credentials)")
+        role = (", or its member lacks a page role allowing it (ADMINISTRATOR, CONTENT_ADMIN or "
+                "DIRECT_SPONSORED_CONTENT_POSTER)") if "organization" in scope else ""
+        return self.http.error(f"{said}: the token lacks the `{scope}` scope{role}", status=exc.status)
 
     # ---- publish --------------------------------------------------------------------------
     def publish(self, part: OutgoingPart) -> PublishedRef:
@@ -149,7 +149,12 @@ class LinkedInAdapter:
             body["content"] = {"media": images[0]}
         elif images:
             body["content"] = {"multiImage": {"images": images}}
-        response = self._call("POST", "/rest/posts", "create the post", sends=True, json=body)
+        try:
+            response = self._call("POST", "/rest/posts", "create the post", sends=True, json=body)
+        except PlatformError as exc:
+            if exc.status == 403:
+                raise self._refused(exc, write_scope(body["author"])) from None
+            raise
         urn = response.headers.get("x-restli-id") or response.headers.get("x-linkedin-id")
         if not urn:
             raise self.http.error("created the post but LinkedIn sent no x-restli-id; "
@@ -161,8 +166,13 @@ class LinkedInAdapter:
         if not item.mime.startswith("image/"):
             raise self.http.error(f"could not {what}: socialops sends only images to LinkedIn "
                                   f"(not {item.mime})")
-        response = self._call("POST", "/rest/images", what, params={"action": "initializeUpload"},
-                              json={"initializeUploadRequest": {"owner": self.author()}})
+        try:
+            response = self._call("POST", "/rest/images", what, params={"action": "initializeUpload"},
+                                  json={"initializeUploadRequest": {"owner": self.author()}})
+        except PlatformError as exc:
+            if exc.status == 403:
+                raise self._refused(exc, write_scope(self.author())) from None
+            raise
         value = self.http.json(response, what)["value"]
         upload_url = str(value["uploadUrl"])
         check_url(upload_url, "LinkedIn's upload URL", PlatformError)
@@ -203,8 +213,7 @@ class LinkedInAdapter:
                            json={"initializeUploadRequest": {"owner": self._author}})
             except PlatformError as exc:
                 if exc.status == 403:
-                    raise self._refused(exc, write_scope(self._author),
-                                        f"cannot post as {self._author}") from None
+                    raise self._refused(exc, write_scope(self._author)) from None
                 raise
         try:
             self._recent(self.author(), 1)

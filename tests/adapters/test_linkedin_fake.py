@@ -96,3 +96,15 @@ def test_lookup_without_the_read_scope_stays_unknown_naming_the_scope(
         linkedin(fakes, client, tmp_path).lookup(part(channel="linkedin", due=DUE))
     assert failed.value.maybe_sent and "`r_organization_social`" in failed.value.message
     assert "socialops resolve" in failed.value.message
+
+
+def test_a_refused_post_names_the_scope_it_needs(fakes: Fakes, client: httpx.Client, tmp_path: Path) -> None:
+    fakes.linkedin.scopes = {"r_organization_social"}
+    with pytest.raises(PlatformError) as failed:
+        linkedin(fakes, client, tmp_path).publish(part("Hello page", channel="linkedin"))
+    assert failed.value.status == 403 and not failed.value.retryable and not failed.value.maybe_sent
+    assert failed.value.message == (
+        "LinkedIn: could not create the post: 403 Not enough permissions to access: "
+        "partnerApiPostsExternal.CREATE.202610: the token lacks the `w_organization_social` scope, or its "
+        "member lacks a page role allowing it (ADMINISTRATOR, CONTENT_ADMIN or DIRECT_SPONSORED_CONTENT_POSTER)")
+    assert fakes.linkedin.texts() == []

@@ -72,7 +72,9 @@ def test_json_envelope_and_exit_code(fake_site: Site, fakes: Fakes, run_cli) -> 
     assert b["channels"][0]["status"] == "failed"
     assert b["channels"][0]["parts"][0]["status"] == "failed"
     assert b["channels"][0]["parts"][0]["error"] == (
-        "LinkedIn: could not create the post: 403 fake fault (check the channel's credentials)")
+        "LinkedIn: could not create the post: 403 fake fault: the token lacks the `w_organization_social` "
+        "scope, or its member lacks a page role allowing it (ADMINISTRATOR, CONTENT_ADMIN or "
+        "DIRECT_SPONSORED_CONTENT_POSTER)")
     assert data["summary"] == {"published": 2, "failed": 1}
     # the failure is recorded, and the next run tries again
     assert git(fake_site.root, "status", "--porcelain") == ""
