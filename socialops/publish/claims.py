@@ -5,7 +5,9 @@ A run writes an intent (`status: intent` with a `claim`: run id, host, pid, when
 for every post and channel it is about to publish, commits the ledger, and pushes before
 it calls any platform. Another run that sees a live claim leaves that channel alone. A
 claim whose run is gone (same host, process ended) or whose lease ran out was left by a
-crash: the next run settles it by asking the platform.
+crash: the next run settles it by asking the platform. Clocks: a lease is taken over only
+CLOCK_SKEW (30 minutes) after it ended by the other machine's clock, and the run holding
+it checks its own lease before every call, retries included.
 
 `Book` holds the ledger entries of one run in memory, shared by the channel threads, and
 writes a post's file after every change, so a crash loses at most the call in flight.
@@ -28,6 +30,11 @@ from socialops.timeutil import iso
 
 #: how long a claim holds at least; a run that takes longer stops starting new parts
 LEASE = timedelta(minutes=20)
+#: how far two machines' clocks may disagree: another run's claim is taken over only this
+#: long after its lease ended by this machine's clock (a run whose clock is 20 minutes
+#: ahead still leaves a live claim alone); the run holding a claim starts no call, and no
+#: retry, after its own lease ends by its own clock
+CLOCK_SKEW = timedelta(minutes=30)
 LEASE_PER_PART = timedelta(seconds=5)
 
 
@@ -58,8 +65,8 @@ def claim_state(claim: dict[str, object] | None, run: RunInfo, now: datetime) ->
         return "stale"
     until = claim.get("until")
     try:
-        expired = until is None or datetime.fromisoformat(str(until)) <= now
-    except ValueError:
+        expired = until is None or datetime.fromisoformat(str(until)) + CLOCK_SKEW <= now
+    except (ValueError, OverflowError, TypeError):
         expired = True
     return "stale" if expired else "active"
 

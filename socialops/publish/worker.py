@@ -14,7 +14,7 @@ import mimetypes
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -177,6 +177,13 @@ class ChannelWorker:
         for job in rest:
             self._done(job, self._release(job, STOPPED_BEFORE_POST, "stopped"))
 
+    def _lease_ends_within(self, seconds: float) -> bool:
+        """Whether this run's claim ends before a retry after `seconds` could start: then
+        it is not retried (another run may take the claim over once it has ended)."""
+        if self.deadline is None:
+            return False
+        return self.options.clock() + timedelta(seconds=seconds) >= self.deadline
+
     def _halt(self) -> str | None:
         """Why no new call may start now (stopped, or paused meanwhile), if so."""
         if self.options.stopping():
@@ -291,7 +298,8 @@ class ChannelWorker:
                 outcome = self._after_error(part, content_hash, exc)
                 if outcome.status == "retry":
                     delay = self._delay(exc, tries)
-                    if tries < self.options.max_attempts and delay is not None:
+                    if tries < self.options.max_attempts and delay is not None and \
+                            not self._lease_ends_within(delay):
                         self.options.sleep(delay)
                         halt = self._halt()
                         if halt is None:

@@ -1,0 +1,61 @@
+"""Leases do not depend on two machines' clocks agreeing: a claim is taken over only
+CLOCK_SKEW after its lease ended, and a run never retries past its own lease."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import yaml
+
+from socialops.publish.claims import CLOCK_SKEW
+from tests.fakes.servers import Fakes
+from tests.publish.conftest import BASE, Site, run_publish
+
+
+def _claimed_elsewhere(site: Site, channel: str, ended_ago: timedelta) -> None:
+    """The ledger as a run on another machine left it: an intent with a claim whose lease
+    ended `ended_ago` before now (by this machine's clock)."""
+    until = datetime.now(UTC) - ended_ago
+    record = {"post": "p", "path": "posts/p.md", "channels": {channel: {
+        "status": "intent", "due": BASE.isoformat(timespec="minutes"),
+        "claim": {"run": "0123456789ab", "host": "another-machine", "pid": 4242,
+                  "at": (until - timedelta(minutes=20)).isoformat(timespec="seconds"),
+                  "until": until.isoformat(timespec="seconds")},
+        "parts": []}}}
+    site.write(".socialops/ledger/p.yaml", yaml.safe_dump(record, sort_keys=False))
+
+
+def test_a_claim_whose_lease_ended_20_minutes_ago_is_left_alone(fake_site: Site, fakes: Fakes) -> None:
+    """A run whose clock is 20 minutes ahead sees the lease as ended 20 minutes ago: the
+    other run may still be at work, so nothing is sent."""
+    fake_site.post("p", ["telegram"], "Claimed by someone else.\n")
+    _claimed_elsewhere(fake_site, "telegram", timedelta(minutes=20))
+    fake_site.commit()
+    result = run_publish(fake_site)
+    [channel] = result.posts[0].channels
+    assert channel.status == "skipped" and "another run" in (channel.message or "")
+    assert fakes.telegram.requests == []
+
+
+def test_a_claim_older_than_the_stated_skew_is_settled(fake_site: Site, fakes: Fakes) -> None:
+    fake_site.post("p", ["telegram"], "Left by a run that died.\n")
+    _claimed_elsewhere(fake_site, "telegram", CLOCK_SKEW + timedelta(minutes=1))
+    fake_site.commit()
+    result = run_publish(fake_site)
+    [channel] = result.posts[0].channels
+    # Telegram cannot be asked whether it arrived: unknown, for a person; never sent blindly
+    assert channel.status == "unknown", result.as_dict()
+    assert fakes.telegram.calls("create") == []
+
+
+def test_a_run_does_not_retry_past_its_own_lease(fake_site: Site, fakes: Fakes) -> None:
+    """Rate limited for longer than the lease: the run stops instead of waiting and sending
+    after another run may have taken the claim over."""
+    fake_site.post("p", ["discord"], "Slow down a lot.\n")
+    fake_site.commit()
+    fakes.discord.rate_limit(retry_after=25 * 60)
+    sleeps: list[float] = []
+    result = run_publish(fake_site, sleeps=sleeps, max_wait=3600)
+    assert sleeps == []
+    assert result.posts[0].channels[0].status == "failed"
+    assert fakes.discord.texts() == []
