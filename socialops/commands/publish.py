@@ -268,6 +268,7 @@ SECTION_TITLES = {
 def status_command(
     post: Annotated[str | None, typer.Argument(help="Explain one post (id or path) on every channel.")] = None,
     fmt: FormatOption = TextOrJson.text,
+    fail_on: Annotated[str | None, typer.Option("--fail-on", help="Exit 1 when any post is in one of these states (comma-separated: held, missed, unknown, interrupted, failed).")] = None,
     repo: RepoOption = None,
     now: NowOption = None,
 ) -> None:
@@ -277,16 +278,39 @@ def status_command(
     from socialops.publish.status import status
     from socialops.timeutil import parse_now
 
+    states = _fail_on_states(fail_on)
     project = Project.load(repo)
     when = parse_now(now, project.config.timezone)
     ref = _post_id(project, post) if post else None
     with _client_factory(30.0)(None) as http:  # for approvals on GitHub, as publish checks them
         report = status(project, when, _clock(), post=ref, environ=dict(os.environ), http=http,
                         client_factory=_client_factory(30.0))
+    found = {name: len(report.section(name)) for name in states if report.section(name)}
     if fmt is TextOrJson.json:
         print_json(report.as_dict())
-        return
-    _show_status(report, bool(post))
+    else:
+        _show_status(report, bool(post))
+        if found:
+            from socialops.commands.output import console
+
+            console().print("[bold red]exit 1:[/] " + ", ".join(f"{n} {name}" for name, n in found.items())
+                            + f" (--fail-on {','.join(states)})")
+    if found:
+        raise typer.Exit(1)
+
+
+FAIL_ON_STATES = ("held", "missed", "unknown", "interrupted", "failed")
+
+
+def _fail_on_states(text: str | None) -> list[str]:
+    from socialops.errors import SocialopsError
+
+    names = [n.strip() for n in (text or "").split(",") if n.strip()]
+    wrong = [n for n in names if n not in FAIL_ON_STATES]
+    if wrong:
+        raise SocialopsError(f"--fail-on takes {', '.join(FAIL_ON_STATES)} (comma-separated), not "
+                         f"{', '.join(wrong)}")
+    return names
 
 
 def _show_status(report: Any, one_post: bool) -> None:
