@@ -362,3 +362,41 @@ def first_commit(root: Path) -> tuple[str, str] | None:
         return None
     folder = Path(root).resolve().relative_to(Path(r.working_tree_dir or root).resolve()).as_posix()
     return min(roots), "" if folder == "." else folder
+
+
+def file_versions(root: Path, rel: str, ref: str = "HEAD") -> list[tuple[str, str | None, str | None]]:
+    """Every version of a file along the first-parent history of `ref` (a merge counts as
+    one change of the branch), oldest first: (commit, blob, text); blob and text are None
+    where the commit deleted the file."""
+    r = repo(root)
+    try:
+        commits = _run(r, "log", "--first-parent", "--reverse", "--format=%H", ref, "--", rel).split()
+    except GitError:
+        return []
+    out: list[tuple[str, str | None, str | None]] = []
+    for commit in commits:
+        try:
+            blob = _run(r, "rev-parse", f"{commit}:{rel}").strip()
+            text = _run(r, "cat-file", "-p", blob)
+        except GitError:
+            out.append((commit, None, None))
+            continue
+        out.append((commit, blob, text))
+    return out
+
+
+def blob_of(root: Path, rel: str, ref: str = "HEAD") -> str | None:
+    """The blob id of a file at `ref`, None when it is not there."""
+    try:
+        return _run(repo(root), "rev-parse", f"{ref}:{rel}").strip() or None
+    except GitError:
+        return None
+
+
+def worktree_blob(root: Path, rel: str) -> str | None:
+    """The blob id the file in the working tree would have (None when it is not there)."""
+    r = repo(root)
+    path = Path(r.working_tree_dir or root) / rel
+    if not path.is_file():
+        return None
+    return _run(r, "hash-object", "--", rel).strip()

@@ -61,7 +61,12 @@ def names(value: Any) -> tuple[str, ...]:
 
 
 def load(config: Config) -> Roles:
-    data = config.data.get("roles")
+    return from_data(config.data)
+
+
+def from_data(config_data: dict[str, Any]) -> Roles:
+    """The roles of a socialops.yaml's data (any version of it)."""
+    data = config_data.get("roles")
     if not isinstance(data, dict):
         return Roles()
     reviewers = data.get("reviewers")

@@ -1,9 +1,22 @@
 """A local fake of the parts of the GitHub REST API socialops uses, on 127.0.0.1.
 
 Answers are shaped like the documented ones (pull requests, reviews, team memberships,
-contents, issue comments, pull-request files), list endpoints are paginated with `Link`
-headers (`per_page`, `page`), every request is logged, and a test can make any path answer
-an error (401/403/404/5xx, rate limits) a number of times.
+contents, issue comments, pull-request files and commits), list endpoints are paginated with
+`Link` headers (`per_page`, `page`), every request is logged, and a test can make any path
+answer an error (401/403/404/5xx, rate limits) a number of times.
+
+What the fake follows from GitHub's REST documentation (docs.github.com/en/rest):
+- commits/commits#list-pull-requests-associated-with-a-commit: a commit of a pull request's
+  branch and the merge or squash commit it was merged with (`merge_commit_sha`) both list
+  the pull request; each pull request carries `base.ref`, the branch it was merged into;
+- pulls/reviews#list-reviews-for-a-pull-request: each review has `user`, `state` (APPROVED,
+  CHANGES_REQUESTED, COMMENTED, DISMISSED, PENDING), `commit_id` and `author_association`
+  (one of AUTHOR_ASSOCIATIONS below: the reviewer's relation to the repository);
+- pulls/pulls#list-commits-on-a-pull-request: each commit has the git `commit.author` and
+  `commit.committer` (name, email, date) and the GitHub accounts `author` and `committer`
+  (null when the e-mail belongs to no account; `web-flow` commits what is made in the web
+  interface);
+- repos/contents#get-repository-content: `sha` is the file's git blob id at `ref`.
 """
 
 from __future__ import annotations
@@ -21,6 +34,8 @@ from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 TOKEN = "ghs_fake_token_for_tests_0123456789"
+AUTHOR_ASSOCIATIONS = ("COLLABORATOR", "CONTRIBUTOR", "FIRST_TIMER", "FIRST_TIME_CONTRIBUTOR",
+                       "MANNEQUIN", "MEMBER", "NONE", "OWNER")
 DOCS = "https://docs.github.com/rest"
 
 
@@ -58,6 +73,7 @@ class FakeGitHub:
     commit_pulls: dict[str, list[int]] = field(default_factory=dict)
     reviews: dict[int, list[dict[str, Any]]] = field(default_factory=dict)
     files: dict[int, list[dict[str, Any]]] = field(default_factory=dict)
+    pull_commits: dict[int, list[dict[str, Any]]] = field(default_factory=dict)
     contents: dict[tuple[str, str], str] = field(default_factory=dict)  # (path, ref) -> text
     teams: dict[str, dict[str, str]] = field(default_factory=dict)  # "org/slug" -> login -> state
     comments: dict[int, list[dict[str, Any]]] = field(default_factory=dict)
@@ -70,9 +86,13 @@ class FakeGitHub:
     # ---- building the state -------------------------------------------------------------
     def add_pull(self, number: int, head: str, *, author: str = "writer", merged: bool = True,
                  commits: list[str] | None = None, files: dict[str, str] | None = None,
-                 base: str = "main", title: str = "Add a post", state: str | None = None) -> dict[str, Any]:
+                 base: str = "main", title: str = "Add a post", state: str | None = None,
+                 merge_commit: str | None = None,
+                 committers: list[tuple[str | None, str | None]] | None = None) -> dict[str, Any]:
         """A pull request whose final head commit is `head`; `commits` (default [head]) are
-        the commits GitHub associates with it; `files` its changed files at the head."""
+        the commits GitHub associates with it, and `merge_commit` (a merge or squash commit)
+        too; `files` its changed files at the head; `committers` the (author, committer)
+        accounts of its commits (default: the opener authored and committed each)."""
         owner, name = self.repo.split("/")
         pull = {
             "url": f"{self.base_url}/repos/{self.repo}/pulls/{number}",
@@ -83,7 +103,7 @@ class FakeGitHub:
             "created_at": "2026-11-20T10:00:00Z", "updated_at": "2026-11-21T10:00:00Z",
             "closed_at": "2026-11-21T10:00:00Z" if merged else None,
             "merged_at": "2026-11-21T10:00:00Z" if merged else None,
-            "merge_commit_sha": "f" * 40 if merged else None,
+            "merge_commit_sha": (merge_commit or "f" * 40) if merged else None,
             "requested_reviewers": [], "requested_teams": [],
             "head": {"label": f"{owner}:post-{number}", "ref": f"post-{number}", "sha": head,
                      "user": _user(owner), "repo": {"full_name": self.repo}},
@@ -92,8 +112,12 @@ class FakeGitHub:
             "author_association": "MEMBER",
         }
         self.pulls[number] = pull
-        for sha in commits or [head]:
-            self.commit_pulls.setdefault(sha, []).append(number)
+        for sha in (commits or [head]) + ([merge_commit] if merge_commit and merged else []):
+            if number not in self.commit_pulls.setdefault(sha, []):
+                self.commit_pulls[sha].append(number)
+        people = committers or [(author, author)] * len(commits or [head])
+        self.pull_commits[number] = [_commit(sha, *who) for sha, who in
+                                     zip(itertools.cycle(commits or [head]), people, strict=False)]
         for path, text in (files or {}).items():
             self.contents[(path, head)] = text
             self.files.setdefault(number, []).append(
@@ -104,6 +128,7 @@ class FakeGitHub:
 
     def review(self, number: int, login: str, state: str, commit: str, *,
                association: str = "MEMBER", at: str | None = None) -> dict[str, Any]:
+        assert association in AUTHOR_ASSOCIATIONS, f"GitHub has no author_association {association}"
         reviews = self.reviews.setdefault(number, [])
         review_id = 80000 + len(reviews) + 100 * number
         review = {
@@ -162,6 +187,7 @@ class FakeGitHub:
             (rf"GET /repos/{repo}/pulls/(\d+)", self._get_pull),
             (rf"GET /repos/{repo}/pulls/(\d+)/reviews", self._reviews),
             (rf"GET /repos/{repo}/pulls/(\d+)/files", self._files),
+            (rf"GET /repos/{repo}/pulls/(\d+)/commits", self._pull_commits),
             (rf"GET /repos/{repo}/contents/(.+)", self._contents),
             (r"GET /orgs/([^/]+)/teams/([^/]+)/memberships/([^/]+)", self._membership),
             (rf"GET /repos/{repo}/issues/(\d+)/comments", self._list_comments),
@@ -205,6 +231,12 @@ class FakeGitHub:
         if int(number) not in self.pulls:
             return _not_found()
         return self._page(query, self.files.get(int(number), []), f"/repos/{self.repo}/pulls/{number}/files")
+
+    def _pull_commits(self, query: dict[str, str], body: Any, number: str) -> Any:
+        if int(number) not in self.pulls:
+            return _not_found()
+        return self._page(query, self.pull_commits.get(int(number), []),
+                          f"/repos/{self.repo}/pulls/{number}/commits")
 
     def _contents(self, query: dict[str, str], body: Any, path: str) -> Any:
         ref = query.get("ref", "main")
@@ -253,6 +285,20 @@ class FakeGitHub:
 def _user(login: str, kind: str = "User") -> dict[str, Any]:
     return {"login": login, "id": zlib.crc32(login.encode()) % 10**7, "type": kind,
             "html_url": f"https://github.example/{login}"}
+
+
+def _commit(sha: str, author: str | None, committer: str | None) -> dict[str, Any]:
+    def stamp(login: str | None) -> dict[str, str]:
+        name = login or "Someone Without An Account"
+        return {"name": name, "email": f"{name.lower().replace(' ', '.')}@example.com",
+                "date": "2026-11-20T10:00:00Z"}
+
+    return {"sha": sha, "node_id": f"C_{sha[:8]}", "html_url": f"https://github.example/commit/{sha}",
+            "commit": {"author": stamp(author), "committer": stamp(committer), "message": "edit",
+                       "tree": {"sha": "e" * 40}, "comment_count": 0},
+            "author": _user(author) if author else None,
+            "committer": _user(committer) if committer else None,
+            "parents": []}
 
 
 def _not_found() -> tuple[int, dict[str, str], Any]:
