@@ -282,21 +282,29 @@ def _close(plan: _Plan) -> None:
 def apply_approvals(project: Project, selection: Selection, options: PublishOptions) -> None:
     """The one approval hook: posts whose approval check says held are not published; they
     are reported and recorded as `held` with the reason. Nothing is held unless
-    `approval.verify` is `github`. A run settling an earlier claim is not checked again."""
+    `approval.verify` is `github` (or was, until a change nobody approved). Each post is
+    checked for the channels it is about to go to (a recurring series' channels for its
+    pool posts). A run settling an earlier claim is not checked again."""
     from socialops.review import approval
+    from socialops.review.approval_cache import KEY_ENV
 
     fresh = [j for j in selection.jobs if not j.settle]
-    if not fresh or not approval.load_policy(project.config).verified:
+    if not fresh:
         return
     from socialops.github import GitHubError, from_env
 
     posts = list({j.item.post.path: j.item.post for j in fresh}.values())
+    channels: dict[str, list[str]] = {}
+    for job in fresh:
+        names = channels.setdefault(job.item.post.id, [])
+        names += [c for c in [*job.item.channels, job.channel.name] if c not in names]
     try:
         client = from_env(options.http, options.environ)
     except GitHubError:
         client = None
     found = approval.check_posts(project, posts, client, options.now,
-                                 branch=options.branch, write_cache=not options.dry_run)
+                                 branch=options.branch, write_cache=not options.dry_run,
+                                 channels=channels, key=options.environ.get(KEY_ENV))
     held = [j for j in fresh if not found[j.item.post.id].approved]
     selection.jobs = [j for j in selection.jobs if all(j is not h for h in held)]
     selection.decisions += [Decision(j.item.id, j.item.post.path, j.item.due_text, j.channel.name,

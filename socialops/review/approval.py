@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
@@ -29,7 +29,7 @@ from urllib.parse import quote
 
 from socialops import roles as roles_mod
 from socialops.github import GitHub, GitHubError
-from socialops.model import Config, Post, Project
+from socialops.model import CONFIG_FILE, Config, Post, Project
 from socialops.review.approval_cache import CACHE_FILE, ApprovalCache, Verified
 from socialops.timeutil import iso
 
@@ -81,7 +81,12 @@ class Policy:
 
 
 def load_policy(config: Config) -> Policy:
-    data = config.data.get("approval")
+    return policy_of(config.data)
+
+
+def policy_of(config_data: dict[str, Any]) -> Policy:
+    """The policy a socialops.yaml's data states (any version of it)."""
+    data = config_data.get("approval")
     data = data if isinstance(data, dict) else {}
     channels = data.get("channels")
     required = data.get("required_approvals")
@@ -92,7 +97,7 @@ def load_policy(config: Config) -> Policy:
         author_may_approve=data.get("author_may_approve") is True,
         channels={str(k): v for k, v in channels.items() if isinstance(v, dict)}
         if isinstance(channels, dict) else {},
-        roles=roles_mod.load(config),
+        roles=roles_mod.from_data(config_data),
     )
 
 
@@ -108,24 +113,76 @@ class Approval:
 
 
 def check_posts(project: Project, posts: list[Post], client: GitHub | None, now: datetime,
-                *, ref: str = "HEAD", branch: str | None = None,
-                write_cache: bool = True) -> dict[str, Approval]:
-    """Approval of each post (by id), for the channels it goes to (`Config.channels_for`).
-    Verified approvals are cached in .socialops/approvals.yaml, keyed by the post file's
-    commit and content, the policy and those channels."""
+                *, ref: str = "HEAD", branch: str | None = None, write_cache: bool = True,
+                channels: Mapping[str, Sequence[str]] | None = None,
+                key: str | None = None) -> dict[str, Approval]:
+    """Approval of each post (by id), for the channels it goes to (`Config.channels_for`),
+    or those `channels` gives for it (a recurring series' channels, for its pool posts). The
+    policy itself is checked first (policy_trust). Verified approvals are cached in
+    .socialops/approvals.yaml, keyed by the post file's commit and content, its media, the
+    policy and those channels, and signed with `key` (SOCIALOPS_APPROVAL_KEY): without the
+    key, or with another, an entry is not believed and GitHub is asked again."""
+    from socialops import gitops
+    from socialops.review import policy_trust
+
     policy = load_policy(project.config)
-    if not policy.verified:
+    history = policy_trust.versions(gitops.file_versions(project.root, CONFIG_FILE, ref))
+    if not policy.verified and not policy_trust.ever_verified(history):
         return {p.id: Approval(True, "merged into the default branch (approval.verify is not github)")
                 for p in posts}
-    cache = ApprovalCache.load(project)
-    checker = _Checker(client, policy, branch or project.config.default_branch)
+    cache = ApprovalCache.load(project, key)
+    branch = branch or gitops.default_branch(project.root, project.config.default_branch)
+    checker = _Checker(client, policy, branch)
+    trust = _check_policy(project, history, checker, cache, now, ref)
+    if not trust.trusted:
+        # a policy nobody approved makes every approval unverifiable: red, whatever the cause
+        return {p.id: Approval(False, trust.reason, commit=trust.commit, unchecked=True) for p in posts}
+    if not policy.verified:
+        return {p.id: Approval(True, "merged into the default branch (approval.verify was turned "
+                               "off through an approved pull request)") for p in posts}
     results: dict[str, Approval] = {}
     for post in posts:
-        channels = project.config.channels_for(post)
-        results[post.id] = _check_one(project, post, channels, checker, cache, ref, now)
+        names = list(channels.get(post.id, ())) if channels else []
+        names = names or project.config.channels_for(post)
+        results[post.id] = _check_one(project, post, names, checker, cache, ref, now)
     if write_cache and cache.changed:
         cache.save(project)
     return results
+
+
+def _check_policy(project: Project, history: list[Any], checker: _Checker, cache: ApprovalCache,
+                  now: datetime, ref: str) -> Any:
+    """Whether socialops.yaml as committed came in through review (see policy_trust)."""
+    from socialops import gitops
+    from socialops.review import policy_trust
+
+    committed = gitops.blob_of(project.root, CONFIG_FILE, ref)
+    if gitops.worktree_blob(project.root, CONFIG_FILE) != committed:
+        return policy_trust.Verdict(False, f"{CONFIG_FILE} has changes that are not committed; "
+                                    "publish uses the committed, reviewed policy only: commit them "
+                                    "through a reviewed pull request")
+
+    def judge(change: Any, before: dict[str, Any]) -> tuple[bool, str, bool]:
+        old = policy_of(before)
+        touched = policy_trust.touched_channels(before, change.data)
+        names = touched if touched is not None else policy_trust.all_channels(before, change.data)
+        fingerprint = old.fingerprint(names) + ":config"
+        where = f"{CONFIG_FILE}@{change.commit}"
+        if cache.get(where, change.commit, change.blob or "", fingerprint) is not None:
+            return True, "verified before", False
+        if checker.client is None:
+            return False, ("GITHUB_TOKEN and GITHUB_REPOSITORY are not set, so it cannot be "
+                           "verified"), True
+        try:
+            found = checker.check_change(CONFIG_FILE, change.commit, change.blob, old, names)
+        except GitHubError as exc:
+            return False, f"it could not be verified: {exc}", True
+        if found.approved:
+            cache.put(where, change.commit, change.blob or "", fingerprint,
+                      Verified(found.pr, found.approvers, iso(now)))
+        return found.approved, found.reason, False
+
+    return policy_trust.check(history, committed, judge, CONFIG_FILE)
 
 
 def _check_one(project: Project, post: Post, channels: list[str], checker: _Checker,
@@ -136,7 +193,9 @@ def _check_one(project: Project, post: Post, channels: list[str], checker: _Chec
     if change is None:
         return Approval(False, f"{post.path} is not committed on the default branch")
     commit, blob = change
-    fingerprint = checker.policy.fingerprint(channels)
+    media = {m.path: gitops.blob_of(project.root, m.path, ref) for m in post.media}
+    fingerprint = checker.policy.fingerprint(channels) + ":" + \
+        ",".join(f"{path}={b}" for path, b in sorted(media.items()))
     known = cache.get(post.path, commit, blob, fingerprint)
     if known is not None:
         return Approval(True, f"approved in pull request #{known.pr} by {', '.join(known.approvers) or 'nobody'} "
@@ -146,7 +205,7 @@ def _check_one(project: Project, post: Post, channels: list[str], checker: _Chec
                         "are not set, so the approval cannot be verified", commit=commit,
                         unchecked=True)
     try:
-        result = checker.check(post, channels, commit, blob)
+        result = checker.check(post, channels, commit, blob, media)
     except GitHubError as exc:
         return Approval(False, f"the approval could not be verified: {exc}", commit=commit,
                         unchecked=True)
@@ -164,29 +223,78 @@ class _Checker:
         self.branch = branch
         self.memberships: dict[tuple[str, str], bool] = {}
 
-    def check(self, post: Post, channels: list[str], commit: str, blob: str) -> Approval:
+    def check(self, post: Post, channels: list[str], commit: str, blob: str,
+              media: Mapping[str, str | None]) -> Approval:
         assert self.client is not None
         pr = self._pull_request(commit)
         if pr is None:
             return Approval(False, f"{post.path} reached the default branch without a pull request "
-                            f"(commit {commit[:7]} was pushed directly); bring the change in "
-                            "through a reviewed pull request", commit=commit)
+                            f"(commit {commit[:7]} was pushed directly, or merged from a pull request "
+                            f"into another branch than {self.branch}); bring the change in through a "
+                            f"reviewed pull request into {self.branch}", commit=commit)
         number, head = int(pr["number"]), str(pr["head"]["sha"])
         approved_blob = self._blob_at(post.path, head)
         if approved_blob != blob:
             return Approval(False, f"{post.path} changed after pull request #{number} was approved "
                             f"(its final commit {head[:7]} has other content); bring the change "
                             "in through a reviewed pull request", number, commit=commit)
+        for path, here in sorted(media.items()):
+            if here is None or self._blob_at(path, head) != here:
+                return Approval(False, f"{path} (media of {post.path}) is not what pull request "
+                                f"#{number} approved (its final commit {head[:7]} has other content "
+                                "or none); bring the new file in through a reviewed pull request",
+                                number, commit=commit)
         reviews = self.client.paginate(f"/repos/{self.client.repo}/pulls/{number}/reviews")
-        authors = {a.lower() for a in (_login(pr.get("user")), post.author) if a}
-        return self._judge(channels, number, head, reviews, authors, commit)
+        excluded = self._authors(number, pr, post.author, "wrote the post")
+        return self._judge(post.path, number, head, reviews, excluded, commit,
+                           self.policy.requirements(channels), self.policy)
+
+    def check_change(self, path: str, commit: str, blob: str | None, policy: Policy,
+                     channels: list[str]) -> Approval:
+        """A change of socialops.yaml, judged under the policy before it."""
+        assert self.client is not None
+        pr = self._pull_request(commit)
+        if pr is None:
+            return Approval(False, f"commit {commit[:7]} was not merged through a pull request into "
+                            f"{self.branch}", commit=commit)
+        number, head = int(pr["number"]), str(pr["head"]["sha"])
+        if self._blob_at(path, head) != blob:
+            return Approval(False, f"{path} differs from the final commit {head[:7]} of pull request "
+                            f"#{number}", number, commit=commit)
+        reviews = self.client.paginate(f"/repos/{self.client.repo}/pulls/{number}/reviews")
+        excluded = self._authors(number, pr, None, "opened the pull request")
+        if policy.roles.manager:
+            standing, _ = standing_approvals(reviews, head)
+            managers = [login for login, _ in standing if login.lower() not in excluded
+                        and self._allowed(login, "", Requirement("*", 1, policy.roles.manager))]
+            if managers:
+                return Approval(True, f"approved in pull request #{number} by the manager "
+                                f"{', '.join(sorted(managers))}", number, tuple(sorted(managers)), commit)
+        return self._judge(path, number, head, reviews, excluded, commit,
+                           policy.requirements(channels), policy)
+
+    def _authors(self, number: int, pr: dict[str, Any], author: str | None, wrote: str) -> dict[str, str]:
+        """Who made the pull request, and how: its opener, the post's `author:`, and every
+        author and committer of its commits (not `web-flow`, GitHub's committer for what is
+        made in the web interface)."""
+        assert self.client is not None
+        found = {a.lower(): wrote for a in (_login(pr.get("user")), author) if a}
+        for item in self.client.paginate(f"/repos/{self.client.repo}/pulls/{number}/commits"):
+            if isinstance(item, dict):
+                for key in ("author", "committer"):
+                    login = _login(item.get(key)).lower()
+                    if login and login != "web-flow":
+                        found.setdefault(login, "committed to the pull request")
+        return found
 
     def _pull_request(self, commit: str) -> dict[str, Any] | None:
+        """The pull request merged into the publishing branch that brought this commit;
+        one merged into any other branch does not count."""
         assert self.client is not None
         pulls = self.client.paginate(f"/repos/{self.client.repo}/commits/{commit}/pulls")
-        merged = [p for p in pulls if isinstance(p, dict) and p.get("merged_at")]
-        on_branch = [p for p in merged if self.branch and p.get("base", {}).get("ref") == self.branch]
-        chosen = sorted(on_branch or merged, key=lambda p: str(p.get("merged_at")))
+        merged = [p for p in pulls if isinstance(p, dict) and p.get("merged_at")
+                  and isinstance(p.get("base"), dict) and p["base"].get("ref") == self.branch]
+        chosen = sorted(merged, key=lambda p: str(p.get("merged_at")))
         return chosen[-1] if chosen else None
 
     def _blob_at(self, path: str, head: str) -> str | None:
@@ -199,16 +307,16 @@ class _Checker:
             raise
         return str(info.get("sha")) if isinstance(info, dict) else None
 
-    def _judge(self, channels: list[str], number: int, head: str, reviews: list[Any], authors: set[str],
-               commit: str) -> Approval:
+    def _judge(self, path: str, number: int, head: str, reviews: list[Any], excluded: dict[str, str],
+               commit: str, requirements: list[Requirement], policy: Policy) -> Approval:
         standing, found = standing_approvals(reviews, head)
         counted: set[str] = set()
-        for need in self.policy.requirements(channels):
+        for need in requirements:
             ok: list[str] = []
             notes = dict(found)
             for login, association in standing:
-                if login.lower() in authors and not self.policy.author_may_approve:
-                    notes.setdefault(login, "wrote the post")
+                if login.lower() in excluded and not policy.author_may_approve:
+                    notes.setdefault(login, excluded[login.lower()])
                 elif self._allowed(login, association, need):
                     ok.append(login)
                 else:

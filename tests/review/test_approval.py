@@ -11,17 +11,21 @@ from socialops.model import Project
 from socialops.review.approval import check_posts, load_policy
 from tests.conftest import ProjectDir, git
 from tests.github_fake.server import FakeGitHub
-from tests.review.conftest import merge_branch, post_text
+from tests.review.conftest import APPROVAL_CONFIG, merge_branch, post_text
 
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 POST = "posts/launch.md"
 LINKEDIN = post_text("[linkedin-company]")
 
 
-def check(project: ProjectDir, client: GitHub | None, write_cache: bool = True):  # type: ignore[no-untyped-def]
+KEY = "approval-cache-key-for-tests"
+
+
+def check(project: ProjectDir, client: GitHub | None, write_cache: bool = True,  # type: ignore[no-untyped-def]
+          key: str | None = KEY):
     loaded = Project.load(project.root)
     posts = loaded.read_posts()
-    return check_posts(loaded, posts, client, NOW, write_cache=write_cache)["launch"]
+    return check_posts(loaded, posts, client, NOW, write_cache=write_cache, key=key)["launch"]
 
 
 def merged_post(project: ProjectDir, fake: FakeGitHub, text: str = post_text(), *, number: int = 7,
@@ -43,6 +47,7 @@ def test_approved_on_the_final_commit(approval_project: ProjectDir, fake: FakeGi
         f"/repos/acme/content/commits/{head}/pulls",
         f"/repos/acme/content/contents/{POST}",
         "/repos/acme/content/pulls/7/reviews",
+        "/repos/acme/content/pulls/7/commits",
     ]
     assert fake.requests[1].query == {"ref": head}
 
@@ -127,8 +132,9 @@ def test_direct_push_is_held(approval_project: ProjectDir, fake: FakeGitHub, cli
     result = check(approval_project, client)
     assert not result.approved and result.pr is None
     assert result.reason == (f"{POST} reached the default branch without a pull request (commit "
-                             f"{sha[:7]} was pushed directly); bring the change in through a "
-                             "reviewed pull request")
+                             f"{sha[:7]} was pushed directly, or merged from a pull request into "
+                             "another branch than main); bring the change in through a reviewed "
+                             "pull request into main")
 
 
 def test_an_edit_pushed_after_the_merge_is_held(approval_project: ProjectDir, fake: FakeGitHub,
@@ -168,10 +174,16 @@ def test_the_authors_own_approval_does_not_count(approval_project: ProjectDir, f
     fake.review(7, "bob", "APPROVED", head)
     held = check(approval_project, client)
     assert not held.approved and held.reason.endswith("not counted: bob (wrote the post)")
-    config = approval_project.root / "socialops.yaml"
-    config.write_text(config.read_text().replace("  required_approvals: 1\n",
-                                                 "  required_approvals: 1\n  author_may_approve: true\n"))
-    assert check(approval_project, client).approved
+
+
+def test_the_authors_own_approval_counts_where_the_policy_allows_it(project: ProjectDir, fake: FakeGitHub,
+                                                                    client: GitHub) -> None:
+    project.write("socialops.yaml", APPROVAL_CONFIG.replace(
+        "  required_approvals: 1\n", "  required_approvals: 1\n  author_may_approve: true\n", 1))
+    project.commit("start")
+    head = merged_post(project, fake, post_text(extra="author: bob\n"), author="github-actions")
+    fake.review(7, "bob", "APPROVED", head)
+    assert check(project, client).approved
 
 
 def test_the_pull_request_opener_counts_as_the_author(approval_project: ProjectDir, fake: FakeGitHub,

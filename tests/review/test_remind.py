@@ -31,6 +31,7 @@ def waiting(approval_project: ProjectDir, fake: FakeGitHub) -> ProjectDir:
     """Two drafts and a directly pushed post on main; two open pull requests."""
     p = approval_project
     p.write("socialops.yaml", (p.root / "socialops.yaml").read_text() + ROLES)
+    git(p.root, "commit", "-q", "--amend", "--no-edit", "-a")  # the first, trusted policy
     p.write("posts/draft-soon.md", post("[mastodon-main]", "2026-12-01T13:00", "draft", "author: carol\n"))
     p.write("posts/draft-later.md", post("[mastodon-main]", "2026-12-05T13:00", "draft"))
     p.write("posts/pushed.md", post("[mastodon-main]", "2026-12-01T10:00"))
@@ -49,9 +50,9 @@ def test_lists_what_waits_and_who_must_act(waiting: ProjectDir, fake: FakeGitHub
     sha = git(waiting.root, "rev-parse", "--short=7", "HEAD").strip()
     assert result.stdout.splitlines() == [
         "posts/pushed.md: due 2026-12-01 10:00 CET (in 2h) on mastodon-main; held: posts/pushed.md "
-        f"reached the default branch without a pull request (commit {sha} was pushed directly); "
-        "bring the change in through "
-        "a reviewed pull request; who must act: dana",
+        f"reached the default branch without a pull request (commit {sha} was pushed directly, or "
+        "merged from a pull request into another branch than main); bring the change in through "
+        "a reviewed pull request into main; who must act: dana",
         "posts/draft-soon.md: due 2026-12-01 13:00 CET (in 5h) on mastodon-main; a draft on the "
         "default branch: finish it, set status: ready and bring it in through a pull request; who "
         "must act: carol",
