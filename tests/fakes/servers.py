@@ -31,8 +31,13 @@ The stable API, per fake (`fakes.mastodon`, `.x`, `.linkedin`, `.threads`, `.dis
   - `clear_faults()`.
 Platform state: Mastodon keeps Idempotency-Keys for `idempotency_ttl` s
 (`forget_idempotency_keys()`), answers 206 on media polls `media_processing_polls`
-times; Threads containers are IN_PROGRESS `media_processing_polls` times; X checks
-every OAuth 1.0a signature; the webhook receiver checks the HMAC signature.
+times, and enforces (and serves in /api/v2/instance) `max_characters`; Threads
+containers are IN_PROGRESS `media_processing_polls` (media) or `text_processing_polls`
+(text) times, and `scopes` decides whether replies can be read; X checks every OAuth 1.0a
+signature, names its field parameter per `field_names` ("tweet" or "post") and refuses a
+repeat of a post from the last `duplicate_window` s; LinkedIn grants calls by `scopes`
+(w_/r_organization_social, w_/r_member_social, openid, profile) and refuses duplicates
+within `duplicate_window` s; the webhook receiver checks the HMAC signature.
 `channels()` gives two Slack channels: "slack" (incoming webhook) and "slack-bot"
 (bot token, can thread and delete).
 """
