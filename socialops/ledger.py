@@ -23,7 +23,6 @@ import os
 import re
 import textwrap
 import threading
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -277,32 +276,74 @@ def write_text(root: Path, post_id: str, text: str) -> Path:
     return path
 
 
-def files(root: Path) -> Iterator[Path]:
-    base = root / LEDGER_DIR
-    if not base.is_dir():
-        return
-    for dirpath, dirnames, filenames in os.walk(base):
-        dirnames.sort()
-        for name in sorted(filenames):
-            if name.endswith(".yaml") and not name.startswith("."):
-                yield Path(dirpath) / name
+class LedgerIndex:
+    """The ledger folder of a repository, listed once: the one walk of it, for selection,
+    status, lint and the calendar. Post ids come from the file paths; each file's text is
+    read at most once, and only when asked for."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        base = str(root / LEDGER_DIR)
+        self.paths: dict[str, str] = {}  # post id (from the file path) -> the file
+        for dirpath, dirnames, filenames in os.walk(base):
+            dirnames.sort()
+            rel = os.path.relpath(dirpath, base).replace(os.sep, "/")
+            prefix = "" if rel == "." else rel + "/"
+            for name in sorted(filenames):
+                if name.endswith(".yaml") and not name.startswith("."):
+                    self.paths[prefix + name[: -len(".yaml")]] = os.path.join(dirpath, name)
+        self._texts: dict[str, str | None] = {}
+        self.refused: dict[str, str] = {}  # post id -> why its ledger file is not read
+
+    def __contains__(self, post_id: str) -> bool:
+        return post_id in self.paths
+
+    def text(self, post_id: str) -> str | None:
+        """The file's text; None when there is none, it is not UTF-8, or it is refused."""
+        from socialops import safepaths
+
+        if post_id not in self._texts:
+            try:
+                raw = safepaths.read_bytes(self.root, self.paths[post_id], relative_path(post_id),
+                                           MAX_LEDGER_BYTES)
+                self._texts[post_id] = raw.decode("utf-8")
+            except (KeyError, OSError, UnicodeDecodeError, LedgerError):
+                self._texts[post_id] = None
+            except safepaths.UnsafePath as exc:
+                self._texts[post_id] = None
+                self.refused[post_id] = exc.message
+        return self._texts[post_id]
+
+    def entry(self, post_id: str) -> LedgerEntry | None:
+        """The post's entry, read strictly: raises LedgerError when its file is damaged (or
+        not text), so that publish never takes it for "nothing was published"."""
+        text = self.text(post_id)
+        if text is None:
+            if post_id in self.refused:
+                raise LedgerError(self.refused[post_id])
+            if post_id in self.paths:
+                raise LedgerError("it is not UTF-8 text, or it cannot be opened")
+            return None
+        return parse(text, post_id, strict=True)
+
+    def read_all(self) -> dict[str, LedgerEntry]:
+        """Every entry, read leniently (for reports), by post id (the `post:` key, else
+        the file name)."""
+        out: dict[str, LedgerEntry] = {}
+        for post_id, path in self.paths.items():
+            entry = parse(_text_of(self.root, Path(path)), post_id)
+            out[entry.post] = entry
+        return out
 
 
 def ids(root: Path) -> set[str]:
     """The id of every post with a ledger file (from the file's path)."""
-    cut = len(str(root / LEDGER_DIR)) + 1
-    return {Path(str(path)[cut:]).as_posix()[: -len(".yaml")] for path in files(root)}
+    return set(LedgerIndex(root).paths)
 
 
 def read_all(root: Path) -> dict[str, LedgerEntry]:
     """Every ledger entry by post id (the `post:` key, else the file name)."""
-    base = root / LEDGER_DIR
-    out: dict[str, LedgerEntry] = {}
-    for path in files(root):
-        fallback = path.relative_to(base).as_posix()[: -len(".yaml")]
-        entry = parse(_text_of(root, path), fallback)
-        out[entry.post] = entry
-    return out
+    return LedgerIndex(root).read_all()
 
 
 def published_by_hash(entries: dict[str, LedgerEntry], root: Path | None = None,

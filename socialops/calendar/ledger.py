@@ -1,7 +1,8 @@
 """What the ledger says about a post or occurrence on a channel, for the calendar's views.
 
 The publisher writes `.socialops/ledger/<id>.yaml` (socialops.ledger, read leniently
-there); the calendar lists the folder once and reads a file only for an entry it shows.
+there); the calendar lists the folder once (ledger.LedgerIndex) and reads a file only for
+an entry it shows.
 A channel the ledger has not settled (an intent without a result) shows as `unknown`; a
 channel marked `not-published` (nothing reached the platform) shows as if the ledger had
 nothing, because publish may send it again.
@@ -9,11 +10,10 @@ nothing, because publish may send it again.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 
 from socialops import ledger as ledger_files
-from socialops.model import LEDGER_DIR, Project
+from socialops.model import Project
 
 SHOWN = {"published": "published", "failed": "failed", "unknown": "unknown", "intent": "unknown",
          "held": "held", "missed": "missed", "retracted": "retracted"}
@@ -30,18 +30,12 @@ class Ledger:
 
     def __init__(self, project: Project) -> None:
         self._root = project.root
-        self._ids: set[str] | None = None
+        self._ids: ledger_files.LedgerIndex | None = None
         self._read: dict[str, ledger_files.LedgerEntry | None] = {}
 
-    def _index(self) -> set[str]:
+    def _index(self) -> ledger_files.LedgerIndex:
         if self._ids is None:
-            base = self._root / LEDGER_DIR
-            ids: set[str] = set()
-            for dirpath, _dirs, files in os.walk(base):
-                rel = os.path.relpath(dirpath, base).replace(os.sep, "/")
-                prefix = "" if rel == "." else rel + "/"
-                ids.update(prefix + f[: -len(".yaml")] for f in files if f.endswith(".yaml"))
-            self._ids = ids
+            self._ids = ledger_files.LedgerIndex(self._root)
         return self._ids
 
     def record(self, entry_id: str, channel: str) -> ChannelState | None:

@@ -16,7 +16,7 @@ from typing import Any
 
 from socialops import ledger, model, safepaths
 from socialops.ledger import ChannelRecord, LedgerEntry
-from socialops.model import LEDGER_DIR, Channel, Post, Project, post_due
+from socialops.model import Channel, Post, Project, post_due
 from socialops.publish.claims import RunInfo, claim_state
 from socialops.timeutil import TimeError, duration_text, iso, parse_duration
 
@@ -95,7 +95,7 @@ def lateness(project: Project) -> timedelta:
 
 def select(project: Project, query: Query) -> Selection:
     selection = Selection()
-    known = LedgerFiles(project)
+    known = ledger.LedgerIndex(project.root)
     posts = _posts_to_consider(project, query, known)
     items = due_items(project, posts, query, selection)
     sent: SentIndex | None = None
@@ -160,7 +160,7 @@ def _blackout(project: Project, cache: dict[str, Any], channel: str, due: dateti
     return None
 
 
-def _posts_to_consider(project: Project, query: Query, known: LedgerFiles) -> list[Post]:
+def _posts_to_consider(project: Project, query: Query, known: ledger.LedgerIndex) -> list[Post]:
     """Every post, read in full, except those a quick look shows need nothing now: not
     ready, not due yet, or published on all their channels."""
     from socialops.lint.quickread import quick_post
@@ -178,7 +178,7 @@ def _posts_to_consider(project: Project, query: Query, known: LedgerFiles) -> li
     return posts
 
 
-def _nothing_to_do(project: Project, quick: Post, query: Query, known: LedgerFiles) -> bool:
+def _nothing_to_do(project: Project, quick: Post, query: Query, known: ledger.LedgerIndex) -> bool:
     if query.posts is not None and quick.id not in query.posts and quick.path not in query.posts:
         return True
     if quick.status != "ready":
@@ -201,7 +201,7 @@ class SentIndex:
     """Which ledger entries hold a content hash (from their text); the few entries that
     may match are then read properly."""
 
-    def __init__(self, known: LedgerFiles) -> None:
+    def __init__(self, known: ledger.LedgerIndex) -> None:
         self.known = known
         self.ids: dict[str, list[str]] = {}
         for post_id in known.paths:
@@ -281,51 +281,6 @@ def recurring_items(project: Project, posts: list[Post], query: Query) -> list[I
         items.append(Item(occurrence.id, post, occurrence.at.astimezone(project.config.timezone),
                           list(occurrence.channels)))
     return items
-
-
-class LedgerFiles:
-    """The ledger folder, listed once; each file's text read at most once."""
-
-    def __init__(self, project: Project) -> None:
-        self.root = project.root
-        base = str(project.root / LEDGER_DIR)
-        self.paths: dict[str, str] = {}
-        for dirpath, dirnames, filenames in os.walk(base):
-            dirnames.sort()
-            rel = os.path.relpath(dirpath, base).replace(os.sep, "/")
-            prefix = "" if rel == "." else rel + "/"
-            for name in filenames:
-                if name.endswith(".yaml") and not name.startswith("."):
-                    self.paths[prefix + name[: -len(".yaml")]] = os.path.join(dirpath, name)
-        self._texts: dict[str, str | None] = {}
-        self.refused: dict[str, str] = {}  # post id -> why its ledger file is not read
-
-    def __contains__(self, post_id: str) -> bool:
-        return post_id in self.paths
-
-    def text(self, post_id: str) -> str | None:
-        if post_id not in self._texts:
-            try:
-                raw = safepaths.read_bytes(self.root, self.paths[post_id], ledger.relative_path(post_id),
-                                           ledger.MAX_LEDGER_BYTES)
-                self._texts[post_id] = raw.decode("utf-8")
-            except (KeyError, OSError, UnicodeDecodeError, ledger.LedgerError):
-                self._texts[post_id] = None
-            except safepaths.UnsafePath as exc:
-                self._texts[post_id] = None
-                self.refused[post_id] = exc.message
-        return self._texts[post_id]
-
-    def entry(self, post_id: str) -> LedgerEntry | None:
-        """The post's entry; raises LedgerError when its file is damaged (or not text)."""
-        text = self.text(post_id)
-        if text is None:
-            if post_id in self.refused:
-                raise ledger.LedgerError(self.refused[post_id])
-            if post_id in self.paths:
-                raise ledger.LedgerError("it is not UTF-8 text, or it cannot be opened")
-            return None
-        return ledger.parse(text, post_id, strict=True)
 
 
 def _consider(item: Item, channel: Channel, entry: LedgerEntry | None, query: Query,
