@@ -24,10 +24,11 @@ from socialops.adapters import ChannelSetupError, adapter_class, make_adapter
 from socialops.adapters.base import PlatformError, PublishedRef
 from socialops.errors import SocialopsError
 from socialops.model import Channel, Project
+from socialops.publish import gitsync
+from socialops.publish.gitsync import Branch
 from socialops.publish.metrics import ages, store
 from socialops.timeutil import iso
 
-PUSH_ATTEMPTS = 5
 NO_METRICS = "the platform gives no counts that socialops could read"
 
 
@@ -277,63 +278,34 @@ def _time(value: Any) -> datetime | None:
 
 # ---- git -----------------------------------------------------------------------------------------
 
-@dataclass
-class _Git:
-    top: Path
-    remote: str | None
-    branch: str | None
-    pushing: bool
-    path: str  # the metrics folder, relative to the top
-
-
-def _prepare_git(project: Project, options: CollectOptions, result: CollectResult) -> _Git:
-    top = gitops.top(project.root)
-    folder = (project.root / store.METRICS_DIR).resolve()
-    rel = folder.relative_to(top.resolve()).as_posix()
-    remote = gitops.remote_name(top)
-    branch = gitops.current_branch(top)
-    git = _Git(top, remote, branch, options.push and remote is not None and branch is not None, rel)
-    if not git.pushing:
-        why = ("--no-push" if not options.push else "this repository has no git remote"
-               if remote is None else "HEAD is detached")
+def _prepare_git(project: Project, options: CollectOptions, result: CollectResult) -> Branch:
+    """The branch the snapshot is committed on, up to date with its remote (so a part
+    another run sampled is not sampled twice)."""
+    branch = gitsync.open_branch(project.root, [project.root / store.METRICS_DIR], push=options.push)
+    if not branch.pushing:
+        why = "--no-push" if not options.push else "this repository has no git remote"
         result.notes.append(f"{why}: the snapshot is committed here only")
-        return git
-    others = gitops.dirty_files(top, ignore=(rel,))
-    if others:
-        raise SocialopsError(f"the working tree has changes that are not committed ({', '.join(others[:5])}); "
-                             "metrics collect pushes its snapshot: commit or stash them, or pass --no-push")
-    assert remote is not None and branch is not None
-    if gitops.fetch(top, remote, branch):
-        gitops.rebase_onto_remote(top, remote, branch)
-    return git
+    else:
+        others = [f for f in gitops.dirty_files(branch.top) if not branch.owns(f)]
+        if others:
+            raise SocialopsError(f"the working tree has changes that are not committed ({', '.join(others[:5])}); "
+                                 "metrics collect pushes its snapshot: commit or stash them, or pass --no-push")
+    branch.update()
+    return branch
 
 
-def _save(project: Project, git: _Git, rows: list[store.Row], result: CollectResult) -> None:
-    """Append, commit, push; a rejected push (another run or person pushed first): reset to
-    what is there now, append the same rows on top, and try again."""
-    for attempt in range(1, PUSH_ATTEMPTS + 1):
-        base = gitops.head(git.top)
+def _save(project: Project, branch: Branch, rows: list[store.Row], result: CollectResult) -> None:
+    """Append, commit, push through gitsync; a rejected push (another run or person pushed
+    first): the branch is the remote's again, the same rows are appended on top of what is
+    there now, and it is saved again."""
+    def write() -> None:
         paths = store.append(project.root, rows)
         result.files = sorted({p.relative_to(project.root).as_posix() for p in paths})
-        sha = gitops.commit_paths(git.top, [git.path], f"socialops: metrics snapshot of {result.time}")
-        if sha is None:
-            return
-        if not git.pushing:
-            result.commits.append(sha)
-            return
-        assert git.remote is not None and git.branch is not None
-        try:
-            gitops.push(git.top, git.remote, git.branch)
-        except gitops.PushRejected:
-            if attempt == PUSH_ATTEMPTS:
-                result.commits.append(sha)
-                break
-            gitops.reset_hard(git.top, base)
-            gitops.fetch(git.top, git.remote, git.branch)
-            gitops.rebase_onto_remote(git.top, git.remote, git.branch)
-            continue
-        result.commits.append(sha)
-        result.pushed = True
-        return
-    result.notes.append(f"could not push the snapshot after {PUSH_ATTEMPTS} tries (the branch kept "
-                        "moving); it is committed here: push this branch by hand")
+
+    write()
+    try:
+        branch.save_again(f"socialops: metrics snapshot of {result.time}", write)
+    except gitsync.KeptMoving as exc:
+        result.notes.append(str(exc))
+    result.commits = list(branch.commits)
+    result.pushed = branch.pushed
