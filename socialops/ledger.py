@@ -407,3 +407,73 @@ def settled_channels(text: str) -> set[str] | None:
 def hashes_in(text: str) -> set[str]:
     """Every content hash written in a ledger file (a superset of what it says was sent)."""
     return set(_HASH.findall(text))
+
+
+_QUICK_LINE = re.compile(r"^(?:  ([A-Za-z0-9][A-Za-z0-9_.-]*):[ \t]*|    - index: (\d+)[ \t]*"
+                         r"|      (status|id|at):[ \t]+(.*?)[ \t]*|(\S.*))$", re.M)
+
+
+def quick_parts(text: str) -> dict[str, list[tuple[int, str, str | None, str | None]]] | None:
+    """channel -> [(index, status, platform id, at)] for every part, from a quick look at a
+    ledger file written by publish (what metrics needs, several times faster than YAML);
+    None when the file is not laid out as publish writes it (then read it properly)."""
+    if not text.startswith("post:"):
+        return None
+    found: dict[str, list[tuple[int, str, str | None, str | None]]] = {}
+    parts: list[tuple[int, str, str | None, str | None]] | None = None
+    index, status, platform_id, at = -1, "", None, None
+    in_channels = False
+    for match in _QUICK_LINE.finditer(text):
+        channel, number, key, value, top = match.groups()
+        if top is not None:
+            in_channels = top.rstrip() == "channels:"
+            continue
+        if not in_channels:
+            continue
+        if channel is not None or number is not None:
+            if parts is not None and index >= 0:
+                parts.append((index, status, platform_id, at))
+            index, status, platform_id, at = -1, "", None, None
+            if channel is not None:
+                if channel in found:
+                    return None
+                parts = found[channel] = []
+            else:
+                index = int(number)
+            continue
+        if index < 0:
+            continue
+        if value.startswith("'") and value.endswith("'") and len(value) >= 2:
+            value = value[1:-1].replace("''", "'")
+        elif value.startswith(('"', "[", "{", "&", "*", "!", "|", ">")):
+            return None
+        if key == "status":
+            status = value
+        elif key == "id":
+            platform_id = value
+        else:
+            at = value
+    if parts is not None and index >= 0:
+        parts.append((index, status, platform_id, at))
+    return found
+
+
+def sent_parts(root: Path) -> Iterator[tuple[str, str, int, str, str, str]]:
+    """(post, channel, part, status, platform id, at) of every part the ledger says was
+    published (status published, or retracted since), with its platform id and time."""
+    base = root / LEDGER_DIR
+    for path in files(root):
+        text = _text_of(path)
+        quick = quick_parts(text)
+        head = text[len("post:"):text.find("\n")].strip() if quick is not None else ""
+        if quick is None or not head or head[0] in "'\"[{&*!|>":
+            entry = parse(text, path.relative_to(base).as_posix()[: -len(".yaml")])
+            for name, record in entry.channels.items():
+                for p in record.parts:
+                    if p.status in DONE and p.id and p.at:
+                        yield entry.post, name, p.index, p.status, p.id, p.at
+            continue
+        for name, parts in quick.items():
+            for index, status, platform_id, at in parts:
+                if status in DONE and platform_id and at:
+                    yield head, name, index, status, platform_id, at

@@ -117,19 +117,13 @@ def due_targets(project: Project, options: CollectOptions) -> dict[str, list[Tar
     if options.since is not None:
         oldest = max(oldest, options.now - options.since)
     candidates: dict[tuple[str, str, int], Target] = {}
-    for entry in ledger.read_all(project.root).values():
-        if options.posts is not None and entry.post not in options.posts:
+    for post, name, index, status, platform_id, at in ledger.sent_parts(project.root):
+        if status != "published" or (options.posts is not None and post not in options.posts) \
+                or (options.channels is not None and name not in options.channels):
             continue
-        for name, record in entry.channels.items():
-            if options.channels is not None and name not in options.channels:
-                continue
-            for part in record.parts:
-                published = _time(part.at)
-                if part.status != "published" or not part.id or published is None:
-                    continue
-                if oldest <= published <= options.now:
-                    candidates[(entry.post, name, part.index)] = Target(
-                        entry.post, name, part.index, part.id, published, dict(part.extra))
+        published = _time(at)
+        if published is not None and oldest <= published <= options.now:
+            candidates[(post, name, index)] = Target(post, name, index, platform_id, published)
     if not candidates:
         return {}
     last, deleted = _sampled(project.root, min(t.published for t in candidates.values()), candidates)

@@ -200,25 +200,56 @@ def _read(project: Project, period: Period, bad: list[str]
 def _published(project: Project) -> dict[str, dict[str, datetime]]:
     """post -> channel -> when its first part went out (from the ledger)."""
     found: dict[str, dict[str, datetime]] = {}
-    for entry in ledger.read_all(project.root).values():
-        for name, record in entry.channels.items():
-            first = next((p for p in record.parts if p.status in ("published", "retracted") and p.at), None)
-            if first is not None and first.at is not None:
-                try:
-                    found.setdefault(entry.post, {})[name] = _utc(first.at)
-                except ValueError:
-                    continue
+    for post, channel, _, _, _, at in sorted(ledger.sent_parts(project.root), key=lambda p: p[2]):
+        if channel not in found.get(post, {}):
+            try:
+                found.setdefault(post, {})[channel] = _utc(at)
+            except ValueError:
+                continue
     return found
 
 
 def _post_meta(project: Project) -> dict[str, tuple[str | None, str | None, str | None]]:
-    """post id -> (campaign, lang, the utm_campaign of its links)."""
+    """post id -> (campaign, lang, the utm_campaign of its links), from a quick look at each
+    post's front matter (the post is read properly when the quick look cannot be sure)."""
+    from socialops.model import default_post_id, read_post, rel_path
+
     meta: dict[str, tuple[str | None, str | None, str | None]] = {}
-    for post in project.read_posts():
-        if post.readable:
-            utm = _UTM.search(post.body)
-            meta[post.id] = (post.campaign, post.lang, utm.group(1) if utm else None)
+    paths, _ = project.post_paths()
+    for path in paths:
+        try:
+            text = path.read_text("utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue
+        rel = rel_path(project.root, path)
+        utm = _UTM.search(text)
+        quick = _quick_front(text)
+        if quick is None:
+            post = read_post(project.root, path)
+            if not post.readable:
+                continue
+            quick = {"id": post.id, "campaign": post.campaign, "lang": post.lang}
+        meta[quick.get("id") or default_post_id(rel)] = (quick.get("campaign"), quick.get("lang"),
+                                                         utm.group(1) if utm else None)
     return meta
+
+
+_FRONT_KEY = re.compile(r"^(id|campaign|lang):[ \t]*(.*?)[ \t]*$", re.M)
+
+
+def _quick_front(text: str) -> dict[str, str | None] | None:
+    """id, campaign and lang from front matter written plainly; None when unsure."""
+    if not text.startswith("---\n"):
+        return None
+    end = text.find("\n---", 3)
+    if end < 0:
+        return None
+    found: dict[str, str | None] = {}
+    for key, value in _FRONT_KEY.findall(text[4:end + 1]):
+        if key in found or value[:1] in "'\"[{&*!|>%@`#" or " #" in value:
+            return None
+        found[key] = value or None
+    return found
 
 
 def _utc(text: str) -> datetime:

@@ -1,0 +1,196 @@
+"""Benchmark: a year of metrics for 10,000 posts (issue 12).
+
+    python bench/metrics.py [--posts 10000] [--days 365] [--runs 3] [--keep DIR]
+
+Builds a content repository with `--posts` posts published over `--days` days (about 27 a
+day at the defaults, each on one of five channels: Mastodon, Bluesky, X, LinkedIn,
+Threads), their ledger, and the snapshots a daily `socialops metrics collect` at 05:17 UTC
+would have written over those days: each post sampled at the default ages (1 h to 90 d,
+caught up by the next daily run), the platform's metrics with counters that grow as real
+ones do, and each channel's followers every day; one commit per day, as the workflow
+makes. Then measures:
+
+- growth: snapshot rows, the working tree of .socialops/metrics, and the packed git
+  history of those files (after `git gc --aggressive`);
+- `socialops metrics report` (text, --format json, --format csv) over the whole year, as a
+  user runs it (a new process each time), best of `--runs`; target under 2 s;
+- `socialops metrics collect --no-push` on the last day with nothing reachable (every
+  channel fails fast on its missing secret), to time the due-parts scan over a year.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from socialops import ledger  # noqa: E402
+from socialops.ledger import ChannelRecord, LedgerEntry, PartRecord  # noqa: E402
+from socialops.publish.metrics import ages, store  # noqa: E402
+
+GIT_ENV = {"GIT_AUTHOR_NAME": "Bench", "GIT_AUTHOR_EMAIL": "bench@example.com",
+           "GIT_COMMITTER_NAME": "Bench", "GIT_COMMITTER_EMAIL": "bench@example.com"}
+CHANNELS = {
+    "mastodon-main": ("mastodon", ("likes", "reposts", "replies", "quotes")),
+    "bluesky-main": ("bluesky", ("likes", "reposts", "replies", "quotes", "bookmarks")),
+    "x-main": ("x", ("likes", "reposts", "replies", "quotes", "bookmarks", "views")),
+    "linkedin-company": ("linkedin", ("likes", "reposts", "replies", "views", "clicks")),
+    "threads-main": ("threads", ("likes", "reposts", "replies", "quotes", "shares", "views")),
+}
+CONFIG = """\
+timezone: Europe/Berlin
+channels:
+  mastodon-main: {platform: mastodon, instance: https://mastodon.example, token_env: BENCH_UNSET_1}
+  bluesky-main: {platform: bluesky, pds: https://pds.example, handle: bench.test, password_env: BENCH_UNSET_2}
+  x-main: {platform: x, api_key_env: BENCH_UNSET_3, api_secret_env: BENCH_UNSET_4, access_token_env: BENCH_UNSET_5, access_secret_env: BENCH_UNSET_6}
+  linkedin-company: {platform: linkedin, author: "urn:li:organization:1", token_env: BENCH_UNSET_7}
+  threads-main: {platform: threads, user_id: "1", token_env: BENCH_UNSET_8}
+"""
+LANGS = ("en", "de", "fr", "es")
+
+
+def git(cwd: Path, *args: str) -> None:
+    subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True, env={**os.environ, **GIT_ENV})
+
+
+def build(root: Path, posts: int, days: int, seed: int = 12) -> tuple[int, datetime]:
+    """The repository; returns (snapshot rows, the last day's run time)."""
+    rng = random.Random(seed)
+    start = datetime(2026, 1, 1, 6, 0, tzinfo=UTC)
+    git(root.parent, "init", "-q", "-b", "main", str(root))
+    (root / "socialops.yaml").write_text(CONFIG)
+    campaigns = "\n".join(f"  c{m:02d}: {{from: 2026-{m:02d}-01, to: 2026-{m:02d}-28, targets: {{likes: 5000, followers: 300, posts: 700}}}}"
+                          for m in range(1, 13))
+    (root / "calendar.yaml").write_text(f"campaigns:\n{campaigns}\n")
+    (root / "styleguide.yaml").write_text("rules: []\n")
+    names = sorted(CHANNELS)
+    parts: list[tuple[str, str, int, datetime, float]] = []  # post, channel, part, published, reach
+    for n in range(posts):
+        published = start + timedelta(minutes=rng.randrange(days * 24 * 60))
+        channel = names[n % len(names)]
+        post = f"{published:%Y/%m}/post-{n:05d}"
+        lang = LANGS[n % len(LANGS)]
+        campaign = f"c{published.month:02d}" if n % 3 == 0 else None
+        path = root / "posts" / f"{post}.md"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        front = f"channels: [{channel}]\npublish_at: {published:%Y-%m-%dT%H:%M}Z\nlang: {lang}\n" + \
+                (f"campaign: {campaign}\n" if campaign else "")
+        path.write_text(f"---\n{front}---\nPost {n}: https://acme.example/?utm_campaign=p{n}\n")
+        count = 1 + (n % 7 == 0)
+        entry = LedgerEntry(post, f"posts/{post}.md", {channel: ChannelRecord(
+            "published", published.isoformat(), published.isoformat(),
+            parts=[PartRecord(i, "published", f"{n}-{i}", None, (published + timedelta(seconds=i)).isoformat(), "h", 1)
+                   for i in range(count)], count=count)})
+        ledger.write(root, entry)
+        reach = rng.lognormvariate(3, 1)
+        parts += [(post, channel, i, published, reach / (i + 1)) for i in range(count)]
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "content")
+    schedule = ages.configured({})
+    last: dict[tuple[str, str, int], datetime] = {}
+    parts.sort(key=lambda p: p[3])
+    total = 0
+    followers = {c: 1000 * (i + 1) for i, c in enumerate(names)}
+    run = start
+    for day in range(days):
+        run = start + timedelta(days=day, minutes=-43)  # 05:17 UTC
+        stamp = run.strftime("%Y-%m-%dT%H:%M:%SZ")
+        rows: list[store.Row] = []
+        for channel in names:
+            followers[channel] += rng.randrange(0, 12)
+            rows.append({"time": stamp, "channel": channel, "platform": CHANNELS[channel][0],
+                         "metric": "followers", "value": followers[channel]})
+        for post, channel, part, published, reach in parts:
+            if published > run:
+                break
+            key = (post, channel, part)
+            if not ages.due(published, last.get(key), run, schedule):
+                continue
+            last[key] = run
+            age_h = (run - published).total_seconds() / 3600
+            grown = 1 - math.exp(-age_h / 30)
+            platform, metrics = CHANNELS[channel]
+            for metric in metrics:
+                scale = {"views": 40, "clicks": 2, "likes": 1}.get(metric, 0.2)
+                rows.append({"time": stamp, "post": post, "channel": channel, "part": part,
+                             "platform": platform, "metric": metric, "value": int(reach * scale * grown)})
+        store.append(root, rows)
+        total += len(rows)
+        git(root, "add", ".socialops/metrics")
+        git(root, "commit", "-q", "-m", f"socialops: metrics snapshot of {stamp}")
+    return total, run
+
+
+def size(path: Path) -> int:
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+
+
+def packed_history(root: Path) -> int:
+    """Bytes on disk, after `git gc --aggressive`, of every blob and tree of the metrics
+    folder in the whole history (deltas as packed; the commits themselves not counted)."""
+    git(root, "gc", "-q", "--aggressive", "--prune=now")
+    env = {**os.environ, **GIT_ENV}
+    listed = subprocess.run(["git", "rev-list", "--objects", "--all"], cwd=root, env=env, check=True,
+                            capture_output=True, text=True).stdout.splitlines()
+    ids = [line.split(" ", 1)[0] for line in listed if " .socialops/metrics" in line]
+    sizes = subprocess.run(["git", "cat-file", "--batch-check=%(objectsize:disk)"], cwd=root, env=env,
+                           check=True, capture_output=True, text=True, input="\n".join(ids) + "\n").stdout
+    return sum(int(n) for n in sizes.split())
+
+
+def timed(args: list[str], cwd: Path, runs: int) -> float:
+    env = {**os.environ, **GIT_ENV, "PYTHONPATH": str(ROOT)}
+    best = math.inf
+    for _ in range(runs):
+        began = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "socialops", *args], cwd=cwd, env=env, check=False,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        best = min(best, time.perf_counter() - began)
+    return best
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--posts", type=int, default=10_000)
+    parser.add_argument("--days", type=int, default=365)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--keep", type=Path)
+    options = parser.parse_args()
+    base = Path(tempfile.mkdtemp(prefix="socialops-bench-metrics-"))
+    root = base / "content"
+    try:
+        began = time.perf_counter()
+        rows, last_run = build(root, options.posts, options.days)
+        print(f"built {options.posts} posts, {options.days} daily snapshots in {time.perf_counter() - began:.0f} s")
+        tree = size(root / store.METRICS_DIR)
+        files = len(list((root / store.METRICS_DIR).rglob("*.jsonl")))
+        print(f"rows: {rows:,}; files: {files}; working tree {tree / 1e6:.1f} MB "
+              f"({tree / max(rows, 1):.0f} bytes a row)")
+        for name, args in (("report (text)", ["metrics", "report"]),
+                           ("report --format json", ["metrics", "report", "--format", "json"]),
+                           ("report --format csv", ["metrics", "report", "--format", "csv"]),
+                           ("report --by weekday", ["metrics", "report", "--by", "weekday"])):
+            print(f"{name}: {timed(args, root, options.runs):.2f} s")
+        now = (last_run + timedelta(hours=1)).isoformat()
+        print(f"collect (due-parts scan, every channel without its secret): "
+              f"{timed(['metrics', 'collect', '--no-push', '--now', now], root, options.runs):.2f} s")
+        print(f"packed git history of the snapshots: {packed_history(root) / 1e6:.1f} MB")
+        if options.keep:
+            shutil.copytree(root, options.keep, symlinks=True)
+    finally:
+        shutil.rmtree(base, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
