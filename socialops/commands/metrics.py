@@ -135,7 +135,6 @@ def report_command(
     """Engagement, rates and followers by post, channel, campaign, language or time slot."""
     import sys
 
-    from socialops.commands.output import print_json
     from socialops.model import Project
     from socialops.publish.metrics.report import Period, report, to_csv
     from socialops.timeutil import parse_now
@@ -150,11 +149,30 @@ def report_command(
         if fmt is ReportFormat.text:
             _console().print(f"wrote {target}")
     if fmt is ReportFormat.json:
-        print_json(data)
+        _print_report_json(data)
     elif fmt is ReportFormat.csv:
         sys.stdout.write(to_csv(data))
     elif html is None:
         _show_report(data)
+
+
+def _print_report_json(data: dict[str, Any]) -> None:
+    """The envelope with one key a line and one post a line: readable, and written by the
+    json module's fast encoder (an indented dump of a year's 10,000 posts takes a second)."""
+    import json
+    import sys
+
+    def dump(value: Any) -> str:
+        return json.dumps(value, ensure_ascii=False)
+
+    fields = []
+    for key, value in data.items():
+        if key == "posts":
+            rows = ",\n    ".join(dump(p) for p in value)
+            fields.append('"posts": [' + (f"\n    {rows}\n  " if rows else "") + "]")
+        else:
+            fields.append(f"{dump(key)}: {dump(value)}")
+    sys.stdout.write("{\n  " + ",\n  ".join(fields) + "\n}\n")
 
 
 def _day(value: str | None, option: str) -> Any:

@@ -15,6 +15,7 @@ report, so their numbers agree.
 
 from __future__ import annotations
 
+import bisect
 import csv
 import io
 import re
@@ -22,6 +23,7 @@ import statistics
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from functools import cached_property
 from typing import Any
 
 from socialops import ledger
@@ -69,8 +71,9 @@ class Line:
     t50_h: float | None = None
     t90_h: float | None = None
 
-    @property
+    @cached_property
     def interactions(self) -> int | None:
+        """Asked for only once the line is complete (the value is kept)."""
         values = [self.metrics[m] for m in INTERACTIONS if self.metrics.get(m) is not None]
         return sum(v for v in values if v is not None) if values else None
 
@@ -146,55 +149,73 @@ def _read(project: Project, period: Period, bad: list[str]
     tz = project.config.timezone
     published = _published(project)
     meta = _post_meta(project)
-    latest: dict[tuple[str, str, int], dict[str, Any]] = {}
+    latest: dict[tuple[str, str, str], dict[str, str]] = {}
     series: dict[tuple[str, str], dict[str, int]] = {}
     deleted: set[tuple[str, str]] = set()
     platforms: dict[str, str] = {}
     followers: dict[str, list[tuple[datetime, int]]] = {}
-    for row in store.read(project.root, bad=bad):
-        channel = str(row.get("channel"))
-        metric = row.get("metric")
-        value = row.get("value")
-        if metric == store.FOLLOWERS and "post" not in row:
-            if isinstance(value, int):
-                followers.setdefault(channel, []).append((_utc(str(row["time"])), value))
-            continue
-        part = row.get("part")
-        if not isinstance(part, int) or not isinstance(metric, str):
-            continue
-        key = (str(row.get("post")), channel)
-        if key[0] not in published or channel not in published[key[0]]:
-            continue
-        platforms[channel] = str(row.get("platform") or "")
-        if metric == store.STATUS:
-            if value == "deleted":
-                deleted.add(key)
-            continue
-        latest.setdefault((*key, part), {})[metric] = value
-        if metric in INTERACTIONS and isinstance(value, int):
-            sampled = series.setdefault(key, {})
-            sampled[row["time"]] = sampled.get(row["time"], 0) + value
+    counted = frozenset(INTERACTIONS)
+    for rows, others in store.read_rows(project.root, bad):
+        for row in others:
+            value = row.get("value")
+            if row.get("metric") == store.FOLLOWERS and isinstance(value, int):
+                followers.setdefault(str(row.get("channel")), []).append((_utc(str(row["time"])), value))
+        platforms.update((row[0], row[3]) for row in rows)
+        # the loop every row of a year goes through: as few lookups as possible
+        for channel, metric, part, _, post, time, value in rows:
+            if metric in counted:
+                if value != "null":
+                    key2 = (post, channel)
+                    sampled = series.get(key2)
+                    if sampled is None:
+                        sampled = series[key2] = {}
+                    sampled[time] = sampled.get(time, 0) + int(value)
+            elif metric == store.STATUS:
+                if value == '"deleted"':
+                    deleted.add((post, channel))
+                continue
+            key = (post, channel, part)
+            found = latest.get(key)
+            if found is None:
+                latest[key] = {metric: value}
+            else:
+                found[metric] = value
+    for points in followers.values():
+        points.sort()
     lines: dict[tuple[str, str], Line] = {}
-    for (post, channel, _), values in sorted(latest.items()):
-        when = published[post][channel]
+    for (post, channel, _), values in latest.items():  # parts are added up: any order
+        when = published.get(post, {}).get(channel)
+        if when is None:  # not in the ledger (any more): not reported
+            continue
         if not period.covers(when, tz):
             continue
         line = lines.get((post, channel))
         if line is None:
             campaign, lang, utm = meta.get(post, (None, None, None))
             line = lines[(post, channel)] = Line(post, channel, platforms.get(channel, ""), when, campaign, lang, utm)
-        for metric, value in values.items():
-            if isinstance(value, int):
-                line.metrics[metric] = (line.metrics.get(metric) or 0) + value
+        for metric, text in values.items():
+            number = _int(text)
+            if number is not None:
+                line.metrics[metric] = (line.metrics.get(metric) or 0) + number
             else:
                 line.metrics.setdefault(metric, None)
     for (post, channel), line in lines.items():
         line.deleted = (post, channel) in deleted
         line.followers = _followers_at(followers.get(channel, []), line.published)
         _longevity(line, series.get((post, channel), {}))
-    for points in followers.values():
-        points.sort()
     return sorted(lines.values(), key=lambda x: (x.published, x.post, x.channel)), followers
+
+
+def _int(text: str) -> int | None:
+    """A value as the row holds it (JSON text): a whole number, else missing."""
+    try:
+        return int(text)
+    except ValueError:
+        try:
+            number = float(text)
+        except ValueError:
+            return None
+        return int(number) if number.is_integer() else None
 
 
 def _published(project: Project) -> dict[str, dict[str, datetime]]:
@@ -212,20 +233,23 @@ def _published(project: Project) -> dict[str, dict[str, datetime]]:
 def _post_meta(project: Project) -> dict[str, tuple[str | None, str | None, str | None]]:
     """post id -> (campaign, lang, the utm_campaign of its links), from a quick look at each
     post's front matter (the post is read properly when the quick look cannot be sure)."""
+    from pathlib import Path
+
     from socialops.model import default_post_id, read_post, rel_path
 
     meta: dict[str, tuple[str | None, str | None, str | None]] = {}
-    paths, _ = project.post_paths()
+    paths, _ = project.post_files()
     for path in paths:
         try:
-            text = path.read_text("utf-8")
+            with open(path, encoding="utf-8") as handle:
+                text = handle.read()
         except (OSError, UnicodeDecodeError):
             continue
         rel = rel_path(project.root, path)
         utm = _UTM.search(text)
         quick = _quick_front(text)
         if quick is None:
-            post = read_post(project.root, path)
+            post = read_post(project.root, Path(path))
             if not post.readable:
                 continue
             quick = {"id": post.id, "campaign": post.campaign, "lang": post.lang}
@@ -258,11 +282,11 @@ def _utc(text: str) -> datetime:
 
 
 def _followers_at(values: list[tuple[datetime, int]], when: datetime) -> int | None:
-    before = [v for t, v in values if t <= when]
-    if before:
-        return before[-1]
-    after = [v for t, v in values if t > when]
-    return after[0] if after else None
+    """The last count at or before `when` (sorted values), else the first after it."""
+    at = bisect.bisect_right(values, (when, float("inf")))
+    if at:
+        return values[at - 1][1]
+    return values[0][1] if values else None
 
 
 def _longevity(line: Line, sampled: dict[str, int]) -> None:
