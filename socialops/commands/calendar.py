@@ -175,7 +175,9 @@ def plan_command(
     entries = _only(plan.build(project, cal, posts, when, first, last, _authors(project)), channel, author)
     entries = _matching(project, entries, campaign, status, grep)
     if fmt is TextOrJson.json:
-        _print_entries_json(project, entries)
+        from socialops.publish.metrics.report import campaign_progress
+
+        _print_entries_json(project, entries, campaign_progress(project, cal))
         return
     from socialops.commands.calendar_views import plan_table
     from socialops.commands.output import console
@@ -187,16 +189,32 @@ def plan_command(
               f"({tz.key}): {len(entries)} entr{'y' if len(entries) == 1 else 'ies'}")
     if entries:
         out.print(plan_table(project, entries, out.width), soft_wrap=False)
+    _show_progress(project, cal, out)
 
 
-def _print_entries_json(project: Project, entries: list[Entry]) -> None:
+def _show_progress(project: Project, cal: Any, out: Any) -> None:
+    """Each campaign's progress against its targets, once metrics were collected."""
+    from rich.markup import escape
+
+    from socialops.publish.metrics.report import campaign_progress, progress_text
+
+    progress = campaign_progress(project, cal)
+    if progress:
+        out.print("[bold]Campaign targets[/] (socialops metrics report for more)")
+    for c in progress:
+        out.print(f"  {escape(c['campaign'])}: {escape(progress_text(c))}")
+
+
+def _print_entries_json(project: Project, entries: list[Entry], campaigns: list[Any] | None = None) -> None:
     """`{"version": 1, "entries": [...]}` with one entry per line: readable, and written by
     the json module's fast encoder (an indented dump of 30,000 entries takes a second)."""
     import json
     import sys
 
     rows = ",\n    ".join(json.dumps(e.as_json(project), ensure_ascii=False) for e in entries)
-    sys.stdout.write('{\n  "version": 1,\n  "entries": [' + (f"\n    {rows}\n  " if rows else "") + "]\n}\n")
+    progress = f',\n  "campaigns": {json.dumps(campaigns, ensure_ascii=False)}' if campaigns else ""
+    sys.stdout.write('{\n  "version": 1,\n  "entries": [' + (f"\n    {rows}\n  " if rows else "") + "]"
+                     + progress + "\n}\n")
 
 
 def _check_statuses(statuses: list[str] | None) -> None:
@@ -298,9 +316,26 @@ def _export(project: Project, entries: list[Entry], when: datetime, shown: date,
         page = html.page_data(project, timed, when, (shown.year, shown.month), first.astimezone(tz).date(),
                               (last - timedelta(seconds=1)).astimezone(tz).date(), f"{project.root.name} calendar",
                               cal)
+        page.update(_metrics_for_page(project))
         with _writing("--html", html_dir):
             target = html.write(html_dir, page)
         out.print(f"wrote {target} ({len(timed)} entr{'y' if len(timed) == 1 else 'ies'})")
+
+
+def _metrics_for_page(project: Project) -> dict[str, Any]:
+    """What the page shows of the metrics: a link to their page (`metrics report --html` into
+    the same folder) and each campaign's progress, once metrics were collected."""
+    from socialops.calendar.config import load
+    from socialops.publish.metrics import store
+    from socialops.publish.metrics.report import campaign_progress, progress_text
+
+    if not store.files(project.root):
+        return {"metrics_page": None, "campaign_progress": []}
+    progress = campaign_progress(project, load(project))
+    return {"metrics_page": "metrics.html",
+            "campaign_progress": [{"campaign": c["campaign"], "progress": progress_text(c),
+                           "ratio": min((t["progress"] or 0 for t in c["targets"].values()), default=0)}
+                          for c in progress]}
 
 
 @contextmanager

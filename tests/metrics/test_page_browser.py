@@ -56,3 +56,25 @@ def test_the_page_shows_its_charts_and_tables_without_the_network(page: Path, tm
         assert fetched == [page.as_uri()]  # nothing else was fetched
     finally:
         chrome.close()
+
+
+def test_the_calendar_page_links_to_the_metrics_and_shows_campaign_progress(repo: Repo, cli: Any, tmp_path: Path) -> None:
+    pytest.importorskip("matplotlib")
+    make(repo)
+    site = tmp_path / "site"
+    for args in (("calendar", "--html"), ("metrics", "report", "--html")):
+        result = cli(*args, str(site), "--now", "2026-06-14T08:00", cwd=repo.root)
+        assert result.exit_code == 0, result.output
+    chrome = Browser(chromium_path(), 1400, 1000)
+    try:
+        chrome.open((site / "index.html").as_uri())
+        assert chrome.js("document.getElementById('campaign-progress').hidden") is False
+        progress = chrome.js("[...document.querySelectorAll('#campaign-progress li')].map(l => [l.textContent,"
+                             " l.querySelector('progress').value])")
+        assert progress == [["launch: likes 48 of 100 (48 %), followers 9 of 10 (90 %), posts 2 of 4 (50 %)", 0.48]]
+        chrome.screenshot(tmp_path / "calendar-with-metrics.png")
+        chrome.click("#metrics-link")
+        chrome.wait_for("document.title === 'Metrics'")
+        assert chrome.js("location.href") == (site / "metrics.html").as_uri()
+    finally:
+        chrome.close()

@@ -196,3 +196,26 @@ def test_charts_are_imported_by_the_page_only(repo: Repo, tmp_path: Path) -> Non
     for args in (["--version"], ["lint"], ["metrics", "report", "--format", "csv"], ["metrics", "collect", "--help"]):
         assert "matplotlib" not in imported(*args), args
     assert "matplotlib" in imported("metrics", "report", "--html", str(tmp_path / "site"))
+
+
+def test_plan_shows_each_campaigns_progress_once_metrics_exist(repo: Repo, cli: Any) -> None:
+    repo.write("calendar.yaml", CALENDAR)
+    repo.commit()
+    before = cli("plan", "--now", "2026-06-14T08:00", cwd=repo.root)
+    assert before.exit_code == 0 and "Campaign targets" not in before.stdout
+    assert "campaigns" not in json.loads(cli("plan", "--format", "json", cwd=repo.root).stdout)
+    make(repo)
+    after = cli("plan", "--now", "2026-06-14T08:00", cwd=repo.root)
+    assert "Campaign targets" in after.stdout
+    assert "launch: likes 48 of 100 (48 %), followers 9 of 10 (90 %), posts 2 of 4 (50 %)" in after.stdout
+    (launch,) = json.loads(cli("plan", "--now", "2026-06-14T08:00", "--format", "json", cwd=repo.root).stdout)["campaigns"]
+    assert launch["campaign"] == "launch" and launch["targets"]["likes"] == {"target": 100.0, "actual": 48, "progress": 0.48}
+
+
+def test_the_schema_checks_targets(repo: Repo, cli: Any) -> None:
+    repo.write("calendar.yaml", "campaigns:\n  launch: {from: 2026-06-01, to: 2026-06-30, targets: {likes: many, clcks: 3}}\n")
+    repo.commit()
+    out = cli("lint", cwd=repo.root)
+    assert out.exit_code == 1
+    assert "calendar.yaml:2" in out.stdout or "calendar.yaml" in out.stdout
+    assert "clcks" in out.stdout and "many" in out.stdout

@@ -436,6 +436,25 @@ def _heatmap(lines: list[Line], tz: Any) -> dict[str, Any]:
     return {"weekdays": list(WEEKDAYS), "cells": grid}
 
 
+def campaign_progress(project: Project, calendar: Any) -> list[dict[str, Any]]:
+    """Each campaign with `targets:`, against them (for plan and the calendar page); nothing
+    before the first snapshot."""
+    if not any(c.targets for c in calendar.campaigns.values()) or not store.files(project.root):
+        return []
+    lines, followers = _read(project, Period(), [])
+    return [c for c in _campaigns(lines, followers, calendar, project.config.timezone) if c["targets"]]
+
+
+def progress_text(campaign: dict[str, Any]) -> str:
+    """`likes 48 of 100 (48 %), followers 9 of 10 (90 %)`."""
+    def shown(value: Any) -> str:
+        return "n/a" if value is None else f"{value:,.0f}"
+
+    return ", ".join(f"{metric} {shown(t['actual'])} of {shown(t['target'])}"
+                     + (f" ({t['progress'] * 100:.0f} %)" if t["progress"] is not None else "")
+                     for metric, t in campaign["targets"].items())
+
+
 # ---- CSV ------------------------------------------------------------------------------------------
 
 CSV_COLUMNS = ("post", "channel", "platform", "campaign", "lang", "published", "utm_campaign", "metric", "value")
