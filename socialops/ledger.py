@@ -23,6 +23,7 @@ import os
 import re
 import textwrap
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -461,18 +462,13 @@ def quick_parts(text: str) -> dict[str, list[tuple[int, str, str | None, str | N
 def sent_parts(root: Path) -> Iterator[tuple[str, str, int, str, str, str]]:
     """(post, channel, part, status, platform id, at) of every part the ledger says was
     published (status published, or retracted since), with its platform id and time."""
-    base = str(root / LEDGER_DIR)
-    names: list[str] = []
-    for dirpath, dirnames, filenames in os.walk(base):  # strings: 10,000 Path objects cost 0.2 s
-        dirnames.sort()
-        names += [os.path.join(dirpath, n) for n in sorted(filenames) if n.endswith(".yaml") and not n.startswith(".")]
-    for name in names:
-        with open(name, "rb") as handle:
+    for post_id, path in LedgerIndex(root).paths.items():  # strings: 10,000 Path objects cost 0.2 s
+        with open(path, "rb") as handle:
             text = handle.read().decode("utf-8", errors="replace")
         quick = quick_parts(text)
         head = text[len("post:"):text.find("\n")].strip() if quick is not None else ""
         if quick is None or not head or head[0] in "'\"[{&*!|>":
-            entry = parse(text, name[len(base) + 1:-len(".yaml")].replace(os.sep, "/"))
+            entry = parse(text, post_id)
             for name, record in entry.channels.items():
                 for p in record.parts:
                     if p.status in DONE and p.id and p.at:

@@ -9,9 +9,12 @@
 6. commit the ledger and push (a rejected push: fetch, write our records on top, again).
 
 Committing and pushing, and what a rejected push means, live in `publish.gitsync`.
+Steps 2-3 as a dry run decides them are `decide()`, which `status` is built on, so status,
+`--dry-run` and a run always say the same about a post.
 
 Returns data; never prints. `now` (what is due) and `clock` (the real time, for records
-and leases) are parameters.
+and leases) are parameters, and so is the network: `client_factory` (one httpx.Client per
+channel) and `http` (the httpx.Client for GitHub: approvals, `report: github`).
 """
 
 from __future__ import annotations

@@ -3,7 +3,8 @@ one comment on the pull request that brought each post in, updated in place by l
 
 The comment is rebuilt from the ledger each time, for every post it has listed so far
 (their ids sit in its hidden marker), so it always shows what the ledger says.
-A comment that cannot be written never fails the run: it becomes a note.
+A comment that cannot be written never fails the run: it becomes a note. The httpx.Client
+is the caller's (publish's `http`).
 """
 
 from __future__ import annotations

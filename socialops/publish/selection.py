@@ -4,6 +4,9 @@ not yet published on the channel; in time order.
 Every (post, channel) ends up either as a `Job` (publish it in this run) or as a
 `Decision` (missed, held, unknown, skipped or failed before any call, with the reason).
 Channels already published, retracted or already reported as missed are left out.
+A post's channels are `Config.channels_for`, its due time `model.post_due` (a recurring
+occurrence's, the series' in calendar.yaml), the ledger is read through
+`ledger.LedgerIndex`: the same readings lint, the calendar and status use.
 """
 
 from __future__ import annotations

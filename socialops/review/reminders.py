@@ -3,7 +3,8 @@
 Three places a post can wait: a `draft` on the default branch (its writer must finish it
 and open a pull request), a ready post on the default branch whose approval check says
 held (when `approval.verify` is github), and a post in an open pull request (its
-reviewers must approve it). Returns data; the command sends it.
+reviewers must approve it). Returns data; the command sends it, through the GitHub client
+and the httpx.Client it passes in (Slack through the Slack adapter, `send_slack`).
 """
 
 from __future__ import annotations
