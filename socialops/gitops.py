@@ -400,3 +400,21 @@ def worktree_blob(root: Path, rel: str) -> str | None:
     if not path.is_file():
         return None
     return _run(r, "hash-object", "--", rel).strip()
+
+
+def file_at_base(root: Path, ref: str, path: Path) -> str | None:
+    """A file's text where this branch left `ref` (their merge base): what a pull request
+    changes it from; None when it did not exist there or is not text."""
+    import git
+
+    r = repo(root)
+    top = Path(r.working_tree_dir or root).resolve()
+    try:
+        base = r.git.merge_base(ref, "HEAD")
+        data = r.git.show(f"{base}:{path.resolve().relative_to(top).as_posix()}", stdout_as_string=False)
+    except (git.GitCommandError, ValueError):
+        return None
+    try:
+        return bytes(data).decode("utf-8")
+    except UnicodeDecodeError:
+        return None

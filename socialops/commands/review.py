@@ -48,7 +48,11 @@ def review_command(
     changed = [p for p in gitops.changed_files(project.root, ref)
                if p.suffix == ".md" and p.is_relative_to(posts_dir) and p.is_file()]
     added = {p for p in changed if gitops.last_change(project.root, project.rel(p), ref) is None}
-    review = comment.build(project, changed, when, ref, added)
+    from socialops.review.changes import PROJECT_FILES
+
+    every = {p.resolve() for p in gitops.changed_files(project.root, ref)}
+    project_files = [name for name in PROJECT_FILES if (project.root / name).resolve() in every]
+    review = comment.build(project, changed, when, ref, added, project_files, _image_base(project))
     body = markdown.markdown(review, project)
     if fmt is ReviewFormat.json:
         print_json(comment.as_json(review))
@@ -70,6 +74,38 @@ def review_command(
                 "skipped": "no post changed: no review comment on"}[done]
         console(stderr=True).print(f"{said} pull request #{number}" + (f": {url}" if url else ""),
                                    markup=False)
+
+
+def _image_base(project: object) -> str | None:
+    """Where GitHub serves the PR's head commit's files, so the comment shows the images
+    as they are in the pull request (GITHUB_REPOSITORY, and the head commit from the event
+    file or HEAD); None outside GitHub Actions."""
+    import json
+    import os
+
+    from socialops import gitops
+
+    repo_name = os.environ.get("GITHUB_REPOSITORY")
+    if not repo_name:
+        return None
+    sha = None
+    try:
+        with open(os.environ.get("GITHUB_EVENT_PATH") or "", encoding="utf-8") as file:
+            event = json.load(file)
+        sha = event["pull_request"]["head"]["sha"]
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    root = getattr(project, "root", None)
+    sha = sha or (gitops.head(root) if root is not None else None)
+    server = os.environ.get("GITHUB_SERVER_URL") or "https://github.com"
+    if not sha or root is None:
+        return None
+    from pathlib import Path
+    from urllib.parse import quote
+
+    folder = Path(root).resolve().relative_to(gitops.top(root).resolve()).as_posix()
+    prefix = "" if folder == "." else quote(folder) + "/"
+    return f"{server}/{repo_name}/raw/{sha}/{prefix}"
 
 
 def codeowners_command(

@@ -44,6 +44,8 @@ class ReviewedPost:
     conflicts: list[Problem]  # calendar findings
     requirements: list[approval.Requirement]
     sent: dict[str, str] = field(default_factory=dict)  # channel -> what the ledger says
+    diff: str | None = None  # the body's word diff against the base (socialops.review.changes)
+    changed_keys: list[str] = field(default_factory=list)  # front-matter keys changed since the base
 
     @property
     def errors(self) -> int:
@@ -56,11 +58,17 @@ class Review:
     posts: list[ReviewedPost]
     project_findings: list[Problem]  # socialops.yaml, styleguide.yaml, calendar.yaml, CODEOWNERS
     verified: bool  # approval.verify is github
+    project_changes: list[Any] = field(default_factory=list)  # changes.FileChange per project file changed
+    image_base: str | None = None  # where the PR's head commit serves files (images are shown from there)
 
 
 def build(project: Project, paths: list[Path], now: datetime, base: str,
-          added: set[Path] | None = None) -> Review:
+          added: set[Path] | None = None, project_files: list[str] | None = None,
+          image_base: str | None = None) -> Review:
+    """`project_files`: the project files (changes.PROJECT_FILES) the branch changed."""
+    from socialops import gitops
     from socialops.lint import lint
+    from socialops.review import changes
 
     result = lint(project, paths, now)
     policy = approval.load_policy(project.config)
@@ -80,9 +88,21 @@ def build(project: Project, paths: list[Path], now: datetime, base: str,
             conflicts=[p for p in mine if p.rule == "calendar"],
             requirements=policy.requirements(project.config.channels_for(post)),
             sent=_sent(project, post)))
+        if post.abs_path.resolve() not in (added or set()):
+            item = reviewed[-1]
+            item.diff, item.changed_keys = changes.post_changes(
+                post, gitops.file_at_base(project.root, base, post.abs_path))
     own = {p.path for p in posts}
     others = [p for p in result.problems if p.path not in own and not p.path.startswith("posts/")]
-    return Review(base, reviewed, others, policy.verified)
+    review = Review(base, reviewed, others, policy.verified, image_base=image_base)
+    if project_files:
+        everything = lint(project, None, now)
+        by_rule: dict[str, set[str]] = {}
+        for problem in everything.problems:
+            by_rule.setdefault(problem.rule, set()).add(problem.path)
+        texts = {name: gitops.file_at_base(project.root, base, project.root / name) for name in project_files}
+        review.project_changes = changes.project_changes(project, texts, project.read_posts(), by_rule)
+    return review
 
 
 def schedule(post: Post, project: Project) -> Schedule:

@@ -25,6 +25,8 @@ def markdown(review: Review, project: Project) -> str:
     else:
         head += _summary(review, tz)
     out = "\n".join(head) + "\n"
+    if review.project_changes:
+        out += "\n" + "\n".join(_project_changes(review.project_changes)) + "\n"
     if review.project_findings:
         out += "\n" + "\n".join(["### Project files", "", *_findings(review.project_findings)]) + "\n"
     left = 0
@@ -70,8 +72,10 @@ def _post_section(item: ReviewedPost, review: Review, tz: Any) -> list[str]:
         lines.append(f"- **Campaign:** {_code(post.campaign)}")
     lines.append(f"- **Must approve:** {_approvers(item.requirements, review.verified)}")
     lines.append("")
-    for rendered in item.channels:
-        lines += _channel(rendered)
+    if item.diff is not None or item.changed_keys:
+        lines += _changes(item, review.base)
+    for group in _same_text(item.channels):
+        lines += _channels(group, review.image_base)
     if item.conflicts:
         lines += ["**Schedule conflicts**", "", *_findings(item.conflicts), ""]
     lines += (["**Lint findings**", "", *_findings(item.findings), ""] if item.findings
@@ -79,24 +83,98 @@ def _post_section(item: ReviewedPost, review: Review, tz: Any) -> list[str]:
     return lines
 
 
-def _channel(rendered: RenderedChannel) -> list[str]:
+def _same_text(channels: list[RenderedChannel]) -> list[list[RenderedChannel]]:
+    """Channels that receive exactly the same parts (text and media) together, in order."""
+    groups: dict[tuple[Any, ...], list[RenderedChannel]] = {}
+    for rendered in channels:
+        key = tuple((p.text, tuple((m.path, m.alt) for m in p.media)) for p in rendered.parts)
+        groups.setdefault(key, []).append(rendered)
+    return list(groups.values())
+
+
+def _label(rendered: RenderedChannel) -> tuple[str, str]:
     from socialops.platforms import PLATFORMS
 
     platform = PLATFORMS.get(rendered.platform)
-    label = platform.label if platform else rendered.platform
-    unit = platform.unit if platform else "characters"
-    total = len(rendered.parts)
-    lines = [f"#### {_code(rendered.channel)} · {_text(label)}" + ("" if rendered.ok else " ❌"), ""]
-    for part in rendered.parts:
-        title = f"Part {part.index + 1} of {total}: " if total > 1 else ""
-        lines += [f"{title}{_counts(part, unit)}", "", *_fenced(part.text), ""]
+    return (platform.label if platform else rendered.platform), (platform.unit if platform else "characters")
+
+
+def _channels(group: list[RenderedChannel], image_base: str | None) -> list[str]:
+    """The text once for every channel in `group`, with each channel's own counts."""
+    first = group[0]
+    names = ", ".join(f"{_code(r.channel)} · {_text(_label(r)[0])}" + ("" if r.ok else " ❌") for r in group)
+    lines = [f"#### {names}", ""]
+    total = len(first.parts)
+    for part in first.parts:
+        title = f"Part {part.index + 1} of {total}" if total > 1 else ""
+        if len(group) == 1:
+            lines += [f"{title}{': ' if title else ''}{_counts(part, _label(first)[1])}", ""]
+        else:
+            if title:
+                lines += [f"**{title}**", ""]
+            lines += [f"- {_code(r.channel)}: {_counts(r.parts[part.index], _label(r)[1])}" for r in group
+                      if part.index < len(r.parts)]
+            lines.append("")
+        lines += [*_fenced(part.text), ""]
         for media in part.media:
             alt = f"alt text: {_text(media.alt)}" if media.alt else "❌ **no alt text**"
             lines.append(f"- 🖼️ {_code(media.path)}: {alt}")
-        if part.facets:
-            lines.append(f"- Links, mentions and tags that become clickable: {_facets(part.facets)}")
-        if part.media or part.facets:
+        faceted = [r for r in group if part.index < len(r.parts) and r.parts[part.index].facets]
+        for r in faceted:
+            where = f" ({_code(r.channel)})" if len(group) > 1 else ""
+            lines.append(f"- Links, mentions and tags that become clickable: {_facets(r.parts[part.index].facets)}{where}")
+        if part.media or faceted:
             lines.append("")
+        images = [m for m in part.media if _is_image(m.path)]
+        if images and image_base:
+            lines += [" ".join(f'<img src="{_attr(image_base + _url_path(m.path))}" alt="{_attr(m.alt or "")}" '
+                               'height="160">' for m in images), ""]
+    return lines
+
+
+def _is_image(path: str) -> bool:
+    return path.lower().rsplit(".", 1)[-1] in ("png", "jpg", "jpeg", "gif", "webp", "avif")
+
+
+def _url_path(path: str) -> str:
+    from urllib.parse import quote
+
+    return quote(path, safe="/")
+
+
+def _attr(text: str) -> str:
+    import html
+
+    return html.escape(text.replace("\n", " "), quote=True).replace("@", "&#64;")
+
+
+def _changes(item: ReviewedPost, base: str) -> list[str]:
+    lines = [f"**Changed since {_code(base)}**", ""]
+    if item.changed_keys:
+        lines += [f"- front matter: {', '.join(_code(k) for k in item.changed_keys)}", ""]
+    if item.diff is not None:
+        lines += ["Words removed `[-like this-]`, added `{+like this+}`:", "", *_fenced(item.diff), ""]
+    return lines
+
+
+def _project_changes(changes: list[Any]) -> list[str]:
+    lines = ["### Project files changed", ""]
+    for change in changes:
+        lines.append(f"**{_code(change.path)}**")
+        lines.append("")
+        shown = change.changes[:20]
+        lines += [f"- {_text(c)}" for c in shown]
+        if len(change.changes) > len(shown):
+            lines.append(f"- … and {len(change.changes) - len(shown)} more")
+        if change.affects_all:
+            lines.append("- Affects: every post (a project-wide setting)")
+        if change.affects:
+            listed = ", ".join(_code(p) for p in change.affects[:10])
+            more = f" and {len(change.affects) - 10} more" if len(change.affects) > 10 else ""
+            lines.append(f"- Posts it touches: {listed}{more}")
+        elif not change.affects_all:
+            lines.append("- Posts it touches: none found")
+        lines.append("")
     return lines
 
 

@@ -77,7 +77,8 @@ def test_the_comment_is_markdown_a_reviewer_can_approve_from(pr_branch: ProjectD
     assert tokens[0].type == "html_block" and tokens[0].content == "<!-- socialops-review -->\n"
     assert headings(tokens, "h2") == ["socialops review: 3 posts added or changed"]
     assert headings(tokens, "h3") == [f"`{LAUNCH}`", "`posts/old.md`", "`posts/queued.md`"]
-    assert headings(tokens, "h4") == ["`mastodon-main` · Mastodon", "`bluesky-main` · Bluesky",
+    # the same text for two channels is shown once, with both channels named
+    assert headings(tokens, "h4") == ["`mastodon-main` · Mastodon, `bluesky-main` · Bluesky",
                                       "`mastodon-main` · Mastodon", "`x-main` · X ❌"]
     assert "posts/keep.md" not in text
 
@@ -96,15 +97,47 @@ def test_each_channel_shows_exactly_what_will_be_sent(pr_branch: ProjectDir, cli
     fences = [t.content for t in parse(text) if t.type == "fence"]
     project = Project.load(pr_branch.root)
     post = read_post(project.root, project.root / LAUNCH)
-    sent = [p.text + "\n" for r in render_post(post, project.config.channels, project.root) for p in r.parts]
-    assert fences[:4] == sent
+    rendered = render_post(post, project.config.channels, project.root)
+    sent = [p.text + "\n" for r in rendered for p in r.parts]
+    assert sent[:2] == sent[2:]  # Mastodon and Bluesky get the same text: shown once
+    assert fences[:2] == sent[:2]
     assert fences[0] == "We launch today! Read more at https://example.com/launch #launch @alice@mastodon.example\n"
     assert "a note for reviewers only" not in text  # comments are not sent, so not shown
-    assert "Part 2 of 2: 72 / 500 characters ✅" in text
-    assert "Part 2 of 2: 72 / 300 graphemes, 72 / 3000 bytes ✅" in text
-    assert "Part 1 of 2: 88 / 300 graphemes, 88 / 3000 bytes ✅" in text
+    launch = text.split("### `posts/old.md`")[0]
+    assert "**Part 2 of 2**\n\n- `mastodon-main`: 72 / 500 characters ✅\n" \
+        "- `bluesky-main`: 72 / 300 graphemes, 72 / 3000 bytes ✅" in launch
+    assert "- `bluesky-main`: 88 / 300 graphemes, 88 / 3000 bytes ✅" in launch
     assert "- 🖼️ `media/launch.png`: alt text: Screenshot of the new dashboard with the calendar open" in text
     assert "- Links, mentions and tags that become clickable: 1 link, 1 tag" in text
+
+
+def test_a_changed_post_shows_a_word_diff_against_the_base(pr_branch: ProjectDir, cli) -> None:
+    text = cli("review", "--now", NOW, cwd=pr_branch.root).stdout
+    old = text.split("### `posts/old.md`")[1].split("### ")[0]
+    assert "**Changed since `main`**" in old
+    fences = [t.content for t in parse(old) if t.type == "fence"]
+    assert fences[0] == "Old [-news.-]{+news, edited.+}\n"
+    assert "Changed since" not in text.split("### `posts/old.md`")[0]  # a new post has no diff
+
+
+def test_project_files_changed_are_summarised_with_the_posts_they_touch(pr_branch: ProjectDir, cli) -> None:
+    pr_branch.write("styleguide.yaml", "rules:\n  - {id: no-news, kind: existence, level: warning, tokens: [news]}\n")
+    pr_branch.write("calendar.yaml", "blackouts:\n  - {name: Freeze, from: 2026-12-24, to: 2026-12-27}\n")
+    pr_branch.commit("style and calendar")
+    text = cli("review", "--now", NOW, cwd=pr_branch.root).stdout
+    section = text.split("### Project files changed")[1].split("\n### ")[0]
+    assert "**`styleguide.yaml`**\n\n- rules.no-news: added\n- Posts it touches: `posts/old.md`" in section
+    assert "**`calendar.yaml`**" in section and "- blackouts: added" in section
+
+
+def test_images_are_shown_from_the_pull_requests_head_commit(pr_branch: ProjectDir, cli, tmp_path) -> None:
+    event = tmp_path / "event.json"
+    event.write_text(json.dumps({"pull_request": {"number": 7, "head": {"sha": "abc123"}}}))
+    text = cli("review", "--now", NOW, cwd=pr_branch.root,
+               env={"GITHUB_REPOSITORY": "acme/content", "GITHUB_EVENT_PATH": str(event),
+                    "GITHUB_SERVER_URL": "https://github.example"}).stdout
+    assert ('<img src="https://github.example/acme/content/raw/abc123/media/launch.png" '
+            'alt="Screenshot of the new dashboard with the calendar open" height="160">') in text
 
 
 def test_schedule_approvers_findings_and_the_published_warning(pr_branch: ProjectDir, cli) -> None:
