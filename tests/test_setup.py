@@ -206,3 +206,15 @@ def test_readme_step_four_and_doctor_agree() -> None:
     step = " ".join(text[text.index("**4. Secrets per channel.**"):text.index("**5. Roles")].split())
     assert "*Settings → Environments*" in step and "`env:` block of `publish.yml`" in step
     assert "socialops lint" in step  # the check that catches a missing line
+
+
+def test_lint_of_a_project_file_lints_every_post(tmp_path: Path, cli) -> None:
+    """What the pre-commit hook passes when the style guide changes: every post is linted,
+    as the new rule may refuse any of them; a post passed alone is linted alone."""
+    assert cli("init", "demo", "--source", SOURCE, cwd=tmp_path).exit_code == 0
+    demo = tmp_path / "demo"
+    one = cli("lint", "--format", "json", "posts/welcome.md", cwd=demo)
+    assert json.loads(one.stdout)["summary"]["files"] == 1
+    every = cli("lint", "--format", "json", "styleguide.yaml", cwd=demo)
+    assert every.exit_code == 0, every.output
+    assert json.loads(every.stdout)["summary"]["files"] == 2

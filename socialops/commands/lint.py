@@ -40,7 +40,7 @@ NowOption = Annotated[str | None, typer.Option("--now", help="Pretend it is this
 
 
 def lint_command(
-    paths: Annotated[list[Path] | None, typer.Argument(help="Post files or folders (default: every post).")] = None,
+    paths: Annotated[list[Path] | None, typer.Argument(help="Post files or folders (default: every post). Any other file of the project (socialops.yaml, styleguide.yaml, calendar.yaml, media) lints every post: its change can affect them all.")] = None,
     changed_since: Annotated[str | None, typer.Option("--changed-since", help="Lint only files changed since this git ref.")] = None,
     fmt: Annotated[LintFormat | None, typer.Option("--format", help="Output format (github is the default under GitHub Actions).")] = None,
     fail_on: Annotated[FailOn, typer.Option("--fail-on", help="Lowest level that makes the exit code 1.")] = FailOn.error,
@@ -88,6 +88,7 @@ def _targets(project: Project, paths: list[Path] | None, changed_since: str | No
         return None
     chosen: list[Path] = []
     root = project.root.resolve()
+    posts_dir = (root / POSTS_DIR).resolve()
     for path in paths or []:
         full = path.resolve()
         if not full.exists():
@@ -96,12 +97,13 @@ def _targets(project: Project, paths: list[Path] | None, changed_since: str | No
             raise SocialopsError(f"{path}: not inside the project at {root}; lint checks this project's posts")
         if full.is_dir():
             chosen.extend(sorted(p for p in full.rglob("*.md") if p.is_file()))
-        else:
+        elif full.is_relative_to(posts_dir):
             chosen.append(full)
+        else:  # socialops.yaml, the style guide, the calendar, media, the workflows: a change
+            return None  # to one of them can change the findings of any post, so lint them all
     if changed_since:
         from socialops import gitops
 
-        posts_dir = (project.root / POSTS_DIR).resolve()
         changed = [p for p in gitops.changed_files(project.root, changed_since)
                    if p.suffix == ".md" and p.is_relative_to(posts_dir)]
         if paths:

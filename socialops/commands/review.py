@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -110,7 +111,7 @@ def _image_base(project: object) -> str | None:
 
 def codeowners_command(
     write: Annotated[bool, typer.Option("--write", help="Write the lines into CODEOWNERS (.github/CODEOWNERS when there is none).")] = False,
-    check: Annotated[bool, typer.Option("--check", help="Exit 1 when the checked-in CODEOWNERS differs from roles:.")] = False,
+    check: Annotated[bool, typer.Option("--check", help="Exit 1 when the checked-in CODEOWNERS differs from roles: (with --write: after bringing it in step).")] = False,
     repo: RepoOption = None,
 ) -> None:
     """Print the CODEOWNERS lines that follow from roles: in socialops.yaml."""
@@ -121,10 +122,22 @@ def codeowners_command(
 
     project = Project.load(repo)
     people = roles.load(project.config)
+    if write and check and not people.defined:  # the pre-commit hook in a project without roles
+        typer.echo("socialops.yaml has no roles:; no CODEOWNERS to keep in step")
+        return
     if not people.defined:
         raise SocialopsError("socialops.yaml has no roles:; name the manager, writers, reviewers "
                              "per channel and analysts there first (see the README)", "socialops.yaml")
     block = roles.codeowners_lines(people, project.root)
+    if write and check:  # keep it in step: write when it drifted, and say so with exit 1
+        found = roles.drift(people, project.root)
+        if not found:
+            typer.echo("CODEOWNERS matches roles: in socialops.yaml")
+            return
+        rel = _write_codeowners(project.root, block)
+        console(stderr=True).print(f"{found[0]}: {found[1]}\nupdated {rel} to follow roles: in "
+                                   f"socialops.yaml; add it to the commit (git add {rel})", markup=False)
+        raise typer.Exit(1)
     if check:
         found = roles.drift(people, project.root)
         if found:
@@ -135,11 +148,17 @@ def codeowners_command(
     if not write:
         typer.echo("\n".join(block))
         return
-    path = roles.find_codeowners(project.root) or project.root / ".github" / "CODEOWNERS"
+    typer.echo(f"wrote {_write_codeowners(project.root, block)}")
+
+
+def _write_codeowners(root: Path, block: list[str]) -> str:
+    from socialops import roles
+
+    path = roles.find_codeowners(root) or root / ".github" / "CODEOWNERS"
     existing = path.read_text("utf-8") if path.is_file() else ""
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(roles.merged(existing, block), "utf-8")
-    typer.echo(f"wrote {path.relative_to(project.root).as_posix()}")
+    return path.relative_to(root).as_posix()
 
 
 def remind_command(
