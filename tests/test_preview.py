@@ -105,3 +105,19 @@ def test_a_post_going_to_the_default_channels_lists_them(project, cli) -> None:
     assert (channel["channel"], channel["listed"]) == ("mastodon-main", True)
     shown = cli("preview", "posts/p.md", cwd=project.root)
     assert "does not list this channel" not in shown.stdout
+
+
+def test_preview_shows_every_lint_finding_and_the_platform_extras_that_count(project, cli) -> None:
+    project.write("styleguide.yaml", "rules:\n  - {id: banned-words, kind: existence, level: error, "
+                  "message: \"Avoid '{match}'.\", tokens: [synergy]}\n")
+    project.post("cw.md", "channels: [mastodon-main]\npublish_at: 2026-12-01T09:00\nstatus: ready\n"
+                 "mastodon: {spoiler_text: Product news ahead}", "Real synergy today.\n")
+    result = cli("preview", "posts/cw.md", cwd=project.root, env={"COLUMNS": "100"})
+    assert result.exit_code == 1  # a banned word is an error: the preview does not say all is well
+    out = result.stdout
+    assert "lint: 1 finding" in out and "Avoid 'synergy'." in out and "banned-words" in out
+    assert "spoiler_text: Product news ahead  (counted in the length)" in out
+    assert "37/500 characters" in out  # 18 for the spoiler text + 19 for the body, as Mastodon counts
+    assert "✗ 1 lint error" in out
+    data = json.loads(cli("preview", "posts/cw.md", "--format", "json", cwd=project.root).stdout)
+    assert [f["rule"] for f in data["posts"][0]["findings"]] == ["banned-words"]

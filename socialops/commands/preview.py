@@ -29,13 +29,32 @@ def preview_command(
 
     project = Project.load(repo)
     _check_channels(project, channel or [])
-    previews = [_preview(project, post, channel or []) for post in _posts(project, posts)]
+    chosen = _posts(project, posts)
+    previews = [_preview(project, post, channel or []) for post in chosen]
+    findings = _findings(project, chosen)
     if fmt is TextOrJson.json:
-        output.print_json({"version": 1, "posts": [_post_json(post, rendered, project.config) for post, rendered in previews]})
+        output.print_json({"version": 1, "posts": [
+            {**_post_json(post, rendered, project.config),
+             "findings": [p.as_dict() for p in findings.get(post.path, [])]} for post, rendered in previews]})
     else:
-        _print(previews, project.config)
-    failed = any(not post.readable or any(not r.ok for r in rendered) for post, rendered in previews)
+        _print(previews, project.config, findings)
+    failed = any(not post.readable or any(not r.ok for r in rendered)
+                 or any(p.level.value == "error" for p in findings.get(post.path, []))
+                 for post, rendered in previews)
     raise typer.Exit(1 if failed else 0)
+
+
+def _findings(project: Project, posts: list[Post]) -> dict[str, list[Any]]:
+    """Everything `socialops lint` finds in these posts, by post file (style guide, schema,
+    calendar, platform limits...), so a preview never says a post is fine when lint does not."""
+    from socialops.lint import lint
+    from socialops.timeutil import parse_now
+
+    result = lint(project, [p.abs_path for p in posts], parse_now(None, project.config.timezone))
+    out: dict[str, list[Any]] = {}
+    for problem in result.problems:
+        out.setdefault(problem.path, []).append(problem)
+    return out
 
 
 def _check_channels(project: Project, wanted: list[str]) -> None:
@@ -89,7 +108,8 @@ def _post_json(post: Post, rendered: list[RenderedChannel], config: Config) -> d
 
 # ---- text ----------------------------------------------------------------------------------
 
-def _print(previews: list[tuple[Post, list[RenderedChannel]]], config: Config) -> None:
+def _print(previews: list[tuple[Post, list[RenderedChannel]]], config: Config,
+           findings: dict[str, list[Any]]) -> None:
     from rich.rule import Rule
     from rich.text import Text
 
@@ -101,18 +121,28 @@ def _print(previews: list[tuple[Post, list[RenderedChannel]]], config: Config) -
         if post.readable:
             title.append(f"  id {post.id}", style="dim")
         out.print(Rule(title, align="left"))
-        for problem in post.problems:
+        found = findings.get(post.path, []) or post.problems
+        if found:
+            out.print(Text(f"  lint: {len(found)} finding{'s' if len(found) != 1 else ''}", style="bold"))
+        for problem in found:
             out.print(Text.assemble((f"  {problem.line}:{problem.column} ", "dim"),
-                                    (problem.level.value, LEVEL_STYLE[problem.level]), f"  {problem.message}"),
+                                    (problem.level.value, LEVEL_STYLE[problem.level]), f"  {problem.message}",
+                                    (f"  {problem.rule}", "dim"),
+                                    ("  [fixable]" if getattr(problem, "fixable", False) else "", "green")),
                       soft_wrap=False)
         if post.readable and not rendered:
             out.print(Text("  this post goes to no channel of socialops.yaml", style="yellow"))
+        errors = sum(1 for p in found if p.level.value == "error")
         for item in rendered:
-            out.print(_panel(item, item.channel in config.channels_for(post)), soft_wrap=False)
+            out.print(_panel(item, item.channel in config.channels_for(post), post, errors), soft_wrap=False)
         out.print()
 
 
-def _panel(rendered: RenderedChannel, listed: bool) -> Any:
+# Platform extras counted in the length (the platform's count includes them)
+COUNTED = {"mastodon": {"spoiler_text"}}
+
+
+def _panel(rendered: RenderedChannel, listed: bool, post: Post | None = None, errors: int = 0) -> Any:
     from rich.console import Group
     from rich.panel import Panel
     from rich.text import Text
@@ -123,6 +153,13 @@ def _panel(rendered: RenderedChannel, listed: bool) -> Any:
     platform = PLATFORMS.get(rendered.platform)
     label = platform.label if platform else rendered.platform
     body: list[Any] = []
+    extras = post.platform_options(rendered.platform) if post is not None else {}
+    for key, value in extras.items():
+        counted = key in COUNTED.get(rendered.platform, set())
+        body.append(Text.assemble((f"{key}: ", "bold magenta"), str(value),
+                                  ("  (counted in the length)" if counted else "", "dim")))
+    if extras:
+        body.append(Text(""))
     for part in rendered.parts:
         body.extend(_part(rendered, part, platform.unit if platform else "characters",
                           platform.media.alt_supported if platform else True))
@@ -132,10 +169,12 @@ def _panel(rendered: RenderedChannel, listed: bool) -> Any:
     if not listed:
         body.append(Text("(this post does not list this channel; shown because --channel asked)", style="dim"))
     verdict = Text("✓ fits", style="green") if rendered.ok else Text("✗ does not fit", style="bold red")
+    if errors:
+        verdict.append(f" · ✗ {errors} lint error{'s' if errors != 1 else ''} (above)", style="bold red")
     return Panel(Group(*body) if body else Text("nothing to send", style="dim"),
                  title=Text.assemble((rendered.channel, "bold"), (f" · {label}", "cyan")),
                  title_align="left", subtitle=verdict, subtitle_align="right",
-                 border_style="green" if rendered.ok else "red")
+                 border_style="green" if rendered.ok and not errors else "red")
 
 
 def _part(rendered: RenderedChannel, part: RenderedPart, unit: str, alt_sent: bool) -> list[Any]:
