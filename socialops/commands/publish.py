@@ -8,6 +8,7 @@ import signal
 import sys
 import threading
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated, Any
@@ -102,9 +103,9 @@ def publish_command(
         on_event=display.event if display is not None else None,
         on_start=display.start if display is not None else None,
         client_factory=_client_factory(timeout), stop=stop, sleep=stop.wait)
-    with _stop_on_signals(stop) as received:
+    with _stop_on_signals(stop) as received, _client_factory(timeout)(None) as http:
         try:
-            result = publish(project, options)
+            result = publish(project, replace(options, http=http))  # GitHub: approvals, report
         finally:
             if display is not None:
                 display.close()

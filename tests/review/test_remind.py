@@ -153,3 +153,32 @@ def test_notify_slack_without_the_variable_explains(waiting: ProjectDir, fake: F
                  env={**github_env(fake), "SLACK_WEBHOOK_URL": ""})
     assert result.exit_code == 2
     assert "--notify slack needs the webhook URL in the environment variable SLACK_WEBHOOK_URL" in result.stderr
+
+
+class _GoneSlack(_Slack):
+    def do_POST(self) -> None:  # Slack's answer for a webhook that was removed
+        self.rfile.read(int(self.headers["Content-Length"]))
+        self.send_response(404)
+        self.send_header("Content-Type", "text/plain")
+        self.send_header("Content-Length", "10")
+        self.end_headers()
+        self.wfile.write(b"no_service")
+
+
+def test_a_slack_refusal_is_reported_without_the_webhook_url(waiting: ProjectDir, fake: FakeGitHub, cli) -> None:
+    """Reminders go out through the Slack adapter: Slack's own answer, and the secret URL
+    scrubbed from everything printed."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), type("H", (_GoneSlack,), {"received": []}))
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    url = f"http://127.0.0.1:{server.server_address[1]}/services/T0/B0/secret"
+    try:
+        result = cli("remind", "--now", NOW, "--notify", "slack", cwd=waiting.root,
+                     env={**github_env(fake), "SLACK_WEBHOOK_URL": url})
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+    assert result.exit_code == 1, result.output
+    assert "Slack refused the reminder" in result.stderr and "no_service" in result.stderr
+    assert "secret" not in result.output and "unexpected error" not in result.stderr
