@@ -218,3 +218,31 @@ def test_lint_of_a_project_file_lints_every_post(tmp_path: Path, cli) -> None:
     every = cli("lint", "--format", "json", "styleguide.yaml", cwd=demo)
     assert every.exit_code == 0, every.output
     assert json.loads(every.stdout)["summary"]["files"] == 2
+
+
+def test_every_readme_reference_in_a_hint_names_a_section_that_exists() -> None:
+    """doctor's, lint's and publish's hints send people to the README: to sections and steps
+    that are there."""
+    import re
+
+    from socialops.adapters import ChannelSetupError, secrets_for
+    from socialops.model import Channel
+    from tests.conftest import REPO_ROOT
+
+    try:
+        secrets_for(Channel("m", "mastodon", {"token_env": "MASTODON_TOKEN"}), {})
+    except ChannelSetupError as exc:
+        missing = str(exc)
+    hints = [ci.FIX, ci.placeholder(), ci.missing_secret_message("MASTODON_TOKEN", 40), missing]
+    readme = (REPO_ROOT / "README.md").read_text("utf-8")
+    found = 0
+    for hint in hints:
+        for title, step in re.findall(r'README: "([^"]+)"(?:, step (\d+))?', hint):
+            found += 1
+            heading = re.search(rf"^#+ {re.escape(title)}$", readme, re.M)
+            assert heading, (title, hint)
+            if step:
+                section = readme[heading.end():]
+                section = section[:section.find("\n## ")] if "\n## " in section else section
+                assert f"**{step}. " in section, (title, step)
+    assert found == len(hints)
