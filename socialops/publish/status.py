@@ -152,6 +152,8 @@ def _post_row(project: Project, post: Post, name: str, entry: ledger.LedgerEntry
     row = Row(post.id, post.path, name, "next", iso(when.at) if when.at else None)
     if post.status == "draft":
         row.section, row.message = "draft", "a draft is never published: set status: ready"
+    elif post.status != "ready":
+        row.section, row.message = "failed", f"status: {post.status} is not draft or ready; publish sends only ready posts"
     elif when.problem:
         row.section, row.message = "failed", f"publish_at: {when.problem}"
     elif when.at is None:

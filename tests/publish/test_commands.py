@@ -293,3 +293,13 @@ def test_a_ledger_file_that_is_not_text_is_never_taken_for_nothing_published(sit
     for args in (["status", "--now", NOW], ["lint"]):  # reading for a report is lenient
         out = run_cli(*args, cwd=site.root)
         assert "unexpected error" not in out.stderr and out.returncode in (0, 1), out.stderr
+
+
+def test_status_never_promises_a_post_whose_status_publish_does_not_send(site: Site, run_cli) -> None:
+    site.post("odd", ["feed"], status="reviewed")
+    site.commit()
+    out = json.loads(run_cli("status", "--now", NOW, "--format", "json", cwd=site.root).stdout)
+    [row] = out["sections"]["failed"]
+    assert row["post"] == "odd" and "status: reviewed is not draft or ready" in row["message"]
+    assert out["sections"]["waiting"] == []
+    assert run_publish(site).posts == []
