@@ -3,10 +3,11 @@ report in every format (text, json, github, sarif). The core never imports this.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,28 @@ def console(stderr: bool = False) -> Any:
     from rich.console import Console
 
     return Console(stderr=stderr, highlight=False, soft_wrap=True)
+
+
+@contextlib.contextmanager
+def workflow_text(stream: Any = None) -> Iterator[None]:
+    """Under GitHub Actions, what is printed inside is shown as text: a line of a post such as
+    `::add-mask::` or `::error::` would otherwise be run as a workflow command. GitHub's
+    documented switch (`::stop-commands::TOKEN` ... `::TOKEN::`) is written around it, with
+    a token nobody can know in advance."""
+    if os.environ.get("GITHUB_ACTIONS") != "true":
+        yield
+        return
+    import secrets
+
+    out = stream or sys.stdout
+    token = secrets.token_hex(16)
+    out.write(f"::stop-commands::{token}\n")
+    try:
+        yield
+    finally:
+        out.flush()
+        out.write(f"\n::{token}::\n")
+        out.flush()
 
 
 def print_json(data: Any) -> None:

@@ -117,16 +117,16 @@ def _print(previews: list[tuple[Post, list[RenderedChannel]]], config: Config,
 
     out = console()
     for post, rendered in previews:
-        title = Text(post.path, style="bold")
+        title = Text(_t(post.path), style="bold")
         if post.readable:
-            title.append(f"  id {post.id}", style="dim")
+            title.append(f"  id {_t(post.id)}", style="dim")
         out.print(Rule(title, align="left"))
         found = findings.get(post.path, []) or post.problems
         if found:
             out.print(Text(f"  lint: {len(found)} finding{'s' if len(found) != 1 else ''}", style="bold"))
         for problem in found:
             out.print(Text.assemble((f"  {problem.line}:{problem.column} ", "dim"),
-                                    (problem.level.value, LEVEL_STYLE[problem.level]), f"  {problem.message}",
+                                    (problem.level.value, LEVEL_STYLE[problem.level]), f"  {_t(problem.message)}",
                                     (f"  {problem.rule}", "dim"),
                                     ("  [fixable]" if getattr(problem, "fixable", False) else "", "green")),
                       soft_wrap=False)
@@ -165,7 +165,7 @@ def _panel(rendered: RenderedChannel, listed: bool, post: Post | None = None, er
                           platform.media.alt_supported if platform else True))
     for problem in rendered.problems:
         body.append(Text.assemble(("✗ " if problem.level.value == "error" else "! ", LEVEL_STYLE[problem.level]),
-                                  (f"line {problem.line}: ", "dim"), problem.message, (f"  {problem.rule}", "dim")))
+                                  (f"line {problem.line}: ", "dim"), _t(problem.message), (f"  {problem.rule}", "dim")))
     if not listed:
         body.append(Text("(this post does not list this channel; shown because --channel asked)", style="dim"))
     verdict = Text("✓ fits", style="green") if rendered.ok else Text("✗ does not fit", style="bold red")
@@ -194,10 +194,10 @@ def _part(rendered: RenderedChannel, part: RenderedPart, unit: str, alt_sent: bo
     lines.extend(_facets(part))
     for media in part.media:
         if media.alt and not alt_sent:
-            alt = Text(f"alt: {media.alt} (not sent: the platform has no alt text)", style="dim")
+            alt = Text(f"alt: {_t(media.alt)} (not sent: the platform has no alt text)", style="dim")
         else:
-            alt = Text(f"alt: {media.alt}") if media.alt else Text("no alt text", style="yellow")
-        lines.append(Text.assemble("  🖼  ", (media.path, "cyan"), "  ", alt))
+            alt = Text(f"alt: {_t(media.alt)}") if media.alt else Text("no alt text", style="yellow")
+        lines.append(Text.assemble("  🖼  ", (_t(media.path), "cyan"), "  ", alt))
     lines.append(Text(""))
     return lines
 
@@ -210,10 +210,10 @@ def _text_with_overflow(part: RenderedPart) -> list[Any]:
         return [Text("(no text)", style="dim")]
     cut = part.overflow_at
     if cut is None:
-        return [Text(part.text)]
-    text = Text(part.text[:cut])
+        return [Text(_t(part.text))]
+    text = Text(_t(part.text[:cut]))
     text.append("▲", style="bold red")
-    text.append(part.text[cut:], style="white on red")
+    text.append(_t(part.text[cut:]), style="white on red")
     over = part.length - part.limit if part.limit is not None and part.length > part.limit else 0
     what = f"{over} over" if over else "over the byte limit"
     return [text, Text(f"▲ {what}: the text on red does not fit", style="bold red")]
@@ -228,9 +228,17 @@ def _facets(part: RenderedPart) -> list[Any]:
         for feature in facet["features"]:
             kind = str(feature.get("$type", "")).rsplit("#", 1)[-1]
             value = feature.get("uri") or (f"@{feature['handle']}" if "handle" in feature else f"#{feature.get('tag')}")
-            out.append(Text.assemble(("  ⤷ ", "dim"), (f"{kind} ", "magenta"), str(value),
+            out.append(Text.assemble(("  ⤷ ", "dim"), (f"{kind} ", "magenta"), _t(str(value)),
                                      (f"  bytes {index['byteStart']}–{index['byteEnd']}", "dim")))
     return out
+
+
+def _t(text: str) -> str:
+    """A post's text for the terminal: its escape codes (colours, cursor moves, a changed
+    window title, hidden hyperlinks) shown as nothing, never run."""
+    from socialops.escape import terminal
+
+    return terminal(text)
 
 
 def register(app: typer.Typer) -> None:

@@ -80,7 +80,7 @@ def publish_command(
     now: NowOption = None,
 ) -> None:
     """Publish every due post that is not published yet, and record it in the ledger."""
-    from socialops.commands.output import console, print_json
+    from socialops.commands.output import console, print_json, workflow_text
     from socialops.errors import SocialopsError
     from socialops.model import Project
     from socialops.publish import PublishOptions, publish
@@ -112,7 +112,8 @@ def publish_command(
     if fmt is TextOrJson.json:
         print_json(result.as_dict())
     else:
-        _show_publish(result)
+        with workflow_text():  # post ids and platforms' answers are shown, never run
+            _show_publish(result)
     if result.stopped and received:
         raise typer.Exit(128 + received[0])
     raise typer.Exit(1 if result.failed else 0)
@@ -274,7 +275,7 @@ def status_command(
     now: NowOption = None,
 ) -> None:
     """What is due next, published, failed, unknown, missed or held, and since when."""
-    from socialops.commands.output import print_json
+    from socialops.commands.output import print_json, workflow_text
     from socialops.model import Project
     from socialops.publish.status import status
     from socialops.timeutil import parse_now
@@ -290,7 +291,8 @@ def status_command(
     if fmt is TextOrJson.json:
         print_json(report.as_dict())
     else:
-        _show_status(report, bool(post))
+        with workflow_text():
+            _show_status(report, bool(post))
         if found:
             from socialops.commands.output import console
 
@@ -428,12 +430,17 @@ def retract_command(
         client.close()
     _commit(project, _ledger_paths(project), f"socialops: retract {post_id}", push)
     if fmt is TextOrJson.json:
-        print_json({"version": 1, "post": post_id, "channels": [c.as_dict() for c in result.channels]})
+        print_json({"version": 1, "post": post_id, "channels": [c.as_dict() for c in result.channels],
+                    "other_channels": result.others})
     else:
         out = console()
         for ch in result.channels:
             out.print(f"{ICONS.get(ch.status, '')} {escape(post_id)} on {escape(ch.channel)}: {ch.status}"
                       + (f" ({escape(ch.message)})" if ch.message else ""))
+        for name, state in result.others.items():
+            out.print(f"[yellow]![/] {escape(post_id)} on {escape(name)}: {escape(state)}"
+                      + (f" (socialops retract {escape(post_id)} --channel {escape(name)})"
+                         if state == "still published" else ""))
     raise typer.Exit(1 if result.failed else 0)
 
 

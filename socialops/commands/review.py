@@ -35,7 +35,7 @@ def review_command(
     import os
 
     from socialops import gitops
-    from socialops.commands.output import console, print_json
+    from socialops.commands.output import console, print_json, workflow_text
     from socialops.errors import SocialopsError
     from socialops.model import POSTS_DIR, Project
     from socialops.review import comment, markdown
@@ -58,7 +58,8 @@ def review_command(
     if fmt is ReviewFormat.json:
         print_json(comment.as_json(review))
     else:
-        typer.echo(body, nl=False)
+        with workflow_text():
+            typer.echo(body, nl=False)
     if post_to_github:
         number = pr or comment.pull_request_number(os.environ.get("GITHUB_EVENT_PATH"))
         if number is None:
@@ -70,7 +71,8 @@ def review_command(
 
         with httpx.Client(timeout=30) as http:
             client = from_env(http, os.environ)
-            done, url = comment.upsert_comment(client, number, body, skip_new=not review.posts)
+            done, url = comment.upsert_comment(client, number, body, skip_new=not review.posts,
+                                               bot=os.environ.get("SOCIALOPS_BOT_LOGIN") or comment.BOT_LOGIN)
         said = {"created": "posted the review comment on", "updated": "updated the review comment on",
                 "skipped": "no post changed: no review comment on"}[done]
         console(stderr=True).print(f"{said} pull request #{number}" + (f": {url}" if url else ""),
@@ -174,7 +176,7 @@ def remind_command(
 
     import httpx
 
-    from socialops.commands.output import print_json
+    from socialops.commands.output import print_json, workflow_text
     from socialops.errors import SocialopsError
     from socialops.github import GitHubError, from_env
     from socialops.model import Project
@@ -199,8 +201,9 @@ def remind_command(
         if fmt is TextOrJson.json:
             print_json({"version": 1, "reminders": [r.as_dict() for r in printed]})
         else:
-            for reminder in printed:
-                typer.echo(reminders.line(reminder, when, tz))
+            with workflow_text():
+                for reminder in printed:
+                    typer.echo(reminders.line(reminder, when, tz))
             if not found:
                 typer.echo(f"nothing due within {within} is waiting for approval")
         if Notify.github in targets and client is not None:

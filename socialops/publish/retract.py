@@ -4,7 +4,7 @@ settles an unknown). Both change the ledger, which the command then commits."""
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -23,6 +23,7 @@ from socialops.timeutil import iso
 class Retraction:
     post: str
     channels: list[ChannelResult]
+    others: dict[str, str] = field(default_factory=dict)  # channel -> still published / scheduled...
 
     @property
     def failed(self) -> bool:
@@ -52,7 +53,31 @@ def retract(project: Project, post_id: str, channel: str | None, environ: Mappin
     for name in names:
         out.channels.append(_retract_channel(project, entry, name, environ, clock, client))
         ledger.write(project.root, entry)
+    out.others = _others(project, entry, set(names))
     return out
+
+
+def _others(project: Project, entry: LedgerEntry, done: set[str]) -> dict[str, str]:
+    """What the post's other channels still are: a retraction of one channel leaves them."""
+    states: dict[str, str] = {}
+    for name, record in sorted(entry.channels.items()):
+        if name in done or record.status == "retracted":
+            continue
+        if any(p.status == "published" for p in record.parts):
+            states[name] = "still published"
+        elif record.status == "intent":
+            states[name] = "being published by a run now"
+        elif record.status in ("failed", "not-published", "held", "unknown"):
+            states[name] = f"{record.status}; still scheduled (the next run may send it)"
+    try:
+        post = project.post_by_ref(entry.post)
+    except SocialopsError:
+        return states
+    if post.status == "ready":
+        for name in project.config.channels_for(post):
+            if name not in done and name not in entry.channels:
+                states[name] = "still scheduled"
+    return states
 
 
 def _retract_channel(project: Project, entry: LedgerEntry, name: str, environ: Mapping[str, str],

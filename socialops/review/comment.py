@@ -151,11 +151,20 @@ def as_json(review: Review) -> dict[str, Any]:
 
 # ---- the comment on GitHub ------------------------------------------------------------------------
 
-def upsert_comment(client: Any, number: int, body: str, *, skip_new: bool = False) -> tuple[str, str | None]:
-    """Create the one review comment on the pull request, or update it in place (found by
-    its marker). Returns what was done (created, updated, skipped) and the comment's URL."""
+#: who writes the review comment: the job's GITHUB_TOKEN comments as github-actions[bot]; a
+#: GitHub App or a personal token comments as someone else (set SOCIALOPS_BOT_LOGIN to it)
+BOT_LOGIN = "github-actions[bot]"
+
+
+def upsert_comment(client: Any, number: int, body: str, *, skip_new: bool = False,
+                   bot: str = BOT_LOGIN) -> tuple[str, str | None]:
+    """Create the one review comment on the pull request, or update it in place: the comment
+    that carries the marker and that `bot` wrote. Anyone can paste the marker into a comment
+    of their own; such a comment is never edited. Returns what was done (created, updated,
+    skipped) and the comment's URL."""
     comments = client.paginate(f"/repos/{client.repo}/issues/{number}/comments")
-    ours = [c for c in comments if isinstance(c, dict) and MARKER in str(c.get("body") or "")]
+    ours = [c for c in comments if isinstance(c, dict) and MARKER in str(c.get("body") or "")
+            and _author(c).lower() == bot.lower()]
     if ours:
         done = client.patch(f"/repos/{client.repo}/issues/comments/{ours[0]['id']}", {"body": body})
         return "updated", _url(done)
@@ -163,6 +172,11 @@ def upsert_comment(client: Any, number: int, body: str, *, skip_new: bool = Fals
         return "skipped", None
     done = client.post(f"/repos/{client.repo}/issues/{number}/comments", {"body": body})
     return "created", _url(done)
+
+
+def _author(comment: dict[str, Any]) -> str:
+    user = comment.get("user")
+    return str(user.get("login") or "") if isinstance(user, dict) else ""
 
 
 def _url(comment: Any) -> str | None:

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from socialops import roles
+from socialops import escape, roles
 from socialops.errors import SocialopsError
 from socialops.github import GitHub
 from socialops.model import POSTS_DIR, Post, Project, parse_front_matter, post_due
@@ -162,23 +162,36 @@ def line(reminder: Reminder, now: datetime, tz: Any) -> str:
 
 
 def pr_comment(reminders: list[Reminder], now: datetime, tz: Any) -> str:
-    """A pull-request comment that mentions who must review."""
+    """A pull-request comment that mentions who must review (the people socialops.yaml names
+    on the default branch); what comes from the pull request (paths, channels) is shown as
+    code, so it can mention, link or format nothing."""
     mentions = sorted({"@" + w for r in reminders for w in r.who})
     lines = ["<!-- socialops-remind -->", "**Reminder from socialops:** due soon and not approved yet.", ""]
     for r in reminders:
         local = r.due.astimezone(tz).strftime("%Y-%m-%d %H:%M %Z")
-        lines.append(f"- `{r.path}`: due {local} ({when_text(r.due, now)}) on {', '.join(r.channels)}")
+        channels = ", ".join(escape.github_code(c) for c in r.channels)
+        lines.append(f"- {escape.github_code(r.path)}: due {local} ({when_text(r.due, now)}) on {channels}")
     lines += ["", (" ".join(mentions) + ": please review.") if mentions else
               "No approvers are named in socialops.yaml; anyone with write access may approve."]
     return "\n".join(lines) + "\n"
 
 
 def slack_text(reminders: list[Reminder], now: datetime, tz: Any) -> str:
+    """The Slack message: every piece of text from a post or pull request escaped for Slack."""
     lines = ["*Due soon and not approved yet* (socialops):"]
     for r in reminders:
-        where = f" <{r.pr_url}|#{r.pr}>" if r.pr_url else ""
-        lines.append(f"• {line(r, now, tz)}{where}")
+        where = f" <{r.pr_url}|#{r.pr}>" if r.pr_url and _github_url(r.pr_url) else ""
+        local = r.due.astimezone(tz).strftime("%Y-%m-%d %H:%M %Z")
+        who = escape.slack(", ".join(r.who))[1:-1] or "nobody is named in socialops.yaml (roles:)"
+        lines.append(f"• {escape.slack(r.path)}: due {local} ({when_text(r.due, now)}) on "
+                     f"{', '.join(escape.slack(c) for c in r.channels)}; {escape.slack(r.state)}; "
+                     f"who must act: {who}{where}")
     return "\n".join(lines)
+
+
+def _github_url(url: str) -> bool:
+    """A pull request's html_url as GitHub gives it (no characters Slack would read)."""
+    return url.startswith("https://") and not any(c in url for c in "<>|& \n")
 
 
 def send_slack(http: Any, environ: Mapping[str, str], variable: str, text: str, root: Path) -> None:

@@ -152,6 +152,20 @@ def test_retract_deletes_every_part_of_a_thread(fake_site: Site, fakes: Fakes, r
     assert run_publish(fake_site, at(75)).posts == []
 
 
+def test_retracting_one_channel_says_which_others_still_have_the_post(fake_site: Site, fakes: Fakes,
+                                                                      run_cli) -> None:
+    fake_site.post("t", ["mastodon", "telegram"], "One.\n")
+    fake_site.commit()
+    run_publish(fake_site)
+    out = run_cli("retract", "t", "--channel", "mastodon", cwd=fake_site.root, env=fake_site.env)
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert "t on mastodon: retracted" in out.stdout
+    assert "t on telegram: still published (socialops retract t --channel telegram)" in out.stdout
+    as_json = run_cli("retract", "t", "--channel", "telegram", "--format", "json", cwd=fake_site.root,
+                      env=fake_site.env)
+    assert '"other_channels": {}' in as_json.stdout
+
+
 def test_a_failed_retract_keeps_the_platform_message_whole(fake_site: Site, fakes: Fakes) -> None:
     fake_site.post("t", ["mastodon"], "One.\n")
     fake_site.commit()

@@ -84,7 +84,7 @@ def test_notify_github_comments_on_the_pull_request(waiting: ProjectDir, fake: F
     assert [c.path for c in fake.calls("POST")] == ["/repos/acme/content/issues/12/comments"]
     assert fake.comments[12][0]["body"] == (
         "<!-- socialops-remind -->\n**Reminder from socialops:** due soon and not approved yet.\n\n"
-        "- `posts/pr-soon.md`: due 2026-12-01 18:00 CET (in 10h) on linkedin-company\n\n"
+        "- `posts/pr-soon.md`: due 2026-12-01 18:00 CET (in 10h) on `linkedin-company`\n\n"
         "@acme/brand @alice: please review.\n")
     lines = result.stdout.splitlines()
     # what has no pull request goes to the log
@@ -144,7 +144,7 @@ def test_notify_slack_posts_one_message(waiting: ProjectDir, fake: FakeGitHub, c
     assert url not in result.output
     assert len(received) == 1
     text = received[0]["text"]
-    assert text.startswith("*Due soon and not approved yet* (socialops):\n• posts/pushed.md: due")
+    assert text.startswith("*Due soon and not approved yet* (socialops):\n• `posts/pushed.md`: due")
     assert text.endswith("who must act: acme/brand, alice <https://github.example/acme/content/pull/12|#12>")
 
 
