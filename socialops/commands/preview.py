@@ -156,7 +156,7 @@ def _panel(rendered: RenderedChannel, listed: bool, post: Post | None = None, er
     extras = post.platform_options(rendered.platform) if post is not None else {}
     for key, value in extras.items():
         counted = key in COUNTED.get(rendered.platform, set())
-        body.append(Text.assemble((f"{key}: ", "bold magenta"), str(value),
+        body.append(Text.assemble((f"{_t(str(key))}: ", "bold magenta"), _t(str(value)),
                                   ("  (counted in the length)" if counted else "", "dim")))
     if extras:
         body.append(Text(""))
