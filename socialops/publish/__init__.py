@@ -33,7 +33,7 @@ from socialops import gitops, safepaths
 from socialops.adapters import ChannelSetupError, make_adapter, secrets_for
 from socialops.adapters.base import PlatformError
 from socialops.errors import SocialopsError
-from socialops.model import Channel, Project
+from socialops.model import Channel, Post, Project
 from socialops.pause import PauseWatch, read_pause
 from socialops.publish import report
 from socialops.publish.claims import Book, RunInfo, lease_until
@@ -210,22 +210,22 @@ def _remove_temporaries(project: Project, owned: list[Path]) -> None:
 
 # ---- selection, claims ------------------------------------------------------------------------
 
-def decide(project: Project, options: PublishOptions) -> Selection:
+def decide(project: Project, options: PublishOptions, posts: list[Post] | None = None) -> Selection:
     """What publish would do now with every due post and channel, exactly as `--dry-run`
     reports it (selection, approvals, each channel's setup; `planned` for what it would
     send), without claiming or calling anything. `status` is built on it."""
     if options.http is None:
         with _client(options) as http:
-            return decide(project, replace(options, http=http))
-    plan = _plan(project, replace(options, dry_run=True), RunInfo.current())
+            return decide(project, replace(options, http=http), posts)
+    plan = _plan(project, replace(options, dry_run=True), RunInfo.current(), posts)
     _close(plan)
     return plan.selection
 
 
-def _plan(project: Project, options: PublishOptions, run: RunInfo) -> _Plan:
+def _plan(project: Project, options: PublishOptions, run: RunInfo, posts: list[Post] | None = None) -> _Plan:
     query = Query(options.now, options.clock, run, lateness(project), options.posts,
                   options.channels, options.environ)
-    selection = select(project, query)
+    selection = select(project, query, posts)
     apply_approvals(project, selection, options)
     plan = _Plan(selection)
     queues: dict[str, list[Job]] = {}

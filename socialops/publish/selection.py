@@ -96,10 +96,16 @@ def lateness(project: Project) -> timedelta:
     return calendar.lateness(project)
 
 
-def select(project: Project, query: Query) -> Selection:
+def select(project: Project, query: Query, posts: list[Post] | None = None) -> Selection:
+    """Jobs and decisions for every due post and occurrence. `posts`: every post, read in
+    full already (status has them); else they are found and only those that may need
+    something now are read in full."""
     selection = Selection()
     known = ledger.LedgerIndex(project.root)
-    posts = _posts_to_consider(project, query, known)
+    if posts is None:
+        posts = _posts_to_consider(project, query, known)
+    else:
+        posts = [p for p in posts if not p.readable or not _nothing_to_do(project, p, query, known)]
     items = due_items(project, posts, query, selection)
     sent: SentIndex | None = None
     cache: dict[str, Any] = {}

@@ -84,8 +84,8 @@ def status(project: Project, now: datetime, clock_now: datetime, *, post: str | 
     options = PublishOptions(now=now, clock=lambda: clock_now, environ=dict(environ or {}), dry_run=True,
                              posts=frozenset({post}) if post is not None else None,
                              client_factory=client_factory, http=http)
-    decided = decide(project, options)
     posts = project.read_posts()
+    decided = decide(project, options, posts)
     if post is not None:
         posts = [p for p in posts if post in (p.id, p.path)]
         ids = {d.post_id for d in decided.decisions} | {p.id for p in posts} | {post}
