@@ -190,6 +190,7 @@ def test_lint_names_a_credential_the_publish_job_does_not_get(tmp_path: Path, cl
     # doctor's hint says what the README's step 4 says: an environment secret and an env: line
     assert "secret of the socialops environment" in channel["message"]
     assert "env: line" in channel["message"] and "publish.yml" in channel["message"]
+    assert cli("doctor", "--channel", "feed", cwd=demo).exit_code == 0  # another channel's gap is not its own
     publish = demo / ".github/workflows/publish.yml"
     publish.write_text(publish.read_text().replace(
         "          # MASTODON_TOKEN: ${{ secrets.MASTODON_TOKEN }}\n",

@@ -515,8 +515,7 @@ def doctor_command(
             for name in h.not_passed:
                 out.print(f"    [red]{escape(missing_secret_message(name, env_line))}[/]")
         for p in setup:
-            if p.path.startswith(".github/"):  # (the secrets are shown with their channel above)
-                out.print(f"[bold red]✗[/] {escape(p.path)}:{p.line}: {escape(p.message)}")
+            out.print(f"[bold red]✗[/] {escape(p.path)}:{p.line}: {escape(p.message)}")
     raise typer.Exit(0 if all(h.ok for h in found) and not setup else 1)
 
 
