@@ -214,3 +214,11 @@ def test_step_eight_a_crisis(after_step_seven: Team) -> None:
     held = team.publish_job(AFTER_THE_POST.replace("09:05", "09:20"))
     assert "paused" in (held.stdout + held.stderr).lower()
     team.run_block_lines([resume_line], project, pusher="dana")
+
+
+def test_step_one_lists_every_workflow_init_writes() -> None:
+    section = first_day_section()
+    table = section[section.index("`init` writes these workflows"):section.index("**2. Branch")]
+    listed = set(re.findall(r"^\| `([\w-]+\.yml)` \|", table, re.M))
+    shipped = {p.name for p in (REPO_ROOT / "socialops/templates/init/.github/workflows").glob("*.yml")}
+    assert listed == shipped, "README step 1's table and the workflow templates differ"
