@@ -32,6 +32,7 @@ FIX = ("run `socialops upgrade-workflows --source SPEC` with the pip requirement
        "(README: \"Installing socialops\")")
 
 _BLOCK = re.compile(rf"^(?P<indent>[ \t]*){re.escape(BEGIN)}\b.*?\n(?:.*\n)*?[ \t]*{re.escape(END)}[^\n]*\n?", re.M)
+_OLD_PLACEHOLDER = re.compile(r"^[ \t-]*uses:[ \t]*(?P<ref>socialops/socialops@0{40})", re.M)
 _SOURCE_LINE = re.compile(r"^[ \t]*SOCIALOPS_SOURCE:[ \t]*(?P<value>.*?)[ \t]*$", re.M)
 
 
@@ -121,6 +122,14 @@ def placeholder_problems(root: Path, level: Level) -> list[Problem]:
             text = path.read_text("utf-8")
         except (OSError, UnicodeDecodeError):
             continue
+        for m in _OLD_PLACEHOLDER.finditer(text):  # written by socialops before the blocks
+            line = text.count("\n", 0, m.start()) + 1
+            found.append(Problem(path.relative_to(root).as_posix(), line, m.start("ref") - m.start() + 1,
+                                 "workflow", level,
+                                 "this workflow uses the placeholder action socialops/socialops@000..., which "
+                                 "no runner can fetch: move the file aside, run `socialops upgrade-workflows "
+                                 "--source SPEC` for a fresh one, and copy your changes over (README: "
+                                 "\"Installing socialops\")"))
         if PLACEHOLDER not in text:
             continue
         for m in _SOURCE_LINE.finditer(text):

@@ -247,3 +247,19 @@ def test_every_readme_reference_in_a_hint_names_a_section_that_exists() -> None:
                 section = section[:section.find("\n## ")] if "\n## " in section else section
                 assert f"**{step}. " in section, (title, step)
     assert found == len(hints)
+
+
+def test_lint_finds_the_placeholder_action_of_earlier_versions(tmp_path: Path, cli) -> None:
+    """Projects made before the install blocks pin `socialops/socialops@000...`, which no
+    runner can fetch; lint says so, at its line, with the way out."""
+    assert cli("init", "demo", "--source", SOURCE, cwd=tmp_path).exit_code == 0
+    demo = tmp_path / "demo"
+    old = demo / ".github/workflows/lint.yml"
+    old.write_text("on: pull_request\njobs:\n  lint:\n    runs-on: ubuntu-latest\n    steps:\n"
+                   "      - uses: socialops/socialops@0000000000000000000000000000000000000000 # v0.1.0\n"
+                   "        with:\n          command: lint\n")
+    result = cli("lint", "--format", "json", cwd=demo, env={"CI": "true"})
+    assert result.exit_code == 1
+    [found] = [p for p in json.loads(result.stdout)["problems"] if p["rule"] == "workflow"]
+    assert (found["path"], found["line"], found["column"], found["level"]) == (".github/workflows/lint.yml", 6, 15, "error")
+    assert "upgrade-workflows --source SPEC" in found["message"]
