@@ -3,7 +3,8 @@
     python bench/publish.py [--posts 10000] [--ledgers 5000] [--publish 500] [--slow 100]
 
 1. Selecting what is due (publish's steps 1-3: read every post and the ledger, render what
-   is due) in a repository of `--posts` posts of which `--ledgers` have a ledger file.
+   is due) in a repository of `--posts` posts of which `--ledgers` have a ledger file;
+   then `socialops status` over the same repository (built on those decisions).
 2. Publishing `--publish` due posts to 5 channels (Mastodon, X, LinkedIn, Discord,
    Telegram) against the local fakes without latency: `socialops publish` as a user runs
    it (a new process; claim commit and push, every part recorded, final commit and push
@@ -25,6 +26,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+# not this folder: bench/calendar.py would stand in for the standard library's calendar
+sys.path = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
 sys.path.insert(0, str(ROOT))
 
 from tests.fakes.servers import Fakes, start_fakes  # noqa: E402
@@ -98,6 +101,7 @@ def bench_selection(posts: int, ledgers: int, runs: int) -> None:
     from socialops.model import Project
     from socialops.publish.claims import RunInfo
     from socialops.publish.selection import Query, lateness, select
+    from socialops.publish.status import status
 
     now = datetime(2027, 6, 1, 12, 0, tzinfo=UTC)
     with tempfile.TemporaryDirectory() as tmp:
@@ -112,6 +116,16 @@ def bench_selection(posts: int, ledgers: int, runs: int) -> None:
             best = min(best, time.perf_counter() - start)
         print(f"selection: {posts:,} posts, {ledgers:,} ledger files: {len(found.jobs)} jobs, "
               f"{len(found.decisions)} decisions; best of {runs}: {best:.2f} s")
+        git(base, "init", "-q", "-b", "main")  # status, like publish, reads the config's history
+        git(base, "add", "-A")
+        git(base, "commit", "-q", "-m", "posts")
+        best = float("inf")
+        for _ in range(runs):
+            project = Project.load(base)
+            start = time.perf_counter()
+            status(project, now, now)
+            best = min(best, time.perf_counter() - start)
+        print(f"status (publish's decisions, every post and ledger file read): best of {runs}: {best:.2f} s")
 
 
 # ---- 2 and 3. publishing --------------------------------------------------------------------------
