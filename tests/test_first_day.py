@@ -2,7 +2,8 @@
 the README and run as they are, in a fresh project, against a bare remote whose pre-receive
 hook protects `main` as GitHub's branch protection does (step 2): only the publish job's
 identity pushes to it directly; everything else arrives through a merged pull request, which
-this test plays the part of GitHub in (it merges as "github-merge").
+this test plays the part of GitHub in (it merges as "github-merge", and the local fake GitHub
+API then knows the pull request and its approving review, as step 3's verification asks it).
 
 What the test changes in the commands: the GitHub URL becomes the bare remote, and the
 socialops commands that take `--now` get one, so that the day is 2026-11-20 and the publish
@@ -14,12 +15,15 @@ import os
 import re
 import subprocess
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import GIT_ENV, REPO_ROOT, git
+from tests.github_fake.server import FakeGitHub, Server
+from tests.review.conftest import github_env
 
 README = REPO_ROOT / "README.md"
 GITHUB_URL = "https://github.com/acme/acme-social.git"
@@ -66,6 +70,7 @@ class Team:
     top: Path  # where the project folder is made
     remote: Path
     bin: Path  # a `socialops` on PATH, running this checkout
+    github: FakeGitHub  # GitHub's REST API as publish asks it about pull requests and reviews
     now: str = DAY_ONE
 
     @property
@@ -76,7 +81,7 @@ class Team:
         env = {k: v for k, v in os.environ.items() if k not in ("CI", "GITHUB_ACTIONS")}
         env.update(GIT_ENV, COLUMNS="120", SOCIALOPS_TEST_PUSHER=pusher,
                    PATH=f"{self.bin}{os.pathsep}{os.environ['PATH']}",
-                   PYTHONPATH=str(REPO_ROOT))
+                   PYTHONPATH=str(REPO_ROOT), **github_env(self.github))
         return env
 
     def command(self, line: str) -> str:
@@ -104,13 +109,23 @@ class Team:
             done.append(proc)
         return done
 
-    def merge(self, branch: str, title: str) -> None:
-        """GitHub's merge button on an approved pull request."""
+    def merge(self, branch: str, title: str, approved_by: str = "bob") -> None:
+        """A pull request of the branch, approved on its final commit by a reviewer, and
+        GitHub's merge button: the merge commit pushed to main, the pull request and its
+        review known to the GitHub API."""
         clone = self.top / f"github-merge-{branch}"
         git(self.top, "clone", "-q", str(self.remote), str(clone))
+        head = git(clone, "rev-parse", f"origin/{branch}").strip()
+        commits = git(clone, "rev-list", f"origin/main..origin/{branch}").split()
+        changed = git(clone, "diff", "--name-only", f"origin/main...origin/{branch}").split()
         git(clone, "merge", "--no-ff", "-q", f"origin/{branch}", "-m", f"Merge pull request: {title}")
         subprocess.run(["git", "push", "-q", "origin", "main"], cwd=clone, env=self.env("github-merge"),
                        check=True, capture_output=True)
+        number = len(self.github.pulls) + 1
+        self.github.add_pull(number, head, commits=commits, title=title, author="writer",
+                             merge_commit=git(clone, "rev-parse", "HEAD").strip(),
+                             files={path: git(clone, "show", f"{head}:{path}") for path in changed})
+        self.github.review(number, approved_by, "APPROVED", head)
 
     def publish_job(self, now: str) -> subprocess.CompletedProcess[str]:
         """publish.yml's job: a fresh clone of main, `socialops publish`, as the publish identity."""
@@ -121,7 +136,15 @@ class Team:
 
 
 @pytest.fixture(scope="module")
-def team(tmp_path_factory: pytest.TempPathFactory) -> Team:
+def github() -> Iterator[FakeGitHub]:
+    with Server() as running:
+        running.repo = "acme/acme-social"
+        running.teams["acme/social"] = {"bob": "active"}
+        yield running
+
+
+@pytest.fixture(scope="module")
+def team(tmp_path_factory: pytest.TempPathFactory, github: FakeGitHub) -> Team:
     top = tmp_path_factory.mktemp("first-day")
     remote = top / "acme-social.git"
     subprocess.run(["git", "init", "-q", "--bare", "-b", "main", str(remote)], check=True)
@@ -131,7 +154,7 @@ def team(tmp_path_factory: pytest.TempPathFactory) -> Team:
     (bin_dir / "socialops").chmod(0o755)
     work = top / "work"
     work.mkdir()
-    return Team(work, remote, bin_dir)
+    return Team(work, remote, bin_dir, github)
 
 
 def test_the_readme_shows_the_blocks_this_test_runs() -> None:
@@ -153,6 +176,9 @@ def test_steps_one_to_seven(after_step_seven: Team) -> None:
     remote = after_step_seven.remote
     subjects = git(remote, "log", "--format=%s", "main").splitlines()
     assert "Merge pull request: Winter launch" in subjects and "straight to main" not in subjects
+    assert "Nobody reviewed this" not in git(remote, "show", "main:feed.xml")
+    asked = [call.path for call in after_step_seven.github.calls("GET")]
+    assert any("/pulls" in path for path in asked), asked  # step 3: approvals verified with GitHub
     assert "new calendar view" in git(remote, "show", "main:feed.xml")
     assert "winter-launch" in git(remote, "ls-tree", "-r", "--name-only", "main", ".socialops/ledger")
 
@@ -182,6 +208,15 @@ def walk_steps_one_to_seven(team: Team) -> None:
     team.run_block(1, project)
     assert "@acme/social" in (project / ".github/CODEOWNERS").read_text()
     team.merge("roles", "Roles and CODEOWNERS")
+    # 3. verified approvals, through a pull request as every change now is
+    git(project, "switch", "-q", "main")
+    git(project, "pull", "-q")
+    git(project, "switch", "-q", "-c", "approval")
+    config.write_text(config.read_text() + "\n" + yaml_block_after("**3. Verified approvals"))
+    git(project, "commit", "-q", "-am", "Verified approvals")
+    subprocess.run(["git", "push", "-q", "-u", "origin", "approval"], cwd=project, env=team.env("dana"),
+                   check=True, capture_output=True)
+    team.merge("approval", "Verified approvals", approved_by="dana")
     # 7. the first post
     [*_, new] = team.run_block(2, project)
     rel = new.stdout.strip()
@@ -193,14 +228,27 @@ def walk_steps_one_to_seven(team: Team) -> None:
     assert "0 errors" in lint.stdout, lint.stdout
     assert "new calendar view" in preview.stdout
     team.merge("winter-launch", "Winter launch")
+    # step 3's promise: what the bypass identity pushes straight to main is held, not published
+    bypass = team.top / "bypass"
+    git(team.top, "clone", "-q", str(team.remote), str(bypass))
+    (bypass / "posts" / "sneaky.md").write_text("---\nchannels: [feed]\npublish_at: 2026-12-01T09:01\n"
+                                                "status: ready\n---\nNobody reviewed this.\n")
+    git(bypass, "add", "posts/sneaky.md")
+    git(bypass, "commit", "-q", "-m", "a post nobody reviewed")
+    subprocess.run(["git", "push", "-q", "origin", "main"], cwd=bypass, env=team.env("publish-bot"),
+                   check=True, capture_output=True)
     ran = team.publish_job(AFTER_THE_POST)
-    assert ran.returncode == 0, ran.stdout + ran.stderr
-    assert "winter-launch" in ran.stdout
+    assert "winter-launch" in ran.stdout, ran.stdout + ran.stderr
+    assert ran.returncode == 0, ran.stdout + ran.stderr  # held for want of review: not a failure
+    assert "reached the default branch without a pull request" in ran.stdout
     team.now = AFTER_THE_POST
     *_, status = team.run_block(4, project)
     published = status.stdout[status.stdout.index("Published ("):].split("\n\n")[0]
     assert "2026/12/winter-launch  feed" in published, status.stdout
     assert "new calendar view" in (project / "feed.xml").read_text()
+    assert "Nobody reviewed this" not in (project / "feed.xml").read_text()
+    held = status.stdout[status.stdout.index("Held"):].split("\n\n")[0]
+    assert "sneaky" in held, status.stdout
 
 
 @pytest.mark.xfail(strict=True, raises=AssertionError, reason="issue 15: the README's pause pushes to main, which step 2's "
