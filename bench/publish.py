@@ -182,7 +182,7 @@ def bench_publish(count: int, latency: float) -> None:
         assert all(n == count for n in posts.values()), posts
         print(f"publish: {count} posts x {len(CHANNELS)} channels = {published} published, "
               f"latency {latency * 1000:.0f} ms: {wall:.2f} s wall, peak memory {peak_mb:.0f} MB")
-        if latency:
+        if latency and count:
             slowest = max(calls.values()) * latency
             total = sum(calls.values()) * latency
             print(f"  calls per channel {calls}; slowest channel's share {slowest:.1f} s, "

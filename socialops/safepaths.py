@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import stat
+from functools import lru_cache
 from pathlib import Path
 
 from socialops.errors import SocialopsError
@@ -23,28 +24,52 @@ class UnsafePath(SocialopsError):
 
 
 def _real_root(root: Path) -> str:
-    return os.path.realpath(root)
+    return _realpath(str(root))
 
 
-def refusal(root: Path, path: Path | str, *, folder: bool = False) -> str | None:
+@lru_cache(maxsize=4096)
+def _realpath(folder: str) -> str:
+    """A folder's real path, worked out once per run (thousands of posts share a few
+    folders; resolving each file's whole path again cost more than reading it)."""
+    return os.path.realpath(folder)
+
+
+def _resolved(lexical: str) -> str:
+    """The real path of `lexical`: its folder's (cached) joined with its name, unless the
+    name itself is a symlink (then resolved in full)."""
+    head, name = os.path.split(lexical)
+    if not name or name in (os.curdir, os.pardir):
+        return os.path.realpath(lexical)
+    try:
+        if stat.S_ISLNK(os.lstat(lexical).st_mode):
+            return os.path.realpath(lexical)
+    except OSError:
+        pass  # not there (yet): its folder decides
+    return os.path.join(_realpath(head), name)
+
+
+def refusal(root: Path, path: Path | str, *, folder: bool = False, look: bool = True) -> str | None:
     """Why `path` may not be used (a sentence), or None. A path that does not exist yet
-    is fine when the folders on the way to it are."""
-    real_root = _real_root(root)
-    full = os.path.join(str(root), str(path)) if not os.path.isabs(str(path)) else str(path)
-    lexical = os.path.normpath(full)
-    top = os.path.normpath(str(root))
-    rel = os.path.relpath(lexical, top)
-    if rel == os.pardir or rel.startswith(os.pardir + os.sep) or os.path.isabs(rel):
+    is fine when the folders on the way to it are. Without `look` the kind of file is not
+    checked (the caller opens it without blocking and checks what it opened)."""
+    top = _normal(str(root))
+    given = str(path)
+    lexical = os.path.normpath(given if os.path.isabs(given) else os.path.join(top, given))
+    rel = _below(lexical, top)
+    if rel is None:
         return "it is outside the repository"
     if _in_git(rel):
         return "it is inside .git, which socialops never reads or writes for content"
-    real = os.path.realpath(lexical)
-    if real != real_root and not real.startswith(real_root + os.sep):
+    real_root = _real_root(root)
+    real_rel = _below(_resolved(lexical), real_root)
+    if real_rel is None:
         return "it leads outside the repository through a symlink"
-    if _in_git(os.path.relpath(real, real_root)):
+    if _in_git(real_rel):
         return "it leads into .git through a symlink"
+    if not look:
+        return None
     try:
-        mode = os.stat(real).st_mode
+        mode = os.stat(os.path.join(real_root, real_rel)).st_mode
     except FileNotFoundError:
         return None
     except OSError as exc:
@@ -52,6 +77,19 @@ def refusal(root: Path, path: Path | str, *, folder: bool = False) -> str | None
     if folder:
         return None if stat.S_ISDIR(mode) else "it is not a folder"
     return None if stat.S_ISREG(mode) else _kind(mode)
+
+
+@lru_cache(maxsize=64)
+def _normal(root: str) -> str:
+    return os.path.normpath(root)
+
+
+def _below(path: str, top: str) -> str | None:
+    """`path` relative to the folder `top` (both normalised), or None when it is not under it."""
+    if path == top:
+        return os.curdir
+    prefix = top if top.endswith(os.sep) else top + os.sep
+    return path[len(prefix):] if path.startswith(prefix) else None
 
 
 def _in_git(rel: str) -> bool:
@@ -82,7 +120,10 @@ def check(root: Path, path: Path | str, what: str, *, folder: bool = False) -> N
 def read_bytes(root: Path, path: Path | str, what: str, limit: int) -> bytes:
     """A regular file's bytes, checked before it is opened and opened so that a file that
     changed into something else meanwhile cannot block; more than `limit` bytes raise."""
-    check(root, path, what)
+    why = refusal(root, path, look=False)  # opened without blocking, then looked at
+    if why is not None:
+        raise UnsafePath(f"{what}: {why}; socialops refuses it (replace it with a regular file "
+                         "inside the repository)", what)
     full = os.path.join(str(root), str(path)) if not os.path.isabs(str(path)) else str(path)
     fd = os.open(full, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
     with os.fdopen(fd, "rb") as handle:
