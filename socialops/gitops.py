@@ -302,7 +302,20 @@ def push(root: Path, remote: str, branch: str) -> None:
         text = f"{exc.stdout or ''}\n{exc.stderr or ''}"
         if "[rejected]" in text or any(m in text for m in _MOVED):
             raise PushRejected(branch) from None
-        raise GitError(f"git push to {remote}/{branch} failed: {_scrub(text)}") from None
+        raise GitError(f"git push to {remote}/{branch} failed: {_push_reason(exc)}") from None
+
+
+def _push_reason(exc: Any) -> str:
+    """What the remote said when it refused a push, on one line (GitPython's `stdout: '...'`
+    wrapping and git's own progress lines left out)."""
+    import re
+
+    raw = "\n".join(re.sub(r"^\s*(stdout|stderr): '(.*)'\s*$", r"\2", str(part or ""), flags=re.S)
+                    for part in (exc.stderr, exc.stdout))
+    said = [line.removeprefix("remote:").strip() for line in raw.splitlines() if line.startswith("remote:")]
+    said = [line for line in said if line] or [line.strip() for line in raw.splitlines()
+                                               if line.strip().startswith(("error:", "fatal:", "!"))]
+    return _scrub("; ".join(said) or raw.strip() or "no reason given")
 
 
 def top(root: Path) -> Path:
@@ -418,3 +431,22 @@ def file_at_base(root: Path, ref: str, path: Path) -> str | None:
         return bytes(data).decode("utf-8")
     except UnicodeDecodeError:
         return None
+
+
+def undo_commit(root: Path, rel: str) -> None:
+    """Take back the last commit, which changed only `rel` (a switch socialops committed):
+    the branch moves back one commit and `rel` is as it was before it; nothing else in the
+    working tree or the index is touched."""
+    r = repo(root)
+    _run(r, "reset", "--soft", "HEAD~1")
+    restore_file(root, rel)
+
+
+def restore_file(root: Path, rel: str) -> None:
+    """`rel` in the index and working tree as HEAD has it (removed when HEAD has none)."""
+    r = repo(root)
+    if blob_of(root, rel) is not None:
+        _run(r, "checkout", "HEAD", "--", rel)
+        return
+    _run(r, "rm", "--cached", "--quiet", "--ignore-unmatch", "--", rel)
+    (Path(r.working_tree_dir or root) / rel).unlink(missing_ok=True)

@@ -16,6 +16,13 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from socialops.commands.lint import NowOption, RepoOption, TextOrJson
+from socialops.errors import SocialopsError
+
+
+class PushRefused(SocialopsError):
+    """A switch (pause, resume) the remote would not take: nothing changed; exit 1."""
+
+    exit_code = 1
 
 if TYPE_CHECKING:
     from socialops.model import Project
@@ -351,12 +358,13 @@ def _show_status(report: Any, one_post: bool) -> None:
 # ---- pause, resume -------------------------------------------------------------------------------
 
 def pause_command(
-    reason: Annotated[str, typer.Option("--reason", help="Why publishing stops (shown by every run).")],
+    reason: Annotated[str, typer.Option("--reason", envvar="SOCIALOPS_PAUSE_REASON", help="Why publishing stops (shown by every run).")],
     push: PushOption = False,
     repo: RepoOption = None,
 ) -> None:
     """Stop all publishing at once (a committed switch) until `socialops resume`."""
-    from socialops import gitops
+    from rich.markup import escape
+
     from socialops.commands.output import console
     from socialops.model import Project
     from socialops.pause import PAUSE_FILE, read_pause, write_pause
@@ -365,11 +373,13 @@ def pause_command(
     out = console()
     current = read_pause(project.root)
     if current is not None:
-        out.print(f"Already paused since {current.since} by {current.who}: {current.reason}")
+        out.print(f"Already paused since {escape(current.since or '?')} by {escape(current.who or 'someone')}: "
+                  f"{escape(current.reason)}")
         return
-    who = gitops.user_name(project.root) or os.environ.get("GITHUB_ACTOR") or os.environ.get("USER")
+    who = _actor(project)
     write_pause(project.root, reason, who, _clock())
-    pushed = _commit(project, [PAUSE_FILE], f"socialops: pause publishing: {reason}", push)
+    pushed = _switch(project, PAUSE_FILE, f"socialops: pause publishing ({who or 'someone'}): {reason}",
+                     push, "pause")
     out.print(f"Publishing is paused ({PAUSE_FILE} committed{', pushed' if pushed else ''}).")
     if not pushed:
         out.print("[yellow]Push it (or run with --push) so the publish job sees it.[/]")
@@ -386,8 +396,41 @@ def resume_command(push: PushOption = False, repo: RepoOption = None) -> None:
     if not remove_pause(project.root):
         out.print("Publishing is not paused.")
         return
-    pushed = _commit(project, [PAUSE_FILE], "socialops: resume publishing", push)
+    who = _actor(project)
+    pushed = _switch(project, PAUSE_FILE, f"socialops: resume publishing ({who or 'someone'})", push, "resume")
     out.print(f"Publishing resumed ({PAUSE_FILE} removed{', pushed' if pushed else ''}).")
+
+
+def _actor(project: Project) -> str | None:
+    """Who pulls the switch: the person who ran the pause workflow, else the git author."""
+    from socialops import gitops
+
+    return (os.environ.get("SOCIALOPS_ACTOR") or gitops.user_name(project.root)
+            or os.environ.get("GITHUB_ACTOR") or os.environ.get("USER"))
+
+
+def _switch(project: Project, rel: str, message: str, push: bool, action: str) -> bool:
+    """Commit the switch and push it. A push the remote refuses (branch protection) undoes
+    the commit here, says plainly that nothing changed, and how to do it instead."""
+    from socialops import gitops
+
+    before = gitops.head(project.root)
+    try:
+        return _commit(project, [rel], message, push)
+    except gitops.GitError as exc:
+        if gitops.head(project.root) != before:
+            gitops.undo_commit(project.root, rel)
+        else:  # not committed: put the switch back as it was
+            gitops.restore_file(project.root, rel)
+        state = "NOT paused" if action == "pause" else "still paused"
+        reason = str(exc).removeprefix("git ")
+        raise PushRefused(
+            f"publishing is {state}: the remote refused the push ({reason}). The {action} commit was "
+            f"undone here. Do it from GitHub instead: Actions -> 'socialops pause' -> Run workflow, "
+            f"choose {action} (works from the GitHub mobile app too), or from a terminal: "
+            f"gh workflow run pause.yml -f action={action}"
+            + (" -f reason='...'" if action == "pause" else "")
+            + ". Then check with: socialops status") from None
 
 
 def _commit(project: Project, rel_paths: list[str], message: str, push: bool) -> bool:

@@ -81,8 +81,8 @@ def load(path: Path) -> dict[object, object]:
     return data
 
 
-def test_init_writes_the_four_workflows(workflows: dict[str, Path]) -> None:
-    assert sorted(workflows) == ["lint", "metrics", "publish", "remind"]
+def test_init_writes_the_five_workflows(workflows: dict[str, Path]) -> None:
+    assert sorted(workflows) == ["lint", "metrics", "pause", "publish", "remind"]
 
 
 def test_actionlint_finds_nothing(workflows: dict[str, Path], placeholder_workflows: dict[str, Path]) -> None:
@@ -153,6 +153,7 @@ def test_permissions_are_empty_by_default_and_granted_per_job(workflows: dict[st
         "lint.lint": {"contents": "read"},
         "lint.review": {"contents": "read", "pull-requests": "write"},
         "metrics.metrics": {"contents": "write"},
+        "pause.switch": {"contents": "write"},
         "publish.publish": {"contents": "write", "pull-requests": "write"},
         "remind.remind": {"contents": "read", "pull-requests": "write"},
     }
@@ -172,6 +173,11 @@ def test_triggers_and_concurrency(workflows: dict[str, Path]) -> None:
     assert "workflow_dispatch" in publish[True]  # type: ignore[operator]
     assert publish["concurrency"] == {"group": "socialops-publish", "cancel-in-progress": False}
     assert remind[True]["schedule"] == [{"cron": "0 7 * * *"}]  # type: ignore[index]
+    pause = load(workflows["pause"])  # the crisis switch from GitHub's web and mobile interface
+    assert set(pause[True]) == {"workflow_dispatch"}  # type: ignore[arg-type]
+    assert pause[True]["workflow_dispatch"]["inputs"]["action"]["options"] == ["pause", "resume"]  # type: ignore[index]
+    assert pause["jobs"]["switch"]["permissions"] == {"contents": "write"}  # type: ignore[index]
+    assert all_steps(pause)[-1]["env"]["SOCIALOPS_PAUSE_REASON"] == "${{ inputs.reason }}"  # type: ignore[index]
     metrics = load(workflows["metrics"])
     assert metrics[True]["schedule"] == [{"cron": "17 5 * * *"}]  # type: ignore[index]
     assert metrics["concurrency"] == {"group": "socialops-metrics", "cancel-in-progress": False}
@@ -199,6 +205,7 @@ def test_every_job_installs_the_pinned_socialops_then_runs_one_command(workflows
         ("lint", "lint", "socialops lint --format github"),
         ("lint", "review", "socialops review --post-to-github"),
         ("metrics", "metrics", "socialops metrics collect"),
+        ("pause", "switch", 'socialops "$ACTION" --push'),
         ("publish", "publish", "socialops publish ${DRY_RUN:+--dry-run}"),
         ("remind", "remind", "socialops remind --within 24h --notify github"),
     ]
