@@ -22,7 +22,7 @@ def test_pause_stops_publishing_at_once_and_says_why(site: Site, run_cli) -> Non
     assert paused.returncode == 0, paused.stderr
     switch = yaml.safe_load((site.root / ".socialops/paused.yaml").read_text())
     assert switch["reason"] == "Crisis: hold everything" and switch["who"] == "Test Writer"
-    assert site.remote_log()[0] == "socialops: pause publishing: Crisis: hold everything"
+    assert site.remote_log()[0] == "socialops: pause publishing (Test Writer): Crisis: hold everything"
     out = run_cli("publish", "--now", NOW, cwd=site.root)
     assert out.returncode == 0
     assert "Publishing is paused" in out.stdout and "Crisis: hold everything" in out.stdout
@@ -32,7 +32,7 @@ def test_pause_stops_publishing_at_once_and_says_why(site: Site, run_cli) -> Non
     assert data["paused"]["reason"] == "Crisis: hold everything" and data["posts"] == []
     resumed = run_cli("resume", "--push", cwd=site.root)
     assert resumed.returncode == 0
-    assert site.remote_log()[0] == "socialops: resume publishing"
+    assert site.remote_log()[0] == "socialops: resume publishing (Test Writer)"
     after = run_cli("publish", "--now", NOW, cwd=site.root)
     assert after.returncode == 0 and "feed: published" in after.stdout
 

@@ -27,11 +27,11 @@ def test_a_pause_pushed_after_the_branch_moved_is_replayed_on_top(site: Site, ru
     _other_pushes(site, "notes.txt", "someone else's change\n")
     paused = run_cli("pause", "--reason", "Crisis", "--push", cwd=site.root)
     assert paused.returncode == 0, paused.stderr
-    assert site.remote_log()[:2] == ["socialops: pause publishing: Crisis", "other: notes.txt"]
+    assert site.remote_log()[:2] == ["socialops: pause publishing (Test Writer): Crisis", "other: notes.txt"]
     assert "Crisis" in site.remote_file(".socialops/paused.yaml")
     resumed = run_cli("resume", "--push", cwd=site.root)
     assert resumed.returncode == 0, resumed.stderr
-    assert site.remote_log()[0] == "socialops: resume publishing"
+    assert site.remote_log()[0] == "socialops: resume publishing (Test Writer)"
 
 
 def test_commit_and_push_without_push_commits_here_only(site: Site) -> None:
