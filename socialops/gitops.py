@@ -313,8 +313,9 @@ def _push_reason(exc: Any) -> str:
     raw = "\n".join(re.sub(r"^\s*(stdout|stderr): '(.*)'\s*$", r"\2", str(part or ""), flags=re.S)
                     for part in (exc.stderr, exc.stdout))
     said = [line.removeprefix("remote:").strip() for line in raw.splitlines() if line.startswith("remote:")]
-    said = [line for line in said if line] or [line.strip() for line in raw.splitlines()
-                                               if line.strip().startswith(("error:", "fatal:", "!"))]
+    said = [line for line in said if line]
+    said += [" ".join(line.replace("!\t", "").split()) for line in raw.splitlines()
+             if "rejected]" in line or (not said and line.strip().startswith(("error:", "fatal:")))]
     return _scrub("; ".join(said) or raw.strip() or "no reason given")
 
 
