@@ -125,7 +125,12 @@ class Browser:
     def wait_for(self, expression: str) -> Any:
         deadline = time.monotonic() + TIMEOUT
         while time.monotonic() < deadline:
-            value = self.js(expression)
+            try:
+                value = self.js(expression)
+            except RuntimeError as exc:  # asked while a navigation replaces the page's context
+                if "context" not in str(exc).lower():
+                    raise
+                value = None
             if value:
                 return value
             time.sleep(0.05)
