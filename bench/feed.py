@@ -55,7 +55,7 @@ def make_repo(base: Path, count: int, now: datetime) -> Path:
     return root
 
 
-def publish(root: Path, now: datetime) -> float:
+def publish(root: Path, now: datetime, count: int) -> float:
     env = {**os.environ, **GIT_ENV, "PYTHONPATH": str(ROOT)}
     env.pop("GITHUB_ACTIONS", None)
     start = time.perf_counter()
@@ -64,6 +64,11 @@ def publish(root: Path, now: datetime) -> float:
     took = time.perf_counter() - start
     if proc.returncode != 0:
         raise SystemExit(f"publish failed ({proc.returncode}):\n{proc.stderr}\n{proc.stdout[-2000:]}")
+    import json
+
+    published = json.loads(proc.stdout)["summary"].get("published", 0)
+    if published != count:
+        raise SystemExit(f"{count} posts: only {published} published:\n{proc.stdout[-3000:]}")
     return took
 
 
@@ -78,7 +83,7 @@ def main() -> None:
         for count in args.posts:
             with tempfile.TemporaryDirectory() as tmp:
                 root = make_repo(Path(tmp), count, now)
-                took = publish(root, now)
+                took = publish(root, now, count)
                 size = (root / "public" / "feed.xml").stat().st_size
             best[count] = min(best.get(count, took), took)
             print(f"  {count} posts: {took:.2f} s (feed {size / 1e6:.1f} MB)", flush=True)

@@ -88,9 +88,9 @@ class _Utf16Columns:
     """A finding's column in UTF-16 code units (what GitHub and SARIF viewers count) from
     its column in code points (text and JSON), reading each file's line once."""
 
-    def __init__(self, root: Path | None) -> None:
+    def __init__(self, root: Path | None, cache: dict[str, list[str]] | None = None) -> None:
         self.root = root
-        self.cache: dict[str, list[str]] = {}
+        self.cache: dict[str, list[str]] = {} if cache is None else cache
 
     def __call__(self, p: Problem) -> int:
         if self.root is None or p.column <= 1:
@@ -114,9 +114,16 @@ def lint_sarif(problems: list[Problem], rule_docs: dict[str, str], rule_help: di
     rule_ids = sorted({p.rule for p in problems} | set(rule_docs))
     index = {rule: i for i, rule in enumerate(rule_ids)}
     helps = rule_help or {}
-    utf16 = _Utf16Columns(root)
     lines_cache: dict[str, list[str]] = {}
+    utf16 = _Utf16Columns(root, lines_cache)
     seen: dict[tuple[str, str, str], int] = {}
+    uris: dict[str, str] = {}
+
+    def uri(path: str) -> str:
+        found = uris.get(path)
+        if found is None:
+            found = uris[path] = quote(path, safe="/")
+        return found
 
     def fingerprint(p: Problem) -> str:
         line = _source_line(root, p.path, p.line, lines_cache, cut=False) if root is not None else None
@@ -148,7 +155,7 @@ def lint_sarif(problems: list[Problem], rule_docs: dict[str, str], rule_help: di
                 "level": levels[p.level],
                 "message": {"text": p.message},
                 "locations": [{"physicalLocation": {
-                    "artifactLocation": {"uri": quote(p.path, safe="/"), "uriBaseId": "%SRCROOT%"},
+                    "artifactLocation": {"uri": uri(p.path), "uriBaseId": "%SRCROOT%"},
                     "region": {"startLine": p.line, "startColumn": utf16(p)},
                 }}],
                 "partialFingerprints": {"socialopsFinding/v1": fingerprint(p)},
