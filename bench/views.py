@@ -1,0 +1,123 @@
+"""Benchmark: what a writer feels on a large repository, each as a ratio to the floor
+measured in the same run (issue 17).
+
+    python bench/views.py [--posts 10000] [--runs 5] [--only NAME ...] [--repo DIR]
+
+The floor is a plain Python script that reads every post file and parses its front matter
+with the libyaml loader (the same as bench/lint.py's). Timed, each as a user runs it (a new
+interpreter each time), best of the runs:
+
+- `socialops --help` (target: 100 ms);
+- `socialops lint ONE_POST` after a lint (target: 250 ms at 10,000 posts, 400 ms at 50,000)
+  and in a fresh clone: no lint cache yet, the run that writes it (target: 2x that);
+- `status`, `plan --format json`, `calendar` (the month grid) at 10,000 posts (target: 2x
+  the floor), each after a lint (lint's cache there) and in a fresh clone;
+- `calendar --ics` of the year (target: 2 s at 10,000 posts).
+
+The machine is shared (2 cores, other jobs running): each figure is printed with the floor
+of the same run and the load average when the run started; take the best of several runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != HERE]  # bench/calendar.py is not `calendar`
+sys.path.append(str(HERE))
+from gen_repo import generate  # noqa: E402
+
+FLOOR = r"""
+import sys, os, yaml
+loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+n = 0
+for dirpath, dirs, files in os.walk(os.path.join(sys.argv[1], "posts")):
+    for name in files:
+        if name.endswith(".md"):
+            text = open(os.path.join(dirpath, name), encoding="utf-8").read()
+            front = text.split("\n---\n", 1)[0][4:]
+            yaml.load(front, Loader=loader)
+            n += 1
+print(n)
+"""
+NOW = "2027-03-01T09:00"
+CACHE = Path(".git/socialops/lint-cache")
+
+
+def wall(cmd: list[str], cwd: Path) -> float:
+    start = time.perf_counter()
+    proc = subprocess.run(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    took = time.perf_counter() - start
+    if proc.returncode not in (0, 1):
+        raise SystemExit(f"{' '.join(cmd)} failed ({proc.returncode}): {proc.stderr[-2000:]}")
+    return took
+
+
+def best(cmd: list[str], cwd: Path, runs: int, fresh: bool = False) -> float:
+    """Best wall time of `runs`; `fresh`: lint's cache removed before each (a fresh clone)."""
+    times = []
+    for _ in range(runs):
+        if fresh:
+            (cwd / CACHE).unlink(missing_ok=True)
+        times.append(wall(cmd, cwd))
+    return min(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--posts", type=int, default=10_000)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--only", nargs="*", default=None, help="help, one, status, plan, calendar, ics")
+    parser.add_argument("--repo", type=Path, help="a repository made by bench/gen_repo.py (kept)")
+    args = parser.parse_args()
+    py = sys.executable
+    so = [py, "-m", "socialops"]
+    tmp = Path(tempfile.mkdtemp(prefix="socialops-bench-"))
+    want = set(args.only or ["help", "one", "status", "plan", "calendar", "ics"])
+    try:
+        repo = args.repo
+        if repo is None:
+            repo = tmp / "repo"
+            generate(repo, args.posts)
+            time.sleep(2.1)  # lint's cache keeps only files changed more than 2 s ago
+        posts = sum(1 for _ in (repo / "posts").rglob("*.md"))
+        print(f"posts: {posts}; load average at start: {os.getloadavg()[0]:.1f} (2 cores, shared)")
+        floor = best([py, "-c", FLOOR, str(repo)], repo, args.runs)
+        print(f"floor (read + libyaml front matter): {floor * 1000:.0f} ms")
+        one = [*so, "lint", "posts/00/00/post-00000.md", "--now", NOW]
+        wall([*so, "lint", "--format", "json", "--now", NOW], repo)  # the earlier lint
+        rows: list[tuple[str, float]] = []
+        if "help" in want:
+            rows.append(("socialops --help", best([*so, "--help"], repo, args.runs)))
+            rows.append(("python -c pass (interpreter start)", best([py, "-c", "pass"], repo, args.runs)))
+        if "one" in want:
+            rows.append(("lint ONE_POST after a lint", best(one, repo, args.runs)))
+            rows.append(("lint ONE_POST, fresh clone", best(one, repo, args.runs, fresh=True)))
+            wall([*so, "lint", "--format", "json", "--now", NOW], repo)
+        views = {"status": [*so, "status", "--now", NOW],
+                 "plan": [*so, "plan", "--format", "json", "--from", "2027-01-01", "--to", "2027-12-31", "--now", NOW],
+                 "calendar": [*so, "calendar", "--month", "2027-03", "--now", NOW],
+                 "ics": [*so, "calendar", "--ics", str(tmp / "out.ics"), "--from", "2027-01-01",
+                         "--to", "2028-01-01", "--now", NOW]}
+        for name, cmd in views.items():
+            if name in want:
+                rows.append((f"{name} after a lint", best(cmd, repo, args.runs)))
+        for name, cmd in views.items():
+            if name in want:
+                rows.append((f"{name}, fresh clone", best(cmd, repo, args.runs, fresh=True)))
+                wall([*so, "lint", "--format", "json", "--now", NOW], repo)
+        for what, took in rows:
+            print(f"{what}: {took * 1000:.0f} ms = {took / floor:.2f}x the floor")
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
