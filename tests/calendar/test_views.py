@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from icalendar import Calendar
+
+from socialops.model import Project
 
 from tests.calendar.conftest import ledger
 from tests.calendar.test_plan import NOW, make
@@ -162,3 +165,72 @@ def test_calendar_export_to_a_path_it_cannot_write_says_which(project, cli, tmp_
     page = cli("calendar", "--html", str(a_file), cwd=project.root)
     assert page.exit_code == 2
     assert f"--html: cannot write {a_file}: File exists" in page.stderr and "unexpected" not in page.stderr
+
+
+def _library_export(project, entries, now, name):
+    """The export as the icalendar library writes every event (socialops did until issue 17):
+    the reference the fast writer must equal byte for byte."""
+    from icalendar import Event
+
+    from socialops.calendar.ics import LENGTH, _description, _summary, identity, uid
+
+    tz = project.config.timezone
+    cal = Calendar()
+    cal.add("prodid", "-//socialops//calendar//EN")
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("x-wr-calname", name)
+    cal.add("x-wr-timezone", tz.key)
+    for entry in entries:
+        start = entry.at.astimezone(tz)
+        event = Event()
+        event.add("uid", uid(entry, identity(project)))
+        event.add("dtstamp", now)
+        event.add("dtstart", start)
+        event.add("dtend", start + LENGTH)
+        event.add("summary", _summary(entry.first_line(project)))
+        event.add("description", _description(project, entry))
+        event.add("categories", [c for c in (entry.campaign, entry.channel) if c])
+        event.add("status", "TENTATIVE" if entry.status in ("draft", "ready") else "CONFIRMED")
+        if entry.url:
+            event.add("url", entry.url)
+        cal.add_component(event)
+    cal.add_missing_timezones()
+    return bytes(cal.to_ical())
+
+
+TRICKY = [
+    "Commas, semicolons; back\\slashes \\N and carets ^ in one line",
+    "x" * 70 + "\\" + "n after a backslash at the fold, " + "y" * 60 + "^" + "z" * 100,
+    "Ünïcödé " * 12 + "🎉" * 30 + "İstanbul'da görüşmek üzere " * 5,
+    "新しいバージョンを公開しました。" * 8,
+    "a" * 73 + "é" + "b" * 200,
+    "c" * 65 + "^x" + "d" * 100,  # a caret where the summary folds
+    "Line one\r\nline two\rline three\n\nlast, with a comma",
+]
+
+
+def test_ics_events_are_byte_for_byte_what_the_icalendar_library_writes(project, tmp_path) -> None:
+    from datetime import timedelta
+
+    from socialops.calendar import load, plan
+    from socialops.calendar.ics import export
+
+    make(project)
+    for i, text in enumerate(TRICKY):
+        project.post(f"tricky-{i}.md", f"channels: [mastodon-main, feed]\npublish_at: 2026-12-1{i}T09:0{i}\n"
+                     f"campaign: 'winter, cold; wet'", text + "\n")
+    ledger(project.root, "tricky-0", "mastodon-main", "published", "https://mastodon.example/@acme/9?a=1,b;c")
+    for key in ("Europe/Berlin", "UTC", "America/Argentina/Buenos_Aires"):
+        config = (project.root / "socialops.yaml").read_text("utf-8")
+        project.write("socialops.yaml", re.sub(r"(?m)^timezone:.*$", f"timezone: {key}", config))
+        loaded = Project.load(project.root)
+        now = datetime(2026, 12, 2, 12, tzinfo=ZoneInfo(key))
+        start = datetime(2026, 11, 1, tzinfo=ZoneInfo(key))
+        entries = [e for e in plan.build(loaded, load(loaded), loaded.read_posts(), now, start,
+                                         start + timedelta(days=60)) if e.at is not None]
+        assert len(entries) > 20
+        fast = export(loaded, entries, now, "tricky (socialops)")
+        assert fast == _library_export(loaded, entries, now, "tricky (socialops)"), key
+        assert len(Calendar.from_ical(fast).walk("VEVENT")) == len(entries)
+    assert export(loaded, [], now, "none") == _library_export(loaded, [], now, "none")
