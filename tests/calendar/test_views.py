@@ -9,7 +9,6 @@ from zoneinfo import ZoneInfo
 from icalendar import Calendar
 
 from socialops.model import Project
-
 from tests.calendar.conftest import ledger
 from tests.calendar.test_plan import NOW, make
 
