@@ -223,3 +223,38 @@ def test_a_lint_during_which_the_style_guide_changes_keeps_nothing(project: Proj
     guide.write_text(before)  # and back: had it kept anything, it would now pass for the old guide's
     cache = lintcache.LintCache.open(Project.load(project.root))
     assert cache is not None and cache.entries == {}
+
+
+def test_the_views_take_unchanged_posts_from_the_cache_and_see_every_edit(
+        project: ProjectDir, reads: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """status, plan and calendar read posts through socialops.lint.quickread.read_posts:
+    after a lint (or an earlier view) only the files changed since are read."""
+    import socialops.lint.quickread as quickread
+    from socialops.publish.status import status
+
+    opened: list[str] = []
+    for name in ("read_post", "quick_post"):
+        real = getattr(quickread, name)
+        monkeypatch.setattr(quickread, name, lambda *a, _real=real, **k: opened.append(a[1].name) or _real(*a, **k))
+    project.post("a.md", POST, "First.\n")
+    project.post("b.md", "channels: [mastodon-main]\npublish_at: 2026-12-02T09:00\n", "Second.\n")
+    findings(project)
+    posts = quickread.read_posts(Project.load(project.root))
+    assert opened == [] and [(p.path, p.body) for p in posts] == [("posts/a.md", "First.\n"), ("posts/b.md", "Second.\n")]
+    rows = status(Project.load(project.root), NOW, NOW).rows
+    assert opened == [] and sorted((r.post, r.due) for r in rows) == [
+        ("a", "2026-12-01T09:00+01:00"), ("b", "2026-12-02T09:00+01:00")]
+    project.post("b.md", "channels: [mastodon-main]\npublish_at: 2026-12-03T10:00\n", "Second, edited.\n")
+    posts = quickread.read_posts(Project.load(project.root))
+    assert opened == ["b.md"] and posts[1].body == "Second, edited.\n" and posts[1].publish_at == "2026-12-03T10:00"
+    opened.clear()
+    assert [(r.post, r.due) for r in status(Project.load(project.root), NOW, NOW).rows if r.post == "b"] == [
+        ("b", "2026-12-03T10:00+01:00")]
+    assert opened == []  # the full read of the view before went into the cache
+    # In a fresh clone (no cache) a quick look is enough for status; the next full read replaces it.
+    (project.root / ".git" / "socialops" / "lint-cache").unlink()
+    status(Project.load(project.root), NOW, NOW)
+    assert sorted(opened) == ["a.md", "b.md"] and all(not p.quick for p in quickread.read_posts(Project.load(project.root)))
+    opened.clear()
+    assert [p.body for p in quickread.read_posts(Project.load(project.root))] == ["First.\n", "Second, edited.\n"]
+    assert opened == []

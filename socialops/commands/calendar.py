@@ -29,13 +29,14 @@ ChannelOption = Annotated[list[str] | None, typer.Option("--channel", "-c", meta
 def _load(repo: Path | None, now: str | None) -> tuple[Project, Calendar, list[Post], datetime]:
     from socialops.calendar import load
     from socialops.calendar.speed import without_gc
+    from socialops.lint.quickread import read_posts
     from socialops.model import Project
     from socialops.timeutil import parse_now
 
     project = Project.load(repo)
     when = parse_now(now, project.config.timezone)
     with without_gc():
-        posts = project.read_posts()
+        posts = read_posts(project)  # from lint's cache where unchanged
     return project, load(project), posts, when
 
 

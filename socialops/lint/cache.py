@@ -115,6 +115,9 @@ class LintCache:
         except (TypeError, ValueError, LookupError, OverflowError):
             return None  # an entry of another shape: read the file
 
+    def path_of(self, full: Path | str) -> Path:
+        return self._path(full)
+
     def _path(self, full: Path | str) -> Path:
         """A Path, made from its folder's (thousands of posts share a hundred folders)."""
         if isinstance(full, Path):

@@ -60,6 +60,34 @@ def quick_posts(project: Project, skip: set[str], cache: LintCache | None = None
     return out
 
 
+def read_posts(project: Project, *, quick: bool = False) -> list[Post]:
+    """Every post of the project, as the views read them (status, plan, calendar): from
+    lint's cache where the file is unchanged since a lint or a view last read it, read (and
+    kept in the cache for the next) otherwise. `quick`: the quick look at the front matter
+    is enough (see above; a post read in full serves as well); else every post in full."""
+    cache = LintCache.open(project)
+    if cache is None:
+        return [quick_post(project.root, p, project.rel(p)) if quick else read_post(project.root, p)
+                for p in project.post_paths()[0]]
+    files, _ = project.post_files()
+    out: list[Post] = []
+    cut = len(str(project.root)) + 1
+    for full in files:
+        rel = full[cut:].replace("\\", "/")
+        current = stamp(full)
+        hit = cache.lookup(rel, full, current, checked=False)
+        if hit is not None and (quick or not hit[0].quick):
+            out.append(hit[0])
+            continue
+        path = cache.path_of(full)
+        post = quick_post(project.root, path, rel) if quick else read_post(project.root, path)
+        if hit is None or not post.quick:  # never a quick entry in place of one read in full
+            cache.keep(post, cache.entry(post, None, current))
+        out.append(post)
+    cache.save()
+    return out
+
+
 def quick_post(root: Path, path: Path, rel: str) -> Post:
     try:
         raw = read_bytes(root, path, rel, MAX_POST_BYTES)

@@ -97,15 +97,15 @@ def lateness(project: Project) -> timedelta:
 
 
 def select(project: Project, query: Query, posts: list[Post] | None = None) -> Selection:
-    """Jobs and decisions for every due post and occurrence. `posts`: every post, read in
-    full already (status has them); else they are found and only those that may need
-    something now are read in full."""
+    """Jobs and decisions for every due post and occurrence. `posts`: every post (status has
+    them), read in full or quickly (socialops.lint.quickread); else they are found. Either
+    way only those that may need something now are read in full."""
     selection = Selection()
     known = ledger.LedgerIndex(project.root)
     if posts is None:
         posts = _posts_to_consider(project, query, known)
     else:
-        posts = [p for p in posts if not p.readable or not _nothing_to_do(project, p, query, known)]
+        posts = [_in_full(project, p) for p in posts if not p.readable or not _nothing_to_do(project, p, query, known)]
     items = due_items(project, posts, query, selection)
     sent: SentIndex | None = None
     cache: dict[str, Any] = {}
@@ -185,6 +185,12 @@ def _posts_to_consider(project: Project, query: Query, known: ledger.LedgerIndex
         elif not _nothing_to_do(project, post, query, known):
             posts.append(read_post(project.root, path))
     return posts
+
+
+def _in_full(project: Project, post: Post) -> Post:
+    from socialops.model import read_post
+
+    return read_post(project.root, post.abs_path) if post.quick else post
 
 
 def _nothing_to_do(project: Project, quick: Post, query: Query, known: ledger.LedgerIndex) -> bool:

@@ -74,6 +74,7 @@ def status(project: Project, now: datetime, clock_now: datetime, *, post: str | 
     What is due is what `publish --dry-run` decides (`socialops.publish.decide`: selection,
     approvals through `http`, each channel's setup with `environ`); the rest comes from the
     posts (drafts, not due yet, without a time) and the ledger (published, retracted...)."""
+    from socialops.lint.quickread import read_posts
     from socialops.publish import PublishOptions, decide
 
     limit = lateness(project)
@@ -84,7 +85,7 @@ def status(project: Project, now: datetime, clock_now: datetime, *, post: str | 
     options = PublishOptions(now=now, clock=lambda: clock_now, environ=dict(environ or {}), dry_run=True,
                              posts=frozenset({post}) if post is not None else None,
                              client_factory=client_factory, http=http)
-    posts = project.read_posts()
+    posts = read_posts(project, quick=True)  # publish.decide reads the due ones in full
     decided = decide(project, options, posts)
     if post is not None:
         posts = [p for p in posts if post in (p.id, p.path)]
