@@ -4,22 +4,8 @@
 # repository in ${SOCIALOPS_AXE_HOME:-$HOME/.cache/socialops-axe}. Idempotent and quiet.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. .ci/lib.sh
 
 AXE_HOME="${SOCIALOPS_AXE_HOME:-$HOME/.cache/socialops-axe}"
-WANT="$(sha256sum tests/axe/package.json | cut -d' ' -f1)"
-STAMP="$AXE_HOME/installed"
-if [ -f "$STAMP" ] && [ "$(cat "$STAMP")" = "$WANT" ]; then
-  exit 0
-fi
-if ! command -v npm >/dev/null 2>&1; then
-  SUDO=""
-  [ "$(id -u)" -ne 0 ] && SUDO="sudo"
-  export DEBIAN_FRONTEND=noninteractive
-  $SUDO apt-get update -qq >/dev/null
-  $SUDO apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
-fi
-mkdir -p "$AXE_HOME"
-cp tests/axe/package.json "$AXE_HOME/package.json"
-(cd "$AXE_HOME" && npm install --silent --no-audit --no-fund >/dev/null)
+npm_from_manifest "$AXE_HOME" tests/axe/package.json
 test -f "$AXE_HOME/node_modules/axe-core/axe.min.js"
-echo "$WANT" > "$STAMP"

@@ -5,6 +5,7 @@
 # only compares a stamp and exits.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. .ci/lib.sh
 
 NODE_VERSION=22.23.3
 PDS_HOME="${SOCIALOPS_PDS_HOME:-$HOME/.cache/socialops-pds}"
@@ -16,20 +17,10 @@ if [ -f "$STAMP" ] && [ "$(cat "$STAMP")" = "$WANT" ] && [ -x "$NODE_DIR/bin/nod
   exit 0
 fi
 
-if ! command -v npm >/dev/null 2>&1; then
-  SUDO=""
-  [ "$(id -u)" -ne 0 ] && SUDO="sudo"
-  export DEBIAN_FRONTEND=noninteractive
-  $SUDO apt-get update -qq >/dev/null
-  $SUDO apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
-fi
+ensure_npm
 # better-sqlite3 compiles from source: it needs a C++ toolchain and python3 for node-gyp.
 if ! command -v g++ >/dev/null 2>&1 || ! command -v make >/dev/null 2>&1; then
-  SUDO=""
-  [ "$(id -u)" -ne 0 ] && SUDO="sudo"
-  export DEBIAN_FRONTEND=noninteractive
-  $SUDO apt-get update -qq >/dev/null
-  $SUDO apt-get install -y -qq --no-install-recommends g++ make python3 >/dev/null
+  apt_install g++ make python3
 fi
 
 NPM_QUIET=(--no-audit --no-fund --loglevel=error)
