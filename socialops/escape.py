@@ -32,3 +32,43 @@ def terminal(text: str) -> str:
     """`text` without terminal control sequences (colours, cursor moves, title changes,
     hyperlinks) or other control characters; new lines and tabs stay."""
     return _CONTROL.sub("", text)
+
+
+#: a URL in running text: a scheme, then everything up to a space, a quote or a bracket
+_URL = re.compile(r"\b[A-Za-z][A-Za-z0-9+.-]{0,20}://[^\s'\"`<>()\[\]{}]+")
+REDACTED = "***"
+
+
+def url(value: str) -> str:
+    """A URL as it may be shown, logged or stored: its userinfo (`user:token@`) and the value
+    of every query parameter replaced by ***, since webhook URLs carry their tokens there.
+    Scheme, host, path and the query's names stay, so a person still sees which URL it is."""
+    head, sep, rest = value.partition("://")
+    if not sep:
+        return value
+    authority, slash, tail = _split_authority(rest)
+    if "@" in authority:
+        authority = f"{REDACTED}@{authority.rpartition('@')[2]}"
+    path, question, query = tail.partition("?")
+    if question:
+        query, hash_, fragment = query.partition("#")
+        fields = [f"{name.partition('=')[0]}={REDACTED}" if "=" in name else REDACTED
+                  for name in query.split("&") if name]
+        query = "&".join(fields) + (hash_ + fragment if hash_ else "")
+    return f"{head}://{authority}{slash}{path}{question}{query}"
+
+
+def _split_authority(rest: str) -> tuple[str, str, str]:
+    """`host[:port]` (with any userinfo), the separator after it, and the rest."""
+    ends = [i for i in (rest.find("/"), rest.find("?"), rest.find("#")) if i >= 0]
+    if not ends:
+        return rest, "", ""
+    end = min(ends)
+    if rest[end] == "/":
+        return rest[:end], "/", rest[end + 1:]
+    return rest[:end], "", rest[end:]
+
+
+def urls(text: str) -> str:
+    """`text` with every URL in it shown as `url()` shows it."""
+    return _URL.sub(lambda m: url(m.group(0)), text) if "://" in text else text

@@ -99,8 +99,19 @@ class GitHub:
             if wait is not None:
                 raise self._rate_limited(response, wait)
         if response.status_code >= 400:
-            raise error_for(response, method, _short(path))
+            raise self._scrubbed(error_for(response, method, _short(path)))
         return response
+
+    def _scrubbed(self, error: GitHubError) -> GitHubError:
+        """The error without the token (an API, or a proxy in front of it, may echo what it
+        was sent) and with any URL in it shown without its userinfo and query values."""
+        from socialops import escape
+
+        text = str(error)
+        if self.token:
+            text = text.replace(self.token, "***")
+        text = escape.urls(text)
+        return error if text == str(error) else GitHubError(text, status=error.status, kind=error.kind)
 
     # ---- helpers ----------------------------------------------------------------------
     def _send(self, method: str, url: str, params: Mapping[str, str | int] | None,
@@ -116,7 +127,7 @@ class GitHub:
                 if attempt < tries:
                     self.sleep(float(attempt))
                     continue
-                raise GitHubError(f"could not reach GitHub at {self.api} ({type(exc).__name__}) "
+                raise GitHubError(f"could not reach GitHub at {_shown(self.api)} ({type(exc).__name__}) "
                                   f"for {method} {_short(url)}", kind="network") from None
             if response.status_code >= 500 and attempt < tries:
                 self.sleep(float(attempt))
@@ -203,13 +214,19 @@ def from_env(http: httpx.Client, env: Mapping[str, str], repo: str | None = None
     return GitHub(http, name, env.get("GITHUB_API_URL") or DEFAULT_API, token, **options)
 
 
+def _shown(url: str) -> str:
+    from socialops import escape
+
+    return escape.url(url)
+
+
 def check_api_url(url: str) -> str:
     parts = urlsplit(url.strip())
     if parts.scheme == "https" and parts.hostname:
         return url.strip().rstrip("/")
     if parts.scheme == "http" and parts.hostname in LOOPBACK:
         return url.strip().rstrip("/")
-    raise GitHubError(f"GITHUB_API_URL '{url}' must be an https:// address (plain http:// only "
+    raise GitHubError(f"GITHUB_API_URL '{_shown(url)}' must be an https:// address (plain http:// only "
                       "for this machine)", kind="config")
 
 

@@ -16,6 +16,8 @@ from pathlib import Path
 from typing import Any, ClassVar, Protocol
 from urllib.parse import quote, urlsplit
 
+from socialops import escape
+
 
 @dataclass(frozen=True)
 class OutgoingMedia:
@@ -92,7 +94,7 @@ def base_url(channel: Any, option: str, default: str | None) -> str:
         raise ChannelSetupError(f"channel '{channel.name}' needs `{option}:` in socialops.yaml "
                                 f"(the {channel.platform} server's base URL, https://...)")
     url = str(value).rstrip("/")
-    check_url(url, f"channel '{channel.name}': `{option}: {url}`", ChannelSetupError)
+    check_url(url, f"channel '{channel.name}': `{option}: {escape.url(url)}`", ChannelSetupError)
     return url
 
 

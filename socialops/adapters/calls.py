@@ -32,6 +32,7 @@ from typing import Any
 
 import httpx
 
+from socialops import escape
 from socialops.adapters.base import PlatformError, Verification, secret_fragments
 
 Describe = Callable[[Any, httpx.Response], str]
@@ -131,7 +132,7 @@ class Http:
 def _scrub(text: str, secrets: Iterable[str]) -> str:
     for secret in secrets:
         text = text.replace(secret, "[secret]")
-    return text
+    return escape.urls(text)  # a URL's userinfo and query values (a webhook's ?token=)
 
 
 class _ScrubLogs(logging.Filter):

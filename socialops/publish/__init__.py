@@ -250,11 +250,25 @@ def _plan(project: Project, options: PublishOptions, run: RunInfo, posts: list[P
         kept += jobs
     chosen = {id(j) for j in kept}
     selection.jobs = [j for j in selection.jobs if id(j) in chosen]
+    scrub = Scrubber(run_secrets(project, options.environ))  # held reasons echo GitHub's answers
+    for decision in selection.decisions:
+        decision.message = scrub(decision.message) or ""
     if options.dry_run:
         selection.decisions += [Decision(j.item.id, j.item.post.path, j.item.due_text, j.channel.name,
                                          "planned", _planned(j)) for j in selection.jobs]
         selection.jobs = []
     return plan
+
+
+def run_secrets(project: Project, environ: Mapping[str, str]) -> list[str]:
+    """Every credential this run may hold: each channel's `*_env` variables, GitHub's token
+    and the approval cache's key. Nothing an API echoes keeps one of them."""
+    from socialops.review.approval_cache import KEY_ENV
+
+    names = {"GITHUB_TOKEN", KEY_ENV}
+    for channel in project.config.channels.values():
+        names.update(v for k, v in channel.options.items() if k.endswith("_env") and isinstance(v, str))
+    return [environ[name] for name in sorted(names) if environ.get(name)]
 
 
 def _planned(job: Job) -> str:

@@ -12,13 +12,13 @@ from __future__ import annotations
 import hashlib
 import mimetypes
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from socialops import ledger
+from socialops import escape, ledger
 from socialops.adapters.base import (
     OutgoingMedia,
     OutgoingPart,
@@ -85,17 +85,23 @@ def resolve_hint(part: OutgoingPart) -> str:
 
 class Scrubber:
     """Removes credential values (and their URL-encoded forms and URL path parts, as the
-    adapters' own HTTP calls do) from any text before it is recorded or shown."""
+    adapters' own HTTP calls do) from any text before it is recorded or shown, and shows
+    every URL in it without its userinfo and query values (escape.urls)."""
 
-    def __init__(self, secrets: Mapping[str, str]) -> None:
-        self.values = sorted(secret_fragments(secrets.values()), key=len, reverse=True)
+    def __init__(self, secrets: Mapping[str, str] | Iterable[str]) -> None:
+        values = secrets.values() if isinstance(secrets, Mapping) else secrets
+        self.values = sorted(secret_fragments(values), key=len, reverse=True)
 
     def __call__(self, text: str | None) -> str | None:
         if text is None:
             return None
         for value in self.values:
             text = text.replace(value, "***")
-        return text
+        return escape.urls(text)
+
+    def ref(self, ref: PublishedRef) -> PublishedRef:
+        """What a platform answered, as it may be stored: its URL scrubbed like any text."""
+        return replace(ref, url=self(ref.url)) if ref.url else ref
 
 
 @dataclass
@@ -293,7 +299,7 @@ class ChannelWorker:
             attempts += 1
             self._record(part, content_hash, Outcome("intent"), attempts)
             try:
-                outcome = Outcome("published", self.adapter.publish(part))
+                outcome = Outcome("published", self.scrub.ref(self.adapter.publish(part)))
             except PlatformError as exc:
                 outcome = self._after_error(part, content_hash, exc)
                 if outcome.status == "retry":
@@ -341,7 +347,7 @@ class ChannelWorker:
         another post with the same text may have been sent too (then it is for a person)."""
         if getattr(self.adapter, "exact_lookup", False):
             found: PublishedRef | None = self.adapter.lookup(part)
-            return found
+            return self.scrub.ref(found) if found is not None else None
         taken, doubtful = self._others(part, content_hash)
         found = self.adapter.lookup(replace(part, exclude=taken))
         if found is None:
@@ -355,7 +361,7 @@ class ChannelWorker:
             raise PlatformError(f"{platform} holds a post with this text, but it cannot be told from "
                                 f"{', '.join(doubtful[:2])}{more}, which may have been sent with the "
                                 "same text", maybe_sent=True)
-        return found
+        return self.scrub.ref(found)
 
     def _others(self, part: OutgoingPart, content_hash: str) -> tuple[frozenset[str], list[str]]:
         """What the ledger says of this channel's other parts: the platform ids it gives them,

@@ -79,3 +79,33 @@ def test_no_secret_in_results_errors_tracebacks_logs_or_output(
         assert secret not in everything
     if case.channel in ("telegram", "discord", "slack"):
         assert "[secret]" in "\n".join(logged)
+
+
+def test_a_url_option_with_a_token_in_its_query_or_userinfo_shows_nowhere(
+        fakes: Fakes, tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """A receiver's URL may carry its token in the query or as user:password@ (it is in
+    socialops.yaml, so no `*_env` secret covers it): the httpx log records and every error
+    show the URL with those redacted."""
+    caplog.set_level(logging.DEBUG)
+    token, password = "qtok" + "5" * 20, "pw" + "3" * 20
+    url = fakes.webhook.hook_url.replace("http://", f"http://bot:{password}@") + f"?token={token}"
+    seen: list[str] = []
+    with httpx.Client(timeout=0.3) as client:
+        hook = adapter("webhook", {"url": url, "verify": "get"}, fakes.secrets_for("webhook"), client,
+                       tmp_path, "webhook")
+        for fault in (lambda: fakes.webhook.fail(500), lambda: fakes.webhook.accept_then_timeout(hang=2)):
+            fault()
+            try:
+                hook.publish(part("One", channel="webhook"))
+            except Exception as exc:
+                seen += ["".join(traceback.format_exception(exc)), str(exc)]
+        seen.append(hook.verify().message)
+        bad = "ftp://u:" + password + "@example.test/?token=" + token
+        try:
+            adapter("webhook", {"url": bad}, fakes.secrets_for("webhook"), client, tmp_path, "webhook")
+        except Exception as exc:
+            seen.append(str(exc))
+    logged = "\n".join(record.getMessage() for record in caplog.records)
+    everything = "\n".join([*seen, logged])
+    assert "?token=***" in logged and "ftp://***@example.test/?token=***" in everything
+    assert token not in everything and password not in everything

@@ -58,3 +58,57 @@ def test_an_unexpected_error_is_scrubbed_like_the_adapters_own_errors() -> None:
     said = scrub(f"Client error '400' for url 'https://graph.test/me?access_token={quote(token, safe='')}'"
                  f" and {token}; hook part abcdefghijkl")
     assert said == "Client error '400' for url 'https://graph.test/me?access_token=***' and ***; hook part ***"
+
+
+def test_a_url_with_a_token_in_its_query_or_userinfo_is_never_shown_or_stored(
+        fake_site: Site, fakes: Fakes, run_cli) -> None:
+    """A webhook URL in socialops.yaml may carry its token (`?token=`, `user:pass@`): it is
+    shown redacted wherever a URL is printed, in errors and in the ledger."""
+    token, password = "qtok" + "9" * 20, "pw" + "7" * 20
+    hook = fakes.webhook.hook_url.replace("http://", f"http://bot:{password}@") + f"?token={token}&v=1"
+    channels = dict(fake_site.channels)
+    channels["webhook"] = {**channels["webhook"], "url": hook, "verify": "head"}
+    channels["hook2"] = {"platform": "webhook", "url": "ftp://u:" + password + "@example.test/?token=" + token,
+                         "secret_env": "WEBHOOK_SECRET"}
+    fake_site.configure(channels)
+    fake_site.post("one", ["webhook", "hook2"], "Hello.\n", at=at(-30))
+    fake_site.commit()
+    fakes.webhook.accept_then_timeout(hang=3, times=None)
+    outputs = []
+    for args in (["publish", "--now", NOW, "--timeout", "1"], ["status", "--now", NOW],
+                 ["doctor"], ["doctor", "--format", "json"],
+                 ["publish", "--now", NOW, "--format", "json", "--timeout", "1"]):
+        out = run_cli(*args, cwd=fake_site.root, env=fake_site.env)
+        outputs.append(out.stdout + out.stderr)
+    everything = "\n".join(outputs)
+    assert "unknown" in everything
+    assert "127.0.0.1" in everything or "example.test" in everything  # a URL was shown
+    ledger = "\n".join(p.read_text() for p in (fake_site.root / ".socialops").rglob("*.yaml"))
+    history = git(fake_site.remote, "log", "-p", "--all", "--", ".socialops")
+    for secret in (token, password):
+        assert secret not in everything, everything
+        assert secret not in ledger
+        assert secret not in history
+
+
+def test_a_token_github_echoes_in_its_answer_is_not_in_the_held_reason(site: Site, run_cli) -> None:
+    """GitHub (or a proxy in front of GitHub Enterprise) may echo the token it was sent in an
+    error message; the post is held, and the reason shown and pushed does not hold it."""
+    from tests.github_fake.server import Server
+    from tests.review.conftest import github_env
+    from tests.review.test_publish_approval import merged_through_pr
+
+    with Server() as fake:
+        head = merged_through_pr(site, fake)
+        fake.review(7, "bob", "APPROVED", head)
+        fake.fail(r"GET /repos/acme/content/(commits|pulls)", 401,
+                  message=f"Bad credentials: Bearer {fake.token} from https://u:{fake.token}@ghe.test/?k=v")
+        env = github_env(fake)
+        out = run_cli("publish", "--now", NOW, cwd=site.root, env=env)
+        shown = run_cli("status", "--now", NOW, cwd=site.root, env=env)
+    assert out.returncode == 1 and "held" in out.stdout and "Bad credentials" in out.stdout
+    record = site.ledger("p")["channels"]["feed"]
+    assert record["status"] == "held" and "Bad credentials: Bearer ***" in record["reason"]
+    everything = out.stdout + out.stderr + shown.stdout + shown.stderr + \
+        git(site.remote, "log", "-p", "--all") + str(record)
+    assert fake.token not in everything
