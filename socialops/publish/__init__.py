@@ -357,7 +357,10 @@ def _claim(book: Book, plan: _Plan, git: Branch) -> bool:
         for job in worker.jobs:
             book.claim(job.item.id, job.item.post.path, name, job.item.due_text, until,
                        len(job.rendered.parts))
-    book.flush()
+    if book.flush():
+        raise SocialopsError(f"could not write the ledger ({book.write_error}); nothing was claimed "
+                             "or sent: free some disk space (or make the file writable) and run "
+                             "publish again")
     posts = len({j.item.id for j in sel.jobs})
     message = f"socialops: claim {posts} post{'s' if posts != 1 else ''}" if posts else \
         "socialops: record missed and held posts"
@@ -391,7 +394,8 @@ def _finish(git: Branch, book: Book, plan: _Plan, result: PublishResult) -> None
     bad = result.count("failed") + result.count("unknown")
     message = f"socialops: published {published} post channel{'s' if published != 1 else ''}"
     message += f", {bad} failed or unknown" if bad else ""
-    book.flush()
+    if book.flush():
+        result.errors.append(_unwritten(book, result))
 
     def write_again() -> None:
         book.overlay()  # the branch now is the remote's: write our records on top, again
@@ -412,6 +416,22 @@ def _finish(git: Branch, book: Book, plan: _Plan, result: PublishResult) -> None
     except SocialopsError as exc:
         result.errors.append(f"{exc}; what was published is committed here but not pushed: "
                              "push this branch by hand")
+
+
+def _unwritten(book: Book, result: PublishResult) -> str:
+    """What a person needs when the ledger could not be written at the end: what went out
+    (it is not recorded) and what the next run does about it."""
+    unwritten = set(book.dirty)
+    sent = [f"{p.id} on {c.channel}" + (f" ({c.parts[-1].url})" if c.parts and c.parts[-1].url else "")
+            for p in result.posts if p.id in unwritten for c in p.channels
+            if any(part.status in ("published", "unknown") for part in c.parts)]
+    went = ("these went out (or may have) and are not in the ledger: " + "; ".join(sent)) if sent \
+        else "nothing this run sent is missing from it"
+    return (f"could not write the ledger ({book.write_error}): {went}. What is written is committed; "
+            "the claim this run pushed stays in the ledger, so the next run asks each platform "
+            "before it sends any of these again (where a platform cannot be asked, the post shows "
+            "as unknown: check the channel, then run socialops resolve). Free some disk space (or "
+            "make the file writable), then run publish again")
 
 
 def _report(result: PublishResult, selection: Selection, done: list[tuple[Job, ChannelResult]]) -> None:

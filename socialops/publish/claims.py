@@ -97,6 +97,9 @@ class Book:
     _written: dict[str, int] = field(default_factory=dict)
     _file_locks: dict[str, threading.Lock] = field(default_factory=dict)
     _blocks: dict[str, dict[str, str]] = field(default_factory=dict)  # post -> channel -> text
+    #: the first ledger file this run could not write (a full disk, a read-only file), and
+    #: why; set, no new call starts (see ChannelWorker) and the run says what went out
+    write_error: str | None = None
 
     def now(self) -> str:
         return iso(self.clock())
@@ -204,15 +207,25 @@ class Book:
             file_lock = self._file_locks.setdefault(post_id, threading.Lock())
         with file_lock:
             if version > self._written.get(post_id, 0):
-                ledger.write_text(self.root, post_id, text)
+                try:
+                    ledger.write_text(self.root, post_id, text)
+                except OSError as exc:  # kept in memory, written by a later flush if it can be
+                    with self.lock:
+                        self.dirty.add(post_id)
+                        self.write_error = self.write_error or \
+                            f"{ledger.relative_path(post_id)}: {exc.strerror or exc}"
+                    return
                 self._written[post_id] = version
 
-    def flush(self) -> None:
-        """Write every file changed since it was last written."""
+    def flush(self) -> list[str]:
+        """Write every file changed since it was last written; the posts whose files could
+        not be written (see write_error)."""
         with self.lock:
             pending = sorted(self.dirty)
         for post_id in pending:
             self._write(post_id)
+        with self.lock:
+            return sorted(self.dirty)
 
     # ---- after a rejected push ----------------------------------------------------------
     def overlay(self) -> None:

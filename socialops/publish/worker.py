@@ -152,6 +152,9 @@ class ChannelWorker:
             if why is not None:
                 self._done(job, self._release(job, f"publishing was paused during this run: {why}"))
                 continue
+            if self.book.write_error is not None:
+                self._done(job, self._release(job, self._unwritable()))
+                continue
             try:
                 self._done(job, self._job(job))
             except Exception as exc:  # a bug must not stop the other posts or channels
@@ -190,10 +193,17 @@ class ChannelWorker:
             return False
         return self.options.clock() + timedelta(seconds=seconds) >= self.deadline
 
+    def _unwritable(self) -> str:
+        return (f"not sent: the ledger could not be written ({self.book.write_error}), and a post is "
+                "sent only once its intent is written; the next run sends it")
+
     def _halt(self) -> str | None:
-        """Why no new call may start now (stopped, or paused meanwhile), if so."""
+        """Why no new call may start now (stopped, paused meanwhile, or the ledger cannot be
+        written), if so."""
         if self.options.stopping():
             return "this run was stopped"
+        if self.book.write_error is not None:
+            return f"the ledger could not be written ({self.book.write_error})"
         why = self.paused() if self.paused is not None else None
         return f"publishing was paused during this run: {why}" if why else None
 
@@ -229,6 +239,9 @@ class ChannelWorker:
                 continue
             if self.options.stopping():
                 reason = STOPPED_BEFORE_PART
+                break
+            if self.book.write_error is not None:
+                reason = self._unwritable()
                 break
             if self.paused is not None and rendered.index > 0:
                 why = self.paused()
@@ -298,6 +311,10 @@ class ChannelWorker:
             tries += 1
             attempts += 1
             self._record(part, content_hash, Outcome("intent"), attempts)
+            if self.book.write_error is not None:  # no intent on disk: do not call
+                outcome = Outcome("failed", error=self.scrub(self._unwritable()))
+                self._record(part, content_hash, outcome, attempts - 1)
+                return outcome
             try:
                 outcome = Outcome("published", self.scrub.ref(self.adapter.publish(part)))
             except PlatformError as exc:
