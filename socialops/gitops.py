@@ -262,7 +262,9 @@ def rebase_onto_remote(root: Path, remote: str, branch: str) -> None:
     none). A conflict is aborted and reported, leaving the branch as it was."""
     r = repo(root)
     try:
-        _run(r, "rebase", "--quiet", f"{remote}/{branch}")
+        # --autostash: changes a person has not committed (publish --allow-dirty) are put
+        # aside and back; without it git refuses to rebase a tree that has any
+        _run(r, "rebase", "--quiet", "--autostash", f"{remote}/{branch}")
     except GitError as exc:
         with contextlib.suppress(GitError):
             _run(r, "rebase", "--abort")
@@ -270,9 +272,21 @@ def rebase_onto_remote(root: Path, remote: str, branch: str) -> None:
                        "resolve it by hand (git pull --rebase) and run again") from None
 
 
-def reset_hard(root: Path, sha: str) -> None:
-    """Move the branch back to `sha`, dropping our own unpushed commits and what publish wrote."""
-    _run(repo(root), "reset", "--quiet", "--hard", sha)
+def reset_hard(root: Path, sha: str, paths: list[str] | None = None) -> None:
+    """Move the branch back to `sha`, dropping our own unpushed commits and what we wrote.
+    With `paths` (our own files and folders), only those are put back as `sha` has them
+    (untracked files in them removed); every other change in the working tree, committed
+    by nobody (publish --allow-dirty), stays as it is."""
+    r = repo(root)
+    if paths is None:
+        _run(r, "reset", "--quiet", "--hard", sha)
+        return
+    _run(r, "reset", "--quiet", "--mixed", sha)
+    if paths:
+        tracked = _run(r, "ls-tree", "-r", "--name-only", sha, "--", *paths).splitlines()
+        if tracked:
+            _run(r, "checkout", sha, "--", *tracked)
+        _run(r, "clean", "--quiet", "-f", "-d", "--", *paths)
 
 
 def commit_paths(root: Path, paths: list[str], message: str) -> str | None:

@@ -104,7 +104,7 @@ def _publish(project: Project, options: PublishOptions, result: PublishResult, g
             result.paused = read_pause(project.root)
             if result.paused is not None:
                 return result
-            plan = _plan(project, options, run)
+            plan = _plan(project, options, run, uncommitted=_uncommitted(project, git, options))
             if _stopping(options):
                 _leave(plan)
             if options.dry_run:
@@ -222,10 +222,42 @@ def decide(project: Project, options: PublishOptions, posts: list[Post] | None =
     return plan.selection
 
 
-def _plan(project: Project, options: PublishOptions, run: RunInfo, posts: list[Post] | None = None) -> _Plan:
+def _uncommitted(project: Project, git: Branch, options: PublishOptions) -> frozenset[str]:
+    """With --allow-dirty: the files (relative to the project) that differ from what is
+    committed, other than publish's own."""
+    if not options.allow_dirty:
+        return frozenset()
+    names = [git.top / f for f in gitops.dirty_files(git.top) if not git.owns(f)]
+    root = project.root.resolve()
+    return frozenset(os.path.relpath(p.resolve(), root).replace(os.sep, "/") for p in names)
+
+
+def _leave_uncommitted(selection: Selection, uncommitted: frozenset[str]) -> None:
+    """publish sends only what is committed: with --allow-dirty, a post whose file (or a
+    media file of it) has changes nobody committed is left for a run after the commit."""
+    kept: list[Job] = []
+    for job in selection.jobs:
+        files = [job.item.post.path, *(str(getattr(m, "path", m)) for p in job.rendered.parts
+                                       for m in getattr(p, "media", None) or ())]
+        changed = [f for f in files if f in uncommitted]
+        if not changed:
+            kept.append(job)
+            continue
+        selection.decisions.append(Decision(
+            job.item.id, job.item.post.path, job.item.due_text, job.channel.name, "skipped",
+            f"not sent: {', '.join(changed)} {'has' if len(changed) == 1 else 'have'} changes nobody "
+            "committed (--allow-dirty sends only what is committed); commit them and the next run "
+            "sends it"))
+    selection.jobs = kept
+
+
+def _plan(project: Project, options: PublishOptions, run: RunInfo, posts: list[Post] | None = None,
+          uncommitted: frozenset[str] = frozenset()) -> _Plan:
     query = Query(options.now, options.clock, run, lateness(project), options.posts,
                   options.channels, options.environ)
     selection = select(project, query, posts)
+    if uncommitted:
+        _leave_uncommitted(selection, uncommitted)
     apply_approvals(project, selection, options)
     plan = _Plan(selection)
     queues: dict[str, list[Job]] = {}

@@ -82,8 +82,8 @@ class Branch:
 
     def drop(self) -> None:
         """Back to `base`: a commit made since the last save and what we wrote are gone
-        (git reset --hard)."""
-        gitops.reset_hard(self.top, self.base)
+        (only our paths: other changes in the working tree stay)."""
+        gitops.reset_hard(self.top, self.base, self.paths)
         self.commits = [c for c in self.commits if gitops.contains(self.top, self.base, c)]
 
     # ---- write again ----------------------------------------------------------------------
@@ -98,7 +98,7 @@ class Branch:
                 gitops.push(self.top, self.remote, self.branch)
             except gitops.PushRejected:
                 self.commits.remove(sha)
-                gitops.reset_hard(self.top, self.base)
+                gitops.reset_hard(self.top, self.base, self.paths)
                 self.update()
                 return False
             self.pushed = True
