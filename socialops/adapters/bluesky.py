@@ -46,6 +46,7 @@ BLUESKY_COUNTS = {"likes": "likeCount", "reposts": "repostCount", "replies": "re
 class BlueskyAdapter:
     platform: ClassVar[str] = "bluesky"
     secret_options: ClassVar[tuple[str, ...]] = ("password_env",)
+    looks_up: ClassVar[bool] = True  # by the record key: a part left unknown is asked again
     exact_lookup: ClassVar[bool] = True  # found by a key derived from the part, not by text
 
     def __init__(self, channel: Channel, client: httpx.Client, secrets: Mapping[str, str],

@@ -15,7 +15,9 @@ alone (`en-GB` -> `en`), since Mastodon drops a code it does not know.
 - lookup: the account's statuses since the part was due (up to 200), compared by text,
   parent and number of attachments, skipping the statuses the ledger gives to other
   posts (`part.exclude`); None when the part is not among them (a re-send then carries the same
-  Idempotency-Key, so even a miss within the hour cannot double-post).
+  Idempotency-Key, so even a miss within the hour cannot double-post, on a server that keeps
+  the key); when 200 statuses do not reach back to the part's time it cannot say (an error).
+  A part left unknown (a lookup failed) is looked up again by later runs (`looks_up`).
 - delete: `DELETE /api/v1/statuses/:id?delete_media=true`; a status already gone counts
   as deleted.
 - verify: `GET /api/v1/accounts/verify_credentials`. Mastodon tokens do not expire. Then
@@ -79,6 +81,7 @@ def comparable(text: str) -> str:
 class MastodonAdapter:
     platform: ClassVar[str] = "mastodon"
     secret_options: ClassVar[tuple[str, ...]] = ("token_env",)
+    looks_up: ClassVar[bool] = True  # a part left unknown is asked about again (selection)
 
     def __init__(self, channel: Any, client: httpx.Client, secrets: Mapping[str, str], root: Path) -> None:
         self.channel = channel
@@ -220,7 +223,9 @@ class MastodonAdapter:
             if len(page) < PAGE:
                 return None
             params = {"limit": str(PAGE), "max_id": str(page[-1]["id"])}
-        return None
+        raise self.http.error(f"cannot say whether the status was made: the account's last "
+                              f"{PAGE * PAGES} statuses do not reach back to the part's time",
+                              maybe_sent=True)
 
 
     # ---- metrics --------------------------------------------------------------------------

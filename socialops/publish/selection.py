@@ -24,6 +24,10 @@ from socialops.publish.claims import RunInfo, claim_state
 from socialops.timeutil import TimeError, duration_text, iso, parse_duration
 
 RECURRING_LOOKBACK = timedelta(days=1)
+#: how long after a post was due a part left `unknown` on a platform that can be asked
+#: (`looks_up = True`: its lookup failed, or could not tell identical texts apart) is
+#: looked up again by every run, before it waits for `socialops resolve`
+LOOK_AGAIN_FOR = timedelta(days=1)
 
 
 @dataclass
@@ -315,12 +319,31 @@ def _consider(item: Item, channel: Channel, entry: LedgerEntry | None, query: Qu
             return None
         run = str((record.claim or {}).get("run") or "")
         return Job(item, channel, None, record, settle_run=run)
+    if status == "unknown" and record is not None and _look_again(item, channel, record, query):
+        run = next((p.run for p in record.parts if p.status == "unknown" and p.run), "")
+        return Job(item, channel, None, record, settle_run=run or "unknown")
     if status == "unknown":
         selection.decisions.append(_decide(
             item, channel.name, "unknown", record.reason or "an earlier run may have sent it; check "
             f"the channel, then run: socialops resolve {item.id} --channel {channel.name} "
             "--as published|not-published", record.since))
     return None  # published, retracted, missed at this time
+
+
+def _look_again(item: Item, channel: Channel, record: ChannelRecord, query: Query) -> bool:
+    """Whether this run asks the platform again about a part left unknown (a lookup that
+    failed may answer now): only a platform whose lookup can answer, only within
+    LOOK_AGAIN_FOR of the due time (the lookup reads back a bounded number of posts)."""
+    from socialops.adapters import ChannelSetupError, adapter_class
+
+    if not any(p.status == "unknown" for p in record.parts):
+        return False
+    if not timedelta(0) <= query.now - item.due <= LOOK_AGAIN_FOR:
+        return False
+    try:
+        return bool(getattr(adapter_class(channel.platform), "looks_up", False))
+    except ChannelSetupError:
+        return False
 
 
 def _fresh(item: Item, channel: Channel, record: ChannelRecord | None, query: Query,

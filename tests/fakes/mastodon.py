@@ -7,7 +7,14 @@ as `configuration.statuses.max_characters` and enforced on create (mastodon/docu
 entities/Instance.md; app/validators/status_length_validator.rb). `language` is kept as
 Mastodon keeps it: a code in LanguagesHelper::SUPPORTED_LOCALES (ISO 639-1, ISO 639-3
 and the regional zh-CN, zh-HK, zh-TW, zh-YUE) or nothing (PostStatusService's
-`language_from_option` drops an unknown code; `en-GB` is unknown)."""
+`language_from_option` drops an unknown code; `en-GB` is unknown).
+
+Idempotency-Key: Mastodon keeps the key of `POST /api/v1/statuses` for an hour and answers a
+repeat with the status it made (docs.joinmastodon.org/methods/statuses/#create: "Prevent
+duplicate submissions of the same status. Idempotency keys are stored for up to 1 hour";
+app/controllers/api/v1/statuses_controller.rb). The header is Mastodon's own: other servers
+of the Mastodon API need not keep it. With `honours_idempotency_key = False` the fake is
+such a server: every create makes a new status, whatever key it carries."""
 
 from __future__ import annotations
 
@@ -88,6 +95,7 @@ class FakeMastodon(FakeServer):
         self.token = token
         self.media_processing_polls = 1  # GET /api/v1/media/:id answers 206 this many times
         self.idempotency_ttl = 3600.0
+        self.honours_idempotency_key = True  # False: a Mastodon-API server that ignores the header
         self.media: dict[str, dict[str, Any]] = {}
         self._polls: dict[str, int] = {}
         self._keys: dict[str, tuple[str, float]] = {}
@@ -165,7 +173,7 @@ class FakeMastodon(FakeServer):
         return Reply(200, self._public_media(media_id))
 
     def create_status(self, request: Recorded) -> Reply:
-        key = request.headers.get("idempotency-key")
+        key = request.headers.get("idempotency-key") if self.honours_idempotency_key else None
         if key and key in self._keys:
             status_id, at = self._keys[key]
             if time.time() - at < self.idempotency_ttl and status_id in self.statuses:

@@ -30,7 +30,7 @@ The stable API, per fake (`fakes.mastodon`, `.x`, `.linkedin`, `.threads`, `.dis
     connection without answering;
   - `clear_faults()`.
 Platform state: Mastodon keeps Idempotency-Keys for `idempotency_ttl` s
-(`forget_idempotency_keys()`), answers 206 on media polls `media_processing_polls`
+(`forget_idempotency_keys()`; `honours_idempotency_key = False`: none at all), answers 206 on media polls `media_processing_polls`
 times, and enforces (and serves in /api/v2/instance) `max_characters`; Threads
 containers are IN_PROGRESS `media_processing_polls` (media) or `text_processing_polls`
 (text) times, and `scopes` decides whether replies can be read; X checks every OAuth 1.0a

@@ -177,3 +177,54 @@ def test_killed_runs_in_fresh_clones_publish_everything_once(site: Site, fakes: 
     statuses = _kill_loop(site, fakes, cli_env, fresh=True, seed=61)
     assert statuses.get("mastodon published", 0) >= 4, statuses
 
+
+
+def test_killed_runs_against_a_mastodon_that_ignores_idempotency_keys(site: Site, fakes: Fakes,
+                                                                       cli_env) -> None:
+    """The same kill loop (a persistent clone and fresh clones taking turns) against a server
+    of the Mastodon API that keeps no Idempotency-Key: only the lookup stands between a
+    killed run and a second copy. Posts with their own text are on the server at most once
+    and end published (the lookup tells them apart); two posts with the same text are never
+    sent more than twice together, never share a status, and wait for `resolve` when the
+    lookup cannot tell which is which."""
+    fakes.mastodon.honours_idempotency_key = False
+    rng = random.Random(1616)
+    site.configure({"mastodon": fakes.channels()["mastodon"]})
+    site.env = fakes.env()
+    texts = {f"p{n}": f"Post number {n}, and no key can save it." for n in range(4)}
+    twins = {"twin-a": "The same words, twice.", "twin-b": "The same words, twice."}
+    for post, text in {**texts, **twins}.items():
+        site.post(post, ["mastodon"], text + "\n")
+    site.commit()
+    fakes.mastodon.latency = 0.02
+    lookups = r"^GET /api/v1/accounts/\d+/statuses$"
+    for round_ in range(8):
+        fault = rng.choice(["drop", "timeout", "500", "none"])
+        if fault == "drop":
+            fakes.mastodon.create_then_drop(times=1)
+        elif fault == "timeout":
+            fakes.mastodon.accept_then_timeout(hang=3, times=1)
+        elif fault == "500":
+            fakes.mastodon.fail(502, after=True, times=1)
+        if rng.random() < 0.4:  # the lookup fails too: the part becomes unknown
+            fakes.mastodon.fail(500, match=lookups, times=2)
+        cwd = site.clone(f"clone{round_}") if round_ % 2 else site.root
+        proc = start(site, cwd, cli_env)
+        time.sleep(rng.uniform(0.4, 2.5))
+        kill(proc)
+    fakes.mastodon.clear_faults()
+    for _ in range(2):
+        done = run_to_end(site, site.root, cli_env)
+        assert "Traceback" not in done.stderr, done.stderr
+    statuses = check_exactly_once(site.root, {"mastodon": fakes.mastodon}, texts)
+    assert statuses.get("mastodon published") == len(texts), statuses
+    copies = [p for p in fakes.mastodon.posts.values() if p.text == twins["twin-a"]]
+    assert len(copies) <= 2
+    ids = []
+    for post in twins:
+        entry = ledger_in(site.root, post)["channels"]["mastodon"]
+        assert entry["status"] in ("published", "unknown"), entry
+        if entry["status"] == "published":
+            ids.append(entry["parts"][0]["id"])
+    assert len(ids) == len(set(ids)) and set(ids) <= {p.id for p in copies}
+    assert len(fakes.mastodon.calls("create")) >= len(texts)  # the loop did send
