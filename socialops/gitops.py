@@ -245,6 +245,21 @@ def head(root: Path) -> str:
     return _run(repo(root), "rev-parse", "HEAD")
 
 
+def commit_times(root: Path, ref: str, count: int, subject_prefix: str = "") -> list[tuple[str, int]]:
+    """(sha, committer time in Unix seconds) of the last `count` commits of `ref` whose subject
+    starts with `subject_prefix`; [] when `ref` does not exist."""
+    try:
+        out = _run(repo(root), "log", f"-{count}", "--format=%H %ct %s", ref, "--")
+    except GitError:
+        return []
+    found = []
+    for line in out.splitlines():
+        sha, stamp, subject = [*line.split(" ", 2), "", ""][:3]
+        if subject.startswith(subject_prefix) and stamp.isdigit():
+            found.append((sha, int(stamp)))
+    return found
+
+
 def fetch(root: Path, remote: str, branch: str) -> bool:
     """Fetch the branch; False when the remote has no such branch yet."""
     r = repo(root)

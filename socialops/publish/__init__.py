@@ -25,7 +25,7 @@ import time
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -47,6 +47,7 @@ from socialops.publish.worker import (
     RunOptions,
     Scrubber,
 )
+from socialops.timeutil import duration_text
 
 CLAIM_ATTEMPTS = 5
 PUSH_ATTEMPTS = 5
@@ -96,6 +97,8 @@ def publish(project: Project, options: PublishOptions) -> PublishResult:
 
 
 def _publish(project: Project, options: PublishOptions, result: PublishResult, git: Branch) -> PublishResult:
+    if not options.dry_run:
+        check_clock(git, options.clock())
     run = RunInfo.current()
     book = Book(project.root, run, options.clock)
     plan: _Plan | None = None
@@ -183,6 +186,33 @@ def prepare_git(project: Project, options: PublishOptions, result: PublishResult
         result.notes.append("--no-push: the ledger is committed here only; push it before the next run")
     state.update()
     return state
+
+
+#: how many of the branch's latest commits made by publishing runs are compared with this clock
+CLOCK_COMMITS = 50
+
+
+def check_clock(git: Branch, now: datetime) -> None:
+    """Leases hold while the publishing machines' clocks agree within CLOCK_SKEW: another
+    run takes a claim over CLOCK_SKEW after its lease ended by its own clock. A commit of a
+    publishing run (subject "socialops: ...") on the branch dated more than CLOCK_SKEW after
+    this machine's time shows a machine whose clock is that far ahead of this one: it could
+    take this run's claims over while this run still sends. Then nothing is claimed or sent."""
+    from socialops.publish.claims import CLOCK_SKEW
+
+    ref = f"refs/remotes/{git.remote}/{git.branch}" if git.pushing else "HEAD"
+    times = gitops.commit_times(git.top, ref, CLOCK_COMMITS, "socialops: ")
+    if not times:
+        return
+    sha, newest = max(times, key=lambda t: t[1])
+    ahead = newest - now.timestamp()
+    if ahead > CLOCK_SKEW.total_seconds():
+        raise SocialopsError(
+            f"this machine's clock is {duration_text(timedelta(seconds=ahead))} behind the time of "
+            f"commit {sha[:12]} on {git.branch}, made by another publishing run; claims are safe only "
+            f"while the machines' clocks agree within {duration_text(CLOCK_SKEW)}, so nothing was "
+            "claimed or sent: set this machine's clock right (or the other's, if it is the one ahead: "
+            "NTP), then run publish again")
 
 
 def _recover_feeds(project: Project) -> None:

@@ -7,7 +7,9 @@ it calls any platform. Another run that sees a live claim leaves that channel al
 claim whose run is gone (same host, process ended) or whose lease ran out was left by a
 crash: the next run settles it by asking the platform. Clocks: a lease is taken over only
 CLOCK_SKEW (30 minutes) after it ended by the other machine's clock, and the run holding
-it checks its own lease before every call, retries included.
+it checks its own lease before every call, retries included. The tolerance is checked
+against the branch: publish stops before claiming when a publishing run's commit on it is
+dated more than CLOCK_SKEW after this machine's time (publish.check_clock).
 
 `Book` holds the ledger entries of one run in memory, shared by the channel threads, and
 writes a post's file after every change, so a crash loses at most the call in flight.

@@ -9,7 +9,7 @@ import yaml
 
 from socialops.publish.claims import CLOCK_SKEW
 from tests.fakes.servers import Fakes
-from tests.publish.conftest import BASE, Site, run_publish
+from tests.publish.conftest import BASE, NOW, Site, at, run_publish
 
 
 def _claimed_elsewhere(site: Site, channel: str, ended_ago: timedelta) -> None:
@@ -59,3 +59,41 @@ def test_a_run_does_not_retry_past_its_own_lease(fake_site: Site, fakes: Fakes) 
     assert sleeps == []
     assert result.posts[0].channels[0].status == "failed"
     assert fakes.discord.texts() == []
+
+
+def _pushed_by_a_run_dated(site: Site, offset: timedelta, subject: str = "socialops: claim 1 post") -> None:
+    """Another publishing machine pushes a commit; its clock reads `offset` from ours."""
+    import os
+    import subprocess
+
+    from tests.conftest import GIT_ENV
+
+    other = site.clone(f"other{len(list(site.tmp.iterdir()))}")
+    stamp = f"@{int((datetime.now(UTC) + offset).timestamp())} +0000"
+    env = {**os.environ, **GIT_ENV, "GIT_COMMITTER_DATE": stamp, "GIT_AUTHOR_DATE": stamp}
+    for args in (["commit", "-q", "--allow-empty", "-m", subject], ["push", "-q", "origin", "main"]):
+        subprocess.run(["git", *args], cwd=other, env=env, check=True, capture_output=True)
+
+
+def test_a_publishing_machine_whose_clock_is_far_ahead_stops_the_run(fake_site: Site, fakes: Fakes,
+                                                                      run_cli) -> None:
+    """The stated tolerance checked against the remote: a commit of another publishing run
+    dated more than CLOCK_SKEW after this machine's time means one of the clocks is off by
+    more than the leases tolerate; nothing is claimed or sent, and the message says why."""
+    fake_site.post("p", ["telegram"], "Clocks first.\n", at=at(-30))
+    fake_site.commit()
+    _pushed_by_a_run_dated(fake_site, timedelta(hours=2, seconds=40))
+    out = run_cli("publish", "--now", NOW, cwd=fake_site.root, env=fake_site.env)
+    assert out.returncode == 2, out.stdout + out.stderr
+    assert "this machine's clock is 2h behind the time of commit" in out.stderr
+    assert "agree within 30m" in out.stderr and fakes.telegram.calls("create") == []
+    assert not (fake_site.root / ".socialops/ledger/p.yaml").exists()
+
+
+def test_clocks_within_the_tolerance_and_people_s_commits_do_not_stop_it(fake_site: Site,
+                                                                         fakes: Fakes) -> None:
+    fake_site.post("p", ["telegram"], "Clocks agree well enough.\n", at=at(-30))
+    fake_site.commit()
+    _pushed_by_a_run_dated(fake_site, timedelta(minutes=20))  # within CLOCK_SKEW
+    _pushed_by_a_run_dated(fake_site, timedelta(hours=3), "a person's laptop is ahead")
+    assert run_publish(fake_site).count("published") == 1
