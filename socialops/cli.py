@@ -54,6 +54,8 @@ def main() -> None:
         print(f"socialops {__version__}")
         return
     try:
+        if _help(argv):
+            return
         from socialops.commands.root import build_app
 
         build_app(modules_for(argv) or COMMAND_MODULES)()
@@ -69,6 +71,30 @@ def main() -> None:
         if "--debug" in argv or _debug():
             raise
         _fail(f"unexpected error: {type(exc).__name__}: {exc} (run with --debug for the traceback)", 2)
+
+
+def _help(argv: list[str]) -> bool:
+    """--help: the text kept from the last time it was shown the same way, else rendered
+    (typer and rich) and kept (socialops/commands/helpcache.py). True when it was shown."""
+    from socialops.commands import helpcache
+
+    if not helpcache.wanted(argv):
+        return False
+    if helpcache.show(argv):
+        return True
+    from socialops.commands.root import build_app
+
+    recording = helpcache.Recording(sys.stdout)
+    sys.stdout = recording
+    try:
+        build_app(modules_for(argv) or COMMAND_MODULES)()
+    except SystemExit as done:
+        if done.code not in (None, 0):
+            raise
+    finally:
+        sys.stdout = recording._stream
+    helpcache.keep(argv, "".join(recording.parts))
+    return True
 
 
 def _debug() -> bool:

@@ -3,6 +3,7 @@ which command is the modules' own, and help and unknown words still see every co
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from collections.abc import Callable
@@ -59,3 +60,28 @@ def test_version_needs_no_typer() -> None:
             "assert 'typer' not in sys.modules, 'typer was imported'")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False, timeout=60)
     assert (done.returncode, done.stdout, done.stderr) == (0, f"socialops {__version__}\n", "")
+
+
+def test_help_is_kept_and_shown_again_without_loading_typer(cli: Callable[..., Result], tmp_path: Path) -> None:
+    """`--help` costs typer's and rich's imports once per socialops, terminal and command line;
+    afterwards the same text comes from the user's cache folder (socialops/commands/helpcache.py)."""
+    env = {"XDG_CACHE_HOME": str(tmp_path / "cache")}
+    first = cli("--help", cwd=tmp_path, env=env)
+    again = cli("--help", cwd=tmp_path, env=env)
+    assert first.exit_code == again.exit_code == 0 and first.stdout == again.stdout and " lint " in again.stdout
+    kept = list((tmp_path / "cache" / "socialops" / "help").glob("*.txt"))
+    assert len(kept) == 1 and kept[0].read_text("utf-8") == first.stdout
+    kept[0].write_text(first.stdout + "(kept)\n", "utf-8")
+    assert cli("--help", cwd=tmp_path, env=env).stdout.endswith("(kept)\n")
+    narrow = cli("--help", cwd=tmp_path, env={**env, "COLUMNS": "60"})  # another terminal: rendered again
+    assert "(kept)" not in narrow.stdout and max(len(line) for line in narrow.stdout.splitlines()) <= 60
+    lint_help = cli("lint", "-h", cwd=tmp_path, env=env)
+    assert "Usage: python -m socialops lint" in lint_help.stdout and "(kept)" not in lint_help.stdout
+    code = ("import sys; sys.argv = ['socialops', '--help']; from socialops.cli import main; main(); "
+            "print('typer' in sys.modules, file=sys.stderr)")
+    runs = [subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False, timeout=60,
+                           env={**os.environ, **env}) for _ in range(2)]
+    assert [(r.returncode, r.stderr) for r in runs] == [(0, "True\n"), (0, "False\n")]
+    assert runs[0].stdout == runs[1].stdout and "Usage:" in runs[1].stdout
+    off = cli("--help", cwd=tmp_path, env={**env, "SOCIALOPS_NO_CACHE": "1"})
+    assert off.exit_code == 0 and "(kept)" not in off.stdout
