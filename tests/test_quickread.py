@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from socialops.lint.quickread import quick_post, quick_posts
+from socialops.lint.quickread import Others, quick_post
 from socialops.model import Project, read_post
 from tests.calendar.conftest import findings
 
@@ -81,4 +81,47 @@ def test_linting_one_post_checks_it_against_all_the_others(project, cli) -> None
     one = cli("lint", "posts/b.md", "--now", "2026-11-30T08:00", "--format", "json", cwd=project.root)
     found = [(p["path"], p["line"], p["message"]) for p in json.loads(one.stdout)["problems"] if p["rule"] == "calendar"]
     assert found == [(path, line, message) for path, line, _, _, message in everything if path == "posts/b.md"]
-    assert len(quick_posts(Project.load(project.root), {"posts/b.md"})) == 2
+    assert len(Others(Project.load(project.root), {"posts/b.md"}).posts()) == 2
+
+
+@pytest.mark.parametrize("series", [False, True])
+def test_linting_one_post_finds_what_linting_all_finds_about_it(project, monkeypatch, series: bool) -> None:
+    """A one-post lint checks the post against the few others the calendar's findings about
+    it depend on (those near it on its channels, and the one before it on each), or all of
+    them when calendar.yaml has recurring series: either way, for every post, exactly what a
+    full lint finds about it, with the lint cache and without."""
+    import random
+
+    import socialops.lint.cache as lintcache
+    from socialops.lint import lint
+    from socialops.timeutil import parse_time
+
+    monkeypatch.setattr(lintcache, "SETTLE_NS", 0)
+    rng = random.Random(7)
+    calendar = ("spacing:\n  min_gap: 1h\n  max_per_day: 2\n  channels: {feed: {min_gap: 3h}}\n"
+                "  campaigns: {spring: {max_per_day: 1}}\ncampaigns:\n  spring: {from: 2027-03-01, to: 2027-03-20}\n")
+    if series:
+        calendar += ('recurring:\n  - {id: tips, cron: "0 10 * * MON", channels: [x-main], from: 2027-03-01, '
+                     "until: 2027-04-30, pool: posts/pool}\n")
+        project.post("pool/t1.md", "channels: [x-main]", "Same tip\n")
+    project.write("calendar.yaml", calendar)
+    texts = ["Same words here\n", "Other words\n", "Third text\n"]
+    for i in range(70):
+        day, hour = rng.randint(1, 25), rng.randint(6, 20)
+        channels = rng.sample(["mastodon-main", "feed"], rng.randint(1, 2)) + (["x-main"] if i % 6 == 0 else [])
+        campaign = "\ncampaign: spring" if rng.random() < 0.3 else ""
+        project.post(f"p{i:02d}.md", f"channels: [{', '.join(channels)}]\npublish_at: 2027-03-{day:02d}T{hour:02d}:"
+                     f"{rng.choice(['00', '30'])}{campaign}", rng.choice(texts))
+    loaded = Project.load(project.root)
+    now = parse_time("2027-02-01T08:00", loaded.config.timezone)
+    everything = lint(loaded, None, now, use_cache=False).problems
+    assert sum(p.rule == "calendar" for p in everything) > 20
+    assert {m for p in everything for m in ("same text", "a day") if m in p.message} == {"same text", "a day"}
+    for use_cache in (False, True):
+        if use_cache:
+            lint(loaded, None, now)
+        for i in range(70):
+            path = project.root / "posts" / f"p{i:02d}.md"
+            one = lint(Project.load(project.root), [path], now, use_cache=use_cache).problems
+            assert [p for p in one if p.path == f"posts/p{i:02d}.md"] == \
+                [p for p in everything if p.path == f"posts/p{i:02d}.md"], (use_cache, i)

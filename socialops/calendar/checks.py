@@ -65,7 +65,7 @@ def _findings(project: Project, posts: list[Post], now: datetime | None, only: s
         for channel in item.channels:
             by_channel[channel].append(item)
             _blackout(report, cal, item, channel)
-    for channel, items in by_channel.items():
+    for channel, items in sorted(by_channel.items()):  # in an order the other posts do not change
         own = cal.channel_limits.get(channel)
         where = (f"spacing.channels.{channel}.min_gap" if own and own.min_gap else "spacing.min_gap",
                  f"spacing.channels.{channel}.max_per_day" if own and own.max_per_day else "spacing.max_per_day")

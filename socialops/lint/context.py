@@ -13,6 +13,7 @@ from socialops.model import Channel, Post, Project
 if TYPE_CHECKING:
     from socialops.calendar.checks import Findings
     from socialops.lint.cache import LintCache
+    from socialops.lint.quickread import Others
     from socialops.rules.guide import StyleGuide
 
 #: (hashes of a channel's published parts) -> [(post id, channel)]: how a renamed post is recognised
@@ -36,7 +37,7 @@ class LintContext:
     calendar_elsewhere: PendingFindings | None = None
     in_ci: bool = False  # running in CI: what only breaks CI is an error there, a warning elsewhere
     _styleguide: StyleGuide | None = field(default=None, repr=False)
-    _others: list[Post] | None = field(default=None, repr=False)
+    _others: Others | None = field(default=None, repr=False)
     _calendar: Findings | None = field(default=None, repr=False)
     _ledger_ids: set[str] | None = field(default=None, repr=False)
     _published: PublishedHashes | None = field(default=None, repr=False)
@@ -52,15 +53,16 @@ class LintContext:
             self._styleguide = load_styleguide(self.project.root)
         return self._styleguide
 
-    def other_posts(self) -> list[Post]:
-        """The posts not being linted, read quickly (socialops.lint.quickread)."""
+    def others(self) -> Others | None:
+        """The posts not being linted, read quickly (socialops.lint.quickread); None when
+        every post is being linted."""
         if self.everything:
-            return []
+            return None
         if self._others is None:
-            from socialops.lint.quickread import quick_posts
+            from socialops.lint.quickread import Others
 
-            self._others = quick_posts(self.project, {p.path for p in self.posts}, self.lint_cache)
-        return list(self._others)
+            self._others = Others(self.project, {p.path for p in self.posts}, self.lint_cache)
+        return self._others
 
     def calendar(self) -> Findings:
         """Spacing, daily maximum, blackouts, campaigns, the queue and calendar.yaml's own
@@ -73,8 +75,12 @@ class LintContext:
             if self.everything:
                 self._calendar = findings(self.project, self.posts, self.now)
             else:
+                from socialops.calendar.config import load
+
                 linted = {p.path for p in self.posts}
-                self._calendar = findings(self.project, [*self.posts, *self.other_posts()], self.now, linted)
+                others = self.others()
+                near = others.near(self.posts, load(self.project)) if others is not None else []
+                self._calendar = findings(self.project, [*self.posts, *near], self.now, linted)
         return self._calendar
 
     def ledger_ids(self) -> set[str]:

@@ -3,7 +3,8 @@
 Linting one post (a pre-commit hook, `lint --changed-since`) still checks it against
 every other post: its id must be unique, and the calendar checks it against the others on
 its channels. So the others must be read, but only their id, channels, time, status,
-campaign and text. `LintContext.other_posts()` reads them once for every check. Publish
+campaign and text. `LintContext.others()` reads them once for every check (`Others`: their
+briefs, and the few posts the calendar needs). Publish
 takes the same quick look at every post to find the few that need something now. Simple front matter (plain `key: value` lines,
 flow or block lists of channels) is read with a few regular expressions; anything else
 (anchors, tags, block scalars, quoted keys, variants) is read in full with the YAML
@@ -13,17 +14,23 @@ loader, as lint reads it.
 from __future__ import annotations
 
 import re
+from datetime import UTC, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from socialops.lint.cache import LintCache, stamp
+from socialops.lint.cache import EPOCH, Brief, LintCache, brief_of, stamp
 from socialops.model import (
     MAX_POST_BYTES,
     Post,
     Project,
     front_matter_span,
     normalize_newlines,
+    post_due,
     read_post,
 )
+
+if TYPE_CHECKING:
+    from socialops.calendar.config import Calendar
 from socialops.safepaths import UnsafePath, read_bytes
 
 _KEY = re.compile(r"^(id|publish_at|status|campaign|channels)[ \t]*:(?:[ \t]+(.*?))?[ \t]*$", re.M)
@@ -36,28 +43,85 @@ _NOT_TEXT = re.compile(r"^(?:[-+]?(?:\d[\d_]*(?:\.\d*)?(?:[eE][-+]?\d+)?|\.\d+|0
 _RISKY = re.compile(r"[&*!|>{]|^variants[ \t]*:|^['\"?:-]", re.M)
 
 
-def quick_posts(project: Project, skip: set[str], cache: LintCache | None = None) -> list[Post]:
-    """Every post of the project except the paths in `skip`, read quickly: from lint's
-    cache where the file is unchanged since it was last read, into it otherwise."""
-    files, _ = project.post_files()
-    out: list[Post] = []
-    cut = len(str(project.root)) + 1
-    for full in files:
-        rel = full[cut:].replace("\\", "/")  # under the root, as post_files gives them
-        if rel in skip:
-            continue
-        if cache is None:
-            out.append(quick_post(project.root, Path(full), rel))
-            continue
-        current = stamp(full)
-        hit = cache.lookup(rel, full, current, checked=False)
-        if hit is not None:
-            out.append(hit[0])
-            continue
-        post = quick_post(project.root, Path(full), rel)
-        cache.keep(post, cache.entry(post, None, current))  # the next partial lint reads it from there
-        out.append(post)
-    return out
+class Others:
+    """The posts not being linted (`skip`): each one's brief (id, channels, time, campaign,
+    status) at once, from lint's cache where the file is unchanged (a stat and a comparison),
+    read quickly (and kept in the cache) otherwise; a post itself only when asked for."""
+
+    def __init__(self, project: Project, skip: set[str], cache: LintCache | None = None) -> None:
+        self.project, self.cache = project, cache
+        self.briefs: list[tuple[str, Brief]] = []
+        self._read: dict[str, Post] = {}
+        self._full: dict[str, str] = {}
+        files, _ = project.post_files()
+        cut = len(str(project.root)) + 1
+        for full in files:
+            rel = full[cut:].replace("\\", "/")  # under the root, as post_files gives them
+            if rel in skip:
+                continue
+            if cache is not None:
+                current = stamp(full)
+                found = cache.brief(rel)
+                if found is not None and found[0] == current:
+                    self.briefs.append((rel, found[1]))
+                    self._full[rel] = full
+                    continue
+            post = quick_post(project.root, Path(full), rel)
+            self._read[rel] = post
+            self.briefs.append((rel, brief_of(post, project)))
+            if cache is not None:
+                cache.keep(post, cache.entry(post, None, current))  # the next partial lint reads it from there
+
+    def post(self, rel: str) -> Post | None:
+        post = self._read.get(rel)
+        if post is None and self.cache is not None and rel in self._full:
+            full = self._full[rel]
+            hit = self.cache.lookup(rel, full, stamp(full), checked=False)
+            post = hit[0] if hit is not None else quick_post(self.project.root, Path(full), rel)
+            self._read[rel] = post
+        return post
+
+    def posts(self) -> list[Post]:
+        """Every one of them as a post."""
+        return [p for p in (self.post(rel) for rel, _ in self.briefs) if p is not None]
+
+    def near(self, linted: list[Post], calendar: Calendar) -> list[Post]:
+        """The posts the calendar's findings about the `linted` ones depend on, when they are
+        not all of them: without recurring series (whose findings, in calendar.yaml, count
+        every post), the posts on a channel of a linted post within the longest minimum gap
+        and two days of its time (gaps, daily maximums, campaign limits) and, per channel, the
+        one just before it (the X duplicate check compares a post with the one before)."""
+        if calendar.series:
+            return self.posts()
+        tz = self.project.config.timezone
+        gaps = [lim.min_gap for lim in (calendar.limits, *calendar.channel_limits.values(),
+                                       *calendar.campaign_limits.values()) if lim.min_gap is not None]
+        reach = (max(gaps, default=timedelta(0)) + timedelta(days=2)) // timedelta(microseconds=1)
+        wanted: dict[str, list[int]] = {}  # channel -> the linted posts' times on it
+        for post in linted:
+            if not post.readable:
+                continue
+            at = post_due(post, tz).at
+            if at is None:
+                continue
+            micros = (at.astimezone(UTC) - EPOCH) // timedelta(microseconds=1)
+            for channel in self.project.config.channels_for(post):
+                wanted.setdefault(channel, []).append(micros)
+        chosen: set[str] = set()
+        before: dict[tuple[str, int], tuple[int, str, str]] = {}  # (channel, linted time) -> the latest before
+        for rel, (pid, channels, when, _, _) in self.briefs:
+            if when is None:
+                continue
+            for channel in channels:
+                for mine in wanted.get(channel, ()):
+                    if abs(when - mine) <= reach:
+                        chosen.add(rel)
+                    elif when < mine:
+                        key = (channel, mine)
+                        if key not in before or (when, pid) > before[key][:2]:
+                            before[key] = (when, pid, rel)
+        chosen.update(rel for _, _, rel in before.values())
+        return [p for p in (self.post(rel) for rel in sorted(chosen)) if p is not None]
 
 
 def read_posts(project: Project, *, quick: bool = False) -> list[Post]:
