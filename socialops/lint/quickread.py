@@ -68,9 +68,10 @@ class Others:
                     continue
             post = quick_post(project.root, Path(full), rel)
             self._read[rel] = post
-            self.briefs.append((rel, brief_of(post, project)))
+            entry = cache.entry(post, None, current) if cache is not None else None
+            self.briefs.append((rel, entry[8] if entry is not None else brief_of(post, project)))
             if cache is not None:
-                cache.keep(post, cache.entry(post, None, current))  # the next partial lint reads it from there
+                cache.keep(post, entry)  # the next partial lint reads it from there
 
     def post(self, rel: str) -> Post | None:
         post = self._read.get(rel)
