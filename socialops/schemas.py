@@ -233,8 +233,10 @@ def _explain(error: Any) -> list[tuple[list[str | int], str]]:
         known = set(error.schema.get("properties", {}))
         extras = [k for k in error.instance if k not in known]
         hint = ", ".join(sorted(known)) if known else ""
-        return [([*path, k], f"unknown key '{k}'" + (f"; the keys here are: {hint}" if hint else ""))
-                for k in extras]
+        from socialops.suggest import did_you_mean
+
+        return [([*path, k], f"unknown key '{k}'{did_you_mean(str(k), known)}"
+                 + (f"; the keys here are: {hint}" if hint else "")) for k in extras]
     if validator_name == "required":
         return [(path, error.message.replace("is a required property", "is required here"))]
     if validator_name == "enum":

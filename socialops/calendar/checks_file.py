@@ -13,6 +13,7 @@ from socialops.calendar.cron import TooManyInstants, cron_problem
 from socialops.calendar.recurring import series_times
 from socialops.model import Post, Project, inside_repo
 from socialops.problems import Level, Problem
+from socialops.suggest import did_you_mean
 
 
 def file_problems(project: Project, cal: Calendar, posts: list[Post],
@@ -49,7 +50,8 @@ def _slots(cal: Calendar, channels: set[str]) -> Iterator[Problem]:
     for key, crons in cal.slots.items():
         if key != "*" and key not in channels and key not in PLATFORMS:
             yield cal.problem(["slots", key], f"slots for '{key}', which is no channel or platform of this "
-                              f"project; channels: {_known(channels)}", level=Level.WARNING)
+                              f"project{did_you_mean(str(key), channels)}; channels: {_known(channels)}",
+                              level=Level.WARNING)
         for i, expr in enumerate(crons):
             reason = cron_problem(expr)
             if reason is not None:
@@ -61,7 +63,8 @@ def _spacing(cal: Calendar, spacing: Any, channels: set[str]) -> Iterator[Proble
         return
     for key in (spacing.get("channels") or {}) if isinstance(spacing.get("channels"), dict) else {}:
         if str(key) not in channels:
-            yield cal.problem(["spacing", "channels", str(key)], f"spacing for unknown channel '{key}'; "
+            yield cal.problem(["spacing", "channels", str(key)], f"spacing for unknown channel '{key}'"
+                              f"{did_you_mean(str(key), channels)}; "
                               f"channels: {_known(channels)}", level=Level.WARNING)
     for key in (spacing.get("campaigns") or {}) if isinstance(spacing.get("campaigns"), dict) else {}:
         if str(key) not in cal.campaigns:
@@ -81,7 +84,8 @@ def _scoped_channels(cal: Calendar, section: Any, name: str, channels: set[str])
         listed = item.get("channels") if isinstance(item, dict) else None
         for i, channel in enumerate(listed if isinstance(listed, list) else []):
             if str(channel) not in channels:
-                yield cal.problem([name, key, "channels", i], f"unknown channel '{channel}'; socialops.yaml "
+                yield cal.problem([name, key, "channels", i], f"unknown channel '{channel}'"
+                                  f"{did_you_mean(str(channel), channels)}; socialops.yaml "
                                   f"defines: {_known(channels)}", key=False)
 
 
@@ -104,7 +108,8 @@ def _series(project: Project, cal: Calendar, series: Series, channels: set[str],
                                   "'from' and 'until'; fix the cron or the dates", key=False)
     for i, channel in enumerate(series.channels):
         if channel not in channels:
-            yield cal.problem([*where, "channels", i], f"unknown channel '{channel}'; socialops.yaml defines: "
+            yield cal.problem([*where, "channels", i], f"unknown channel '{channel}'"
+                              f"{did_you_mean(str(channel), channels)}; socialops.yaml defines: "
                               f"{_known(channels)}", key=False)
     if series.post is not None:
         post = by_path.get(series.post)

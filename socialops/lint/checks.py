@@ -8,10 +8,13 @@ import os
 from collections.abc import Callable, Iterable
 
 from socialops import schemas
+from socialops.lint.config_checks import check_channel_options, check_policy_channels
 from socialops.lint.context import LintContext
+from socialops.lint.silent import check_disable_comments, check_passed_ready
 from socialops.model import Post, inside_repo, post_due
 from socialops.problems import Level, Problem
 from socialops.safepaths import refusal
+from socialops.suggest import did_you_mean
 
 PostCheck = Callable[[Post, LintContext], Iterable[Problem]]
 ProjectCheck = Callable[[LintContext], Iterable[Problem]]
@@ -36,7 +39,8 @@ def check_channels(post: Post, ctx: LintContext) -> Iterable[Problem]:
             where: list[str | int] = ["channels", i] if isinstance(raw, list) else ["channels"]
             line, col = post.meta_position(where, key=False)
             names = ", ".join(sorted(known)) or "none yet"
-            yield post.problem("channel", f"unknown channel '{name}'; socialops.yaml defines: {names}", line, col)
+            yield post.problem("channel", f"unknown channel '{name}'{did_you_mean(name, known)}; "
+                               f"socialops.yaml defines: {names}", line, col)
     platforms = {c.platform for c in known.values()}
     for key in post.variants:
         if key not in known and key not in platforms:
@@ -189,13 +193,15 @@ def check_workflows(ctx: LintContext) -> Iterable[Problem]:
 
 # ---- the lists lint runs, in this order -----------------------------------------------------
 
-POST_CHECKS: list[PostCheck] = [check_schema, check_channels, check_media, check_time, check_style,
-                                check_platform_limits, check_calendar, check_published_edit]
-PROJECT_CHECKS: list[ProjectCheck] = [check_config, check_duplicate_ids, check_styleguide, check_codeowners,
+POST_CHECKS: list[PostCheck] = [check_schema, check_channels, check_media, check_time, check_passed_ready,
+                                check_style, check_disable_comments, check_platform_limits, check_calendar,
+                                check_published_edit]
+PROJECT_CHECKS: list[ProjectCheck] = [check_config, check_policy_channels, check_channel_options,
+                                      check_duplicate_ids, check_styleguide, check_codeowners,
                                       check_calendar_file, check_paths, check_workflows]
 
 # Post checks whose findings depend on more than the post file and the configuration: run
 # every time, also for posts whose other findings come from the cache (socialops.lint.cache).
-VOLATILE: set[PostCheck] = {check_media, check_time, check_published_edit}
+VOLATILE: set[PostCheck] = {check_media, check_time, check_passed_ready, check_published_edit}
 # Post checks that look at every other post: run once all posts are read.
 NEEDS_ALL_POSTS: set[PostCheck] = {check_calendar}

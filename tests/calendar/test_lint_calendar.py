@@ -230,7 +230,8 @@ def test_past_and_published_posts_are_not_reported_but_still_count(project) -> N
     project.post("done.md", "channels: [mastodon-main]\npublish_at: 2026-12-02T09:00")
     project.post("next.md", "channels: [mastodon-main]\npublish_at: 2026-12-02T10:00")
     ledger(project.root, "done", "mastodon-main", "published", "https://mastodon.example/@acme/1")
-    assert [(f[0], f[1]) for f in findings(project.root, NOW)] == [("posts/next.md", 3)]
+    # (the past posts' own warning, that they will be recorded as missed, is lint's time check)
+    assert [(f[0], f[1]) for f in findings(project.root, NOW, ("calendar",))] == [("posts/next.md", 3)]
 
 
 def test_a_disable_comment_silences_the_calendar_rule(project) -> None:
