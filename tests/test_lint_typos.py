@@ -93,3 +93,10 @@ def test_a_ready_post_past_the_lateness_limit_and_not_in_the_ledger(project: Pro
     warned = [p for p in problems if "recorded as missed" in str(p["message"])]
     assert [(p["path"], p["line"], p["level"]) for p in warned] == [("posts/late.md", 3, "warning")]
     assert str(warned[0]["message"]).endswith("set a new publish_at")
+
+
+def test_a_policy_name_close_to_no_channel_is_only_a_warning(project: ProjectDir, cli) -> None:
+    """A channel still to come (no typo of an existing one): said, but not an error."""
+    project.write("socialops.yaml", DEFAULT_CONFIG + "approval:\n  channels:\n    threads-main: {required_approvals: 2}\n")
+    [found] = [p for p in lint(cli, project) if p["path"] == "socialops.yaml"]
+    assert found["level"] == "warning" and "'threads-main', which is not a channel;" in str(found["message"])

@@ -53,8 +53,10 @@ def check_policy_channels(ctx: LintContext) -> Iterable[Problem]:
             continue
         key = section != "defaults.channels"
         pos = where.key(path) if key else where.value(path)
-        yield Problem(CONFIG_FILE, pos.line, pos.column, "channel", Level.ERROR,
-                      f"{section} names '{name}', which is not a channel{did_you_mean(str(name), known)}; "
+        hint = did_you_mean(str(name), known)
+        # close to a channel: a typo (an error); else perhaps a channel still to come (a warning)
+        yield Problem(CONFIG_FILE, pos.line, pos.column, "channel", Level.ERROR if hint else Level.WARNING,
+                      f"{section} names '{name}', which is not a channel{hint}; "
                       f"the rule for it applies to nothing (channels: {', '.join(sorted(known)) or 'none yet'})")
 
 
