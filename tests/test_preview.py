@@ -110,7 +110,7 @@ def test_a_post_going_to_the_default_channels_lists_them(project, cli) -> None:
 def test_preview_shows_every_lint_finding_and_the_platform_extras_that_count(project, cli) -> None:
     project.write("styleguide.yaml", "rules:\n  - {id: banned-words, kind: existence, level: error, "
                   "message: \"Avoid '{match}'.\", tokens: [synergy]}\n")
-    project.post("cw.md", "channels: [mastodon-main]\npublish_at: 2026-12-01T09:00\nstatus: ready\n"
+    project.post("cw.md", "channels: [mastodon-main]\npublish_at: 2099-12-01T09:00\nstatus: ready\n"
                  "mastodon: {spoiler_text: Product news ahead}", "Real synergy today.\n")
     result = cli("preview", "posts/cw.md", cwd=project.root, env={"COLUMNS": "100"})
     assert result.exit_code == 1  # a banned word is an error: the preview does not say all is well
