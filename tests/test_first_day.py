@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import re
+import shlex
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -129,7 +130,7 @@ class Team:
 
     def publish_job(self, now: str) -> subprocess.CompletedProcess[str]:
         """publish.yml's job: a fresh clone of main, `socialops publish`, as the publish identity."""
-        runner = self.top / f"runner-{now[:10]}"
+        runner = self.top / f"runner-{now.replace(':', '')}"
         git(self.top, "clone", "-q", str(self.remote), str(runner))
         return subprocess.run(["socialops", "publish", "--now", now], cwd=runner, env=self.env("publish-bot"),
                               capture_output=True, text=True, timeout=300)
@@ -161,7 +162,7 @@ def test_the_readme_shows_the_blocks_this_test_runs() -> None:
     blocks = shell_blocks()
     assert len(blocks) == 6, "the README's first day changed: follow it here too (tests/test_first_day.py)"
     assert blocks[0][0].startswith("socialops init acme-social")
-    assert blocks[5][0].startswith("socialops pause")
+    assert blocks[5][0].startswith("gh workflow run pause.yml -f action=pause")
 
 
 @pytest.fixture(scope="module")
@@ -251,17 +252,43 @@ def walk_steps_one_to_seven(team: Team) -> None:
     assert "sneaky" in held, status.stdout
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason="issue 15: the README's pause pushes to main, which step 2's "
-                   "protection refuses to the manager; the pause design of issue 15 changes this step")
+def _workflow_run(line: str) -> dict[str, str]:
+    """The inputs of a README line `gh workflow run pause.yml -f key=value ...`."""
+    words = shlex.split(line)
+    assert words[:4] == ["gh", "workflow", "run", "pause.yml"], line
+    return dict(words[i + 1].split("=", 1) for i in range(4, len(words), 2) if words[i] == "-f")
+
+
+def _pause_workflow_step() -> str:
+    """The command the pause workflow's Switch step runs (its `run:` line)."""
+    template = REPO_ROOT / "socialops/templates/init/.github/workflows/pause.yml"
+    found = re.search(r"- name: Switch\n\s+run: (.+)\n", template.read_text())
+    assert found is not None
+    return found.group(1)
+
+
 def test_step_eight_a_crisis(after_step_seven: Team) -> None:
+    """The manager's own push is refused by step 2's protection and says so; the pause
+    workflow (run as the README shows, with the publish job's rights) pauses and resumes."""
     team = after_step_seven
     project = team.project
     git(project, "pull", "-q")
+    refused = subprocess.run(["bash", "-c", team.command('socialops pause --reason "Incident" --push')],
+                             cwd=project, env=team.env("dana"), capture_output=True, text=True, timeout=300)
+    assert refused.returncode != 0 and "NOT paused" in refused.stdout + refused.stderr
     pause_line, resume_line = shell_blocks()[5]
-    team.run_block_lines([pause_line], project, pusher="dana")  # the manager
-    held = team.publish_job(AFTER_THE_POST.replace("09:05", "09:20"))
-    assert "paused" in (held.stdout + held.stderr).lower()
-    team.run_block_lines([resume_line], project, pusher="dana")
+    step = _pause_workflow_step()
+    for line in (pause_line, resume_line):
+        inputs = _workflow_run(line)
+        runner = team.top / f"pause-runner-{inputs['action']}"
+        git(team.top, "clone", "-q", str(team.remote), str(runner))
+        env = {**team.env("publish-bot"), "ACTION": inputs["action"], "SOCIALOPS_ACTOR": "dana",
+               "SOCIALOPS_PAUSE_REASON": inputs.get("reason", "Paused from GitHub")}
+        done = subprocess.run(["bash", "-c", step], cwd=runner, env=env, capture_output=True, text=True, timeout=300)
+        assert done.returncode == 0, (line, done.stdout, done.stderr)
+        if inputs["action"] == "pause":
+            held = team.publish_job(AFTER_THE_POST.replace("09:05", "09:20"))
+            assert "paused" in (held.stdout + held.stderr).lower() and "Incident" in held.stdout + held.stderr
 
 
 def test_step_one_lists_every_workflow_init_writes() -> None:
