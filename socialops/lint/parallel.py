@@ -22,7 +22,11 @@ if TYPE_CHECKING:
 Checked = tuple[Post, list[Problem], list[Problem], list[Any] | None]
 Checker = Callable[[LintContext, list[tuple[str, Stamp | None]]], list[Checked]]
 
-PARALLEL_FROM = 2000  # posts; below this, starting workers costs more than it saves
+# Posts; below this, the workers cost more than they save. Measured with bench/parallel.py
+# (bench/README.md, issue 17; the 2 cores shared, load 4-6): workers/serial wall time 1.17 at
+# 1,000 posts, 1.27 at 2,000, 1.01-1.14 at 5,000, 0.95-1.11 at 10,000, 0.62 at 15,000,
+# 0.83-1.14 at 20,000, with 8-23 % more CPU time at every size.
+PARALLEL_FROM = 10_000
 _FORKED: dict[str, Any] = {}  # what the forked workers inherit
 
 
