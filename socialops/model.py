@@ -453,9 +453,10 @@ class Project:
                     problems.append(Problem(rel, 1, 1, "path", Level.WARNING,
                                             "this folder is named like a post file; posts inside it are read, "
                                             "but rename the folder to avoid confusion"))
+            folder = dirpath + os.sep
             for name in filenames:
                 if name.endswith(".md") and not name.startswith("."):
-                    names.append((key + name, os.path.join(dirpath, name)))
+                    names.append((key + name, folder + name))
         names.sort()  # NUL sorts before any character of a name: as paths sort, part by part
         return [full for _, full in names], problems
 

@@ -140,6 +140,21 @@ class LintCache:
             return None
         return found if isinstance(found[0], tuple) and isinstance(found[1], tuple) and len(found[1]) == 5 else None
 
+    def briefs(self) -> dict[str, tuple[Stamp, Brief]]:
+        """`brief` of every entry."""
+        out = {}
+        for rel, entry in self.entries.items():
+            if isinstance(entry, tuple) and len(entry) == 3:
+                current, brief = entry[0], entry[1]
+            else:
+                found = self.brief(rel)
+                if found is None:
+                    continue
+                current, brief = found
+            if isinstance(current, tuple) and isinstance(brief, tuple) and len(brief) == 5:
+                out[rel] = (current, brief)
+        return out
+
     def path_of(self, full: Path | str) -> Path:
         return self._path(full)
 

@@ -55,16 +55,18 @@ class Others:
         self._full: dict[str, str] = {}
         files, _ = project.post_files()
         cut = len(str(project.root)) + 1
+        known = cache.briefs() if cache is not None else {}
+        briefs, fulls = self.briefs, self._full
         for full in files:
             rel = full[cut:].replace("\\", "/")  # under the root, as post_files gives them
             if rel in skip:
                 continue
             if cache is not None:
                 current = stamp(full)
-                found = cache.brief(rel)
+                found = known.get(rel)
                 if found is not None and found[0] == current:
-                    self.briefs.append((rel, found[1]))
-                    self._full[rel] = full
+                    briefs.append((rel, found[1]))
+                    fulls[rel] = full
                     continue
             post = quick_post(project.root, Path(full), rel)
             self._read[rel] = post
