@@ -22,7 +22,6 @@ from __future__ import annotations
 import os
 import re
 import textwrap
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -267,13 +266,7 @@ def write_text(root: Path, post_id: str, text: str) -> Path:
     safepaths.check_folders(root, path, relative_path(post_id))
     path.parent.mkdir(parents=True, exist_ok=True)
     safepaths.check_folders(root, path, relative_path(post_id))
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
-    try:
-        tmp.write_text(text, "utf-8")
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    safepaths.write_atomically(path, text)
     return path
 
 

@@ -178,3 +178,17 @@ def unsafe_files(root: Path, folders: list[str], files: list[str]) -> list[tuple
                 if why is not None:
                     out.append((rel, f"{rel}: {why}"))
     return sorted(set(out))
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """`text` written whole under a temporary name beside `path`, then renamed over it, so a
+    reader (or a run killed meanwhile) never sees half a file."""
+    import threading
+
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    try:
+        tmp.write_text(text, "utf-8")
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise

@@ -49,7 +49,7 @@ def collect_command(
 ) -> None:
     """Fetch the counts of the posts due for a sample, and each channel's followers."""
     from socialops.commands.output import print_json
-    from socialops.commands.publish import _post_id
+    from socialops.commands.publish import _post_id, known_channels
     from socialops.errors import SocialopsError
     from socialops.model import Project
     from socialops.publish.metrics.collect import CollectOptions, collect
@@ -57,10 +57,7 @@ def collect_command(
 
     project = Project.load(repo)
     when = parse_now(now, project.config.timezone)
-    unknown = sorted(set(channel or []) - set(project.config.channels))
-    if unknown:
-        raise SocialopsError(f"unknown channel(s) {', '.join(unknown)}; socialops.yaml defines: "
-                             f"{', '.join(sorted(project.config.channels))}")
+    known_channels(project, channel)
     try:
         window = parse_duration(since) if since else None
     except TimeError as exc:

@@ -88,17 +88,13 @@ def publish_command(
 ) -> None:
     """Publish every due post that is not published yet, and record it in the ledger."""
     from socialops.commands.output import console, print_json, workflow_text
-    from socialops.errors import SocialopsError
     from socialops.model import Project
     from socialops.publish import PublishOptions, publish
     from socialops.timeutil import parse_now
 
     project = Project.load(repo)
     when = parse_now(now, project.config.timezone)
-    unknown = sorted(set(channel or []) - set(project.config.channels))
-    if unknown:
-        raise SocialopsError(f"unknown channel(s) {', '.join(unknown)}; socialops.yaml defines: "
-                             f"{', '.join(sorted(project.config.channels))}")
+    known_channels(project, channel)
     posts = frozenset(_post_id(project, p) for p in post) if post else None
     err = console(stderr=True)
     display = _Progress(err) if fmt is TextOrJson.text and _live(err) else None
@@ -570,3 +566,13 @@ def register(app: typer.Typer) -> None:
     app.command("retract")(retract_command)
     app.command("resolve")(resolve_command)
     app.command("doctor")(doctor_command)
+
+
+def known_channels(project: Project, channels: list[str] | None) -> None:
+    """`--channel` values that socialops.yaml does not define end the command (exit 2)."""
+    from socialops.errors import SocialopsError
+
+    unknown = sorted(set(channels or []) - set(project.config.channels))
+    if unknown:
+        raise SocialopsError(f"unknown channel(s) {', '.join(unknown)}; socialops.yaml defines: "
+                             f"{', '.join(sorted(project.config.channels))}")

@@ -12,12 +12,13 @@ small; nothing already written is ever changed.
 from __future__ import annotations
 
 import json
-import os
 import re
 from collections.abc import Iterable, Iterator
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
+
+from socialops import safepaths
 
 METRICS_DIR = ".socialops/metrics"
 STATUS = "status"  # the metric of a row that says a post is gone (`value: deleted`)
@@ -63,13 +64,7 @@ def append(root: Path, rows: Iterable[Row]) -> list[Path]:
         lines = sorted({encode(r): r for r in [*old, *new]}.items(), key=lambda item: order(item[1]))
         text = "\n".join([*kept, *(line for line, _ in lines)]) + "\n"
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        try:
-            tmp.write_text(text, "utf-8")
-            os.replace(tmp, path)
-        except BaseException:
-            tmp.unlink(missing_ok=True)
-            raise
+        safepaths.write_atomically(path, text)
         written.append(path)
     return written
 
