@@ -53,9 +53,12 @@ NOW = "2026-12-31T12:00"
 CACHE = Path(".git/socialops/lint-cache")
 
 
+ENV: dict[str, str] | None = None  # --before: socialops imported from that checkout instead
+
+
 def wall(cmd: list[str], cwd: Path) -> float:
     start = time.perf_counter()
-    proc = subprocess.run(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.run(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=ENV)
     took = time.perf_counter() - start
     if proc.returncode not in (0, 1):
         raise SystemExit(f"{' '.join(cmd)} failed ({proc.returncode}): {proc.stderr[-2000:]}")
@@ -78,7 +81,10 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--only", nargs="*", default=None, help="help, one, status, plan, calendar, ics")
     parser.add_argument("--repo", type=Path, help="a repository made by bench/gen_repo.py (kept)")
+    parser.add_argument("--before", type=Path, help="another checkout of socialops (e.g. `git archive` of an "
+                        "older commit) to time the same way in the same run")
     args = parser.parse_args()
+    global ENV
     py = sys.executable
     so = [py, "-m", "socialops"]
     tmp = Path(tempfile.mkdtemp(prefix="socialops-bench-"))
@@ -116,6 +122,20 @@ def main() -> None:
             if name in want:
                 rows.append((f"{name}, fresh clone", best(cmd, repo, args.runs, fresh=True)))
                 wall([*so, "lint", "--format", "json", "--now", NOW], repo)
+        if args.before is not None:  # the same commands with the other checkout, in this run
+            subprocess.run([py, "-m", "compileall", "-q", str(args.before / "socialops")], check=True)
+            ENV = {**os.environ, "PYTHONPATH": str(args.before.resolve())}
+            wall([*so, "lint", "--format", "json", "--now", NOW], repo)
+            if "help" in want:
+                rows.append(("BEFORE socialops --help", best([*so, "--help"], repo, args.runs)))
+            if "one" in want:
+                rows.append(("BEFORE lint ONE_POST after a lint", best(one, repo, args.runs)))
+                rows.append(("BEFORE lint ONE_POST, fresh clone", best(one, repo, args.runs, fresh=True)))
+            for name, cmd in views.items():
+                if name in want:
+                    rows.append((f"BEFORE {name}", best(cmd, repo, min(args.runs, 2) if name == "ics" else args.runs)))
+            ENV = None
+            (repo / CACHE).unlink(missing_ok=True)
         for what, took in rows:
             print(f"{what}: {took * 1000:.0f} ms = {took / floor:.2f}x the floor")
     finally:
