@@ -274,3 +274,15 @@ def test_validating_leaves_the_shipped_schemas_untouched() -> None:
         schemas.is_valid(name, {})
         schemas.is_valid(name, {"rules": [{"id": "x", "kind": "nope"}], "channels": 3})
     assert {name: schemas.schema(name) for name in schemas.SCHEMA_FILES} == before
+
+
+def test_workers_only_where_they_pay(monkeypatch) -> None:
+    """bench/parallel.py: on 2 cores, workers save time from 2,000 posts when a core is idle,
+    and cost time below 10,000 when every core is busy (bench/README.md, issue 17)."""
+    from socialops.lint import parallel as lint_parallel
+
+    monkeypatch.setattr(lint_parallel, "_cores", lambda: 2)
+    monkeypatch.setattr(os, "getloadavg", lambda: (0.5, 0.5, 0.5))
+    assert [lint_parallel.worker_count(n) for n in (1_999, 2_000, 9_999, 10_000)] == [1, 2, 2, 2]
+    monkeypatch.setattr(os, "getloadavg", lambda: (4.5, 4.0, 4.0))
+    assert [lint_parallel.worker_count(n) for n in (1_999, 2_000, 9_999, 10_000)] == [1, 1, 1, 2]

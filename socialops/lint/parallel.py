@@ -22,11 +22,14 @@ if TYPE_CHECKING:
 Checked = tuple[Post, list[Problem], list[Problem], list[Any] | None]
 Checker = Callable[[LintContext, list[tuple[str, Stamp | None]]], list[Checked]]
 
-# Posts; below this, the workers cost more than they save. Measured with bench/parallel.py
-# (bench/README.md, issue 17; the 2 cores shared, load 4-6): workers/serial wall time 1.17 at
-# 1,000 posts, 1.27 at 2,000, 1.01-1.14 at 5,000, 0.95-1.11 at 10,000, 0.62 at 15,000,
-# 0.83-1.14 at 20,000, with 8-23 % more CPU time at every size.
-PARALLEL_FROM = 10_000
+# Posts; below this, the workers cost more than they save, and below BUSY_FACTOR times it
+# when no core is idle (the load average of the last minute, against the cores this process
+# may use). Measured with bench/parallel.py (bench/README.md, issue 17) on 2 cores: idle (load
+# 0.8-1.1) workers/serial wall time 0.86 at 1,000 posts, 0.75 at 2,000, 0.66 at 5,000, 0.62
+# at 10,000; busy (load 4-6) 1.17 at 1,000, 1.27 at 2,000, 1.01-1.14 at 5,000, 0.95-1.11 at
+# 10,000, 0.62 at 15,000, 0.83-1.14 at 20,000; 8-24 % more CPU time at every size.
+PARALLEL_FROM = 2000
+BUSY_FACTOR = 5
 _FORKED: dict[str, Any] = {}  # what the forked workers inherit
 
 
@@ -37,7 +40,25 @@ def worker_count(posts: int) -> int:
 
     if "fork" not in multiprocessing.get_all_start_methods():
         return 1
-    return min(os.cpu_count() or 1, 8)
+    cores = _cores()
+    if posts < PARALLEL_FROM * BUSY_FACTOR and _idle(cores) < 1:
+        return 1
+    return min(cores, 8)
+
+
+def _cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except (AttributeError, OSError):  # not on Linux
+        return os.cpu_count() or 1
+
+
+def _idle(cores: int) -> float:
+    """Cores no process wanted over the last minute (the load average), as far as known."""
+    try:
+        return cores - os.getloadavg()[0]
+    except (AttributeError, OSError):
+        return float(cores)
 
 
 def check_in_workers(ctx: LintContext, stale: list[tuple[str, Stamp | None]], workers: int,
