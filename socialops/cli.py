@@ -78,7 +78,7 @@ def _help(argv: list[str]) -> bool:
     (typer and rich) and kept (socialops/commands/helpcache.py). True when it was shown."""
     from socialops.commands import helpcache
 
-    if not helpcache.wanted(argv):
+    if sys.stdout is None or not helpcache.wanted(argv):  # None: started with the stream closed (`>&-`)
         return False
     if helpcache.show(argv):
         return True

@@ -85,3 +85,11 @@ def test_help_is_kept_and_shown_again_without_loading_typer(cli: Callable[..., R
     assert runs[0].stdout == runs[1].stdout and "Usage:" in runs[1].stdout
     off = cli("--help", cwd=tmp_path, env={**env, "SOCIALOPS_NO_CACHE": "1"})
     assert off.exit_code == 0 and "(kept)" not in off.stdout
+
+
+def test_help_with_the_output_closed_still_succeeds(tmp_path: Path) -> None:
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache"), "PYTHONPATH": str(Path(__file__).parent.parent)}
+    for _ in range(2):  # the first run renders and would keep it, the second would show the kept text
+        done = subprocess.run(f"{sys.executable} -m socialops --help >&-", shell=True, capture_output=True,
+                              text=True, check=False, timeout=60, env=env)
+        assert (done.returncode, done.stderr) == (0, "")
