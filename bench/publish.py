@@ -98,9 +98,10 @@ def selection_repo(base: Path, posts: int, ledgers: int, now: datetime) -> None:
 
 
 def bench_selection(posts: int, ledgers: int, runs: int) -> None:
+    from socialops.calendar import lateness
     from socialops.model import Project
     from socialops.publish.claims import RunInfo
-    from socialops.publish.selection import Query, lateness, select
+    from socialops.publish.selection import Query, select
     from socialops.publish.status import status
 
     now = datetime(2027, 6, 1, 12, 0, tzinfo=UTC)

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from datetime import timedelta
 
+from socialops.calendar import lateness
 from socialops.lint.context import LintContext
-from socialops.model import Post, Project, post_due
+from socialops.model import Post, post_due
 from socialops.problems import Level, Problem
 from socialops.suggest import did_you_mean
 
@@ -39,7 +39,7 @@ def check_passed_ready(post: Post, ctx: LintContext) -> Iterable[Problem]:
     if post.status != "ready" or ctx.now is None or not isinstance(post.meta.get("publish_at"), str):
         return
     when = post_due(post, ctx.project.config.timezone).at
-    if when is None or ctx.now - when <= _lateness(ctx.project) or post.id in ctx.ledger_ids():
+    if when is None or ctx.now - when <= lateness(ctx.project) or post.id in ctx.ledger_ids():
         return
     line, col = post.meta_position(["publish_at"], key=False)
     yield post.problem("time", f"this ready post's time ({post.publish_at}) has passed beyond the lateness "
@@ -47,15 +47,3 @@ def check_passed_ready(post: Post, ctx: LintContext) -> Iterable[Problem]:
                        "run, not published; set a new publish_at", line, col, Level.WARNING)
 
 
-def _lateness(project: Project) -> timedelta:
-    """socialops.yaml's `lateness`, else calendar.yaml's (as publish reads it)."""
-    from socialops import calendar
-    from socialops.timeutil import TimeError, parse_duration
-
-    value = project.config.data.get("lateness")
-    if value is not None:
-        try:
-            return parse_duration(value)
-        except TimeError:
-            pass
-    return calendar.lateness(project)

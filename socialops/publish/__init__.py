@@ -32,6 +32,7 @@ from typing import Any
 from socialops import gitops, safepaths
 from socialops.adapters import ChannelSetupError, make_adapter, secrets_for
 from socialops.adapters.base import PlatformError
+from socialops.calendar import lateness
 from socialops.errors import SocialopsError
 from socialops.model import Channel, Post, Project
 from socialops.pause import PauseWatch, read_pause
@@ -39,7 +40,7 @@ from socialops.publish import report
 from socialops.publish.claims import Book, RunInfo, lease_until
 from socialops.publish.gitsync import Branch, KeptMoving, open_branch
 from socialops.publish.results import ChannelResult, PartResult, PostResult, PublishResult
-from socialops.publish.selection import Decision, Job, Query, Selection, lateness, select
+from socialops.publish.selection import Decision, Job, Query, Selection, select
 from socialops.publish.worker import (
     STOPPED_BEFORE_POST,
     ChannelWorker,

@@ -21,7 +21,7 @@ from socialops import ledger, model, safepaths
 from socialops.ledger import ChannelRecord, LedgerEntry
 from socialops.model import Channel, Post, Project, post_due
 from socialops.publish.claims import RunInfo, claim_state
-from socialops.timeutil import TimeError, duration_text, iso, parse_duration
+from socialops.timeutil import duration_text, iso
 
 RECURRING_LOOKBACK = timedelta(days=1)
 #: how long after a post was due a part left `unknown` on a platform that can be asked
@@ -87,17 +87,6 @@ class Query:
     environ: Mapping[str, str] = field(default_factory=dict)
 
 
-def lateness(project: Project) -> timedelta:
-    """socialops.yaml's `lateness`, else calendar.yaml's (default 6 hours)."""
-    value = project.config.data.get("lateness")
-    if value is not None:
-        try:
-            return parse_duration(value)
-        except TimeError:
-            pass
-    from socialops import calendar
-
-    return calendar.lateness(project)
 
 
 def select(project: Project, query: Query, posts: list[Post] | None = None) -> Selection:

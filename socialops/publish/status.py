@@ -15,12 +15,13 @@ from datetime import datetime
 from typing import Any
 
 from socialops import ledger
+from socialops.calendar import lateness
 from socialops.ledger import ChannelRecord
 from socialops.model import Channel, Post, Project, post_due
 from socialops.pause import Pause, read_pause
 from socialops.publish.claims import RunInfo, claim_state
 from socialops.publish.metrics.store import last_collected
-from socialops.publish.selection import Decision, lateness
+from socialops.publish.selection import Decision
 from socialops.timeutil import duration_text, iso
 
 #: the order sections are shown in
