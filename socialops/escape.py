@@ -50,12 +50,19 @@ def url(value: str) -> str:
     if "@" in authority:
         authority = f"{REDACTED}@{authority.rpartition('@')[2]}"
     path, question, query = tail.partition("?")
+    if slash and SECRET_PATH.match(path):
+        path = SECRET_PATH.sub(lambda m: m.group(1) + REDACTED, path)
     if question:
         query, hash_, fragment = query.partition("#")
         fields = [f"{name.partition('=')[0]}={REDACTED}" if "=" in name else REDACTED
                   for name in query.split("&") if name]
         query = "&".join(fields) + (hash_ + fragment if hash_ else "")
     return f"{head}://{authority}{slash}{path}{question}{query}"
+
+
+#: webhook paths that are themselves the token (after the first slash): Slack's incoming
+#: webhooks (services/T/B/<token>) and Discord's (api/webhooks/<id>/<token>)
+SECRET_PATH = re.compile(r"(?i)^(services/[^/?#]+/[^/?#]+/|api/webhooks/\d+/)([^/?#]+)")
 
 
 def _split_authority(rest: str) -> tuple[str, str, str]:

@@ -100,3 +100,33 @@ def test_a_policy_name_close_to_no_channel_is_only_a_warning(project: ProjectDir
     project.write("socialops.yaml", DEFAULT_CONFIG + "approval:\n  channels:\n    threads-main: {required_approvals: 2}\n")
     [found] = [p for p in lint(cli, project) if p["path"] == "socialops.yaml"]
     assert found["level"] == "warning" and "'threads-main', which is not a channel;" in str(found["message"])
+
+
+def test_a_url_that_carries_its_credential_is_an_error_and_never_shown(project: ProjectDir, cli) -> None:
+    """A webhook URL with its token in the userinfo, the query or the path, written into
+    socialops.yaml, is an error on its line that says how to move it into a secret; no
+    output format shows the credential. A URL with harmless query parameters passes."""
+    password, token, slack, discord = "pw" + "7" * 12, "tk" + "9" * 12, "XOXO" + "3" * 12, "dc" + "5" * 12
+    project.write("socialops.yaml", DEFAULT_CONFIG + f"""\
+  hook-a: {{platform: webhook, url: "https://bot:{password}@hooks.example/in", secret_env: S}}
+  hook-b: {{platform: webhook, url: "https://hooks.example/in?v=1&access_token={token}", secret_env: S}}
+  hook-c: {{platform: webhook, url: "https://hooks.slack.com/services/T01/B02/{slack}", secret_env: S}}
+  hook-d: {{platform: webhook, url: "https://discord.com/api/webhooks/123456/{discord}", secret_env: S}}
+  hook-e: {{platform: webhook, url: "https://partner.example/hook?v=1&lang=de", secret_env: S}}
+  hook-f: {{platform: webhook, url: "ftp://bot:{password}@x.example/?token={token}", secret_env: S}}
+""")
+    found = messages(lint(cli, project), "socialops.yaml")
+    flagged = {line for line, m in found if "carries a credential" in m}
+    assert flagged == {8, 9, 10, 11, 13}, found
+    assert any(line == 8 and "(a password (user:password@))" in m and "`url_env: HOOK_A_URL`" in m
+               for line, m in found)
+    assert any(line == 9 and "the query's `access_token`" in m for line, m in found)
+    assert any(line == 10 and "its path (this webhook's token)" in m for line, m in found)
+    assert any(line == 13 and "must" not in m and "does not match" in m for line, m in found)  # the schema
+    for form in ("text", "json", "github", "sarif"):
+        result = cli("lint", "--format", form, "--now", NOW, cwd=project.root)
+        assert result.exit_code == 1
+        for secret in (password, token, slack, discord):
+            assert secret not in result.output, (form, result.output)
+    shown = cli("lint", "--format", "text", "--now", NOW, cwd=project.root).output
+    assert "https://***@hooks.example/in" in shown and "access_token=***" in shown

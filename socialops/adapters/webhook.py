@@ -1,6 +1,7 @@
 """A generic webhook: each part is a signed JSON POST the receiver can trust.
 
-Channel: `url` (where to POST; https://, or http:// to this machine), `secret_env` (the
+Channel: `url` (where to POST; https://, or http:// to this machine), or `url_env` (the
+variable holding that URL, for a URL that carries its own token), `secret_env` (the
 shared secret), optional `verify: head|get` (doctor probes the URL with that method).
 Post options (`webhook:`): extra fields added to the JSON as they are.
 
@@ -43,6 +44,7 @@ from socialops.adapters.base import (
     PublishedRef,
     Verification,
     base_url,
+    check_url,
 )
 from socialops.adapters.calls import Http, checked, dumps
 
@@ -63,7 +65,7 @@ class WebhookAdapter:
     def __init__(self, channel: Any, client: httpx.Client, secrets: Mapping[str, str], root: Path) -> None:
         self.channel = channel
         self.root = root
-        self.url = base_url(channel, "url", None)
+        self.url = _url(channel, secrets)
         self._secret = secrets.get("secret", "")
         self.http = Http(client, "Webhook", secrets.values())
 
@@ -145,3 +147,14 @@ def _json_object(response: httpx.Response) -> dict[str, Any]:
 
 
 ADAPTER = WebhookAdapter
+
+
+def _url(channel: Any, secrets: Mapping[str, str]) -> str:
+    """Where to POST: `url_env`'s variable when the channel names one, else `url:`."""
+    from socialops.adapters import ChannelSetupError
+
+    if "url" not in secrets:
+        return base_url(channel, "url", None)
+    url = secrets["url"].strip().rstrip("/")
+    check_url(url, f"channel '{channel.name}': the URL in ${channel.options['url_env']}", ChannelSetupError)
+    return url

@@ -11,7 +11,8 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from socialops import __version__
+from socialops import __version__, escape
+from socialops.model import CONFIG_FILE
 from socialops.problems import Level, Problem
 
 LEVEL_STYLE = {Level.ERROR: "bold red", Level.WARNING: "yellow", Level.SUGGESTION: "cyan"}
@@ -268,6 +269,8 @@ def _file_block(problems: list[Problem], root: Path, cache: dict[str, list[str]]
                        f"{paint(p.rule, 'dim')}{mark if p.fixable else ''}")
             j += 1
         source = _source_line(root, problems[i].path, line, cache)
+        if source is not None and "://" in source and problems[i].path == CONFIG_FILE:
+            source = escape.urls(source)  # a URL written there may carry its token
         if source is not None and source.strip():
             out += _source_with_carets(line, source, [p.column for p in problems[i:j]], worst, paint, width)
         i = j

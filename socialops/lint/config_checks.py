@@ -1,13 +1,16 @@
 """Checks of socialops.yaml beyond its schema: every channel name the policy uses is a
 channel (a typo would make a stricter rule silently not apply), and each channel's options
-are ones its platform reads (a misspelled `instnce:` would silently fall back to a default)."""
+are ones its platform reads (a misspelled `instnce:` would silently fall back to a default),
+and no option holds a URL that carries its own credential (a webhook token written into
+the repository, where everyone who can read it can post, and git keeps it)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from socialops import yamlio
+from socialops import escape, yamlio
 from socialops.lint.context import LintContext
 from socialops.model import CONFIG_FILE
 from socialops.problems import Level, Problem
@@ -28,7 +31,7 @@ CHANNEL_OPTIONS: dict[str, frozenset[str]] = {
     "discord": frozenset({"api", "webhook_env", "username", "avatar_url", "thread_id"}),
     "slack": frozenset({"api", "webhook_env", "token_env", "channel_id", "unfurl_links"}),
     "telegram": frozenset({"api", "chat_id", "token_env", "disable_link_preview", "silent"}),
-    "webhook": frozenset({"url", "secret_env", "verify"}),
+    "webhook": frozenset({"url", "url_env", "secret_env", "verify"}),
 }
 
 
@@ -75,6 +78,7 @@ def check_channel_options(ctx: LintContext) -> Iterable[Problem]:
         if not isinstance(options, dict):
             continue
         yield from _options(str(name), options, where)
+        yield from _credentials(str(name), options, where)
 
 
 def _options(name: str, options: dict[str, Any], where: yamlio.Locator) -> Iterator[Problem]:
@@ -91,3 +95,48 @@ def _options(name: str, options: dict[str, Any], where: yamlio.Locator) -> Itera
                       f"channel '{name}' ({platform}): unknown option '{key}'"
                       f"{did_you_mean(str(key), allowed)}; a {platform} channel takes: "
                       f"{', '.join(sorted(allowed))}")
+
+
+#: query parameters that carry a credential by name
+_SECRET_QUERY = re.compile(r"(?i)(?:^|[_-])(?:token|secret|signature|sig|password|passwd|pwd|pass|"
+                           r"auth|apikey|api_key|key|code|credential|credentials)$")
+
+
+def url_credential(value: str) -> str | None:
+    """What in `value`, a URL, is a credential (None when nothing is)."""
+    from urllib.parse import parse_qsl, urlsplit
+
+    try:
+        parts = urlsplit(value.strip())
+        password = parts.password
+    except ValueError:
+        return None
+    if not parts.scheme or not parts.netloc:
+        return None
+    if password:
+        return "a password (user:password@)"
+    names = sorted({k for k, _ in parse_qsl(parts.query, keep_blank_values=False)
+                    if _SECRET_QUERY.search(k)})
+    if names:
+        return "the query's " + ", ".join(f"`{n}`" for n in names)
+    if escape.SECRET_PATH.match(parts.path[1:]):
+        return "its path (this webhook's token)"
+    return None
+
+
+def _credentials(name: str, options: dict[str, Any], where: yamlio.Locator) -> Iterator[Problem]:
+    for key, value in options.items():
+        if not isinstance(value, str) or "://" not in value:
+            continue
+        what = url_credential(value)
+        if what is None:
+            continue
+        pos = where.value(["channels", name, str(key)])
+        variable = f"{name.upper().replace('-', '_')}_{str(key).upper()}"
+        fix = (f"put the whole URL in a secret and name its variable here instead: "
+               f"`{key}_env: {variable}`" if key == "url" else
+               "keep the credential in a secret (an `*_env` option) instead")
+        yield Problem(CONFIG_FILE, pos.line, pos.column, "channel", Level.ERROR,
+                      f"channel '{name}': `{key}:` carries a credential ({what}); everyone who "
+                      f"can read this repository can use it, and git keeps it: {fix}, then revoke "
+                      "the old one (README: \"Channels\")")

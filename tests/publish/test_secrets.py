@@ -112,3 +112,27 @@ def test_a_token_github_echoes_in_its_answer_is_not_in_the_held_reason(site: Sit
     everything = out.stdout + out.stderr + shown.stdout + shown.stderr + \
         git(site.remote, "log", "-p", "--all") + str(record)
     assert fake.token not in everything
+
+
+def test_a_webhook_url_kept_in_a_secret_with_url_env(fake_site: Site, fakes: Fakes, run_cli) -> None:
+    """`url_env:` names the variable holding a webhook URL that carries its own token: the
+    post is delivered there, lint is clean, and the URL's token is in no output or commit."""
+    token = "hooktok" + "4" * 16
+    channels = dict(fake_site.channels)
+    channels["webhook"] = {"platform": "webhook", "url_env": "PARTNER_HOOK_URL", "secret_env": "WEBHOOK_SECRET"}
+    fake_site.configure(channels)
+    fake_site.post("one", ["webhook"], "Hello partner.\n", at=at(-30))
+    fake_site.commit()
+    env = {**fake_site.env, "PARTNER_HOOK_URL": f"{fakes.webhook.hook_url}?token={token}"}
+    outputs = [run_cli(*args, cwd=fake_site.root, env=env)
+               for args in (["lint", "--now", NOW], ["publish", "--now", NOW], ["status", "--now", NOW],
+                            ["doctor"])]
+    assert outputs[0].returncode == 0, outputs[0].stdout
+    assert outputs[1].returncode == 0, outputs[1].stdout + outputs[1].stderr
+    assert [p.text for p in fakes.webhook.posts.values()] == ["Hello partner."]
+    everything = "".join(o.stdout + o.stderr for o in outputs)
+    history = git(fake_site.remote, "log", "-p", "--all")
+    assert token not in everything and token not in history
+    unset = run_cli("doctor", cwd=fake_site.root,
+                    env={k: v for k, v in env.items() if k != "PARTNER_HOOK_URL"})
+    assert "PARTNER_HOOK_URL (for url_env) is not set" in unset.stdout + unset.stderr
