@@ -21,6 +21,9 @@ from socialops.problems import Level, Problem
 
 WORKFLOWS_DIR = ".github/workflows"
 PUBLISH_WORKFLOW = f"{WORKFLOWS_DIR}/publish.yml"
+DOCTOR_WORKFLOW = f"{WORKFLOWS_DIR}/doctor.yml"  # the daily check of the same credentials
+# (workflow, the socialops command whose step must receive every channel's credentials)
+CREDENTIAL_WORKFLOWS = ((PUBLISH_WORKFLOW, "publish"), (DOCTOR_WORKFLOW, "doctor"))
 INSTALL_SLOT = "{{socialops_install}}"
 BEGIN = "# >>> socialops install"
 END = "# <<< socialops install"
@@ -144,35 +147,43 @@ def placeholder_problems(root: Path, level: Level) -> list[Problem]:
 
 @dataclass
 class PublishEnv:
-    """The environment variables the publish workflow passes to `socialops publish`."""
+    """The environment variables a workflow passes to a socialops command (publish.yml to
+    `socialops publish`, doctor.yml to `socialops doctor`)."""
 
-    found: bool  # the workflow exists and has a job that runs socialops publish
+    found: bool  # the workflow exists and has a job that runs the command
     names: set[str] = field(default_factory=set)
-    env_line: int = 0  # the line of the publish step's (or job's) `env:`, for the message
+    env_line: int = 0  # the line of the command step's (or job's) `env:`, for the message
+    workflow: str = PUBLISH_WORKFLOW
+    command: str = "publish"
 
 
 def publish_env(root: Path) -> PublishEnv:
-    path = root / PUBLISH_WORKFLOW
+    return workflow_env(root, PUBLISH_WORKFLOW, "publish")
+
+
+def workflow_env(root: Path, workflow: str, command: str) -> PublishEnv:
+    path = root / workflow
     try:
         text = path.read_text("utf-8")
     except (OSError, UnicodeDecodeError):
-        return PublishEnv(False)
+        return PublishEnv(False, workflow=workflow, command=command)
     from socialops import yamlio
 
     try:
         data = yamlio.load(text)
     except yamlio.YamlError:
-        return PublishEnv(False)
+        return PublishEnv(False, workflow=workflow, command=command)
     if not isinstance(data, dict) or not isinstance(data.get("jobs"), dict):
-        return PublishEnv(False)
-    result = PublishEnv(False)
+        return PublishEnv(False, workflow=workflow, command=command)
+    result = PublishEnv(False, workflow=workflow, command=command)
+    runs = re.compile(rf"\bsocialops\s+{re.escape(command)}\b")
     top = _env_names(data.get("env"))
     for job_name, job in data["jobs"].items():
         steps = job.get("steps") if isinstance(job, dict) else None
         if not isinstance(steps, list):
             continue
         for index, step in enumerate(steps):
-            if isinstance(step, dict) and re.search(r"\bsocialops\s+publish\b", str(step.get("run", ""))):
+            if isinstance(step, dict) and runs.search(str(step.get("run", ""))):
                 result.found = True
                 result.names |= top | _env_names(job.get("env")) | _env_names(step.get("env"))
                 where = ["jobs", job_name, "steps", index, "env"] if "env" in step else ["jobs", job_name, "steps", index]
@@ -192,29 +203,38 @@ def channel_variables(channels: Mapping[str, Any]) -> Iterable[tuple[str, str, s
                 yield name, option, variable
 
 
-def missing_secret_message(variable: str, line: int) -> str:
-    return (f"{variable} is not passed to the publish job: add "
+def missing_secret_message(variable: str, line: int, workflow: str = PUBLISH_WORKFLOW,
+                           command: str = "publish") -> str:
+    return (f"{variable} is not passed to the {command} job: add "
             f"`{variable}: ${{{{ secrets.{variable} }}}}` to the env: of the step that runs socialops "
-            f"publish in {PUBLISH_WORKFLOW} (line {line}), and a secret {variable} to the "
+            f"{command} in {workflow} (line {line}), and a secret {variable} to the "
             "socialops environment (README: \"A team's first day\", step 4)")
 
 
+def credential_envs(root: Path) -> list[PublishEnv]:
+    """The workflows that must hand every channel's credentials to their command and do run
+    it: publish.yml (to publish) and doctor.yml (to check them daily)."""
+    return [env for env in (workflow_env(root, w, c) for w, c in CREDENTIAL_WORKFLOWS) if env.found]
+
+
 def secrets_problems(root: Path, channels: Mapping[str, Any], config_text: str) -> list[Problem]:
-    """Each `*_env` a channel names must reach `socialops publish` in publish.yml."""
+    """Each `*_env` a channel names must reach `socialops publish` in publish.yml, and
+    `socialops doctor` in doctor.yml."""
     wanted = list(channel_variables(channels))
     if not wanted:
         return []
-    env = publish_env(root)
-    if not env.found:
+    envs = credential_envs(root)
+    if not envs:
         return []
     from socialops import yamlio
 
     locator = yamlio.Locator(config_text)
     found = []
     for channel, option, variable in wanted:
-        if variable in env.names:
-            continue
-        pos = locator.value(["channels", channel, option])
-        found.append(Problem("socialops.yaml", pos.line, pos.column, "workflow", Level.ERROR,
-                             missing_secret_message(variable, env.env_line)))
+        for env in envs:
+            if variable in env.names:
+                continue
+            pos = locator.value(["channels", channel, option])
+            found.append(Problem("socialops.yaml", pos.line, pos.column, "workflow", Level.ERROR,
+                                 missing_secret_message(variable, env.env_line, env.workflow, env.command)))
     return found

@@ -30,6 +30,7 @@ README = REPO_ROOT / "README.md"
 GITHUB_URL = "https://github.com/acme/acme-social.git"
 DAY_ONE = "2026-11-20T10:00+01:00"
 AFTER_THE_POST = "2026-12-01T09:05+01:00"
+INSTALLABLE = "socialops @ git+https://github.com/acme/socialops@0123456789abcdef0123456789abcdef01234567"
 TAKES_NOW = {"init", "new", "lint", "status", "publish", "plan", "schedule", "review", "remind", "doctor"}
 
 PRE_RECEIVE = """#!/bin/sh
@@ -297,3 +298,65 @@ def test_step_one_lists_every_workflow_init_writes() -> None:
     listed = set(re.findall(r"^\| `([\w-]+\.yml)` \|", table, re.M))
     shipped = {p.name for p in (REPO_ROOT / "socialops/templates/init/.github/workflows").glob("*.yml")}
     assert listed == shipped, "README step 1's table and the workflow templates differ"
+
+
+def _step(workflow: Path, name: str) -> dict[str, object]:
+    import yaml
+
+    data = yaml.safe_load(workflow.read_text("utf-8"))
+    [step] = [s for job in data["jobs"].values() for s in job["steps"] if s.get("name") == name]
+    return dict(step)
+
+
+def _actions_env(env: dict[str, str], secrets: dict[str, str], github_token: str) -> dict[str, str]:
+    """A step's env: as the runner fills it: `${{ secrets.X }}` is the secret or '' when the
+    environment has none, `a || b` the first that is not empty."""
+    filled = {}
+    for key, value in env.items():
+        expression = re.fullmatch(r"\$\{\{ (.+) \}\}", value)
+        if expression is None:
+            filled[key] = value
+            continue
+        chosen = ""
+        for term in expression.group(1).split(" || "):
+            chosen = github_token if term == "github.token" else secrets.get(term.removeprefix("secrets."), "")
+            if chosen:
+                break
+        filled[key] = chosen
+    return filled
+
+
+def test_the_daily_doctor_run(after_step_seven: Team) -> None:
+    """Step 1's doctor.yml, its Check credentials step run as the runner would in a fresh
+    checkout, with step 3's verified approvals on: green while GitHub accepts the token (a
+    warning while SOCIALOPS_APPROVAL_KEY is not set), red with the reason when GitHub
+    refuses it, and never showing a secret."""
+    team = after_step_seven
+    runner = team.top / "doctor-runner"
+    git(team.top, "clone", "-q", str(team.remote), str(runner))
+    # the workflows installing a socialops CI can reach, as "Installing socialops" says
+    team.run_block_lines([f"socialops upgrade-workflows --source '{INSTALLABLE}'"], runner, "doctor")
+    step = _step(runner / ".github/workflows/doctor.yml", "Check credentials")
+    token = team.github.token
+    key = "a-long-random-approval-key-0123456789"
+
+    def run(secrets: dict[str, str], github_token: str) -> subprocess.CompletedProcess[str]:
+        env = {k: v for k, v in team.env("doctor").items() if k != "GITHUB_TOKEN"}
+        env.update(_actions_env(step["env"], secrets, github_token))  # type: ignore[arg-type]
+        return subprocess.run(["bash", "-c", team.command(str(step["run"]))], cwd=runner, env=env,
+                              capture_output=True, text=True, timeout=300)
+
+    without_key = run({}, token)
+    assert without_key.returncode == 0, without_key.stdout + without_key.stderr
+    assert "SOCIALOPS_APPROVAL_KEY is not set" in without_key.stdout
+    assert "GitHub accepts the token" in without_key.stdout
+    with_key = run({"SOCIALOPS_APPROVAL_KEY": key}, token)
+    assert with_key.returncode == 0, with_key.stdout + with_key.stderr
+    assert "SOCIALOPS_APPROVAL_KEY" not in with_key.stdout
+    revoked = run({"SOCIALOPS_APPROVAL_KEY": key, "SOCIALOPS_GITHUB_TOKEN": "ghp_revoked_0123456789abcdef"},
+                  token)
+    assert revoked.returncode == 1, revoked.stdout + revoked.stderr
+    assert "GitHub refused the token (401" in revoked.stdout and "could not verify approvals" in revoked.stdout
+    for out in (without_key, with_key, revoked):
+        for secret in (token, key, "ghp_revoked_0123456789abcdef"):
+            assert secret not in out.stdout + out.stderr

@@ -124,17 +124,20 @@ def test_upgrade_rewrites_only_the_blocks(tmp_path: Path, cli) -> None:
     assert own != publish.read_text()
     publish.write_text(own)
     (demo / ".github/workflows/remind.yml").unlink()
+    (demo / ".github/workflows/doctor.yml").unlink()  # a project made before the daily doctor
     (demo / ".socialops/schemas/post.schema.json").write_text("{}")
     mine = demo / ".github/workflows/mine.yml"
     mine.write_text("on: push\njobs: {}\n")
     result = cli("upgrade-workflows", "--source", "0.2.0", cwd=demo)
     assert result.exit_code == 0, result.output
     assert "added .github/workflows/remind.yml" in result.stdout
+    assert "added .github/workflows/doctor.yml" in result.stdout
     assert "refreshed .socialops/schemas/post.schema.json" in result.stdout
     assert mine.read_text() == "on: push\njobs: {}\n"
     after = publish.read_text()
     assert after == own.replace(f'"{SOURCE}"', '"socialops==0.2.0"')
     assert workflow_sources(demo)["remind.yml"] == ["socialops==0.2.0"]
+    assert workflow_sources(demo)["doctor.yml"] == ["socialops==0.2.0"]
     assert json.loads((demo / ".socialops/schemas/post.schema.json").read_text())["$schema"]
     # run again from this checkout (a folder) without --source: the workflows' source is kept
     again = cli("upgrade-workflows", cwd=demo)
@@ -174,28 +177,39 @@ def add_mastodon(demo: Path) -> None:
 
 
 def test_lint_names_a_credential_the_publish_job_does_not_get(tmp_path: Path, cli) -> None:
+    """Every credential a channel names reaches both jobs that use it: publish.yml's publish
+    and doctor.yml's daily check (which would otherwise go red every day)."""
     assert cli("init", "demo", "--source", SOURCE, cwd=tmp_path).exit_code == 0
     demo = tmp_path / "demo"
     add_mastodon(demo)
     lint = cli("lint", "--format", "json", cwd=demo)
     assert lint.exit_code == 1
-    [found] = [p for p in json.loads(lint.stdout)["problems"] if p["rule"] == "workflow"]
-    assert found["path"] == "socialops.yaml"
-    assert "token_env: MASTODON_TOKEN" in (demo / "socialops.yaml").read_text().splitlines()[found["line"] - 1]
-    assert "MASTODON_TOKEN: ${{ secrets.MASTODON_TOKEN }}" in found["message"]
-    assert ".github/workflows/publish.yml (line" in found["message"]
+    found = {p["message"].split(" (line")[0].rsplit(" in ", 1)[1]: p
+             for p in json.loads(lint.stdout)["problems"] if p["rule"] == "workflow"}
+    assert sorted(found) == [".github/workflows/doctor.yml", ".github/workflows/publish.yml"]
+    for workflow, problem in found.items():
+        assert problem["path"] == "socialops.yaml"
+        line = (demo / "socialops.yaml").read_text().splitlines()[problem["line"] - 1]
+        assert "token_env: MASTODON_TOKEN" in line
+        assert "MASTODON_TOKEN: ${{ secrets.MASTODON_TOKEN }}" in problem["message"]
+        command = "doctor" if "doctor" in workflow else "publish"
+        assert f"the step that runs socialops {command} in {workflow} (line" in problem["message"]
     doctor = cli("doctor", "--format", "json", cwd=demo, env={"MASTODON_TOKEN": ""})
     [channel] = [c for c in json.loads(doctor.stdout)["channels"] if c["channel"] == "mastodon-main"]
     assert channel["not_passed"] == ["MASTODON_TOKEN"]
+    assert [fix.split(" (line")[0].rsplit(" in ", 1)[1] for fix in channel["fixes"]] == [
+        ".github/workflows/publish.yml", ".github/workflows/doctor.yml"]
     # doctor's hint says what the README's step 4 says: an environment secret and an env: line
     assert "secret of the socialops environment" in channel["message"]
     assert "env: line" in channel["message"] and "publish.yml" in channel["message"]
+    assert "doctor.yml" in channel["message"]
     assert cli("doctor", "--channel", "feed", cwd=demo).exit_code == 0  # another channel's gap is not its own
-    publish = demo / ".github/workflows/publish.yml"
-    publish.write_text(publish.read_text().replace(
-        "          # MASTODON_TOKEN: ${{ secrets.MASTODON_TOKEN }}\n",
-        "          MASTODON_TOKEN: ${{ secrets.MASTODON_TOKEN }}\n"))
-    assert cli("lint", cwd=demo).exit_code == 0
+    for name in ("publish", "doctor"):
+        workflow = demo / f".github/workflows/{name}.yml"
+        workflow.write_text(workflow.read_text().replace(
+            "          # MASTODON_TOKEN: ${{ secrets.MASTODON_TOKEN }}\n",
+            "          MASTODON_TOKEN: ${{ secrets.MASTODON_TOKEN }}\n"))
+        assert (cli("lint", cwd=demo).exit_code == 0) is (name == "doctor")
     git(demo, "add", "-A")
     assert "mastodon-main" in cli("doctor", "--format", "json", cwd=demo).stdout
 

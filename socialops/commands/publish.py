@@ -518,27 +518,34 @@ def doctor_command(
     repo: RepoOption = None,
     now: NowOption = None,
 ) -> None:
-    """Check each channel's credentials with the platform, and when they expire."""
+    """Check each channel's credentials with the platform, and when they expire.
+
+    With verified approvals, also GitHub's token and the approval key. Exit 1 when something
+    would keep a post from going out, or a credential expires within 14 days (the daily
+    doctor.yml)."""
+    import httpx
     from rich.markup import escape
 
-    from socialops.ci import missing_secret_message, publish_env
+    from socialops import __version__
     from socialops.commands.output import console, print_json
     from socialops.model import Project
-    from socialops.publish.doctor import doctor, workflow_problems
+    from socialops.publish.doctor import approval_health, doctor, workflow_problems
     from socialops.timeutil import parse_now
 
     project = Project.load(repo)
     when = parse_now(now, project.config.timezone)
     found = doctor(project, dict(os.environ), when, _client_factory(30.0), channel, write)
     setup = workflow_problems(project)
-    env_line = publish_env(project.root).env_line
+    with httpx.Client(timeout=30.0, follow_redirects=False,
+                      headers={"User-Agent": f"socialops/{__version__}"}) as http:
+        approvals = approval_health(project, dict(os.environ), http)
     if fmt is TextOrJson.json:
         print_json({"version": 1, "channels": [h.as_dict() for h in found],
-                    "workflows": [p.as_dict() for p in setup]})
+                    "approval": approvals.as_dict(), "workflows": [p.as_dict() for p in setup]})
     else:
         out = console()
         for h in found:
-            mark = "[green]✓[/]" if h.ok else "[bold red]✗[/]"
+            mark = "[green]✓[/]" if not h.attention else "[bold yellow]![/]" if h.ok else "[bold red]✗[/]"
             out.print(f"{mark} [bold]{escape(h.channel)}[/] ({h.platform})"
                       + (f"  account: {escape(h.account)}" if h.account else ""))
             for name, present in h.variables.items():
@@ -551,11 +558,19 @@ def doctor_command(
                 out.print(f"    [yellow]{escape(h.warning)}[/]")
             for key, value in h.written.items():
                 out.print(f"    recorded {escape(key)}: {escape(str(value))} in socialops.yaml")
-            for name in h.not_passed:
-                out.print(f"    [red]{escape(missing_secret_message(name, env_line))}[/]")
+            for fix in h.fixes:
+                out.print(f"    [red]{escape(fix)}[/]")
+        if approvals.verify:
+            mark = "[green]✓[/]" if approvals.ok else "[bold red]✗[/]"
+            out.print(f"{mark} [bold]approvals[/] (approval.verify: github)")
+            if approvals.message:
+                out.print(f"    {escape(approvals.message)}")
+            for warning in approvals.warnings:
+                out.print(f"    [yellow]{escape(warning)}[/]")
         for p in setup:
             out.print(f"[bold red]✗[/] {escape(p.path)}:{p.line}: {escape(p.message)}")
-    raise typer.Exit(0 if all(h.ok for h in found) and not setup else 1)
+    red = any(h.attention for h in found) or not approvals.ok or bool(setup)
+    raise typer.Exit(1 if red else 0)
 
 
 def register(app: typer.Typer) -> None:

@@ -37,31 +37,102 @@ class ChannelHealth:
     warning: str | None = None
     settings: dict[str, Any] = field(default_factory=dict)  # what the platform says they should be
     written: dict[str, Any] = field(default_factory=dict)  # recorded in socialops.yaml by --write
-    not_passed: list[str] = field(default_factory=list)  # variables publish.yml does not hand to publish
+    not_passed: list[str] = field(default_factory=list)  # variables publish.yml or doctor.yml do not pass on
+    fixes: list[str] = field(default_factory=list)  # how to pass each of them on, per workflow
+    expiring: bool = False  # the credentials run out within EXPIRY_WARNING: renew them (red)
+
+    @property
+    def attention(self) -> bool:
+        """A person must act: the check failed, or the credentials run out soon."""
+        return not self.ok or self.expiring
 
     def as_dict(self) -> dict[str, Any]:
         return {"channel": self.channel, "platform": self.platform, "ok": self.ok,
                 "variables": self.variables, "account": self.account, "expires": self.expires,
-                "message": self.message, "warning": self.warning, "settings": self.settings,
-                "written": self.written, "not_passed": self.not_passed}
+                "expiring": self.expiring, "message": self.message, "warning": self.warning,
+                "settings": self.settings, "written": self.written, "not_passed": self.not_passed,
+                "fixes": self.fixes}
+
+
+@dataclass
+class ApprovalHealth:
+    """What publish needs to verify approvals (`approval.verify: github`): a GitHub token that
+    may read the repository's pull requests, and the key that signs the approval cache."""
+
+    verify: bool  # approval.verify is github
+    ok: bool = True  # False: GitHub refused the token, so publish would hold every post (red)
+    checked: bool = False  # GitHub was asked
+    key_set: bool = False
+    message: str = ""
+    warnings: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"verify": "github" if self.verify else "none", "ok": self.ok, "checked": self.checked,
+                "key_set": self.key_set, "message": self.message, "warnings": self.warnings}
 
 
 def doctor(project: Project, environ: Mapping[str, str], now: datetime,
            client_factory: Callable[[Channel], Any], channels: list[str] | None = None,
            write: bool = False) -> list[ChannelHealth]:
     out = []
-    passed = ci.publish_env(project.root)
+    envs = ci.credential_envs(project.root)
     for name, channel in sorted(project.config.channels.items()):
         if channels and name not in channels:
             continue
         health = check_channel(project, channel, environ, now, client_factory)
         _compare_settings(project, channel, health, write)
-        if passed.found:
-            health.not_passed = [v for v in health.variables if v not in passed.names]
-            if health.not_passed:
-                health.ok = False
+        for env in envs:
+            for variable in health.variables:
+                if variable not in env.names:
+                    if variable not in health.not_passed:
+                        health.not_passed.append(variable)
+                    health.fixes.append(ci.missing_secret_message(variable, env.env_line, env.workflow,
+                                                                  env.command))
+        if health.not_passed:
+            health.ok = False
         out.append(health)
     return out
+
+
+def approval_health(project: Project, environ: Mapping[str, str], http: Any) -> ApprovalHealth:
+    """With `approval.verify: github`: does GitHub accept the token for the reads publish
+    makes (the repository's pull requests), and is SOCIALOPS_APPROVAL_KEY set? A refused
+    token is a problem (publish would hold every post); an unset key a warning (approvals
+    are then verified with GitHub again on every run). Nothing is checked otherwise."""
+    from socialops.github import GitHubError, from_env
+    from socialops.review.approval import load_policy
+    from socialops.review.approval_cache import KEY_ENV
+
+    health = ApprovalHealth(load_policy(project.config).verified, key_set=bool(environ.get(KEY_ENV)))
+    if not health.verify:
+        return health
+    if not health.key_set:
+        health.warnings.append(
+            f"{KEY_ENV} is not set: the approvals publish verifies are not remembered (every run "
+            "asks GitHub again, and .socialops/approvals.yaml is not believed); add a secret "
+            f"{KEY_ENV} (any long random string) to the socialops environment; the env: of "
+            f"publish.yml's Publish step passes it on with `{KEY_ENV}: ${{{{ secrets.{KEY_ENV} }}}}` "
+            "(add that line if yours has none; README: \"A team's first day\", step 3)")
+    scrub = Scrubber({k: v for k, v in environ.items() if k in ("GITHUB_TOKEN", KEY_ENV)})
+    try:
+        client = from_env(http, environ, retries=0, max_wait=0.0)
+    except GitHubError as exc:
+        health.warnings.append(f"GitHub was not asked: {exc} (publish would hold every post)")
+        return health
+    try:
+        client.get(f"/repos/{client.repo}/pulls", {"state": "closed", "per_page": 1})
+    except GitHubError as exc:
+        health.ok = False
+        health.message = scrub(f"publish could not verify approvals: {exc}") or ""
+        return health
+    except Exception as exc:  # the network: reported, not raised
+        health.ok = False
+        health.message = scrub(f"GitHub could not be reached: {type(exc).__name__}: {exc}") or ""
+        return health
+    finally:
+        health.checked = True
+    health.message = f"GitHub accepts the token for {client.repo}'s pull requests"
+    return health
 
 
 def workflow_problems(project: Project) -> list[Problem]:
@@ -181,7 +252,9 @@ def check_channel(project: Project, channel: Channel, environ: Mapping[str, str]
             health.ok = False
             health.warning = "the credentials have expired: renew them"
         elif expires - now <= EXPIRY_WARNING:
-            health.warning = f"the credentials expire in {(expires - now).days} days: renew them soon"
+            health.expiring = True
+            health.warning = (f"the credentials expire in {(expires - now).days} days: renew them "
+                              "soon (doctor exits 1 until then)")
     return health
 
 

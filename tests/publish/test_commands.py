@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import httpx
 import yaml
@@ -12,7 +12,7 @@ from socialops.model import Project
 from socialops.publish.retract import retract
 from tests.conftest import git
 from tests.fakes.servers import Fakes
-from tests.publish.conftest import NOW, Site, at, run_publish
+from tests.publish.conftest import BASE, NOW, Site, at, run_publish
 
 
 def test_pause_stops_publishing_at_once_and_says_why(site: Site, run_cli) -> None:
@@ -135,6 +135,34 @@ def test_doctor_checks_credentials_without_showing_them(fake_site: Site, fakes: 
     text = run_cli("doctor", cwd=fake_site.root, env=env)
     for secret in fakes.secret_values():
         assert secret not in out.stdout + out.stderr + text.stdout + text.stderr
+
+
+def test_doctor_is_red_for_a_refused_or_soon_expiring_token(fake_site: Site, fakes: Fakes, run_cli) -> None:
+    """What the daily doctor.yml relies on: exit 1 for a token the platform refuses (revoked)
+    and for one running out within 14 days, so the scheduled job goes red before a post is
+    due; exit 0 with a token that works and has time left. No secret in the output."""
+    revoked = {**fake_site.env, "MASTODON_TOKEN": "sekretrevoked0123456789"}
+    refused = run_cli("doctor", "--channel", "mastodon", "--now", NOW, cwd=fake_site.root, env=revoked)
+    assert refused.returncode == 1, refused.stdout + refused.stderr
+    assert "✗ mastodon" in refused.stdout and "The access token is invalid" in refused.stdout
+    channels = dict(fake_site.channels)
+    soon = (BASE + timedelta(days=10)).date().isoformat()
+    later = (BASE + timedelta(days=30)).date().isoformat()
+    outputs = [refused]
+    for expires, code in ((soon, 1), (later, 0)):
+        fake_site.configure({**channels, "mastodon": {**channels["mastodon"], "expires": expires}})
+        out = run_cli("doctor", "--channel", "mastodon", "--now", NOW, cwd=fake_site.root, env=fake_site.env)
+        assert out.returncode == code, out.stdout + out.stderr
+        assert f"expires {expires}" in out.stdout
+        assert ("renew them soon" in out.stdout) is (code == 1)
+        outputs.append(out)
+        as_json = json.loads(run_cli("doctor", "--channel", "mastodon", "--now", NOW, "--format", "json",
+                                     cwd=fake_site.root, env=fake_site.env).stdout)
+        [check] = as_json["channels"]
+        assert check["ok"] is True and check["expiring"] is (code == 1)
+    for out in outputs:
+        for secret in [*fakes.secret_values(), "sekretrevoked0123456789"]:
+            assert secret not in out.stdout + out.stderr
 
 
 def test_retract_deletes_every_part_of_a_thread(fake_site: Site, fakes: Fakes, run_cli) -> None:

@@ -81,8 +81,8 @@ def load(path: Path) -> dict[object, object]:
     return data
 
 
-def test_init_writes_the_five_workflows(workflows: dict[str, Path]) -> None:
-    assert sorted(workflows) == ["lint", "metrics", "pause", "publish", "remind"]
+def test_init_writes_the_six_workflows(workflows: dict[str, Path]) -> None:
+    assert sorted(workflows) == ["doctor", "lint", "metrics", "pause", "publish", "remind"]
 
 
 def test_actionlint_finds_nothing(workflows: dict[str, Path], placeholder_workflows: dict[str, Path]) -> None:
@@ -150,6 +150,7 @@ def test_permissions_are_empty_by_default_and_granted_per_job(workflows: dict[st
         for job_name, job in data["jobs"].items():  # type: ignore[attr-defined]
             granted[f"{name}.{job_name}"] = job["permissions"]
     assert granted == {
+        "doctor.doctor": {"contents": "read", "pull-requests": "read"},
         "lint.lint": {"contents": "read"},
         "lint.review": {"contents": "read", "pull-requests": "write"},
         "metrics.metrics": {"contents": "write"},
@@ -183,6 +184,12 @@ def test_triggers_and_concurrency(workflows: dict[str, Path]) -> None:
     assert metrics["concurrency"] == {"group": "socialops-metrics", "cancel-in-progress": False}
     assert metrics["jobs"]["metrics"]["environment"] == "socialops"  # type: ignore[index]
     assert all_steps(metrics)[0]["with"] == {"persist-credentials": True}
+    doctor = load(workflows["doctor"])  # daily: a refused or expiring token turns a run red
+    assert doctor[True]["schedule"] == [{"cron": "43 6 * * *"}]  # type: ignore[index]
+    assert "workflow_dispatch" in doctor[True]  # type: ignore[operator]
+    assert doctor["concurrency"] == {"group": "socialops-doctor", "cancel-in-progress": False}
+    assert doctor["jobs"]["doctor"]["environment"] == "socialops"  # type: ignore[index]
+    assert all_steps(doctor)[0]["with"] == {"persist-credentials": False}
     checkout = all_steps(publish)[0]
     assert checkout["with"] == {"fetch-depth": 0, "persist-credentials": True}
     for data in (lint, remind):
@@ -202,6 +209,7 @@ def test_every_job_installs_the_pinned_socialops_then_runs_one_command(workflows
             assert '"$SOCIALOPS_SOURCE"' in steps[install]["run"]
             commands += [(name, job_name, s["run"]) for s in steps[install + 1:]]
     assert commands == [
+        ("doctor", "doctor", "socialops doctor"),
         ("lint", "lint", "socialops lint --format github"),
         ("lint", "review", "socialops review --post-to-github"),
         ("metrics", "metrics", "socialops metrics collect"),
@@ -211,6 +219,23 @@ def test_every_job_installs_the_pinned_socialops_then_runs_one_command(workflows
     ]
     [dry_run] = [s for s in all_steps(load(workflows["publish"])) if s.get("name") == "Publish"]
     assert dry_run["env"]["DRY_RUN"] == "${{ inputs.dry-run && 'yes' || '' }}"  # type: ignore[index]
+
+
+def test_the_doctor_job_gets_what_the_publish_job_gets(workflows: dict[str, Path]) -> None:
+    """The daily check uses the credentials publish uses, so it goes red for what would keep
+    a post from going out: the same GitHub token, the approval cache's key, and (commented
+    until a channel names one) the same credential lines."""
+    [publish] = [s for s in all_steps(load(workflows["publish"])) if s.get("name") == "Publish"]
+    [doctor] = [s for s in all_steps(load(workflows["doctor"])) if s.get("name") == "Check credentials"]
+    shared = {"GITHUB_TOKEN": "${{ secrets.SOCIALOPS_GITHUB_TOKEN || github.token }}",
+              "SOCIALOPS_APPROVAL_KEY": "${{ secrets.SOCIALOPS_APPROVAL_KEY }}"}
+    assert {k: v for k, v in publish["env"].items() if k != "DRY_RUN"} == shared  # type: ignore[union-attr]
+    assert doctor["env"] == shared
+
+    def examples(path: Path) -> list[str]:
+        return re.findall(r"^\s*# ([A-Z_]+: \$\{\{ secrets\.[A-Z_]+ \}\})$", path.read_text("utf-8"), re.M)
+
+    assert examples(workflows["doctor"]) == examples(workflows["publish"]) != []
 
 
 def test_the_placeholder_stops_the_install_step_with_the_fix(placeholder_workflows: dict[str, Path],
