@@ -258,3 +258,31 @@ def test_the_views_take_unchanged_posts_from_the_cache_and_see_every_edit(
     opened.clear()
     assert [p.body for p in quickread.read_posts(Project.load(project.root))] == ["First.\n", "Second, edited.\n"]
     assert opened == []
+
+
+def test_a_fresh_clone_lints_one_post_from_the_others_briefs(project: ProjectDir, reads: list[str],
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """The pre-commit hook's first run in a fresh clone: the other posts are read for their
+    brief only (no post made of them, no text kept); the few the calendar needs are read
+    as posts, and kept whole for the next run, which reads none of them."""
+    import socialops.lint.quickread as quickread
+
+    quick: list[str] = []
+    original = quickread.quick_post
+    monkeypatch.setattr(quickread, "quick_post", lambda root, path, rel: quick.append(path.name) or original(root, path, rel))
+    project.write("calendar.yaml", "spacing: {min_gap: 30m}\n")
+    for day in range(1, 21):
+        project.post(f"far{day:02d}.md", f"channels: [mastodon-main]\npublish_at: 2026-11-{day:02d}T09:00\n")
+    project.post("near.md", "channels: [mastodon-main]\npublish_at: 2026-12-01T09:20\n")
+    mine = project.post("mine.md", "id: far05\n" + POST)
+    first = findings(project, paths=[mine])
+    assert sorted(f.split(" ")[1] for f in first) == ["calendar", "duplicate-id"]
+    assert quick == ["far20.md", "near.md"]  # what the calendar needs: the one before it, the one near it
+    assert reads == ["mine.md"]
+    cache = lintcache.LintCache.open(Project.load(project.root))
+    assert cache is not None and len(cache.entries) == 22
+    assert cache.lookup("posts/far01.md", project.root / "posts" / "far01.md",
+                        lintcache.stamp(project.root / "posts" / "far01.md"), checked=False) is None  # a brief only
+    quick.clear()
+    assert findings(project, paths=[mine]) == first
+    assert quick == []

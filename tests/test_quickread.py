@@ -4,6 +4,7 @@ loader reads, or the file is read in full."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -52,6 +53,40 @@ def test_a_quick_read_agrees_with_the_loader(project, front: str) -> None:
         (full.readable, full.id, full.own_channels, full.publish_at, full.status, full.campaign)
     assert (quick.body, quick.body_line, quick.variants) == (full.body, full.body_line, full.variants)
     assert ("channels" in quick.meta) == ("channels" in full.meta)
+
+
+def test_the_briefs_of_a_fresh_clone_are_what_the_full_reader_gives(project, monkeypatch) -> None:
+    """Linting one post in a fresh clone (no lint cache yet) reads only the brief of every
+    other post (id, channels, time, campaign, status), quicker than making posts of them; it
+    must be what reading each file in full gives, for every shape of front matter, including
+    those it leaves to the full reader (a symlink, CRLF lines, a byte order mark, a file that
+    is not UTF-8, no front matter)."""
+    import socialops.lint.cache as lintcache
+    from socialops.lint.cache import LintCache, brief_of
+
+    monkeypatch.setattr(lintcache, "SETTLE_NS", 0)
+    for i, front in enumerate(FRONTS):
+        project.post(f"f{i:02d}.md", front, "Body.\n")
+    project.write("posts/crlf.md", "---\r\nid: crlf\r\nchannels: [feed]\r\npublish_at: 2026-12-01T09:00\r\n---\r\nA\r\n")
+    project.write("posts/bom.md", "\ufeff---\nid: bom\nchannels: [feed]\n---\nA\n")
+    (project.root / "posts" / "latin1.md").write_bytes(b"---\nid: caf\xe9\n---\nA\n")
+    project.write("posts/none.md", "No front matter.\n")
+    project.write("elsewhere.md", "---\nid: elsewhere\nchannels: [feed]\n---\nA\n")
+    (project.root / "posts" / "link.md").symlink_to(project.root / "elsewhere.md")
+    (project.root.parent / "outside.md").write_text("---\nid: outside\nchannels: [feed]\n---\nA\n")
+    (project.root / "posts" / "out.md").symlink_to(project.root.parent / "outside.md")
+    loaded = Project.load(project.root)
+    files, _ = loaded.post_files()
+    cut = len(str(loaded.root)) + 1
+    expected = {full[cut:]: brief_of(read_post(loaded.root, Path(full)), loaded) for full in files}
+    assert len(expected) == len(FRONTS) + 6 and expected["posts/out.md"][0] == "out"  # refused: not read
+    assert dict(Others(loaded, set()).briefs) == expected  # no cache at all
+    cache = LintCache.open(loaded)
+    assert cache is not None and not cache.entries
+    assert dict(Others(loaded, set(), cache).briefs) == expected  # a fresh clone's: kept in the cache
+    cache.save()
+    again = LintCache.open(Project.load(project.root))
+    assert again is not None and dict(Others(loaded, set(), again).briefs) == expected
 
 
 @pytest.mark.parametrize("closing", ["--- \u00a0", "---\f", "--- \t"])
@@ -117,11 +152,14 @@ def test_linting_one_post_finds_what_linting_all_finds_about_it(project, monkeyp
     everything = lint(loaded, None, now, use_cache=False).problems
     assert sum(p.rule == "calendar" for p in everything) > 20
     assert {m for p in everything for m in ("same text", "a day") if m in p.message} == {"same text", "a day"}
-    for use_cache in (False, True):
-        if use_cache:
+    cache_file = project.root / ".git" / "socialops" / "lint-cache"
+    for mode in ("no cache", "fresh clone", "after a lint"):
+        if mode == "after a lint":
             lint(loaded, None, now)
         for i in range(70):
+            if mode == "fresh clone":  # no cache yet: the others' briefs are read and kept
+                cache_file.unlink(missing_ok=True)
             path = project.root / "posts" / f"p{i:02d}.md"
-            one = lint(Project.load(project.root), [path], now, use_cache=use_cache).problems
+            one = lint(Project.load(project.root), [path], now, use_cache=mode != "no cache").problems
             assert [p for p in one if p.path == f"posts/p{i:02d}.md"] == \
-                [p for p in everything if p.path == f"posts/p{i:02d}.md"], (use_cache, i)
+                [p for p in everything if p.path == f"posts/p{i:02d}.md"], (mode, i)

@@ -22,6 +22,8 @@ Each entry is kept as its stamp, its brief (id, channels, time, campaign, status
 linting another post needs of it) and the rest marshalled on its own: opening the cache
 reads no post's text, and a one-post lint compares stamps and reads briefs only
 (socialops.lint.quickread.Others), making posts of the few entries the calendar needs.
+A one-post lint in a fresh clone keeps only the brief of the other posts (no text): the
+few the calendar needs are read from their files the next time.
 
 A file changed within the last seconds is never taken from the cache: a file system
 stamps times in ticks, so a second change in the same tick, keeping the size, could look
@@ -128,6 +130,8 @@ class LintCache:
         entry = self.entries.get(rel)
         if isinstance(entry, tuple):
             current, brief, rest = entry
+            if rest is None:  # a brief alone (keep_brief): the file is read when the post is needed
+                return None
             entry = self.entries[rel] = [current, *marshal.loads(rest), brief]
         return entry
 
@@ -186,6 +190,15 @@ class LintCache:
         kept = None if problems is None else [[p.line, p.column, p.rule, p.level.value, p.message, p.fixable]
                                           for p in problems]
         return [current, media, kept, post.text, post.meta, where, [], post.quick, brief_of(post, self.project)]
+
+    def keep_brief(self, rel: str, current: Stamp | None, brief: Brief) -> None:
+        """Keep only the brief of a post file read for nothing else (a one-post lint in a
+        fresh clone): what the next one-post lint needs of it, without its text."""
+        if current is None or max(current[1], current[2]) >= self.settled_before:
+            self.changed = self.entries.pop(rel, None) is not None or self.changed
+            return
+        self.entries[rel] = (current, brief, None)
+        self.changed = True
 
     def keep(self, post: Post, entry: list[Any] | None) -> None:
         if entry is None:
