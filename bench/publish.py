@@ -1,10 +1,12 @@
 """Benchmark `socialops publish` (issue 5).
 
-    python bench/publish.py [--posts 10000] [--ledgers 5000] [--publish 500] [--slow 100]
+    python bench/publish.py [--posts 10000] [--ledgers 5000] [--publish 500] [--slow 100] [--before REF]
 
 1. Selecting what is due (publish's steps 1-3: read every post and the ledger, render what
    is due) in a repository of `--posts` posts of which `--ledgers` have a ledger file;
-   then `socialops status` over the same repository (built on those decisions).
+   then `socialops status` over the same repository (built on those decisions). Each in a
+   new interpreter, only the call timed; with `--before REF` the same with socialops as it
+   was at that commit, the two taking turns (the machine is shared: both see its load).
 2. Publishing `--publish` due posts to 5 channels (Mastodon, X, LinkedIn, Discord,
    Telegram) against the local fakes without latency: `socialops publish` as a user runs
    it (a new process; claim commit and push, every part recorded, final commit and push
@@ -97,36 +99,82 @@ def selection_repo(base: Path, posts: int, ledgers: int, now: datetime) -> None:
             write(base / ".socialops/ledger" / f"{post_id}.yaml", LEDGER.format(id=post_id, channels=blocks))
 
 
-def bench_selection(posts: int, ledgers: int, runs: int) -> None:
+SELECT = r"""
+import sys, time
+from pathlib import Path
+from datetime import UTC, datetime
+try:  # the layout since issue 10
     from socialops.calendar import lateness
-    from socialops.model import Project
     from socialops.publish.claims import RunInfo
     from socialops.publish.selection import Query, select
     from socialops.publish.status import status
+except ImportError:  # before it (--before an older commit)
+    from socialops.claims import RunInfo
+    from socialops.selection import Query, lateness, select
+    from socialops.status import status
+from socialops.model import Project
 
+base, what = sys.argv[1], sys.argv[2]
+now = datetime(2027, 6, 1, 12, 0, tzinfo=UTC)
+project = Project.load(Path(base))
+start = time.perf_counter()
+if what == "select":
+    found = select(project, Query(now, lambda: now, RunInfo.current(), lateness(project)))
+    took = time.perf_counter() - start
+    print(took, len(found.jobs), len(found.decisions))
+else:
+    status(project, now, now)
+    print(time.perf_counter() - start, 0, 0)
+"""
+
+
+def _timed(code: Path, base: Path, what: str) -> tuple[float, int, int]:
+    """One selection (or status) in a new interpreter importing socialops from `code`; the
+    interpreter's start and imports are not timed, only the call."""
+    env = {**os.environ, "PYTHONPATH": str(code)}
+    proc = subprocess.run([sys.executable, "-c", SELECT, str(base), what], env=env, capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise SystemExit(f"{what} with {code} failed:\n{proc.stderr[-3000:]}")
+    out = proc.stdout.split()
+    return float(out[0]), int(out[1]), int(out[2])
+
+
+def checkout(ref: str, into: Path) -> Path:
+    """`git archive` of `ref` of this repository, unpacked into `into` (its socialops compiled)."""
+    into.mkdir(parents=True, exist_ok=True)
+    archive = subprocess.run(["git", "archive", ref, "socialops"], cwd=ROOT, check=True, capture_output=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(into)], input=archive, check=True)
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(into / "socialops")], check=True)
+    return into
+
+
+def bench_selection(posts: int, ledgers: int, runs: int, before: str | None) -> None:
     now = datetime(2027, 6, 1, 12, 0, tzinfo=UTC)
     with tempfile.TemporaryDirectory() as tmp:
-        base = Path(tmp)
+        base = Path(tmp) / "repo"
         selection_repo(base, posts, ledgers, now)
-        best = float("inf")
-        for _ in range(runs):
-            project = Project.load(base)
-            start = time.perf_counter()
-            query = Query(now, lambda: now, RunInfo.current(), lateness(project))
-            found = select(project, query)
-            best = min(best, time.perf_counter() - start)
-        print(f"selection: {posts:,} posts, {ledgers:,} ledger files: {len(found.jobs)} jobs, "
-              f"{len(found.decisions)} decisions; best of {runs}: {best:.2f} s")
-        git(base, "init", "-q", "-b", "main")  # status, like publish, reads the config's history
-        git(base, "add", "-A")
-        git(base, "commit", "-q", "-m", "posts")
-        best = float("inf")
-        for _ in range(runs):
-            project = Project.load(base)
-            start = time.perf_counter()
-            status(project, now, now)
-            best = min(best, time.perf_counter() - start)
-        print(f"status (publish's decisions, every post and ledger file read): best of {runs}: {best:.2f} s")
+        codes = {"now": ROOT}
+        if before is not None:
+            codes[f"before ({before})"] = checkout(before, Path(tmp) / "before")
+        subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "socialops")], check=True)
+        print(f"load average at start: {os.getloadavg()[0]:.1f} (2 cores, shared)")
+        for what in ("select", "status"):
+            if what == "status":  # status, like publish, reads the config's history
+                git(base, "init", "-q", "-b", "main")
+                git(base, "add", "-A")
+                git(base, "commit", "-q", "-m", "posts")
+            best = {name: float("inf") for name in codes}
+            found = (0, 0)
+            for _ in range(runs):  # the checkouts take turns, so both see the same load
+                for name, code in codes.items():
+                    took, jobs, decisions = _timed(code, base, what)
+                    best[name] = min(best[name], took)
+                    found = (jobs, decisions) if name == "now" else found
+            label = (f"selection: {posts:,} posts, {ledgers:,} ledger files: {found[0]} jobs, {found[1]} decisions"
+                     if what == "select" else "status (publish's decisions, every post and ledger file read)")
+            figures = ", ".join(f"{name} {took:.2f} s" for name, took in best.items())
+            ratio = f" = {best['now'] / min(v for k, v in best.items() if k != 'now'):.2f}x before" if before else ""
+            print(f"{label}; best of {runs}: {figures}{ratio}; load {os.getloadavg()[0]:.1f}")
 
 
 # ---- 2 and 3. publishing --------------------------------------------------------------------------
@@ -197,10 +245,14 @@ def main() -> None:
     parser.add_argument("--publish", type=int, default=500)
     parser.add_argument("--slow", type=int, default=100)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--before", metavar="REF", help="also time selection and status with socialops as it "
+                        "was at this commit (git archive), the two taking turns in the same run")
     args = parser.parse_args()
-    bench_selection(args.posts, args.ledgers, args.runs)
-    bench_publish(args.publish, 0.0)
-    bench_publish(args.slow, 0.05)
+    bench_selection(args.posts, args.ledgers, args.runs, args.before)
+    if args.publish:
+        bench_publish(args.publish, 0.0)
+    if args.slow:
+        bench_publish(args.slow, 0.05)
 
 
 if __name__ == "__main__":

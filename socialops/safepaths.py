@@ -11,6 +11,7 @@ a message saying which file and why.
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 from functools import lru_cache
@@ -37,14 +38,20 @@ def _realpath(folder: str) -> str:
 def _resolved(lexical: str) -> str:
     """The real path of `lexical`: its folder's (cached) joined with its name, unless the
     name itself is a symlink (then resolved in full)."""
-    head, name = os.path.split(lexical)
-    if not name or name in (os.curdir, os.pardir):
-        return os.path.realpath(lexical)
     try:
         if stat.S_ISLNK(os.lstat(lexical).st_mode):
             return os.path.realpath(lexical)
     except OSError:
         pass  # not there (yet): its folder decides
+    return _in_real_folder(lexical)
+
+
+def _in_real_folder(lexical: str) -> str:
+    """The real path of `lexical` if its name is no symlink: its folder's (cached) real
+    path joined with the name."""
+    head, name = os.path.split(lexical)
+    if not name or name in (os.curdir, os.pardir):
+        return os.path.realpath(lexical)
     return os.path.join(_realpath(head), name)
 
 
@@ -52,16 +59,21 @@ def refusal(root: Path, path: Path | str, *, folder: bool = False, look: bool = 
     """Why `path` may not be used (a sentence), or None. A path that does not exist yet
     is fine when the folders on the way to it are. Without `look` the kind of file is not
     checked (the caller opens it without blocking and checks what it opened)."""
+    return _refusal(root, path, folder=folder, look=look, name_may_link=True)
+
+
+def _refusal(root: Path, path: Path | str, *, folder: bool, look: bool, name_may_link: bool) -> str | None:
+    """`refusal`; without `name_may_link` the caller makes sure the last name is no symlink
+    (it opens it with O_NOFOLLOW), so it is not looked up (one lstat less per file)."""
     top = _normal(str(root))
-    given = str(path)
-    lexical = os.path.normpath(given if os.path.isabs(given) else os.path.join(top, given))
+    lexical = _lexical(top, path)
     rel = _below(lexical, top)
     if rel is None:
         return "it is outside the repository"
     if _in_git(rel):
         return "it is inside .git, which socialops never reads or writes for content"
     real_root = _real_root(root)
-    real_rel = _below(_resolved(lexical), real_root)
+    real_rel = _below(_resolved(lexical) if name_may_link else _in_real_folder(lexical), real_root)
     if real_rel is None:
         return "it leads outside the repository through a symlink"
     if _in_git(real_rel):
@@ -77,6 +89,12 @@ def refusal(root: Path, path: Path | str, *, folder: bool = False, look: bool = 
     if folder:
         return None if stat.S_ISDIR(mode) else "it is not a folder"
     return None if stat.S_ISREG(mode) else _kind(mode)
+
+
+def _lexical(top: str, path: Path | str) -> str:
+    """`path` made absolute (relative ones are under the root `top`) and normalised."""
+    given = str(path)
+    return os.path.normpath(given if os.path.isabs(given) else os.path.join(top, given))
 
 
 @lru_cache(maxsize=64)
@@ -117,26 +135,63 @@ def check(root: Path, path: Path | str, what: str, *, folder: bool = False) -> N
                          f"{'folder' if folder else 'file'} inside the repository)", what)
 
 
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_OPEN = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_BINARY", 0)
+
+
 def read_bytes(root: Path, path: Path | str, what: str, limit: int) -> bytes:
     """A regular file's bytes, checked before it is opened and opened so that a file that
-    changed into something else meanwhile cannot block; more than `limit` bytes raise."""
-    why = refusal(root, path, look=False)  # opened without blocking, then looked at
-    if why is not None:
-        raise UnsafePath(f"{what}: {why}; socialops refuses it (replace it with a regular file "
+    changed into something else meanwhile cannot block; more than `limit` bytes raise.
+
+    Where the system has O_NOFOLLOW, the file is opened with it: a name that is no symlink
+    (nearly every file) needs no look-up of its own, and one that is fails to open and is
+    then resolved and checked before it is opened again."""
+    refuse = _refusal(root, path, folder=False, look=False, name_may_link=not _NOFOLLOW)
+    if refuse is not None:
+        raise UnsafePath(f"{what}: {refuse}; socialops refuses it (replace it with a regular file "
                          "inside the repository)", what)
-    full = os.path.join(str(root), str(path)) if not os.path.isabs(str(path)) else str(path)
-    fd = os.open(full, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
-    with os.fdopen(fd, "rb") as handle:
-        info = os.fstat(handle.fileno())
+    full = _lexical(_normal(str(root)), path)  # the path just checked, not one `..` could move
+    try:
+        fd = os.open(full, _OPEN | _NOFOLLOW)
+    except OSError as exc:
+        if not _NOFOLLOW or exc.errno != errno.ELOOP:
+            raise
+        refuse = refusal(root, full, look=False)  # the name is a symlink: where it leads decides
+        if refuse is not None:
+            raise UnsafePath(f"{what}: {refuse}; socialops refuses it (replace it with a regular file "
+                             "inside the repository)", what) from None
+        fd = os.open(full, _OPEN)
+    try:
+        info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
             raise UnsafePath(f"{what}: {_kind(info.st_mode)}; socialops refuses it", what)
         if info.st_size > limit:
             raise UnsafePath(f"{what}: the file is {info.st_size:,} bytes, more than the "
                              f"{limit:,} socialops reads", what)
-        data = handle.read(limit + 1)
-    if len(data) > limit:
+        return _read_up_to(fd, info.st_size, limit, what)
+    finally:
+        os.close(fd)
+
+
+def _read_up_to(fd: int, size: int, limit: int, what: str) -> bytes:
+    """The file's bytes, `size` (from fstat) expected: one read of size + 1 finds its end
+    (a read ending early is the end of a regular file); one that grew meanwhile is read on,
+    up to the limit."""
+    want = size + 1
+    data = os.read(fd, want)
+    if len(data) < want:
+        return data
+    chunks = [data]
+    total = len(data)
+    while total <= limit:
+        chunk = os.read(fd, min(limit + 1 - total, 1 << 20))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        total += len(chunk)
+    if total > limit:
         raise UnsafePath(f"{what}: the file is more than the {limit:,} bytes socialops reads", what)
-    return data
+    return b"".join(chunks)
 
 
 def check_folders(root: Path, path: Path | str, what: str) -> None:
