@@ -325,7 +325,8 @@ class LedgerIndex:
         the file name)."""
         out: dict[str, LedgerEntry] = {}
         for post_id, path in self.paths.items():
-            entry = parse(_text_of(self.root, Path(path)), post_id)
+            text = self._texts.get(post_id)  # read already (strictly: the same text)
+            entry = parse(text if text is not None else _text_of(self.root, Path(path)), post_id)
             out[entry.post] = entry
         return out
 

@@ -34,6 +34,7 @@ from socialops.adapters import ChannelSetupError, make_adapter, secrets_for
 from socialops.adapters.base import PlatformError
 from socialops.calendar import lateness
 from socialops.errors import SocialopsError
+from socialops.ledger import LedgerIndex
 from socialops.model import Channel, Post, Project
 from socialops.pause import PauseWatch, read_pause
 from socialops.publish import report
@@ -241,14 +242,15 @@ def _remove_temporaries(project: Project, owned: list[Path]) -> None:
 
 # ---- selection, claims ------------------------------------------------------------------------
 
-def decide(project: Project, options: PublishOptions, posts: list[Post] | None = None) -> Selection:
+def decide(project: Project, options: PublishOptions, posts: list[Post] | None = None,
+           known: LedgerIndex | None = None) -> Selection:
     """What publish would do now with every due post and channel, exactly as `--dry-run`
     reports it (selection, approvals, each channel's setup; `planned` for what it would
     send), without claiming or calling anything. `status` is built on it."""
     if options.http is None:
         with _client(options) as http:
-            return decide(project, replace(options, http=http), posts)
-    plan = _plan(project, replace(options, dry_run=True), RunInfo.current(), posts)
+            return decide(project, replace(options, http=http), posts, known)
+    plan = _plan(project, replace(options, dry_run=True), RunInfo.current(), posts, known=known)
     _close(plan)
     return plan.selection
 
@@ -283,10 +285,10 @@ def _leave_uncommitted(selection: Selection, uncommitted: frozenset[str]) -> Non
 
 
 def _plan(project: Project, options: PublishOptions, run: RunInfo, posts: list[Post] | None = None,
-          uncommitted: frozenset[str] = frozenset()) -> _Plan:
+          uncommitted: frozenset[str] = frozenset(), known: LedgerIndex | None = None) -> _Plan:
     query = Query(options.now, options.clock, run, lateness(project), options.posts,
                   options.channels, options.environ)
-    selection = select(project, query, posts)
+    selection = select(project, query, posts, known)
     if uncommitted:
         _leave_uncommitted(selection, uncommitted)
     apply_approvals(project, selection, options)

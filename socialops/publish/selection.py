@@ -89,12 +89,14 @@ class Query:
 
 
 
-def select(project: Project, query: Query, posts: list[Post] | None = None) -> Selection:
+def select(project: Project, query: Query, posts: list[Post] | None = None,
+           known: ledger.LedgerIndex | None = None) -> Selection:
     """Jobs and decisions for every due post and occurrence. `posts`: every post (status has
     them), read in full or quickly (socialops.lint.quickread); else they are found. Either
-    way only those that may need something now are read in full."""
+    way only those that may need something now are read in full. `known`: the ledger, when
+    the caller reads it too (status), so each file is read once."""
     selection = Selection()
-    known = ledger.LedgerIndex(project.root)
+    known = known if known is not None else ledger.LedgerIndex(project.root)
     if posts is None:
         posts = _posts_to_consider(project, query, known)
     else:

@@ -81,13 +81,14 @@ def status(project: Project, now: datetime, clock_now: datetime, *, post: str | 
     limit = lateness(project)
     report = StatusReport(iso(now), duration_text(limit), read_pause(project.root),
                           metrics_collected=last_collected(project.root))
-    entries = ledger.read_all(project.root)
+    known = ledger.LedgerIndex(project.root)  # read once, by the decisions and by the rows
     run = RunInfo.current()
     options = PublishOptions(now=now, clock=lambda: clock_now, environ=dict(environ or {}), dry_run=True,
                              posts=frozenset({post}) if post is not None else None,
                              client_factory=client_factory, http=http)
     posts = read_posts(project, quick=True)  # publish.decide reads the due ones in full
-    decided = decide(project, options, posts)
+    decided = decide(project, options, posts, known)
+    entries = known.read_all()
     if post is not None:
         posts = [p for p in posts if post in (p.id, p.path)]
         ids = {d.post_id for d in decided.decisions} | {p.id for p in posts} | {post}
