@@ -463,6 +463,32 @@ def file_at_base(root: Path, ref: str, path: Path) -> str | None:
         return None
 
 
+def export_base(root: Path, ref: str, dest: Path) -> Path | None:
+    """The project folder as it was where this branch left `ref` (their merge base), written
+    under `dest` (git archive, no checkout): the project's root there, or None when git
+    cannot give it."""
+    import io
+    import tarfile
+
+    import git
+
+    r = repo(root)
+    top = Path(r.working_tree_dir or root).resolve()
+    folder = root.resolve().relative_to(top).as_posix()
+    try:
+        base = r.git.merge_base(ref, "HEAD")
+        args = ["--format=tar", base] + ([] if folder == "." else ["--", folder])
+        data = r.git.archive(*args, stdout_as_string=False)
+    except git.GitCommandError:
+        return None
+    try:
+        with tarfile.open(fileobj=io.BytesIO(bytes(data))) as archive:
+            archive.extractall(dest, filter="data")
+    except (tarfile.TarError, OSError):  # e.g. a link pointing out of the tree
+        return None
+    return dest if folder == "." else dest / folder
+
+
 def undo_commit(root: Path, rel: str) -> None:
     """Take back the last commit, which changed only `rel` (a switch socialops committed):
     the branch moves back one commit and `rel` is as it was before it; nothing else in the

@@ -71,10 +71,10 @@ def review_command(
 
         with httpx.Client(timeout=30) as http:
             client = from_env(http, os.environ)
-            done, url = comment.upsert_comment(client, number, body, skip_new=not review.posts,
+            done, url = comment.upsert_comment(client, number, body, skip_new=not review.posts and not review.project_changes,
                                                bot=os.environ.get("SOCIALOPS_BOT_LOGIN") or comment.BOT_LOGIN)
         said = {"created": "posted the review comment on", "updated": "updated the review comment on",
-                "skipped": "no post changed: no review comment on"}[done]
+                "skipped": "no post or project file changed: no review comment on"}[done]
         console(stderr=True).print(f"{said} pull request #{number}" + (f": {url}" if url else ""),
                                    markup=False)
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from socialops import ledger
-from socialops.model import Post, Project, post_due
+from socialops.model import POSTS_DIR, Post, Project, load_config, post_due, read_post
 from socialops.problems import Level, Problem
 from socialops.render import RenderedChannel, render_post
 from socialops.review import approval
@@ -46,6 +46,14 @@ class ReviewedPost:
     sent: dict[str, str] = field(default_factory=dict)  # channel -> what the ledger says
     diff: str | None = None  # the body's word diff against the base (socialops.review.changes)
     changed_keys: list[str] = field(default_factory=list)  # front-matter keys changed since the base
+    #: for a post the pull request does not change, listed because lint finds something new
+    #: for it (a blackout, a banned word, a limit the changed project files bring): those
+    #: findings; None for a post the pull request adds or changes
+    new_findings: list[Problem] | None = None
+
+    @property
+    def unchanged(self) -> bool:
+        return self.new_findings is not None
 
     @property
     def errors(self) -> int:
@@ -60,6 +68,15 @@ class Review:
     verified: bool  # approval.verify is github
     project_changes: list[Any] = field(default_factory=list)  # changes.FileChange per project file changed
     image_base: str | None = None  # where the PR's head commit serves files (images are shown from there)
+    project_files: list[str] = field(default_factory=list)  # the project files the branch changed
+
+    @property
+    def changed_posts(self) -> list[ReviewedPost]:
+        return [item for item in self.posts if not item.unchanged]
+
+    @property
+    def unchanged_posts(self) -> list[ReviewedPost]:
+        return [item for item in self.posts if item.unchanged]
 
 
 def build(project: Project, paths: list[Path], now: datetime, base: str,
@@ -97,12 +114,65 @@ def build(project: Project, paths: list[Path], now: datetime, base: str,
     review = Review(base, reviewed, others, policy.verified, image_base=image_base)
     if project_files:
         everything = lint(project, None, now)
+        review.project_files = list(project_files)
+        for path, new in _new_findings(project, base, now, everything.problems, own).items():
+            post = read_post(project.root, project.root / path)
+            mine = sorted((p for p in everything.problems if p.path == path), key=Problem.sort_key)
+            review.posts.append(ReviewedPost(
+                post=post, added=False, schedule=schedule(post, project),
+                channels=render_post(post, project.config.channels, project.root,
+                                     names=project.config.channels_for(post)) if post.readable else [],
+                findings=[p for p in mine if p.rule != "calendar"],
+                conflicts=[p for p in mine if p.rule == "calendar"],
+                requirements=policy.requirements(project.config.channels_for(post)),
+                sent=_sent(project, post), new_findings=new))
         by_rule: dict[str, set[str]] = {}
         for problem in everything.problems:
             by_rule.setdefault(problem.rule, set()).add(problem.path)
         texts = {name: gitops.file_at_base(project.root, base, project.root / name) for name in project_files}
         review.project_changes = changes.project_changes(project, texts, project.read_posts(), by_rule)
     return review
+
+
+def _new_findings(project: Project, base: str, now: datetime, head: list[Problem],
+                  skip: set[str]) -> dict[str, list[Problem]]:
+    """The posts this branch does not change (not in `skip`) for which lint finds something
+    it did not find at the base: what the changed project files (a blackout in calendar.yaml,
+    a word styleguide.yaml now bans, a limit in socialops.yaml) do to posts nobody touched.
+    The base is linted from a copy of its tree (git archive), with the same `now`."""
+    import tempfile
+    from collections import Counter
+
+    from socialops import gitops
+    from socialops.errors import SocialopsError
+    from socialops.lint import lint
+
+    def key(p: Problem) -> tuple[str, str, str, int, int]:
+        return (p.rule, p.level.value, p.message, p.line, p.column)
+
+    with tempfile.TemporaryDirectory(prefix="socialops-base-") as tmp:
+        root = gitops.export_base(project.root, base, Path(tmp))
+        if root is None:
+            return {}
+        try:
+            before = lint(Project(root.resolve(), load_config(root.resolve())), None, now,
+                          use_cache=False).problems
+        except SocialopsError:  # the base's own config cannot be read: nothing to compare with
+            return {}
+    was: dict[str, Counter[tuple[str, str, str, int, int]]] = {}
+    for problem in before:
+        was.setdefault(problem.path, Counter())[key(problem)] += 1
+    out: dict[str, list[Problem]] = {}
+    for problem in sorted(head, key=Problem.sort_key):
+        if not problem.path.startswith(POSTS_DIR + "/") or problem.path in skip \
+                or not (project.root / problem.path).is_file():
+            continue
+        seen = was.setdefault(problem.path, Counter())
+        if seen[key(problem)] > 0:
+            seen[key(problem)] -= 1
+        else:
+            out.setdefault(problem.path, []).append(problem)
+    return out
 
 
 def schedule(post: Post, project: Project) -> Schedule:
@@ -144,6 +214,8 @@ def as_json(review: Review) -> dict[str, Any]:
             "approval": [{"channel": r.channel, "required": r.count, "approvers": list(r.approvers)}
                          for r in item.requirements],
             "already_published": item.sent,
+            "unchanged": item.unchanged,
+            "new_findings": None if item.new_findings is None else [p.as_dict() for p in item.new_findings],
         } for item in review.posts],
         "project_findings": [p.as_dict() for p in review.project_findings],
     }

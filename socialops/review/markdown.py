@@ -19,7 +19,10 @@ ICON = {Level.ERROR: "❌", Level.WARNING: "⚠️", Level.SUGGESTION: "💡"}
 
 def markdown(review: Review, project: Project) -> str:
     tz = project.config.timezone
-    head = [MARKER, f"## socialops review: {_count(len(review.posts), 'post')} added or changed", ""]
+    title = f"## socialops review: {_count(len(review.changed_posts), 'post')} added or changed"
+    if review.unchanged_posts:
+        title += f", {_count(len(review.unchanged_posts), 'unchanged post')} with new findings"
+    head = [MARKER, title, ""]
     if not review.posts:
         head.append("No post is added or changed in this pull request.")
     else:
@@ -47,6 +50,8 @@ def _summary(review: Review, tz: Any) -> list[str]:
     for item in review.posts:
         post = item.post
         checks = "✅" if item.errors == 0 else f"❌ {_count(item.errors, 'error')}"
+        if item.new_findings:
+            checks += f" · 🆕 {_count(len(item.new_findings), 'new finding')}"
         if item.sent:
             checks += " · 🚨 already published"
         channels = ", ".join(_code(c) for c in post.own_channels) or \
@@ -65,20 +70,28 @@ def _post_section(item: ReviewedPost, review: Review, tz: Any) -> list[str]:
                   f"> **This post was already published:** {_text(where)}. Merging this change does "
                   "not publish it again and does not change what was sent; to correct it, retract "
                   "it (`socialops retract`) and add a new post.", ""]
-    lines += [f"- **Id:** {_code(post.id)} ({'new file' if item.added else 'changed'})",
+    if item.new_findings is not None:
+        changed = ", ".join(_code(name) for name in review.project_files) or "other files"
+        lines += [f"This post is not changed by this pull request. It is listed because lint finds "
+                  f"{_count(len(item.new_findings), 'finding')} for it that it did not find on "
+                  f"{_code(review.base)}, after the changes to {changed} (marked 🆕 below).", ""]
+    state = "unchanged" if item.unchanged else "new file" if item.added else "changed"
+    lines += [f"- **Id:** {_code(post.id)} ({state})",
               f"- **When:** {_when_long(item.schedule, tz)}",
               f"- **Status:** {_code(post.status)}" + (" (a draft is never published)" if post.status == "draft" else "")]
     if post.campaign:
         lines.append(f"- **Campaign:** {_code(post.campaign)}")
-    lines.append(f"- **Must approve:** {_approvers(item.requirements, review.verified)}")
+    if not item.unchanged:
+        lines.append(f"- **Must approve:** {_approvers(item.requirements, review.verified)}")
     lines.append("")
     if item.diff is not None or item.changed_keys:
         lines += _changes(item, review.base)
     for group in _same_text(item.channels):
         lines += _channels(group, review.image_base)
+    new = set(item.new_findings or [])
     if item.conflicts:
-        lines += ["**Schedule conflicts**", "", *_findings(item.conflicts), ""]
-    lines += (["**Lint findings**", "", *_findings(item.findings), ""] if item.findings
+        lines += ["**Schedule conflicts**", "", *_findings(item.conflicts, new), ""]
+    lines += (["**Lint findings**", "", *_findings(item.findings, new), ""] if item.findings
               else ["**Lint:** no findings ✅", ""])
     return lines
 
@@ -199,9 +212,9 @@ def _facets(facets: list[dict[str, Any]]) -> str:
     return ", ".join(f"{n} {kind}{'s' if n != 1 else ''}" for kind, n in sorted(kinds.items()))
 
 
-def _findings(problems: list[Problem]) -> list[str]:
-    return [f"- {ICON[p.level]} {p.level.value} {_code(p.rule)} {_code(f'{p.path}:{p.line}:{p.column}')}: "
-            f"{_text(p.message)}" for p in problems]
+def _findings(problems: list[Problem], new: set[Problem] | None = None) -> list[str]:
+    return [f"- {'🆕 ' if new and p in new else ''}{ICON[p.level]} {p.level.value} {_code(p.rule)} "
+            f"{_code(f'{p.path}:{p.line}:{p.column}')}: {_text(p.message)}" for p in problems]
 
 
 def _approvers(requirements: list[approval.Requirement], verified: bool) -> str:

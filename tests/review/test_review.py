@@ -223,7 +223,7 @@ def test_no_post_changed_means_no_new_comment(pr_branch: ProjectDir, fake: FakeG
     env = {**github_env(fake), **event_file(tmp_path, 12)}
     result = cli("review", "--base", "HEAD", "--post-to-github", "--now", NOW, cwd=pr_branch.root, env=env)
     assert result.exit_code == 0
-    assert "no post changed: no review comment on pull request #12" in result.stderr
+    assert "no post or project file changed: no review comment on pull request #12" in result.stderr
     assert fake.calls("POST") == []
 
 
