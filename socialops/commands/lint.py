@@ -67,8 +67,14 @@ def lint_command(
         for change in apply_fixes(project, targets, when):
             output.console(stderr=True).print(f"fixed {change}", markup=False)
     in_ci = os.environ.get("CI") == "true" or os.environ.get("GITHUB_ACTIONS") == "true"
-    result = lint(project, targets, when, use_cache=not no_cache, in_ci=in_ci)
     chosen = fmt or (LintFormat.github if os.environ.get("GITHUB_ACTIONS") == "true" else LintFormat.text)
+    counter = _counter() if chosen is LintFormat.text else None
+    try:
+        result = lint(project, targets, when, use_cache=not no_cache, in_ci=in_ci,
+                      progress=counter.update if counter is not None else None)
+    finally:
+        if counter is not None:
+            counter.close()
     if chosen is LintFormat.json:
         output.write_out(output.lint_json(result.problems, result.files))
     elif chosen is LintFormat.github:
@@ -81,6 +87,48 @@ def lint_command(
     else:
         output.lint_text(result.problems, result.files, project.root, compact=compact)
     raise typer.Exit(1 if result.fails(Level(fail_on.value)) else 0)
+
+
+#: a run that ends sooner shows no progress
+PROGRESS_AFTER = 0.5
+
+
+if TYPE_CHECKING:
+    from socialops.commands.progress import Counter
+
+
+class _LintCounter:
+    """lint's posts counted on the terminal (commands.progress.Counter), drawn only once the
+    run has taken PROGRESS_AFTER seconds (rich's progress is not even imported before)."""
+
+    def __init__(self, err: object) -> None:
+        import time
+
+        self.err, self.began, self.clock = err, time.monotonic(), time.monotonic
+        self.counter: Counter | None = None
+
+    def update(self, done: int, total: int) -> None:
+        if self.counter is None:
+            if done >= total or self.clock() - self.began < PROGRESS_AFTER:
+                return
+            from socialops.commands.progress import Counter
+
+            self.counter = Counter(self.err, "linting", "posts", threaded=False)
+            self.counter.start(total)
+        self.counter.update(done)
+
+    def close(self) -> None:
+        if self.counter is not None:
+            self.counter.close()
+
+
+def _counter() -> _LintCounter | None:
+    """The progress display on a terminal's standard error; None elsewhere (CI logs, pipes)."""
+    from socialops.commands.output import console
+    from socialops.commands.progress import live
+
+    err = console(stderr=True)
+    return _LintCounter(err) if live(err) else None
 
 
 def _targets(project: Project, paths: list[Path] | None, changed_since: str | None) -> list[Path] | None:

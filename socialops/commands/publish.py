@@ -88,6 +88,7 @@ def publish_command(
 ) -> None:
     """Publish every due post that is not published yet, and record it in the ledger."""
     from socialops.commands.output import console, print_json, workflow_text
+    from socialops.commands.progress import live
     from socialops.model import Project
     from socialops.publish import PublishOptions, publish
     from socialops.timeutil import parse_now
@@ -97,7 +98,7 @@ def publish_command(
     known_channels(project, channel)
     posts = frozenset(_post_id(project, p) for p in post) if post else None
     err = console(stderr=True)
-    display = _Progress(err) if fmt is TextOrJson.text and _live(err) else None
+    display = _Progress(err) if fmt is TextOrJson.text and live(err) else None
     stop = threading.Event()
     options = PublishOptions(
         now=when, clock=_clock, environ=dict(os.environ), dry_run=dry_run, push=push,
@@ -157,58 +158,28 @@ def _say(text: str) -> None:
         sys.stderr.flush()
 
 
-def _live(err: Any) -> bool:
-    """A live display only on a terminal, never in CI logs (CI=true, GITHUB_ACTIONS)."""
-    return bool(err.is_terminal) and os.environ.get("CI") != "true" and os.environ.get("GITHUB_ACTIONS") != "true"
-
-
 class _Progress:
-    """A counter of parts sent with an ETA, on the terminal's standard error, removed when the
-    run ends (the summary follows). Parts that fail or become unknown are printed above it
-    as they happen; published ones are only counted (the summary lists each post once)."""
+    """publish's counter of parts sent (commands.progress.Counter). Parts that fail or become
+    unknown are printed above it as they happen; published ones are only counted (the
+    summary lists each post once)."""
 
     def __init__(self, err: Any) -> None:
-        from rich.progress import (
-            BarColumn,
-            MofNCompleteColumn,
-            Progress,
-            TextColumn,
-            TimeElapsedColumn,
-            TimeRemainingColumn,
-        )
+        from socialops.commands.progress import Counter
 
-        self.err = err
-        self.progress = Progress(TextColumn("[bold]publishing[/]"), BarColumn(), MofNCompleteColumn(),
-                                 TextColumn("parts"), TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(),
-                                 TextColumn("{task.fields[last]}", style="dim"),
-                                 console=err, transient=True)
-        self.task: Any = None
-        self.lock = threading.Lock()
-
-    def start(self, total: int) -> None:
-        with self.lock:
-            if total and self.task is None:
-                self.progress.start()
-                self.task = self.progress.add_task("publish", total=total, last="")
+        self.counter = Counter(err, "publishing", "parts")
+        self.start, self.close = self.counter.start, self.counter.close
 
     def event(self, event: Any) -> None:
         from rich.markup import escape
 
-        with self.lock:
-            if event.status not in ("published", "intent"):
-                where = f"{event.post_id} → {event.channel}"
-                if event.count > 1:
-                    where += f" (part {event.index + 1}/{event.count})"
-                self.progress.console.print(f"  {ICONS.get(event.status, '')} {escape(where)}  "
-                                            f"{escape(event.error or event.url or '')}")
-            if self.task is not None:
-                self.progress.update(self.task, advance=1, last=f"{event.post_id} → {event.channel}")
-
-    def close(self) -> None:
-        with self.lock:
-            if self.task is not None:
-                self.progress.stop()
-                self.task = None
+        if event.status not in ("published", "intent"):
+            where = f"{event.post_id} → {event.channel}"
+            if event.count > 1:
+                where += f" (part {event.index + 1}/{event.count})"
+            with self.counter.lock:
+                self.counter.console.print(f"  {ICONS.get(event.status, '')} {escape(where)}  "
+                                           f"{escape(event.error or event.url or '')}")
+        self.counter.advance(1, f"{event.post_id} → {event.channel}")
 
 
 def _show_publish(result: PublishResult) -> None:

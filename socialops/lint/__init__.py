@@ -10,7 +10,7 @@ linted are read quickly (quickread.py); findings from the ledger in published.py
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -40,17 +40,21 @@ class LintResult:
 
 # ---- the run ---------------------------------------------------------------------------------
 
+Progress = Callable[[int, int], None]  # (posts done, posts in all), called in this process only
+
+
 def lint(project: Project, paths: list[Path] | None = None, now: datetime | None = None, *,
-         use_cache: bool = True, in_ci: bool = False) -> LintResult:
-    """Lint the given post files (default: every post) and the project files."""
+         use_cache: bool = True, in_ci: bool = False, progress: Progress | None = None) -> LintResult:
+    """Lint the given post files (default: every post) and the project files. `progress`
+    hears how many posts are done now and then (every batch; a display)."""
     from socialops.calendar.speed import without_gc
 
     with without_gc():  # thousands of posts and cache entries, none of them in a cycle
-        return _lint(project, paths, now, use_cache, in_ci)
+        return _lint(project, paths, now, use_cache, in_ci, progress)
 
 
 def _lint(project: Project, paths: list[Path] | None, now: datetime | None, use_cache: bool,
-          in_ci: bool = False) -> LintResult:
+          in_ci: bool = False, progress: Progress | None = None) -> LintResult:
     cache = LintCache.open(project) if use_cache else None
     if paths is None:
         targets, layout_problems = project.post_files()
@@ -61,7 +65,10 @@ def _lint(project: Project, paths: list[Path] | None, now: datetime | None, use_
     problems: list[Problem] = list(layout_problems)
     stale: list[tuple[str, Stamp | None]] = []
     changing = [check for check in POST_CHECKS if check in VOLATILE]
-    for path in targets:
+    total = len(targets)
+    for done, path in enumerate(targets):
+        if progress is not None and not done % 1024:
+            progress(done, total)
         # an empty cache (a first run) holds nothing to compare: whoever reads the file stats it
         current = stamp(path) if cache is not None and cache.entries else None
         hit = cache.lookup(rel_path(project.root, path), path, current) if cache and current else None
@@ -73,7 +80,19 @@ def _lint(project: Project, paths: list[Path] | None, now: datetime | None, use_
         problems.extend(found)
         problems.extend(_run(post, ctx, changing))
     workers = parallel.worker_count(len(stale))
-    checked = parallel.check_in_workers(ctx, stale, workers, _check) if workers > 1 else _check(ctx, stale)
+    if progress is None:
+        checked = parallel.check_in_workers(ctx, stale, workers, _check) if workers > 1 else _check(ctx, stale)
+    else:
+        done, say = total - len(stale), progress
+
+        def advance(posts: int) -> None:
+            nonlocal done
+            done += posts
+            say(done, total)
+
+        advance(0)
+        checked = parallel.check_in_workers(ctx, stale, workers, _check, advance) if workers > 1 \
+            else _check(ctx, stale, advance)
     for post, content, volatile, entry in checked:
         ctx.posts.append(post)
         problems.extend(content)
@@ -96,13 +115,16 @@ def _lint(project: Project, paths: list[Path] | None, now: datetime | None, use_
     if cache is not None:
         cache.save()  # what changed since, e.g. the other posts a partial lint read (if any)
     problems.sort(key=Problem.sort_key)
+    if progress is not None:
+        progress(total, total)
     return LintResult(_dedupe(problems), len(targets))
 
 
 BATCH = 256  # posts read, then checked together
 
 
-def _check(ctx: LintContext, items: list[tuple[str, Stamp | None]]) -> list[Checked]:
+def _check(ctx: LintContext, items: list[tuple[str, Stamp | None]],
+           advance: Callable[[int], None] | None = None) -> list[Checked]:
     """Read posts and run their own checks: those the cache may keep, and the volatile ones.
     A batch of posts is read first and then each check runs over all of them: the parser's
     and each check's code and data stay in the processor's caches (a quarter less time than
@@ -110,6 +132,8 @@ def _check(ctx: LintContext, items: list[tuple[str, Stamp | None]]) -> list[Chec
     out: list[Checked] = []
     for start in range(0, len(items), BATCH):
         out.extend(_check_batch(ctx, items[start:start + BATCH]))
+        if advance is not None:
+            advance(min(BATCH, len(items) - start))
     return out
 
 

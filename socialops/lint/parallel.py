@@ -62,15 +62,18 @@ def _idle(cores: int) -> float:
 
 
 def check_in_workers(ctx: LintContext, stale: list[tuple[str, Stamp | None]], workers: int,
-                     check: Checker) -> list[Checked]:
+                     check: Checker, advance: Callable[[int], None] | None = None) -> list[Checked]:
     """`check` for every path in forked workers. The first post is checked here before the
     fork, so the caches every worker needs (style guide, compiled patterns) are built once.
     Each worker sends back its posts' findings, what the checks across posts need of each
-    post (its text and front matter), and the post's entry for the lint cache."""
+    post (its text and front matter), and the post's entry for the lint cache. `advance`
+    hears, in this process, how many posts each chunk held as it comes back."""
     import multiprocessing
     import sys
 
     out = check(ctx, stale[:1])
+    if advance is not None:
+        advance(len(out))
     chunks = workers * 16  # small enough that no worker idles long while another finishes
     step = max(1, (len(stale) - 1) // chunks + 1)
     ranges = [(i, min(i + step, len(stale))) for i in range(1, len(stale), step)]
@@ -91,6 +94,8 @@ def check_in_workers(ctx: LintContext, stale: list[tuple[str, Stamp | None]], wo
                         post = Post(rel, path, text, meta, *where)
                     post.times = times
                     out.append((post, content, volatile, entry))
+                if advance is not None:
+                    advance(len(chunk))
     finally:
         _FORKED.clear()
     return out
