@@ -45,7 +45,7 @@ GIT_ENV = {"GIT_AUTHOR_NAME": "Bench", "GIT_AUTHOR_EMAIL": "bench@example.com",
 CHANNELS = {
     "mastodon-main": ("mastodon", ("likes", "reposts", "replies", "quotes")),
     "bluesky-main": ("bluesky", ("likes", "reposts", "replies", "quotes", "bookmarks")),
-    "x-main": ("x", ("likes", "reposts", "replies", "quotes", "bookmarks", "views")),
+    "x-main": ("x", ("likes", "reposts", "replies", "quotes", "bookmarks", "views", "clicks")),
     "linkedin-company": ("linkedin", ("likes", "reposts", "replies", "views", "clicks")),
     "threads-main": ("threads", ("likes", "reposts", "replies", "quotes", "shares", "views")),
 }
@@ -65,8 +65,10 @@ def git(cwd: Path, *args: str) -> None:
     subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True, env={**os.environ, **GIT_ENV})
 
 
-def build(root: Path, posts: int, days: int, seed: int = 12) -> tuple[int, datetime]:
-    """The repository; returns (snapshot rows, the last day's run time)."""
+def build(root: Path, posts: int, days: int, seed: int = 12, full: bool = False) -> tuple[int, datetime]:
+    """The repository; returns (snapshot rows, the last day's run time). Each sample writes
+    what changed since the part's previous one, as collect does (`full`: every metric at
+    every sample, as collect wrote them before)."""
     rng = random.Random(seed)
     start = datetime(2026, 1, 1, 6, 0, tzinfo=UTC)
     git(root.parent, "init", "-q", "-b", "main", str(root))
@@ -100,6 +102,7 @@ def build(root: Path, posts: int, days: int, seed: int = 12) -> tuple[int, datet
     git(root, "commit", "-q", "-m", "content")
     schedule = ages.configured({})
     last: dict[tuple[str, str, int], datetime] = {}
+    previous: dict[tuple[str, str, int], dict[str, int | None]] = {}
     parts.sort(key=lambda p: p[3])
     total = 0
     followers = {c: 1000 * (i + 1) for i, c in enumerate(names)}
@@ -122,10 +125,16 @@ def build(root: Path, posts: int, days: int, seed: int = 12) -> tuple[int, datet
             age_h = (run - published).total_seconds() / 3600
             grown = 1 - math.exp(-age_h / 30)
             platform, metrics = CHANNELS[channel]
+            sample = []
             for metric in metrics:
                 scale = {"views": 40, "clicks": 2, "likes": 1}.get(metric, 0.2)
-                rows.append({"time": stamp, "post": post, "channel": channel, "part": part,
-                             "platform": platform, "metric": metric, "value": int(reach * scale * grown)})
+                value = int(reach * scale * grown)
+                if platform == "x" and metric == "clicks" and age_h > 30 * 24:
+                    value = None  # X gives link clicks for 30 days only
+                sample.append({"time": stamp, "post": post, "channel": channel, "part": part,
+                               "platform": platform, "metric": metric, "value": value})
+            rows += sample if full else store.changed(previous.get(key), sample)
+            previous[key] = {r["metric"]: r["value"] for r in sample}
         store.append(root, rows)
         total += len(rows)
         git(root, "add", ".socialops/metrics")
@@ -185,6 +194,8 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--keep", type=Path, help="copy the generated repository there")
     parser.add_argument("--reuse", type=Path, help="time a repository kept earlier (no build)")
+    parser.add_argument("--full", action="store_true",
+                        help="write every metric at every sample (the files collect wrote before it kept only changes)")
     options = parser.parse_args()
     if options.reuse:
         measure(options.reuse, options.runs, datetime(2026, 12, 31, 5, 17, tzinfo=UTC))
@@ -193,7 +204,7 @@ def main() -> None:
     root = base / "content"
     try:
         began = time.perf_counter()
-        rows, last_run = build(root, options.posts, options.days)
+        rows, last_run = build(root, options.posts, options.days, full=options.full)
         print(f"built {options.posts} posts, {options.days} daily snapshots in {time.perf_counter() - began:.0f} s")
         tree = size(root / store.METRICS_DIR)
         files = len(list((root / store.METRICS_DIR).rglob("*.jsonl")))

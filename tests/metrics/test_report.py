@@ -172,9 +172,10 @@ def test_report_without_snapshots_and_bad_dates(repo: Repo, cli: Any) -> None:
 def test_a_broken_snapshot_line_is_skipped_and_named(repo: Repo, cli: Any) -> None:
     make(repo)
     path = repo.root / ".socialops/metrics/2026/06/11.jsonl"
+    lines = len(path.read_text().splitlines())
     path.write_text(path.read_text() + "{not json\n")
     out = cli("metrics", "report", "--format", "json", cwd=repo.root)
-    assert json.loads(out.stdout)["unreadable"] == [".socialops/metrics/2026/06/11.jsonl:21"]
+    assert json.loads(out.stdout)["unreadable"] == [f".socialops/metrics/2026/06/11.jsonl:{lines + 1}"]
 
 
 def test_charts_are_imported_by_the_page_only(repo: Repo, tmp_path: Path) -> None:

@@ -14,7 +14,7 @@ One channel's trouble never stops the others:
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -42,6 +42,8 @@ class Target:
     platform_id: str
     published: datetime
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
+    #: the part's last recorded value of each metric (only what changed is written again)
+    previous: dict[str, Any] = field(default_factory=dict, compare=False)
 
 
 @dataclass
@@ -126,21 +128,26 @@ def due_targets(project: Project, options: CollectOptions) -> dict[str, list[Tar
             candidates[(post, name, index)] = Target(post, name, index, platform_id, published)
     if not candidates:
         return {}
-    last, deleted = _sampled(project.root, min(t.published for t in candidates.values()), candidates)
+    last, deleted, values = _sampled(project.root, min(t.published for t in candidates.values()), candidates)
     due: dict[str, list[Target]] = {}
     for key, target in sorted(candidates.items()):
         if key in deleted:
             continue
         if ages.due(target.published, last.get(key), options.now, schedule):
-            due.setdefault(target.channel, []).append(target)
+            due.setdefault(target.channel, []).append(replace(target, previous=values.get(key, {})))
     return due
 
 
-def _sampled(root: Path, since: datetime, wanted: Mapping[tuple[str, str, int], Target]
-             ) -> tuple[dict[tuple[str, str, int], datetime], set[tuple[str, str, int]]]:
-    """When each part was last sampled, and which are recorded as deleted."""
-    last: dict[tuple[str, str, int], datetime] = {}
-    deleted: set[tuple[str, str, int]] = set()
+Key = tuple[str, str, int]
+
+
+def _sampled(root: Path, since: datetime, wanted: Mapping[Key, Target]
+             ) -> tuple[dict[Key, datetime], set[Key], dict[Key, dict[str, Any]]]:
+    """When each part was last sampled, which are recorded as deleted, and each part's
+    last recorded value of each metric (rows are read oldest first)."""
+    last: dict[Key, datetime] = {}
+    deleted: set[Key] = set()
+    values: dict[Key, dict[str, Any]] = {}
     for row in store.read(root, since.astimezone(UTC).date()):
         part = row.get("part")
         if not isinstance(part, int):
@@ -151,9 +158,12 @@ def _sampled(root: Path, since: datetime, wanted: Mapping[tuple[str, str, int], 
         when = _time(row.get("time"))
         if when is not None and (key not in last or when > last[key]):
             last[key] = when
-        if row.get("metric") == store.STATUS and row.get("value") == "deleted":
-            deleted.add(key)
-    return last, deleted
+        if row.get("metric") == store.STATUS:
+            if row.get("value") == "deleted":
+                deleted.add(key)
+        else:
+            values.setdefault(key, {})[str(row.get("metric"))] = row.get("value")
+    return last, deleted, values
 
 
 def _channels_in_scope(project: Project, options: CollectOptions,
@@ -225,7 +235,7 @@ def _part_rows(target: Target, channel: Channel, answer: Any, names: tuple[str, 
     if found is None:
         return []  # the platform said nothing about it: asked again next run
     outcome.sampled += 1
-    return [{**base, "metric": name, "value": found.get(name)} for name in names]
+    return store.changed(target.previous, [{**base, "metric": name, "value": found.get(name)} for name in names])
 
 
 def _failed(outcome: ChannelOutcome, exc: PlatformError, now: datetime) -> None:

@@ -32,6 +32,9 @@ from socialops.publish.metrics import store
 
 INTERACTIONS = ("likes", "reposts", "replies", "quotes", "bookmarks", "shares")
 SHOWN = (*INTERACTIONS, "views", "clicks")
+#: metrics a platform gives only for a while (X: link clicks for 30 days after posting):
+#: the last count given stands after it is recorded as missing
+KEPT = frozenset({"clicks"})
 DIMENSIONS = ("post", "channel", "campaign", "lang", "weekday", "hour")
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 MIN_TESTED = 5
@@ -150,11 +153,10 @@ def _read(project: Project, period: Period, bad: list[str]
     published = _published(project)
     meta = _post_meta(project)
     latest: dict[tuple[str, str, str], dict[str, str]] = {}
-    series: dict[tuple[str, str], dict[str, int]] = {}
+    history: dict[tuple[str, str, str], list[tuple[str, str, str]]] = {}
     deleted: set[tuple[str, str]] = set()
     platforms: dict[str, str] = {}
     followers: dict[str, list[tuple[datetime, int]]] = {}
-    counted = frozenset(INTERACTIONS)
     for rows, others in store.read_rows(project.root, bad):
         for row in others:
             value = row.get("value")
@@ -163,14 +165,7 @@ def _read(project: Project, period: Period, bad: list[str]
         platforms.update((row[0], row[3]) for row in rows)
         # the loop every row of a year goes through: as few lookups as possible
         for channel, metric, part, _, post, time, value in rows:
-            if metric in counted:
-                if value != "null":
-                    key2 = (post, channel)
-                    sampled = series.get(key2)
-                    if sampled is None:
-                        sampled = series[key2] = {}
-                    sampled[time] = sampled.get(time, 0) + int(value)
-            elif metric == store.STATUS:
+            if metric == store.STATUS:
                 if value == '"deleted"':
                     deleted.add((post, channel))
                 continue
@@ -178,8 +173,12 @@ def _read(project: Project, period: Period, bad: list[str]
             found = latest.get(key)
             if found is None:
                 latest[key] = {metric: value}
+                history[key] = [(time, metric, value)]
             else:
-                found[metric] = value
+                if value != "null" or metric not in KEPT or found.get(metric, "null") == "null":
+                    found[metric] = value
+                history[key].append((time, metric, value))
+    series = _series(history)
     for points in followers.values():
         points.sort()
     lines: dict[tuple[str, str], Line] = {}
@@ -287,6 +286,34 @@ def _followers_at(values: list[tuple[datetime, int]], when: datetime) -> int | N
     if at:
         return values[at - 1][1]
     return values[0][1] if values else None
+
+
+def _series(history: dict[tuple[str, str, str], list[tuple[str, str, str]]]) -> dict[tuple[str, str], dict[str, int]]:
+    """(post, channel) -> sample time -> the interactions of its parts then. A part's value
+    of a metric at a sample is its last row at or before it (a sample writes only what
+    changed); a sample counts where some interaction metric has a number."""
+    counted = frozenset(INTERACTIONS)
+    series: dict[tuple[str, str], dict[str, int]] = {}
+    for (post, channel, _), rows in history.items():
+        sampled = series.get((post, channel))
+        if sampled is None:
+            sampled = series[(post, channel)] = {}
+        now: dict[str, int] = {}
+        previous = rows[0][0]
+        rows.sort()  # in time order already, unless a file was edited by hand
+        for time, metric, value in rows:
+            if time != previous:
+                if now:
+                    sampled[previous] = sampled.get(previous, 0) + sum(now.values())
+                previous = time
+            if metric in counted:
+                if value == "null":
+                    now.pop(metric, None)
+                else:
+                    now[metric] = int(value) if value.isdigit() else _int(value) or 0
+        if now:
+            sampled[previous] = sampled.get(previous, 0) + sum(now.values())
+    return series
 
 
 def _longevity(line: Line, sampled: dict[str, int]) -> None:

@@ -7,6 +7,12 @@ it (never 0 in its place), or, for `metric: status`, the text `deleted`. Metrics
 platform does not have at all are not written. Lines are sorted by time, channel, post,
 part and metric, so each run adds a block at the end of the day's file and diffs stay
 small; nothing already written is ever changed.
+
+A sample writes only the metrics whose value changed since the part's previous sample
+(`changed`); a sample in which nothing changed writes its first metric again, so every
+sample stays on record (the ages collect keeps to, and the report's longevity). The
+value of a metric at any sample is therefore its last row at or before that time. Files
+written before this rule (every metric at every sample) read the same way.
 """
 
 from __future__ import annotations
@@ -39,6 +45,18 @@ def encode(row: Row) -> str:
 def order(row: Row) -> tuple[str, str, str, int, str]:
     return (str(row.get("time", "")), str(row.get("channel") or ""), str(row.get("post") or ""),
             row["part"] if isinstance(row.get("part"), int) else -1, str(row.get("metric", "")))
+
+
+def changed(previous: dict[str, Any] | None, rows: list[Row]) -> list[Row]:
+    """The rows of one part's sample (one per metric, in the order they are written) worth
+    writing: those whose value is not the part's last recorded value of that metric
+    (`previous`: metric -> value; None for a part never sampled), or the first row when
+    none changed (the sample is still on record)."""
+    if not previous:
+        return list(rows)
+    kept = [r for r in rows if r["metric"] not in previous or previous[r["metric"]] != r["value"]
+            or type(previous[r["metric"]]) is not type(r["value"])]
+    return kept or rows[:1]
 
 
 def append(root: Path, rows: Iterable[Row]) -> list[Path]:
