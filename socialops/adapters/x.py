@@ -59,6 +59,11 @@ _SPACE = re.compile(r"\s+")
 #: our metric -> public_metrics field (docs.x.com, fundamentals/metrics)
 X_COUNTS = {"likes": "like_count", "reposts": "retweet_count", "replies": "reply_count",
             "quotes": "quote_count", "bookmarks": "bookmark_count", "views": "impression_count"}
+#: our metric -> non_public_metrics field (user context, own posts, 30 days; same doc)
+X_CLICKS = {"clicks": "url_link_clicks"}
+#: X gives non-public metrics for posts created within the last 30 days; an hour kept
+#: in hand for the time between the run's clock and X's
+CLICKS_FOR = 30 * 86400 - 3600
 
 
 class OAuth1(httpx.Auth):
@@ -252,31 +257,58 @@ class XAdapter:
         return self._recent_posts(user_id, params, tried + 1)
 
     # ---- metrics --------------------------------------------------------------------------
-    metric_names: ClassVar[tuple[str, ...]] = ("likes", "reposts", "replies", "quotes", "bookmarks", "views")
+    metric_names: ClassVar[tuple[str, ...]] = ("likes", "reposts", "replies", "quotes", "bookmarks", "views", "clicks")
     metrics_batch: ClassVar[int] = 100
 
     def metrics(self, refs: Sequence[PublishedRef], *, followers: bool) -> MetricsAnswer:
         """`GET /2/tweets?ids=...&tweet.fields=public_metrics` (100 ids a call): likes,
-        reposts, replies, quotes, bookmarks and impressions (as views). A post that is gone
-        comes back in `errors` as resource-not-found: recorded as deleted. Followers:
-        `GET /2/users/me?user.fields=public_metrics`. Link clicks (non_public_metrics) are
-        not read: X gives them only for posts under 30 days old, and bills every read."""
+        reposts, replies, quotes, bookmarks and impressions (as views). Link clicks
+        (`non_public_metrics.url_link_clicks`) need user context, which socialops signs
+        with (OAuth 1.0a), and X gives them only for the account's own posts created
+        within the last 30 days (docs.x.com, x-api/fundamentals/metrics): they are asked
+        for (`tweet.fields=public_metrics,non_public_metrics`) for the parts younger than
+        CLICKS_FOR (the ref's `age`, in seconds, from collect) and are missing (never 0)
+        for older ones; a part X still refuses the field for (problem type
+        not-authorized-for-field) is asked again without it. A post that is gone comes
+        back in `errors` as resource-not-found: recorded as deleted. Followers:
+        `GET /2/users/me?user.fields=public_metrics`."""
         answer = MetricsAnswer()
-        ids = [ref.id for ref in refs]
-        if ids:
-            data = self._call("GET", "/2/tweets", "read the posts' counts",
-                              params={"ids": ",".join(ids), "tweet.fields": "public_metrics"})
-            for tweet in data.get("data") or []:
-                answer.posts[str(tweet.get("id"))] = counts(tweet.get("public_metrics"), X_COUNTS)
-            for error in data.get("errors") or []:
-                if str(error.get("type") or "").endswith("/resource-not-found"):
-                    answer.deleted.add(str(error.get("resource_id") or error.get("value")))
+        recent = [ref.id for ref in refs if _age(ref) is not None and _age(ref) < CLICKS_FOR]  # type: ignore[operator]
+        older = [ref.id for ref in refs if ref.id not in set(recent)]
+        if recent:
+            refused = self._read_counts(answer, recent, clicks=True)
+            older += refused
+        if older:
+            self._read_counts(answer, older, clicks=False)
         if followers:
             data = self._call("GET", "/2/users/me", "read the account's followers",
                               params={"user.fields": "public_metrics"})
             user = data.get("data") or {}
             answer.followers = counts(user.get("public_metrics"), {"followers": "followers_count"})["followers"]
         return answer
+
+    def _read_counts(self, answer: MetricsAnswer, ids: list[str], *, clicks: bool) -> list[str]:
+        """Reads the posts' counts into `answer`; returns the ids X refused the clicks of."""
+        fields = "public_metrics,non_public_metrics" if clicks else "public_metrics"
+        data = self._call("GET", "/2/tweets", "read the posts' counts", params={"ids": ",".join(ids), "tweet.fields": fields})
+        for tweet in data.get("data") or []:
+            found = counts(tweet.get("public_metrics"), X_COUNTS)
+            found["clicks"] = counts(tweet.get("non_public_metrics"), X_CLICKS)["clicks"] if clicks else None
+            answer.posts[str(tweet.get("id"))] = found
+        refused = []
+        for error in data.get("errors") or []:
+            kind = str(error.get("type") or "")
+            resource = str(error.get("resource_id") or error.get("value"))
+            if kind.endswith("/resource-not-found"):
+                answer.deleted.add(resource)
+            elif kind.endswith("/not-authorized-for-field") and clicks and resource not in answer.posts:
+                refused.append(resource)
+        return [i for i in dict.fromkeys(refused) if i in ids]
+
+
+def _age(ref: PublishedRef) -> float | None:
+    age = ref.extra.get("age")
+    return float(age) if isinstance(age, int | float) else None
 
 
 ADAPTER = XAdapter

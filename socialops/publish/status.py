@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from socialops import ledger
@@ -79,8 +79,9 @@ def status(project: Project, now: datetime, clock_now: datetime, *, post: str | 
     from socialops.publish import PublishOptions, decide
 
     limit = lateness(project)
+    collected = last_collected(project.root)
     report = StatusReport(iso(now), duration_text(limit), read_pause(project.root),
-                          metrics_collected=last_collected(project.root))
+                          metrics_collected=_local(collected, project) if collected else None)
     known = ledger.LedgerIndex(project.root)  # read once, by the decisions and by the rows
     run = RunInfo.current()
     options = PublishOptions(now=now, clock=lambda: clock_now, environ=dict(environ or {}), dry_run=True,
@@ -118,6 +119,16 @@ def status(project: Project, now: datetime, clock_now: datetime, *, post: str | 
 
 #: ledger states whose own row says best what the next run does with a planned channel
 _LEDGER_SAYS = ("intent", "failed", "not-published", "unknown")
+
+
+def _local(moment: str, project: Project) -> str:
+    """A snapshot's time (UTC, as the files keep it) in the project's timezone, as status
+    shows every other time."""
+    try:
+        when = datetime.fromisoformat(moment)
+    except ValueError:
+        return moment
+    return iso((when if when.tzinfo else when.replace(tzinfo=UTC)).astimezone(project.config.timezone))
 
 
 def _decided_row(d: Decision, record: ChannelRecord | None, now: datetime, clock_now: datetime,

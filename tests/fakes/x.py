@@ -14,7 +14,19 @@ Field names: `field_names = "tweet"` (the hand-written docs and the changelog:
 `post.fields`, `referenced_posts`). The parameter of the other naming is refused with X's
 400 for an unknown query parameter: `errors[0].parameters` names it and the message says
 "The query parameter [...] is not one of [...]" (shape as quoted in redouane59/twittered#118
-and tweepy issues)."""
+and tweepy issues).
+
+Metrics (docs.x.com, x-api/fundamentals/metrics.mdx @0bfed9f; posts/lookup GET /2/tweets;
+posts/timelines/integrate): `GET /2/tweets?ids=` (up to 100) answers `public_metrics`
+(retweet, reply, like, quote, bookmark and impression counts) for anyone, and
+`non_public_metrics` (impression_count, url_link_clicks, user_profile_clicks, engagements)
+only in user context, for the account's own posts created within the last 30 days ("If
+these noted fields are requested, only Posts that are authored by the authenticated user
+will be returned, all other Posts will receive an error message"): the others are left out
+of `data` and named in `errors` with the problem type not-authorized-for-field (the shape
+X gives for a field the caller may not see, as quoted in plhery/node-twitter-api-v2#432). A
+post that is gone is a resource-not-found error. `GET /2/users/me?user.fields=public_metrics`
+gives the followers. Counts are set by the test in `counts` / `clicks` / `followers`."""
 
 from __future__ import annotations
 
@@ -62,7 +74,10 @@ class FakeX(FakeServer):
         ("POST", r"/2/tweets", "create_tweet"),
         ("DELETE", r"/2/tweets/(\d+)", "delete_tweet"),
         ("GET", r"/2/users/(\d+)/tweets", "user_tweets"),
+        ("GET", r"/2/tweets", "tweets_by_ids"),
     ]
+    #: non-public metrics are given for posts created within this many seconds
+    NON_PUBLIC_FOR = 30 * 86400
     USER_ID = "2244994945"
 
     def __init__(self, api_key: str, api_secret: str, access_token: str, access_secret: str) -> None:
@@ -74,6 +89,9 @@ class FakeX(FakeServer):
         # X refuses a repeat of a recent post's text (403 "duplicate content", iembot#163);
         # how far back it looks is not documented (UNVERIFIED): a day here
         self.duplicate_window = 86400.0
+        self.counts: dict[str, dict[str, int]] = {}  # tweet id -> public_metrics
+        self.clicks: dict[str, int] = {}  # tweet id -> url_link_clicks
+        self.followers = 0
 
     def error_body(self, status: int, message: str) -> Any:
         return problem(status, {500: "Internal Server Error", 503: "Service Unavailable"}.get(status, "Error"), message)
@@ -106,7 +124,48 @@ class FakeX(FakeServer):
 
     # ---- routes ---------------------------------------------------------------------------
     def users_me(self, request: Recorded) -> Reply:
-        return Reply(200, {"data": {"id": self.USER_ID, "name": "Acme", "username": "acme"}})
+        user: dict[str, Any] = {"id": self.USER_ID, "name": "Acme", "username": "acme"}
+        if "public_metrics" in ",".join(request.query.get("user.fields", [])).split(","):
+            user["public_metrics"] = {"followers_count": self.followers, "following_count": 3,
+                                      "tweet_count": len(self.posts), "listed_count": 0}
+        return Reply(200, {"data": user})
+
+    def tweets_by_ids(self, request: Recorded) -> Reply:
+        ids = ",".join(request.query.get("ids", [])).split(",")
+        if not ids or len(ids) > 100:
+            raise FakeError(400, problem(400, "Invalid Request", "The `ids` query parameter value [] is not valid",
+                                         "https://api.x.com/2/problems/invalid-request"))
+        fields = ",".join(request.query.get("tweet.fields", [])).split(",")
+        data, errors = [], []
+        for tweet_id in ids:
+            post = self.posts.get(tweet_id)
+            if post is None:
+                errors.append({"value": tweet_id, "detail": f"Could not find tweet with ids: [{tweet_id}].",
+                               "title": "Not Found Error", "resource_type": "tweet", "parameter": "ids",
+                               "resource_id": tweet_id, "type": "https://api.twitter.com/2/problems/resource-not-found"})
+                continue
+            public = {"retweet_count": 0, "reply_count": 0, "like_count": 0, "quote_count": 0,
+                      "bookmark_count": 0, "impression_count": 0, **self.counts.get(tweet_id, {})}
+            tweet: dict[str, Any] = {"id": tweet_id, "text": self._shown(post)[0], "edit_history_tweet_ids": [tweet_id]}
+            if "public_metrics" in fields:
+                tweet["public_metrics"] = public
+            if "non_public_metrics" in fields:
+                if post.created < self.now() - self.NON_PUBLIC_FOR:
+                    errors.append({"value": tweet_id, "resource_id": tweet_id, "resource_type": "tweet",
+                                   "field": "non_public_metrics.url_link_clicks", "parameter": "ids", "section": "data",
+                                   "title": "Field Authorization Error",
+                                   "detail": f"Sorry, you are not authorized to access 'non_public_metrics.url_link_clicks' "
+                                             f"on the Tweet with ids : [{tweet_id}].",
+                                   "type": "https://api.twitter.com/2/problems/not-authorized-for-field"})
+                    continue
+                tweet["non_public_metrics"] = {"impression_count": public["impression_count"],
+                                               "url_link_clicks": self.clicks.get(tweet_id, 0),
+                                               "user_profile_clicks": 0, "engagements": 0}
+            data.append(tweet)
+        body: dict[str, Any] = {"data": data} if data else {}
+        if errors:
+            body["errors"] = errors
+        return Reply(200, body)
 
     def _new_media(self, kind: str, size: int, filename: str | None, ready: bool) -> dict[str, Any]:
         media_id = self.new_id(1880000000000000000)

@@ -118,7 +118,8 @@ def test_x_reads_public_metrics_of_a_hundred_posts_signed_and_finds_deleted_ones
     assert mock.lines() == ["GET https://x.example/2/tweets?ids=1%2C2&tweet.fields=public_metrics",
                             "GET https://x.example/2/users/me?user.fields=public_metrics"]
     assert all(oauth_signature_ok(r, X_KEYS) for r in mock.requests)
-    assert answer.posts == {"1": {"likes": 30, "reposts": 4, "replies": 1, "quotes": 2, "bookmarks": 5, "views": 2100}}
+    assert answer.posts == {"1": {"likes": 30, "reposts": 4, "replies": 1, "quotes": 2, "bookmarks": 5, "views": 2100,
+                                  "clicks": None}}  # no age given: not asked for, missing
     assert answer.deleted == {"2"} and answer.followers == 5000 and x.metrics_batch == 100
 
 

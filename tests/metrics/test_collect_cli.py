@@ -96,6 +96,9 @@ def test_status_says_when_metrics_were_last_collected(repo: Repo, server: str, c
     Mastodon.counts = {"101": 1}
     cli("metrics", "collect", "--now", "2026-06-10T08:00+02:00", cwd=repo.root, env={"MASTODON_TOKEN": "tok-cli"})
     after = cli("status", "--now", "2026-06-10T08:30+02:00", cwd=repo.root)
-    assert "metrics last collected 2026-06-10T06:00:00Z" in after.stdout
+    # kept in UTC (06:00Z), shown in the project's timezone (Europe/Berlin) like every time status shows
+    assert "metrics last collected 2026-06-10T08:00+02:00" in after.stdout
     assert json.loads(cli("status", "--format", "json", cwd=repo.root).stdout)["metrics"] == {
-        "last_collected": "2026-06-10T06:00:00Z"}
+        "last_collected": "2026-06-10T08:00+02:00"}
+    repo.write("socialops.yaml", yaml.safe_dump({"timezone": "America/New_York", "channels": channels}))
+    assert "metrics last collected 2026-06-10T02:00-04:00" in cli("status", cwd=repo.root).stdout

@@ -61,7 +61,7 @@ def fetched(seed: int) -> tuple[list[tuple[str, str, int, Any]], list[list[store
         for post, channel, parts, published in posts:
             for part in range(parts):
                 key = (post, channel, part)
-                if published > run or not ages.due(published, last.get(key), run, schedule) or key in last and last[key] is None:
+                if published > run or not ages.due(published, last.get(key), run, schedule) or (key in last and last[key] is None):
                     continue
                 base = {"time": stamp, "post": post, "channel": channel, "part": part, "platform": PLATFORM[channel]}
                 if post in gone and run >= gone[post]:
@@ -90,9 +90,7 @@ def thinned(runs: list[list[store.Row]]) -> list[list[store.Row]]:
         kept: list[store.Row] = []
         sample: dict[tuple[str, str, int], list[store.Row]] = {}
         for row in rows:
-            if "part" not in row:
-                kept.append(row)
-            elif row["metric"] == "status":
+            if "part" not in row or row["metric"] == "status":
                 kept.append(row)
             else:
                 sample.setdefault((row["post"], row["channel"], row["part"]), []).append(row)

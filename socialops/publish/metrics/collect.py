@@ -202,7 +202,7 @@ def _collect_channel(project: Project, channel: Channel, targets: list[Target],
         first = True
         while first or queue:
             chunk, queue = queue[:batch], queue[batch:]
-            answer = adapter.metrics([_ref(t) for t in chunk], followers=first)
+            answer = adapter.metrics([_ref(t, options.clock()) for t in chunk], followers=first)
             time = _stamp(options.clock())
             if first and answer.followers is not None:
                 outcome.followers = answer.followers
@@ -253,8 +253,10 @@ def _failed(outcome: ChannelOutcome, exc: PlatformError, now: datetime) -> None:
         outcome.status, outcome.message = "failed", exc.message
 
 
-def _ref(target: Target) -> PublishedRef:
-    return PublishedRef(target.platform_id, None, target.extra)
+def _ref(target: Target, now: datetime) -> PublishedRef:
+    """The part as its adapter is asked about it; `age` (seconds since it went out) for a
+    platform that gives some counts only for a while (X's clicks, 30 days)."""
+    return PublishedRef(target.platform_id, None, {**target.extra, "age": (now - target.published).total_seconds()})
 
 
 def _client() -> Any:

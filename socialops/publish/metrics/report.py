@@ -49,6 +49,10 @@ LEGEND = {
                      "(median over the posts with at least 3 samples)",
     "best times": f"per channel, the weekday and hour slots with at least {MIN_TESTED} posts, by median "
                   f"interactions; fewer posts: untested, not ranked",
+    "clicks": "link clicks, counted apart from interactions: X's url_link_clicks (the account's own posts; "
+              "X gives them for 30 days after posting, so later samples record them as missing and the last "
+              "count X gave stands) and LinkedIn page posts' clickCount; no other platform gives them: join "
+              "the posts' utm_campaign with your web analytics",
     "missing": "a metric the platform does not have is n/a; one it has but did not give is missing; "
                "neither is ever counted as 0",
     "period": "posts published between --from and --to; followers counted between them",
