@@ -292,6 +292,16 @@ class LinkedInAdapter:
             answer.followers = counts(size, {"followers": "firstDegreeSize"})["followers"]
         return answer
 
+    def metrics_note(self) -> str | None:
+        """What `metrics collect` says about this channel: a member's own posts get no counts."""
+        if self.author().startswith("urn:li:organization:"):
+            return None
+        return (f"LinkedIn gives analytics of a member's own (personal) posts to approved partners only "
+                f"(memberCreatorPostAnalytics, r_member_postAnalytics; followers: r_member_profileAnalytics): "
+                f"channel '{self.channel.name}' posts as {self.author()}, so its posts' counts are recorded "
+                f"as missing (never 0) and it has no follower count; deleted posts are still found. "
+                f"A company page (author: urn:li:organization:...) has counts")
+
     def _share_statistics(self, org: str, urns: list[str]) -> dict[str, dict[str, int | None]]:
         def listed(kind: str) -> str:
             chosen = [quote(u, safe="") for u in urns if u.startswith(f"urn:li:{kind}:")]

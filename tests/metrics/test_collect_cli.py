@@ -102,3 +102,35 @@ def test_status_says_when_metrics_were_last_collected(repo: Repo, server: str, c
         "last_collected": "2026-06-10T08:00+02:00"}
     repo.write("socialops.yaml", yaml.safe_dump({"timezone": "America/New_York", "channels": channels}))
     assert "metrics last collected 2026-06-10T02:00-04:00" in cli("status", cwd=repo.root).stdout
+
+
+class LinkedInMember(BaseHTTPRequestHandler):
+    """LinkedIn's Posts API: `GET /rest/posts/{urn}` answers 200 for a post that is there."""
+
+    def do_GET(self) -> None:
+        Mastodon._send(self, 200 if self.path.startswith("/rest/posts/") else 404, {"id": "urn:li:share:1"})  # type: ignore[arg-type]
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
+def test_a_linkedin_member_channel_says_its_analytics_are_partner_only(repo: Repo, cli: Any) -> None:
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), LinkedInMember)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        channels = {"linkedin-me": {"platform": "linkedin", "api": f"http://127.0.0.1:{httpd.server_address[1]}",
+                                    "author": "urn:li:person:abc", "token_env": "LI_TOKEN"}}
+        repo.write("socialops.yaml", yaml.safe_dump({"timezone": "Europe/Berlin", "channels": channels}))
+        repo.publish("launch", "linkedin-me", "urn:li:share:1", NOW - timedelta(hours=3))
+        repo.commit()
+        out = cli("metrics", "collect", "--now", "2026-06-10T08:00+02:00", "--no-push", cwd=repo.root,
+                  env={"LI_TOKEN": "tok-li", "COLUMNS": "400"})
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+    assert out.exit_code == 0, out.output
+    text = " ".join(out.stdout.split())
+    assert "analytics of a member's own (personal) posts to approved partners only" in text
+    assert "recorded as missing (never 0)" in text and "no follower count" in text
+    rows = [json.loads(line) for line in repo.lines("2026/06/10")]
+    assert {r["value"] for r in rows} == {None} and not any(r["metric"] == "followers" for r in rows)

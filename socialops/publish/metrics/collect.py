@@ -211,6 +211,10 @@ def _collect_channel(project: Project, channel: Channel, targets: list[Target],
             first = False
             for target in chunk:
                 rows += _part_rows(target, channel, answer, cls.metric_names, time, outcome)
+        note = getattr(adapter, "metrics_note", None)
+        said = note() if note is not None else None
+        if said:
+            outcome.message = said
     except ChannelSetupError as exc:
         outcome.status, outcome.message = "failed", str(exc)
     except PlatformError as exc:
