@@ -220,3 +220,39 @@ def test_the_schema_checks_targets(repo: Repo, cli: Any) -> None:
     assert out.exit_code == 1
     assert "calendar.yaml:2" in out.stdout or "calendar.yaml" in out.stdout
     assert "clcks" in out.stdout and "many" in out.stdout
+
+
+def test_the_report_read_from_the_cache_is_the_same_until_a_file_changes(repo: Repo, monkeypatch: Any) -> None:
+    import os
+    import time
+
+    from socialops.model import Project
+    from socialops.publish.metrics.report import report
+
+    def settle() -> None:  # files written seconds ago are never kept (racy)
+        past = time.time() - 60
+        for path in repo.root.rglob("*"):
+            if path.is_file() and ".git" not in path.parts:
+                os.utime(path, (past, past))
+
+    make(repo)
+    settle()
+    cache = repo.root / ".git/socialops/metrics-cache"
+    when = NOW + timedelta(days=4)
+    first = report(Project.load(repo.root), when, "post")
+    assert cache.exists()
+    with monkeypatch.context() as patched:  # nothing is read again
+        patched.setattr("socialops.publish.metrics.report._read_all", None)
+        assert report(Project.load(repo.root), when, "post") == first
+    monkeypatch.setenv("SOCIALOPS_NO_CACHE", "1")
+    assert report(Project.load(repo.root), when, "post") == first
+    monkeypatch.delenv("SOCIALOPS_NO_CACHE")
+    day = repo.root / ".socialops/metrics/2026/06/13.jsonl"
+    day.write_text(day.read_text() + '{"channel":"x-main","metric":"likes","part":0,"platform":"x",'
+                   '"post":"launch/de","time":"2026-06-13T23:00:00Z","value":99}\n')
+    settle()
+    again = report(Project.load(repo.root), when, "post")
+    assert [p["metrics"]["likes"] for p in again["posts"] if p["channel"] == "x-main"] == [99]
+    assert report(Project.load(repo.root), when, "post") == again
+    cache.write_bytes(b"not marshal")
+    assert report(Project.load(repo.root), when, "post") == again

@@ -18,6 +18,7 @@ from __future__ import annotations
 import bisect
 import csv
 import io
+import operator
 import re
 import statistics
 from collections.abc import Iterable
@@ -153,50 +154,85 @@ def report(project: Project, now: datetime, by: str = "channel", period: Period 
 
 def _read(project: Project, period: Period, bad: list[str]
           ) -> tuple[list[Line], dict[str, list[tuple[datetime, int]]]]:
+    """Every post on every channel published in the period, and the channels' follower
+    counts; from the cache when no file they come from changed (see readcache)."""
+    from socialops.publish.metrics import readcache
+
+    stamp = readcache.Stamp(project)
+    kept = readcache.load(project, stamp)
+    if kept is not None:
+        lines, followers, unreadable = _unpack(kept)
+    else:
+        unreadable = []
+        lines, followers = _read_all(project, unreadable)
+        readcache.save(project, stamp, _pack(lines, followers, unreadable))
+    bad += unreadable
     tz = project.config.timezone
+    if period.start is not None or period.end is not None:
+        lines = [x for x in lines if period.covers(x.published, tz)]
+    return lines, followers
+
+
+_FIELDS = ("post", "channel", "platform", "campaign", "lang", "utm_campaign", "metrics", "deleted", "followers",
+           "samples", "t50_h", "t90_h")
+
+
+def _pack(lines: list[Line], followers: dict[str, list[tuple[datetime, int]]], bad: list[str]) -> Any:
+    return ([(x.published.timestamp(), *(getattr(x, f) for f in _FIELDS)) for x in lines],
+            {c: [(t.timestamp(), v) for t, v in points] for c, points in followers.items()}, bad)
+
+
+def _unpack(kept: Any) -> tuple[list[Line], dict[str, list[tuple[datetime, int]]], list[str]]:
+    stamp = datetime.fromtimestamp
+    lines = []
+    for published, *values in kept[0]:
+        line = Line(values[0], values[1], values[2], stamp(published, UTC))
+        line.__dict__.update(zip(_FIELDS, values, strict=True))
+        lines.append(line)
+    followers = {c: [(stamp(t, UTC), v) for t, v in points] for c, points in kept[1].items()}
+    return lines, followers, list(kept[2])
+
+
+def _read_all(project: Project, bad: list[str]) -> tuple[list[Line], dict[str, list[tuple[datetime, int]]]]:
     published = _published(project)
     meta = _post_meta(project)
-    latest: dict[tuple[str, str, str], dict[str, str]] = {}
-    history: dict[tuple[str, str, str], list[tuple[str, str, str]]] = {}
+    history: dict[tuple[str, str, str], list[store.PostRow]] = {}
     deleted: set[tuple[str, str]] = set()
     platforms: dict[str, str] = {}
     followers: dict[str, list[tuple[datetime, int]]] = {}
+    status = store.STATUS
     for rows, others in store.read_rows(project.root, bad):
-        for row in others:
-            value = row.get("value")
-            if row.get("metric") == store.FOLLOWERS and isinstance(value, int):
-                followers.setdefault(str(row.get("channel")), []).append((_utc(str(row["time"])), value))
+        for other in others:
+            value = other.get("value")
+            if other.get("metric") == store.FOLLOWERS and isinstance(value, int):
+                followers.setdefault(str(other.get("channel")), []).append((_utc(str(other["time"])), value))
         platforms.update((row[0], row[3]) for row in rows)
         # the loop every row of a year goes through: as few lookups as possible
-        for channel, metric, part, _, post, time, value in rows:
-            if metric == store.STATUS:
-                if value == '"deleted"':
-                    deleted.add((post, channel))
+        for row in rows:  # (channel, metric, part, platform, post, time, value)
+            if row[1] == status:
+                if row[6] == '"deleted"':
+                    deleted.add((row[4], row[0]))
                 continue
-            key = (post, channel, part)
-            found = latest.get(key)
+            key = (row[4], row[0], row[2])
+            found = history.get(key)
             if found is None:
-                latest[key] = {metric: value}
-                history[key] = [(time, metric, value)]
+                history[key] = [row]
             else:
-                if value != "null" or metric not in KEPT or found.get(metric, "null") == "null":
-                    found[metric] = value
-                history[key].append((time, metric, value))
-    series = _series(history)
+                found.append(row)
     for points in followers.values():
         points.sort()
     lines: dict[tuple[str, str], Line] = {}
-    for (post, channel, _), values in latest.items():  # parts are added up: any order
+    series: dict[tuple[str, str], dict[str, int]] = {}
+    for (post, channel, _), rows in history.items():  # parts are added up: any order
         when = published.get(post, {}).get(channel)
         if when is None:  # not in the ledger (any more): not reported
-            continue
-        if not period.covers(when, tz):
             continue
         line = lines.get((post, channel))
         if line is None:
             campaign, lang, utm = meta.get(post, (None, None, None))
             line = lines[(post, channel)] = Line(post, channel, platforms.get(channel, ""), when, campaign, lang, utm)
-        for metric, text in values.items():
+            series[(post, channel)] = {}
+        for metric, text in _replay(rows, series[(post, channel)]).items():
             number = _int(text)
             if number is not None:
                 line.metrics[metric] = (line.metrics.get(metric) or 0) + number
@@ -205,8 +241,39 @@ def _read(project: Project, period: Period, bad: list[str]
     for (post, channel), line in lines.items():
         line.deleted = (post, channel) in deleted
         line.followers = _followers_at(followers.get(channel, []), line.published)
-        _longevity(line, series.get((post, channel), {}))
+        _longevity(line, series[(post, channel)])
     return sorted(lines.values(), key=lambda x: (x.published, x.post, x.channel)), followers
+
+
+_COUNTED = frozenset(INTERACTIONS)
+_TIME = operator.itemgetter(5)
+
+
+def _replay(rows: list[store.PostRow], sampled: dict[str, int]) -> dict[str, str]:
+    """One part's rows in time order: returns its latest value of each metric (a metric in
+    KEPT keeps its last number when it is later recorded as missing) and adds its
+    interactions at each sample to `sampled` (time -> sum). A sample writes only what
+    changed, so the part's value of a metric at a sample is its last row at or before it;
+    a sample counts where some interaction metric has a number then."""
+    rows.sort(key=_TIME)  # in time order already, unless a file was edited by hand
+    latest: dict[str, str] = {}
+    now: dict[str, int] = {}
+    previous = rows[0][5]
+    for _, metric, _, _, _, time, value in rows:
+        if time != previous:
+            if now:
+                sampled[previous] = sampled.get(previous, 0) + sum(now.values())
+            previous = time
+        if value != "null" or metric not in KEPT or latest.get(metric, "null") == "null":
+            latest[metric] = value
+        if metric in _COUNTED:
+            if value == "null":
+                now.pop(metric, None)
+            else:
+                now[metric] = int(value) if value.isdigit() else _int(value) or 0
+    if now:
+        sampled[previous] = sampled.get(previous, 0) + sum(now.values())
+    return latest
 
 
 def _int(text: str) -> int | None:
@@ -290,34 +357,6 @@ def _followers_at(values: list[tuple[datetime, int]], when: datetime) -> int | N
     if at:
         return values[at - 1][1]
     return values[0][1] if values else None
-
-
-def _series(history: dict[tuple[str, str, str], list[tuple[str, str, str]]]) -> dict[tuple[str, str], dict[str, int]]:
-    """(post, channel) -> sample time -> the interactions of its parts then. A part's value
-    of a metric at a sample is its last row at or before it (a sample writes only what
-    changed); a sample counts where some interaction metric has a number."""
-    counted = frozenset(INTERACTIONS)
-    series: dict[tuple[str, str], dict[str, int]] = {}
-    for (post, channel, _), rows in history.items():
-        sampled = series.get((post, channel))
-        if sampled is None:
-            sampled = series[(post, channel)] = {}
-        now: dict[str, int] = {}
-        previous = rows[0][0]
-        rows.sort()  # in time order already, unless a file was edited by hand
-        for time, metric, value in rows:
-            if time != previous:
-                if now:
-                    sampled[previous] = sampled.get(previous, 0) + sum(now.values())
-                previous = time
-            if metric in counted:
-                if value == "null":
-                    now.pop(metric, None)
-                else:
-                    now[metric] = int(value) if value.isdigit() else _int(value) or 0
-        if now:
-            sampled[previous] = sampled.get(previous, 0) + sum(now.values())
-    return series
 
 
 def _longevity(line: Line, sampled: dict[str, int]) -> None:
