@@ -134,3 +134,14 @@ def test_a_linkedin_member_channel_says_its_analytics_are_partner_only(repo: Rep
     assert "recorded as missing (never 0)" in text and "no follower count" in text
     rows = [json.loads(line) for line in repo.lines("2026/06/10")]
     assert {r["value"] for r in rows} == {None} and not any(r["metric"] == "followers" for r in rows)
+
+
+def test_init_writes_a_daily_metrics_workflow_with_least_permissions(tmp_path: Any, cli: Any) -> None:
+    assert cli("init", "demo", cwd=tmp_path).exit_code == 0
+    flow = yaml.safe_load((tmp_path / "demo/.github/workflows/metrics.yml").read_text())
+    trigger = flow[True]  # YAML 1.1 reads the key `on` as true
+    assert trigger["schedule"] == [{"cron": "17 5 * * *"}] and "workflow_dispatch" in trigger
+    assert flow["permissions"] == {} and flow["concurrency"] == {"group": "socialops-metrics", "cancel-in-progress": False}
+    (job,) = flow["jobs"].values()
+    assert job["permissions"] == {"contents": "write"} and job["environment"] == "socialops"  # publish's secrets
+    assert job["steps"][-1]["run"] == "socialops metrics collect"
