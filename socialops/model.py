@@ -239,6 +239,8 @@ def post_due(post: Post, tz: ZoneInfo) -> Due:
     kept in `post.times`, where lint's cache keeps it too."""
     from socialops.timeutil import TimeError, parse_time
 
+    if isinstance(post, PostBrief):
+        return post.due(tz)
     value = post.meta.get("publish_at")
     if value is None:
         return Due(None)
@@ -256,6 +258,147 @@ def post_due(post: Post, tz: ZoneInfo) -> Due:
         return Due(None, problem=str(exc))
     post.times[key] = at.astimezone(UTC)
     return Due(at.astimezone(tz))
+
+
+class PostBrief(Post):
+    """A post already read and checked on its own, as the checks across posts see it (the
+    duplicate ids, the look-alike names, the calendar): its path, id, front-matter fields
+    with a time or a place on the calendar, its time worked out, a digest of its text on
+    each X channel (the calendar's duplicate check) and the rules it disables. Its text is
+    not kept: a large repository's lint holds one of these per post (a tenth of a post's
+    memory), and reading the text raises. A position in its front matter (for a finding)
+    reads the file's front matter again."""
+
+    __slots__ = ("_at", "_campaign", "_channels", "_disabled", "_explicit_id", "_has_id", "_locator",
+                 "_publish_at", "_root", "_status", "_x", "_zone", "path", "readable")
+
+    #: what `state()` gives: everything but the root, plain data a worker can send
+    State = tuple[str, bool, str | None, bool, str | None, str, str | None, "str | tuple[str, ...] | None",
+                  str, datetime | None, tuple[tuple[str, bytes], ...], frozenset[str]]
+
+    def __init__(self, root: Path, state: PostBrief.State) -> None:  # Post's own fields stay unset
+        (self.path, self.readable, self._explicit_id, self._has_id, self._publish_at, self._status,
+         self._campaign, self._channels, self._zone, self._at, self._x, self._disabled) = state
+        self._root = root
+        self._locator: yamlio.Locator | None = None
+
+    def __repr__(self) -> str:
+        return f"PostBrief({self.path!r})"
+
+    @staticmethod
+    def state_of(post: Post, tz: ZoneInfo, x_keys: tuple[tuple[str, bytes], ...] = ()) -> PostBrief.State:
+        """The brief of a post read in full, its time worked out in `tz` (the project's)."""
+        if not post.readable:
+            return (post.path, False, None, False, None, "ready", None, None, tz.key, None, (), frozenset())
+        meta = post.meta
+        explicit = meta.get("id")
+        raw = meta.get("channels")
+        channels = raw if isinstance(raw, str) else tuple(raw) if isinstance(raw, list) else None
+        at = post_due(post, tz).at
+        return (post.path, True, explicit.strip() if isinstance(explicit, str) and explicit.strip() else None,
+                "id" in meta, post.publish_at, post.status, post.campaign, channels, tz.key,
+                None if at is None else at.astimezone(UTC), x_keys, post.disabled_rules)
+
+    def state(self) -> PostBrief.State:
+        return (self.path, self.readable, self._explicit_id, self._has_id, self._publish_at, self._status,
+                self._campaign, self._channels, self._zone, self._at, self._x, self._disabled)
+
+    # ---- what Post reads from its front matter and body, from the brief ------------------
+    @property
+    def id(self) -> str:
+        return self._explicit_id or default_post_id(self.path)
+
+    @property
+    def meta(self) -> dict[str, Any]:  # type: ignore[override]
+        """The front matter's keys the checks across posts look at (not the others)."""
+        out: dict[str, Any] = {}
+        if self._has_id:
+            out["id"] = self._explicit_id
+        if self._publish_at is not None:
+            out["publish_at"] = self._publish_at
+        out["status"] = self._status
+        if self._campaign is not None:
+            out["campaign"] = self._campaign
+        if self._channels is not None:
+            out["channels"] = self._channels if isinstance(self._channels, str) else list(self._channels)
+        return out
+
+    @property
+    def abs_path(self) -> Path:  # type: ignore[override]
+        return self._root / self.path
+
+    @property
+    def own_channels(self) -> list[str]:
+        value = self._channels
+        if isinstance(value, str):
+            return [value]
+        return list(dict.fromkeys(str(c) for c in value)) if value is not None else []
+
+    @property
+    def status(self) -> str:
+        return self._status
+
+    @property
+    def queued(self) -> bool:
+        return self._publish_at is not None and self._publish_at.strip() == "queue"
+
+    @property
+    def publish_at(self) -> str | None:
+        return self._publish_at
+
+    @property
+    def campaign(self) -> str | None:
+        return self._campaign
+
+    @property
+    def disabled_rules(self) -> frozenset[str]:
+        return self._disabled
+
+    def x_key(self, channel: str) -> bytes:
+        """The digest of its text on an X channel (socialops.calendar.checks.x_text_key)."""
+        return next((key for name, key in self._x if name == channel), b"")
+
+    def due(self, tz: ZoneInfo) -> Due:
+        if self._publish_at is None:
+            return Due(None)
+        if self.queued:
+            return Due(None, queued=True)
+        if tz.key != self._zone:  # another zone than the project's: worked out again
+            from socialops.timeutil import TimeError, parse_time
+
+            try:
+                return Due(parse_time(self._publish_at.strip(), tz))
+            except TimeError as exc:
+                return Due(None, problem=str(exc))
+        return Due(None if self._at is None else self._at.astimezone(tz))
+
+    @property
+    def text(self) -> str:  # type: ignore[override]
+        raise AttributeError("a post's brief keeps no text: read the post")
+
+    @property
+    def body(self) -> str:  # type: ignore[override]
+        raise AttributeError("a post's brief keeps no text: read the post")
+
+    @property
+    def front_matter(self) -> str:  # type: ignore[override]
+        raise AttributeError("a post's brief keeps no text: read the post")
+
+    def meta_position(self, path: list[str | int], *, key: bool = True) -> tuple[int, int]:
+        if self._locator is None:
+            front = ""
+            try:
+                from socialops.safepaths import read_bytes
+
+                text = normalize_newlines(read_bytes(self._root, self.abs_path, self.path, MAX_POST_BYTES)
+                                          .decode("utf-8"))
+                span = front_matter_span(text)
+                front = text[span[0]:span[1]] if span is not None else ""
+            except (OSError, UnicodeDecodeError, SocialopsError):
+                pass  # gone or changed meanwhile: the first line
+            self._locator = yamlio.Locator(front)
+        pos = self._locator.key(path) if key else self._locator.value(path)
+        return pos.line + 1, pos.column
 
 
 def read_post(root: Path, abs_path: Path) -> Post:

@@ -46,10 +46,12 @@ def test_lint_with_its_output_closed_ends_without_a_traceback(project: ProjectDi
     assert proc.returncode == cli("lint", cwd=project.root).exit_code == 1
 
 
-@pytest.mark.parametrize("odd", [{}, {"0": 1}, [(1, 2, 3, 4), [], [], "", {}, [0, 0, 0, 0], [["x", "UTC", 10**30]], False]])
+@pytest.mark.parametrize("odd", [{}, {"0": 1}, "stamp-far", "stamp-negative", "rest-short", "rest-text",
+                                 [[], [], "", {}, [0, 0, 0, 0], [["x", "UTC", 10**30]], False]])
 def test_a_cache_entry_of_any_other_shape_is_read_from_the_file(project: ProjectDir, monkeypatch: pytest.MonkeyPatch,
                                                                  odd: object) -> None:
     import marshal
+    import struct
 
     import socialops.lint.cache as lintcache
 
@@ -58,11 +60,22 @@ def test_a_cache_entry_of_any_other_shape_is_read_from_the_file(project: Project
     proj = Project.load(project.root)
     first = lint_module.lint(proj, None, NOW).problems
     cache_file = project.root / ".git" / "socialops" / "lint-cache"
-    data = marshal.loads(cache_file.read_bytes())
-    if isinstance(odd, list):  # the right stamp, so that the rest of the entry is read
-        odd[0] = data["posts"]["posts/a.md"][0]
-    data["posts"]["posts/a.md"] = odd
-    cache_file.write_bytes(marshal.dumps(data))
+    raw = cache_file.read_bytes()  # the rests, the index, where the index is (lint/cache.py)
+    where, length = struct.unpack("<QQ", raw[-16:])
+    data, rests = marshal.loads(raw[where:where + length]), raw[:where]
+    current, brief = data["posts"]["posts/a.md"][:2]  # the right stamp, so that the rest is read
+    if odd == "stamp-far":
+        data["posts"]["posts/a.md"] = (current, brief, 10**12, 5)
+    elif odd == "stamp-negative":
+        data["posts"]["posts/a.md"] = (current, brief, -1, 5)
+    elif isinstance(odd, dict):
+        data["posts"]["posts/a.md"] = odd
+    else:
+        rest = b"\xff" if odd == "rest-short" else marshal.dumps("text" if odd == "rest-text" else odd)
+        data["posts"]["posts/a.md"] = (current, brief, len(rests), len(rest))
+        rests += rest
+    index = marshal.dumps(data)
+    cache_file.write_bytes(rests + index + struct.pack("<QQ", len(rests), len(index)))
     assert lint_module.lint(proj, None, NOW).problems == first
 
 

@@ -286,3 +286,39 @@ def test_a_fresh_clone_lints_one_post_from_the_others_briefs(project: ProjectDir
     quick.clear()
     assert findings(project, paths=[mine]) == first
     assert quick == []
+
+
+def test_the_checks_across_posts_find_the_same_when_workers_check_the_posts(
+        project: ProjectDir, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The workers send back only a brief of each post (its id, time, channels, campaign, a
+    digest of its X text): duplicate ids, the calendar's gaps, daily maximum, campaigns, X
+    duplicates and a series' pool still find what a lint in one process finds, at the same
+    lines, also on the next run from the cache."""
+    project.write("calendar.yaml", "spacing: {min_gap: 30m, max_per_day: 3}\n"
+                  "campaigns:\n  spring: {from: 2026-12-01, to: 2026-12-02, channels: [mastodon-main]}\n"
+                  "recurring:\n  - {id: tip, cron: '0 8 * * *', channels: [x-main], from: 2026-12-01, "
+                  "until: 2026-12-03, pool: posts/pool}\n")
+    for i in range(12):
+        extra = "id: twice\n" if i in (3, 7) else "campaign: spring\n" if i == 5 else ""
+        project.post(f"p{i:02d}.md", f"title: Post {i}\n{extra}channels: [mastodon-main, x-main]\n"
+                     f"publish_at: 2026-12-0{1 + i % 3}T09:{i:02d}", "Same words <!-- a note -->\n"
+                     if i in (2, 5) else f"Post number {i}.\n")
+    project.post("pool/a.md", "channels: [feed]\nstatus: ready", "Post number 0.\n")
+    proj = Project.load(project.root)
+    monkeypatch.setattr(lint_parallel, "PARALLEL_FROM", 10**9)
+    alone = lint(proj, None, NOW, use_cache=False).problems
+    monkeypatch.setattr(lint_parallel, "PARALLEL_FROM", 2)
+    monkeypatch.setattr(lint_parallel, "BUSY_FACTOR", 1)
+    monkeypatch.setattr(lintcache, "SETTLE_NS", 0)
+    assert lint(proj, None, NOW, use_cache=False).problems == alone
+    assert lint(proj, None, NOW).problems == alone  # writes the cache
+    assert lint(proj, None, NOW).problems == alone  # every post from it
+    said = [f"{p.path}:{p.line} {p.rule} {p.message}" for p in alone]
+    assert "posts/p07.md:3 duplicate-id the id 'twice' is also used by posts/p03.md; give one of them another 'id:'" in said
+    assert any(s.startswith("posts/p05.md:5 calendar this post has the same text as posts/p02.md") for s in said)
+    assert any(s.startswith("posts/p00.md:4 calendar this post has the same text as the recurring post tip@") for s in said)
+    assert any(s.startswith("calendar.yaml:5 calendar tip@2026-12-02T08:00 has the same text") for s in said)
+    assert any(s.startswith("posts/p05.md:5 calendar this post is at Thu 2026-12-03 09:05, outside campaign") for s in said)
+    assert "posts/p05.md:4 calendar campaign 'spring' runs on mastodon-main, not on x-main" in said
+    assert any(s.startswith("posts/p05.md:5 calendar on mastodon-main, x-main this post is only 3m") for s in said)
+    assert any(s.startswith("posts/p10.md:4 calendar this post is post 4 on mastodon-main, x-main") for s in said)

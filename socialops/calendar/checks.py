@@ -12,6 +12,7 @@ walks each channel once, so it stays fast on large repositories.
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -31,7 +32,7 @@ from socialops.calendar.timeline import (
     post_items,
     post_time,
 )
-from socialops.model import CALENDAR_FILE, Channel, Post, Project, mask_comments
+from socialops.model import CALENDAR_FILE, Channel, Post, PostBrief, Project, mask_comments
 from socialops.problems import Level, Problem
 from socialops.timeutil import duration_text
 
@@ -203,17 +204,27 @@ def _limits(report: _Report, cal: Calendar, channel: str, items: list[Scheduled]
                            other=where[1])
 
 
-def _x_duplicates(report: _Report, known: Channel, items: list[Scheduled]) -> None:
+def x_text_key(post: Post, channel: Channel) -> bytes:
+    """What the X duplicate check compares of a post on an X channel: a digest of its text
+    there, comments out and white space folded (b"" for no text). A post's brief
+    (lint's, PostBrief) keeps it, worked out when the post was checked."""
+    if isinstance(post, PostBrief):
+        return post.x_key(channel.name)
     from socialops.render import choose_text
 
-    channel = known.name
-    texts: dict[str, str] = {}
+    text = " ".join(mask_comments(choose_text(post, channel).text).split())
+    return hashlib.blake2b(text.encode(), digest_size=16).digest() if text else b""
 
-    def text(item: Scheduled) -> str:
+
+def _x_duplicates(report: _Report, known: Channel, items: list[Scheduled]) -> None:
+    channel = known.name
+    texts: dict[str, bytes] = {}
+
+    def text(item: Scheduled) -> bytes:
         if item.post is None:
-            return ""
+            return b""
         if item.post.path not in texts:
-            texts[item.post.path] = " ".join(mask_comments(choose_text(item.post, known).text).split())
+            texts[item.post.path] = x_text_key(item.post, known)
         return texts[item.post.path]
 
     last_of_series: dict[str, Scheduled] = {}

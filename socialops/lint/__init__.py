@@ -10,17 +10,18 @@ linted are read quickly (quickread.py); findings from the ledger in published.py
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from socialops.lint import parallel
-from socialops.lint.cache import LintCache, Stamp, stamp
+from socialops.lint.cache import LintCache, Stamp, sealed, stamp
 from socialops.lint.checks import NEEDS_ALL_POSTS, POST_CHECKS, PROJECT_CHECKS, VOLATILE, PostCheck
 from socialops.lint.context import LintContext
 from socialops.lint.parallel import Checked
-from socialops.model import Post, Project, read_post, rel_path
+from socialops.model import Post, PostBrief, Project, read_post, rel_path
 from socialops.problems import Level, Problem
 
 __all__ = ["POST_CHECKS", "PROJECT_CHECKS", "LintContext", "LintResult", "lint"]
@@ -65,6 +66,9 @@ def _lint(project: Project, paths: list[Path] | None, now: datetime | None, use_
     problems: list[Problem] = list(layout_problems)
     stale: list[tuple[str, Stamp | None]] = []
     changing = [check for check in POST_CHECKS if check in VOLATILE]
+    briefs = _Briefs(project)
+    # Each post is read (or taken from the cache), checked and then kept only as its brief
+    # (PostBrief): what the checks across posts need once every post is checked.
     total = len(targets)
     for done, path in enumerate(targets):
         if progress is not None and not done % 1024:
@@ -76,9 +80,9 @@ def _lint(project: Project, paths: list[Path] | None, now: datetime | None, use_
             stale.append((path, current))
             continue
         post, found = hit
-        ctx.posts.append(post)
         problems.extend(found)
         problems.extend(_run(post, ctx, changing))
+        ctx.posts.append(briefs.made(brief_state(post, project)))
     workers = parallel.worker_count(len(stale))
     if progress is None:
         checked = parallel.check_in_workers(ctx, stale, workers, _check) if workers > 1 else _check(ctx, stale)
@@ -93,12 +97,14 @@ def _lint(project: Project, paths: list[Path] | None, now: datetime | None, use_
         advance(0)
         checked = parallel.check_in_workers(ctx, stale, workers, _check, advance) if workers > 1 \
             else _check(ctx, stale, advance)
-    for post, content, volatile, entry in checked:
-        ctx.posts.append(post)
+    for state, content, volatile, entry in checked:  # as they come: nothing kept but the brief
+        brief = briefs.made(state)
+        ctx.posts.append(brief)
         problems.extend(content)
         problems.extend(volatile)
         if cache is not None:
-            cache.keep(post, entry)
+            cache.keep(brief, entry)
+    del checked
     ctx.posts.sort(key=lambda p: p.path)
     if cache is not None and paths is None:
         cache.forget_missing({p.path for p in ctx.posts})
@@ -124,17 +130,16 @@ BATCH = 256  # posts read, then checked together
 
 
 def _check(ctx: LintContext, items: list[tuple[str, Stamp | None]],
-           advance: Callable[[int], None] | None = None) -> list[Checked]:
+           advance: Callable[[int], None] | None = None) -> Iterator[Checked]:
     """Read posts and run their own checks: those the cache may keep, and the volatile ones.
     A batch of posts is read first and then each check runs over all of them: the parser's
     and each check's code and data stay in the processor's caches (a quarter less time than
-    reading and checking one post after the other)."""
-    out: list[Checked] = []
+    reading and checking one post after the other). Each post comes out as its brief, its
+    findings and its cache entry, ready for the file (lint/cache.py)."""
     for start in range(0, len(items), BATCH):
-        out.extend(_check_batch(ctx, items[start:start + BATCH]))
+        yield from _check_batch(ctx, items[start:start + BATCH])
         if advance is not None:
             advance(min(BATCH, len(items) - start))
-    return out
 
 
 def _check_batch(ctx: LintContext, items: list[tuple[str, Stamp | None]]) -> list[Checked]:
@@ -151,8 +156,37 @@ def _check_batch(ctx: LintContext, items: list[tuple[str, Stamp | None]]) -> lis
         for post, into in zip(posts, found, strict=True):
             if post.readable:
                 into.extend(p for p in check(post, ctx) if p.rule not in post.disabled_rules)
-    return [(post, mine, other, cache.entry(post, mine, current) if cache is not None else None)
+    return [(brief_state(post, ctx.project), mine, other,
+             sealed(cache.entry(post, mine, current)) if cache is not None else None)
             for post, mine, other, current in zip(posts, content, volatile, stamps, strict=True)]
+
+
+def brief_state(post: Post, project: Project) -> PostBrief.State:
+    """What the checks across posts keep of a post checked on its own (PostBrief), with the
+    digest of its text on each X channel of the project (the calendar's duplicate check)."""
+    from socialops.calendar.checks import x_text_key
+
+    config = project.config
+    x_keys = tuple((name, x_text_key(post, channel)) for name, channel in config.channels.items()
+                   if channel.platform == "x") if post.readable else ()
+    return PostBrief.state_of(post, config.timezone, x_keys)
+
+
+class _Briefs:
+    """Makes the briefs, one object for each value many posts share (a status, a list of
+    channels, a timezone), as a worker's are sent as plain data."""
+
+    def __init__(self, project: Project) -> None:
+        self.root = project.root
+        self.shared: dict[Any, Any] = {}
+
+    def made(self, state: PostBrief.State) -> PostBrief:
+        one = self.shared.setdefault
+        (path, readable, explicit, has_id, publish_at, status, campaign, channels, zone, at, x_keys,
+         disabled) = state
+        return PostBrief(self.root, (path, readable, explicit, has_id, publish_at, one(status, status),
+                                     one(campaign, campaign), one(channels, channels), one(zone, zone), at,
+                                     x_keys, one(disabled, disabled)))
 
 
 def _run(post: Post, ctx: LintContext, checks: Iterable[PostCheck]) -> list[Problem]:

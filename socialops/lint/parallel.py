@@ -6,21 +6,20 @@ how many workers pay (`worker_count`) and hands over its batch checker."""
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
-from datetime import datetime
+from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
-from socialops.lint.cache import Stamp, offsets, post_from
+from socialops.lint.cache import Sealed, Stamp
 from socialops.lint.context import LintContext
-from socialops.model import Post
+from socialops.model import PostBrief
 from socialops.problems import Problem
 
 if TYPE_CHECKING:
     from socialops.calendar.checks import Findings
 
-# the post, its content findings, the others, its entry for the lint cache
-Checked = tuple[Post, list[Problem], list[Problem], list[Any] | None]
-Checker = Callable[[LintContext, list[tuple[str, Stamp | None]]], list[Checked]]
+# a post's brief, its content findings, the others, its entry for the lint cache
+Checked = tuple[PostBrief.State, list[Problem], list[Problem], Sealed | None]
+Checker = Callable[[LintContext, list[tuple[str, Stamp | None]]], Iterable[Checked]]
 
 # Posts; below this, the workers cost more than they save, and below BUSY_FACTOR times it
 # when no core is idle (the load average of the last minute, against the cores this process
@@ -62,43 +61,34 @@ def _idle(cores: int) -> float:
 
 
 def check_in_workers(ctx: LintContext, stale: list[tuple[str, Stamp | None]], workers: int,
-                     check: Checker, advance: Callable[[int], None] | None = None) -> list[Checked]:
-    """`check` for every path in forked workers. The first post is checked here before the
-    fork, so the caches every worker needs (style guide, compiled patterns) are built once.
-    Each worker sends back its posts' findings, what the checks across posts need of each
-    post (its text and front matter), and the post's entry for the lint cache. `advance`
-    hears, in this process, how many posts each chunk held as it comes back."""
+                     check: Checker, advance: Callable[[int], None] | None = None) -> Iterator[Checked]:
+    """`check` for every path in forked workers, each result as it comes. The first post is
+    checked here before the fork, so the caches every worker needs (style guide, compiled
+    patterns) are built once. Each worker sends back, per post, its brief (what the checks
+    across posts need of it), its findings and its entry for the lint cache, ready for the
+    file: the posts themselves stay in the worker. `advance` hears, in this process, how
+    many posts each chunk held as it comes back."""
     import multiprocessing
     import sys
 
-    out = check(ctx, stale[:1])
+    first = list(check(ctx, stale[:1]))
     if advance is not None:
-        advance(len(out))
+        advance(len(first))
+    yield from first
     chunks = workers * 16  # small enough that no worker idles long while another finishes
     step = max(1, (len(stale) - 1) // chunks + 1)
     ranges = [(i, min(i + step, len(stale))) for i in range(1, len(stale), step)]
     _FORKED["ctx"], _FORKED["stale"], _FORKED["check"] = ctx, stale, check
     sys.stdout.flush()
     sys.stderr.flush()
-    root = ctx.project.root
     try:
         with multiprocessing.get_context("fork").Pool(workers, initializer=_ignore_interrupt) as pool:
-            for chunk in pool.imap(_check_range, ranges):  # made into posts while the others run
-                for (rel, text, meta, where, readable, times), content, volatile, entry in chunk:
-                    path = root / rel
-                    if not readable:
-                        post = Post(rel, path, readable=False)
-                    elif isinstance(where, list):
-                        post = post_from(rel, path, text, meta, where)
-                    else:
-                        post = Post(rel, path, text, meta, *where)
-                    post.times = times
-                    out.append((post, content, volatile, entry))
+            for chunk in pool.imap(_check_range, ranges):  # kept while the others run
+                yield from chunk
                 if advance is not None:
                     advance(len(chunk))
     finally:
         _FORKED.clear()
-    return out
 
 
 def _ignore_interrupt() -> None:
@@ -148,18 +138,7 @@ class CalendarBeside:
         return found
 
 
-_Sent = tuple[tuple[str, str, dict[str, Any], Any, bool, dict[tuple[str, str], datetime | None]],
-              list[Problem], list[Problem], list[Any] | None]
-
-
-def _check_range(bounds: tuple[int, int]) -> list[_Sent]:
+def _check_range(bounds: tuple[int, int]) -> list[Checked]:
     ctx: LintContext = _FORKED["ctx"]
     check: Checker = _FORKED["check"]
-    sent: list[_Sent] = []
-    for post, content, volatile, entry in check(ctx, _FORKED["stale"][bounds[0]:bounds[1]]):
-        where = offsets(post) if post.readable else None
-        sent.append(((post.path, post.text, post.meta, where or (post.front_matter, post.body, post.body_line),
-                      post.readable, post.times), content, volatile, entry))
-    return sent
-
-
+    return list(check(ctx, _FORKED["stale"][bounds[0]:bounds[1]]))
