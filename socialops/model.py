@@ -95,7 +95,7 @@ class Post:
     body_line: int = 1
     problems: list[Problem] = field(default_factory=list)
     readable: bool = True
-    quick: bool = False  # read by socialops.lint.quickread: meta holds id, publish_at, status, campaign, channels only
+    quick: bool = False  # read by socialops.lint.quickread: meta holds id, publish_at, status, campaign, channels, author only
     # the calendar's UTC time of `publish_at`, by (value, timezone): worked out once, kept by lint's cache
     times: dict[tuple[str, str], datetime | None] = field(default_factory=dict, repr=False, compare=False)
 

@@ -236,6 +236,8 @@ def test_the_views_take_unchanged_posts_from_the_cache_and_see_every_edit(
     for name in ("read_post", "quick_post"):
         real = getattr(quickread, name)
         monkeypatch.setattr(quickread, name, lambda *a, _real=real, **k: opened.append(a[1].name) or _real(*a, **k))
+    batch = quickread._QuickReader._read  # many files at once (a fresh clone)
+    monkeypatch.setattr(quickread._QuickReader, "_read", lambda self, full: opened.append(Path(full).name) or batch(self, full))
     project.post("a.md", POST, "First.\n")
     project.post("b.md", "channels: [mastodon-main]\npublish_at: 2026-12-02T09:00\n", "Second.\n")
     findings(project)

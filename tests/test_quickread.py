@@ -163,3 +163,48 @@ def test_linting_one_post_finds_what_linting_all_finds_about_it(project, monkeyp
             one = lint(Project.load(project.root), [path], now, use_cache=mode != "no cache").problems
             assert [p for p in one if p.path == f"posts/p{i:02d}.md"] == \
                 [p for p in everything if p.path == f"posts/p{i:02d}.md"], (mode, i)
+
+
+def test_the_views_show_the_same_from_a_quick_read_as_from_a_full_one(project, cli, tmp_path) -> None:
+    """In a fresh clone status, plan and calendar read every post quickly (the keys they
+    show: id, channels, time, status, campaign, author; anything unusual in full); after a
+    lint they take the posts lint read in full from its cache. What they show must be the
+    same, byte for byte, and again when the quick reads come from the cache."""
+    import time
+
+    project.write("calendar.yaml", "spacing: {min_gap: 1h}\nrecurring:\n  - {id: tips, cron: '0 10 * * MON', "
+                  "channels: [x-main], from: 2027-03-01, until: 2027-03-31, pool: posts/pool}\n")
+    project.post("pool/t1.md", "channels: [x-main]\nauthor: Pool Writer", "Tip one\n")
+    project.post("a.md", "channels: [mastodon-main, feed]\npublish_at: 2027-03-02T09:00\nauthor: Ada\ncampaign: spring",
+                 "Hello *world*\n\n---\nPart two\n")
+    project.post("b.md", "channels: [x-main]\npublish_at: 2027-03-02T09:30\nauthor: 'Bea: the writer'\n"
+                 "variants:\n  x-main: Short for X", "Long body for the others\n")
+    project.post("c.md", "channels:\n  - bluesky-main\npublish_at: queue\nstatus: draft\ntitle: A title", "Queued\n")
+    project.post("d.md", "publish_at: 2027-03-05T12:00\nauthor: 42\nmastodon: {spoiler_text: careful}", "Defaults\n")
+    project.post("e.md", "id: custom/e\nchannels: feed\npublish_at: '2027-03-06T08:00+02:00'\nauthor: \"Eve\"\n"
+                 "lang: de", "<!-- hidden -->Sichtbar\n")
+    project.post("f.md", "channels: [linkedin-company]\npublish_at: 2027-03-07T10:00\nstatus: ready\n"
+                 "author: Fay  # the intern", "Ready\n")
+    project.commit("posts")
+    time.sleep(2.1)  # lint's cache keeps only files that settled
+    now = ("--now", "2027-03-01T08:00")
+    commands = [("status", "--format", "json"), ("status",),
+                ("plan", "--format", "json", "--from", "2027-03-01", "--to", "2027-03-31"),
+                ("plan", "--from", "2027-03-01", "--to", "2027-03-31"), ("calendar", "--month", "2027-03"),
+                ("calendar", "--ics", str(tmp_path / "out.ics"), "--from", "2027-03-01", "--to", "2027-04-01")]
+
+    def shown() -> list[str]:
+        out = []
+        for command in commands:
+            result = cli(*command, *now, cwd=project.root)
+            assert result.exit_code in (0, 1), result.stderr
+            out.append(result.stdout + (tmp_path / "out.ics").read_text() if "--ics" in command else result.stdout)
+        return out
+
+    cache = project.root / ".git" / "socialops" / "lint-cache"
+    assert cli("lint", *now, cwd=project.root).exit_code in (0, 1) and cache.exists()
+    full = shown()  # every post as lint read it
+    assert "Bea: the writer" in full[2] and "Ada" in full[2] and "Sichtbar" in full[5]
+    cache.unlink()
+    assert shown() == full  # a fresh clone: read quickly
+    assert shown() == full  # the quick reads, from the cache

@@ -36,7 +36,7 @@ def _load(repo: Path | None, now: str | None) -> tuple[Project, Calendar, list[P
     project = Project.load(repo)
     when = parse_now(now, project.config.timezone)
     with without_gc():
-        posts = read_posts(project)  # from lint's cache where unchanged
+        posts = read_posts(project, quick=True)  # from lint's cache where unchanged; the keys the calendar reads
     return project, load(project), posts, when
 
 

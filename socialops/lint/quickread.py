@@ -5,17 +5,20 @@ every other post: its id must be unique, and the calendar checks it against the 
 its channels. So the others must be read, but only their id, channels, time, status,
 campaign and text. `LintContext.others()` reads them once for every check (`Others`: their
 briefs, and the few posts the calendar needs). Publish
-takes the same quick look at every post to find the few that need something now. Simple front matter (plain `key: value` lines,
-flow or block lists of channels) is read with a few regular expressions; anything else
-(anchors, tags, block scalars, quoted keys, variants) is read in full with the YAML
-loader, as lint reads it.
+takes the same quick look at every post to find the few that need something now, and the
+views (status, plan, calendar) read every post so, with its author besides. Simple front
+matter (plain `key: value` lines, flow or block lists of channels) is read with a few
+regular expressions; anything else (anchors, tags, block scalars, quoted keys, variants)
+is read in full with the YAML loader, as lint reads it.
 """
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 import stat
+from collections.abc import Callable
 from datetime import UTC, timedelta
 from functools import lru_cache
 from pathlib import Path
@@ -36,7 +39,7 @@ if TYPE_CHECKING:
     from socialops.calendar.config import Calendar
 from socialops.safepaths import UnsafePath, read_bytes
 
-_KEY = re.compile(r"^(id|publish_at|status|campaign|channels)[ \t]*:(?:[ \t]+(.*?))?[ \t]*$", re.M)
+_KEY = re.compile(r"^(id|publish_at|status|campaign|channels|author)[ \t]*:(?:[ \t]+(.*?))?[ \t]*$", re.M)
 _SCALAR = re.compile(r"""^(?:'([^'\n]*)'|"([^"\\\n]*)"|([^\s'"#\[\]{}&*!|>%@`,][^#\n]*?))[ \t]*(?:#.*)?$""")
 _ITEM = re.compile(r"^[ \t]+-[ \t]+(.*?)[ \t]*$")
 _NOT_TEXT = re.compile(r"^(?:[-+]?(?:\d[\d_]*(?:\.\d*)?(?:[eE][-+]?\d+)?|\.\d+|0[xob][\da-fA-F_]+|\.(?:inf|Inf|INF))"
@@ -61,7 +64,7 @@ class Others:
         cut = len(str(project.root)) + 1
         known = cache.briefs() if cache is not None else {}
         fulls = self._full
-        reader = _BriefReader(project)
+        reader = _QuickReader(project)
         current: Stamp | None = None
         slots: list[tuple[str, Brief | None]] = []  # in the order of the files
         todo: list[tuple[str, str, Stamp | None]] = []  # (full, rel, stamp) of those to read
@@ -164,7 +167,8 @@ def read_posts(project: Project, *, quick: bool = False) -> list[Post]:
         return [quick_post(project.root, p, project.rel(p)) if quick else read_post(project.root, p)
                 for p in project.post_paths()[0]]
     files, _ = project.post_files()
-    out: list[Post] = []
+    out: list[Post | None] = []
+    todo: list[tuple[int, str, str, Stamp | None, bool]] = []  # (index, full, rel, stamp, in the cache)
     cut = len(str(project.root)) + 1
     for full in files:
         rel = full[cut:].replace("\\", "/")
@@ -173,22 +177,32 @@ def read_posts(project: Project, *, quick: bool = False) -> list[Post]:
         if hit is not None and (quick or not hit[0].quick):
             out.append(hit[0])
             continue
-        path = cache.path_of(full)
-        post = quick_post(project.root, path, rel) if quick else read_post(project.root, path)
-        if hit is None or not post.quick:  # never a quick entry in place of one read in full
-            cache.keep(post, cache.entry(post, None, current))
-        out.append(post)
+        todo.append((len(out), full, rel, current, hit is not None))
+        out.append(None)
+    reader = _QuickReader(project)
+    for start in range(0, len(todo), BATCH):
+        chunk = todo[start:start + BATCH]
+        # quickly, a batch at a time (the usual front matter); the others one by one
+        made = reader.posts([(full, rel) for _, full, rel, _, _ in chunk], cache.path_of) if quick else ()
+        for (index, full, rel, current, known), post in itertools.zip_longest(chunk, made):
+            if post is None:
+                path = cache.path_of(full)
+                post = quick_post(project.root, path, rel) if quick else read_post(project.root, path)
+            if not known or not post.quick:  # never a quick entry in place of one read in full
+                cache.keep(post, cache.entry(post, None, current))
+            out[index] = post
     cache.save()
-    return out
+    return [post for post in out if post is not None]
 
 
-class _BriefReader:
-    """The brief of a post file read for nothing else (no lint cache yet: a fresh clone),
-    quicker than making the post: a file under a folder checked once (safepaths: inside
-    the repository, not through a symlink that leaves it), opened without following a
-    symlink, its simple front matter read as quick_post reads it. None for anything else
-    (a symlink, an unusual front matter, a file that is not UTF-8...): quick_post then reads
-    it, or the full reader, which says what is wrong."""
+class _QuickReader:
+    """Many post files read quickly (no lint cache yet: a fresh clone): for their brief
+    alone (Others) or as quick_post reads them (read_posts), a batch at a time. A file under
+    a folder checked once (safepaths: inside the repository, not through a symlink that
+    leaves it), opened without following a symlink, its simple front matter read as
+    quick_post reads it. None for anything else (a symlink, an unusual front matter, a file
+    that is not UTF-8...): quick_post then reads it, or the full reader, which says what is
+    wrong."""
 
     def __init__(self, project: Project) -> None:
         from socialops.safepaths import refusal
@@ -203,12 +217,31 @@ class _BriefReader:
         """The brief of each (full path, rel) or None. Each step runs over all the files
         before the next (their code and data stay in the processor's caches: a third less
         time than one file after the other)."""
-        raws = [self._read(full) for full, _ in items]
-        fronts = [self._front(raw) if raw is not None else None for raw in raws]
-        metas = [_meta(front) if front is not None else None for front in fronts]
         project, nowhere = self.project, self._nowhere
-        return [brief_of(Post(rel, nowhere, meta=meta, quick=True), project) if meta is not None else None
-                for (_, rel), meta in zip(items, metas, strict=True)]
+        return [brief_of(Post(rel, nowhere, meta=found[2], quick=True), project) if found is not None else None
+                for (_, rel), found in zip(items, self._read_all(items), strict=True)]
+
+    def posts(self, items: list[tuple[str, str]], path_of: Callable[[str], Path]) -> list[Post | None]:
+        """Each (full path, rel) as quick_post reads it, or None (quick_post then reads it)."""
+        out: list[Post | None] = []
+        for (full, rel), found in zip(items, self._read_all(items), strict=True):
+            if found is None:
+                out.append(None)
+                continue
+            text, (start, end, body_start, body_line), meta = found
+            out.append(Post(rel, path_of(full), text=text, meta=meta, front_matter=text[start:end],
+                            body=text[body_start:], body_line=body_line, quick=True))
+        return out
+
+    def _read_all(self, items: list[tuple[str, str]]) -> list[tuple[str, tuple[int, int, int, int], dict[str, object]] | None]:
+        """(text, front_matter_span, the quick meta) of each file, or None."""
+        raws = [self._read(full) for full, _ in items]
+        texts = [self._text(raw) if raw is not None else None for raw in raws]
+        out: list[tuple[str, tuple[int, int, int, int], dict[str, object]] | None] = []
+        for found in texts:
+            meta = _meta(found[0][found[1][0]:found[1][1]]) if found is not None else None
+            out.append((found[0], found[1], meta) if found is not None and meta is not None else None)
+        return out
 
     def _read(self, full: str) -> bytes | None:
         folder = full.rpartition(os.sep)[0]
@@ -233,17 +266,17 @@ class _BriefReader:
         return raw if len(raw) == info.st_size else None  # else it changed meanwhile: read it again
 
     @staticmethod
-    def _front(raw: bytes) -> str | None:
+    def _text(raw: bytes) -> tuple[str, tuple[int, int, int, int]] | None:
+        """The text and its front_matter_span, when the front matter is simple (not _RISKY)."""
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError:
             return None
         text = normalize_newlines(text)
         span = front_matter_span(text)
-        if span is None:
+        if span is None or _RISKY.search(text, span[0], span[1]):
             return None
-        front = text[span[0]:span[1]]
-        return None if _RISKY.search(front) else front
+        return text, span
 
 
 def quick_post(root: Path, path: Path, rel: str) -> Post:
