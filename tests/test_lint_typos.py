@@ -130,3 +130,23 @@ def test_a_url_that_carries_its_credential_is_an_error_and_never_shown(project: 
             assert secret not in result.output, (form, result.output)
     shown = cli("lint", "--format", "text", "--now", NOW, cwd=project.root).output
     assert "https://***@hooks.example/in" in shown and "access_token=***" in shown
+
+
+def test_the_lateness_limit_is_read_once_per_lint_not_per_post(project: ProjectDir, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The missed-post warning compares every ready post with the lateness limit: reading
+    calendar.yaml for each post cost a fifth of lint's time on 5,000 posts (bench/peers.py)."""
+    from datetime import UTC, datetime
+
+    import socialops.calendar.config as calendar_config
+    from socialops.lint import lint as run_lint
+    from socialops.model import Project
+
+    project.write("calendar.yaml", "lateness: 3h\n")
+    for i in range(40):
+        project.post(f"p{i:02d}.md", f"channels: [feed]\npublish_at: 2026-11-{1 + i % 28:02d}T09:00")
+    parsed: list[str] = []
+    real = calendar_config.parse
+    monkeypatch.setattr(calendar_config, "parse", lambda text, tz: parsed.append(text) or real(text, tz))
+    found = run_lint(Project.load(project.root), None, datetime(2026, 11, 21, 12, tzinfo=UTC), use_cache=False)
+    assert sum("recorded as missed" in p.message for p in found.problems) == 33
+    assert len(parsed) <= 3  # the calendar's own findings, the lateness limit (not 40 times)

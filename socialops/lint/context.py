@@ -5,7 +5,7 @@ calendar's findings, the ledger's ids and hashes)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Protocol
 
 from socialops.model import Channel, Post, Project
@@ -41,6 +41,7 @@ class LintContext:
     _calendar: Findings | None = field(default=None, repr=False)
     _ledger_ids: set[str] | None = field(default=None, repr=False)
     _published: PublishedHashes | None = field(default=None, repr=False)
+    _lateness: timedelta | None = field(default=None, repr=False)
 
     @property
     def channels(self) -> dict[str, Channel]:
@@ -82,6 +83,14 @@ class LintContext:
                 near = others.near(self.posts, load(self.project)) if others is not None else []
                 self._calendar = findings(self.project, [*self.posts, *near], self.now, linted)
         return self._calendar
+
+    def lateness(self) -> timedelta:
+        """How late a due post may still go out (socialops.calendar.lateness), read once."""
+        if self._lateness is None:
+            from socialops.calendar import lateness
+
+            self._lateness = lateness(self.project)
+        return self._lateness
 
     def ledger_ids(self) -> set[str]:
         """The id of every post the ledger has a file for."""

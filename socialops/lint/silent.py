@@ -8,7 +8,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from socialops.calendar import lateness
 from socialops.lint.context import LintContext
 from socialops.model import Post, post_due
 from socialops.problems import Level, Problem
@@ -39,7 +38,7 @@ def check_passed_ready(post: Post, ctx: LintContext) -> Iterable[Problem]:
     if post.status != "ready" or ctx.now is None or not isinstance(post.meta.get("publish_at"), str):
         return
     when = post_due(post, ctx.project.config.timezone).at
-    if when is None or ctx.now - when <= lateness(ctx.project) or post.id in ctx.ledger_ids():
+    if when is None or ctx.now - when <= ctx.lateness() or post.id in ctx.ledger_ids():
         return
     line, col = post.meta_position(["publish_at"], key=False)
     yield post.problem("time", f"this ready post's time ({post.publish_at}) has passed beyond the lateness "
