@@ -11,6 +11,7 @@ import pytest
 from socialops.lint.quickread import Others, quick_post
 from socialops.model import Project, read_post
 from tests.calendar.conftest import findings
+from tests.conftest import DEFAULT_CONFIG
 
 FRONTS = [
     "channels: [mastodon-main, 'x-main']\npublish_at: 2026-12-01T09:00   # morning\nstatus: ready",
@@ -41,6 +42,11 @@ FRONTS = [
     "variants:\n  feed: |\n    status: draft\n    publish_at: 2030-01-01T00:00\n",
     "id: 'a #b'\n",
     "status:\npublish_at: 2026-12-01T09:00\n",
+    "channels: [feed, x-main, feed]\npublish_at: tomorrow\nid: '  '\n",  # no time; a blank id
+    "channels: []\npublish_at: 2026-12-01\ncampaign: ''\n",
+    "channels: ''\npublish_at: ' queue '\nstatus: ''\n",
+    "publish_at: 2027-03-28T02:30\n",  # the clocks skip it in Berlin
+    "publish_at: 2026-10-25T02:30\n",  # happens twice in Berlin
 ]
 
 
@@ -65,6 +71,7 @@ def test_the_briefs_of_a_fresh_clone_are_what_the_full_reader_gives(project, mon
     from socialops.lint.cache import LintCache, brief_of
 
     monkeypatch.setattr(lintcache, "SETTLE_NS", 0)
+    project.write("socialops.yaml", DEFAULT_CONFIG + "defaults:\n  channels: [feed, mastodon-main, feed]\n")
     for i, front in enumerate(FRONTS):
         project.post(f"f{i:02d}.md", front, "Body.\n")
     project.write("posts/crlf.md", "---\r\nid: crlf\r\nchannels: [feed]\r\npublish_at: 2026-12-01T09:00\r\n---\r\nA\r\n")
