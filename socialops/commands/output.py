@@ -126,9 +126,16 @@ def lint_sarif(problems: list[Problem], rule_docs: dict[str, str], rule_help: di
             found = uris[path] = quote(path, safe="/")
         return found
 
+    words: dict[tuple[str, int], str | None] = {}  # (path, line) -> its words, one space between
+
     def fingerprint(p: Problem) -> str:
-        line = _source_line(root, p.path, p.line, lines_cache, cut=False) if root is not None else None
-        key = (p.path, p.rule, " ".join((line or p.message).split()))
+        at = (p.path, p.line)
+        if at in words:
+            said = words[at]
+        else:
+            line = _source_line(root, p.path, p.line, lines_cache, cut=False) if root is not None else None
+            said = words[at] = " ".join(line.split()) if line else None
+        key = (p.path, p.rule, said if said is not None else " ".join(p.message.split()))
         seen[key] = seen.get(key, 0) + 1
         return hashlib.sha256("\0".join([*key, str(seen[key])]).encode()).hexdigest()[:32]
 
