@@ -71,9 +71,11 @@ def remove_pause(root: Path) -> bool:
 class PauseWatch:
     """The switch as a run in progress sees it: the file in the checkout (read at every look),
     and the file on the remote branch (a pause pushed while the run works), fetched again
-    whenever the last fetch is older than `fresh` seconds. A run asks before each post, each thread part and each
-    retry, so a pause pushed during a run stops it before its next platform call, within
-    `fresh` seconds; a look that fails (the remote cannot be reached) keeps the last answer.
+    whenever the last fetch is older than `fresh` seconds. A run asks before each post, each
+    thread part and each retry, and every few seconds while it waits inside one (the worker's
+    `look_every`: a rate limit, a backoff, media still processing), so a pause pushed during
+    a run stops it before its next platform call; a look that fails (the remote cannot be
+    reached) keeps the last answer.
     """
 
     root: Path

@@ -83,6 +83,22 @@ class PlatformError(Exception):
         self.status = status
 
 
+class Halted(PlatformError):
+    """A wait inside a call (media the platform is still processing) broken off because the
+    run must not go on: it was stopped, publishing was paused, or the ledger cannot be
+    written. Raised before the call that posts, so nothing was posted."""
+
+
+def wait(adapter: Any, seconds: float) -> None:
+    """Sleep `seconds` inside a call (polling for processed media). A publish run hands each
+    adapter a `waiter` that looks at the stop and the pause switch while it waits and raises
+    Halted; without one (doctor, retract, a test) this is time.sleep."""
+    import time
+
+    waiter = getattr(adapter, "waiter", None)
+    (waiter or time.sleep)(seconds)
+
+
 def base_url(channel: Any, option: str, default: str | None) -> str:
     """The channel's base URL for `option` (or the platform's public `default`), without a
     trailing slash. Only https:// is accepted, and plain http:// for a server on this

@@ -48,6 +48,7 @@ from socialops.adapters.base import (
     Verification,
     base_url,
     counts,
+    wait,
 )
 from socialops.adapters.calls import Http, checked, lookup_since, parse_time
 
@@ -136,7 +137,7 @@ class MastodonAdapter:
         deadline = time.monotonic() + MEDIA_WAIT
         pause = 0.1
         while time.monotonic() < deadline:
-            time.sleep(pause)
+            wait(self, pause)
             response = self.http.call("GET", f"{self.base}/api/v1/media/{media_id}", what,
                                       headers=self._auth())
             if response.status_code != 206:

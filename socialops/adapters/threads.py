@@ -43,6 +43,7 @@ from socialops.adapters.base import (
     Verification,
     base_url,
     counts,
+    wait,
 )
 from socialops.adapters.calls import Http, checked, expires_option, lookup_since, parse_time
 
@@ -167,7 +168,7 @@ class ThreadsAdapter:
             if time.monotonic() > deadline:
                 raise self.http.error(f"the media was still processing after {CONTAINER_WAIT:.0f} s",
                                       retryable=True)
-            time.sleep(pause)
+            wait(self, pause)
             pause = min(pause * 2, 5.0)
 
     def _permalink(self, media_id: str) -> str | None:

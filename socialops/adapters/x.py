@@ -45,6 +45,7 @@ from socialops.adapters.base import (
     Verification,
     base_url,
     counts,
+    wait,
 )
 from socialops.adapters.calls import Http, checked, lookup_since, parse_time
 
@@ -190,8 +191,8 @@ class XAdapter:
             if time.monotonic() > deadline:
                 raise self.http.error(f"could not {what}: X was still processing it after "
                                       f"{PROCESSING_WAIT:.0f} s", retryable=True)
-            wait = info.get("check_after_secs")
-            time.sleep(min(float(1 if wait is None else wait), 10.0))
+            after = info.get("check_after_secs")
+            wait(self, min(float(1 if after is None else after), 10.0))
             data = self._call("GET", "/2/media/upload", what,
                               params={"command": "STATUS", "media_id": media_id})
             info = data["data"].get("processing_info")

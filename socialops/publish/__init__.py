@@ -77,6 +77,7 @@ class PublishOptions:
     http: Any = None  # the httpx.Client for GitHub (approvals, report: github); None: one for the run
     stop: threading.Event | None = None  # set (Ctrl-C, SIGTERM): no new call starts, the rest is saved
     pause_fresh: float = 2.0  # seconds a look at the pause switch (on the remote too) stays fresh
+    look_every: float = 5.0  # a wait (retry, rate limit, media processing) looks at the stop and pause this often
 
 
 @dataclass
@@ -309,7 +310,8 @@ def _plan(project: Project, options: PublishOptions, run: RunInfo, posts: list[P
             continue
         scrub = Scrubber(secrets_for(channel, options.environ))  # make_adapter checked them
         run_options = RunOptions(options.sleep, options.clock, options.max_attempts,
-                                 options.max_wait, options.backoff, options.on_event, options.stop)
+                                 options.max_wait, options.backoff, options.on_event, options.stop,
+                                 options.look_every)
         plan.workers[name] = ChannelWorker(adapter, jobs, Book(project.root, run, options.clock),
                                            run_options, scrub, project.root)
         kept += jobs

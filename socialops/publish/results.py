@@ -12,6 +12,8 @@ from socialops.pause import Pause
 REPORTED = ("published", "failed", "unknown", "missed", "skipped", "held", "stopped", "planned",
             "retracted")
 BAD = frozenset({"failed", "unknown"})
+#: how the message of a post left because a pause was pushed while the run worked begins
+PAUSED_DURING = "publishing was paused during this run"
 
 
 @dataclass
@@ -106,6 +108,10 @@ class PublishResult:
             return line + (f"; {', '.join(self.attention)}" if self.attention else "")
         if self.attention:
             return "exit 1: " + ", ".join(self.attention) + " (a person should look)"
+        held_back = sum(1 for c in self.channel_results()
+                        if c.status == "skipped" and (c.message or "").startswith(PAUSED_DURING))
+        if held_back:
+            return f"paused during this run: {published} sent, {held_back} left until `socialops resume`"
         if self.dry_run:
             return f"dry run: {self.count('planned')} would be sent"
         if not self.posts:

@@ -9,6 +9,7 @@ it cannot say, the part is `unknown` and stays so until a person runs `socialops
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import mimetypes
 import threading
@@ -20,6 +21,7 @@ from typing import Any
 
 from socialops import escape, ledger
 from socialops.adapters.base import (
+    Halted,
     OutgoingMedia,
     OutgoingPart,
     PlatformError,
@@ -28,7 +30,7 @@ from socialops.adapters.base import (
 )
 from socialops.ledger import LedgerEntry, PartRecord
 from socialops.publish.claims import Book
-from socialops.publish.results import ChannelResult, PartResult
+from socialops.publish.results import PAUSED_DURING, ChannelResult, PartResult
 from socialops.publish.selection import Job
 
 
@@ -41,6 +43,7 @@ class RunOptions:
     backoff: float = 1.0  # first wait of the exponential backoff
     on_event: Callable[[PartEvent], None] | None = None
     stop: threading.Event | None = None  # set by Ctrl-C or SIGTERM: start no new call
+    look_every: float = 5.0  # a wait looks at the stop and the pause switch at least this often (s)
 
     def stopping(self) -> bool:
         return self.stop is not None and self.stop.is_set()
@@ -124,6 +127,11 @@ class ChannelWorker:
     lock: threading.Lock = field(default_factory=threading.Lock)
     flush_error: str | None = None
 
+    def __post_init__(self) -> None:
+        # waits inside the adapter's calls (media processing) watch the stop and the pause
+        with contextlib.suppress(AttributeError):
+            self.adapter.waiter = self._wait_in_call
+
     def run(self) -> list[tuple[Job, ChannelResult]]:
         try:
             return self._run()
@@ -150,7 +158,7 @@ class ChannelWorker:
                 break
             why = self.paused() if self.paused is not None else None
             if why is not None:
-                self._done(job, self._release(job, f"publishing was paused during this run: {why}"))
+                self._done(job, self._release(job, f"{PAUSED_DURING}: {why}"))
                 continue
             if self.book.write_error is not None:
                 self._done(job, self._release(job, self._unwritable()))
@@ -197,6 +205,15 @@ class ChannelWorker:
         return (f"not sent: the ledger could not be written ({self.book.write_error}), and a post is "
                 "sent only once its intent is written; the next run sends it")
 
+    def _halt_reason(self) -> str:
+        """What a post's record says when the run stopped (or paused) inside one of its parts."""
+        if self.options.stopping():
+            return STOPPED_BEFORE_PART
+        if self.book.write_error is not None:
+            return self._unwritable()
+        why = self.paused() if self.paused is not None else None
+        return f"{PAUSED_DURING}: {why}; the next run after the pause continues"
+
     def _halt(self) -> str | None:
         """Why no new call may start now (stopped, paused meanwhile, or the ledger cannot be
         written), if so."""
@@ -205,7 +222,28 @@ class ChannelWorker:
         if self.book.write_error is not None:
             return f"the ledger could not be written ({self.book.write_error})"
         why = self.paused() if self.paused is not None else None
-        return f"publishing was paused during this run: {why}" if why else None
+        return f"{PAUSED_DURING}: {why}" if why else None
+
+    def _wait(self, seconds: float) -> str | None:
+        """Wait `seconds` (a retry's backoff or rate limit, media the platform is processing),
+        looking at the stop, the ledger and the pause switch before it and at least every
+        `look_every` seconds while it lasts (the remote's switch is fetched as PauseWatch
+        allows). Returns why the run must not go on, at once, if it must not."""
+        left = max(0.0, seconds)
+        while True:
+            halt = self._halt()
+            if halt is not None or left <= 0:
+                return halt
+            step = min(left, max(self.options.look_every, 0.01))
+            self.options.sleep(step)
+            left -= step
+
+    def _wait_in_call(self, seconds: float) -> None:
+        """The adapters' waiter (adapters.base.wait): a halt ends the call before it posts."""
+        halt = self._wait(seconds)
+        if halt is not None:
+            raise Halted(f"{halt} while {self.adapter.platform} was still processing the media; "
+                         "nothing was posted")
 
     def _release(self, job: Job, reason: str, status: str = "skipped") -> ChannelResult:
         """Give back a claim this run will not start: the next run takes it up."""
@@ -246,7 +284,7 @@ class ChannelWorker:
             if self.paused is not None and rendered.index > 0:
                 why = self.paused()
                 if why is not None:
-                    reason = f"publishing was paused during this run: {why}; the next run after " \
+                    reason = f"{PAUSED_DURING}: {why}; the next run after " \
                              "the pause continues"
                     break
             if self.deadline is not None and self.options.clock() >= self.deadline:
@@ -259,6 +297,14 @@ class ChannelWorker:
                 outcome = self._send(part, rendered.content_hash, old.attempts if old else 0)
             else:
                 self._record(part, rendered.content_hash, outcome, old.attempts if old else 0)
+            if outcome.status == "halted":  # the run stops (or pauses) here; nothing was posted
+                reason = self._halt_reason()
+                results.append(PartResult(rendered.index, "not-published", None, outcome.error))
+                if not any(p.status == "published" for p in record.parts):
+                    stopped = self.options.stopping()
+                    left = self._release(job, reason, "stopped" if stopped else "skipped")
+                    return replace(left, parts=results)
+                break
             results.append(PartResult(rendered.index, outcome.status,
                                       outcome.ref.url if outcome.ref else None, outcome.error))
             self._event(part, len(job.rendered.parts), outcome)
@@ -317,20 +363,19 @@ class ChannelWorker:
                 return outcome
             try:
                 outcome = Outcome("published", self.scrub.ref(self.adapter.publish(part)))
+            except Halted as exc:  # stopped or paused while the platform processed the media
+                return self._halted(part, content_hash, exc.message, attempts)
             except PlatformError as exc:
                 outcome = self._after_error(part, content_hash, exc)
                 if outcome.status == "retry":
                     delay = self._delay(exc, tries)
                     if tries < self.options.max_attempts and delay is not None and \
                             not self._lease_ends_within(delay):
-                        self.options.sleep(delay)
-                        halt = self._halt()
+                        halt = self._wait(delay)
                         if halt is None:
                             continue
-                        outcome = Outcome("failed", error=self.scrub(
-                            f"{exc.message} ({halt} before trying again; the next run tries again)"))
-                        self._record(part, content_hash, outcome, attempts)
-                        return outcome
+                        return self._halted(part, content_hash, f"{exc.message}; {halt} before "
+                                            "trying again", attempts)
                     outcome = Outcome("failed", error=self.scrub(
                         f"{exc.message} (gave up after {tries} attempt{'s' if tries > 1 else ''}; "
                         "the next run tries again)"))
@@ -341,6 +386,13 @@ class ChannelWorker:
                     outcome = Outcome("failed", error=self.scrub(str(exc)))
             self._record(part, content_hash, outcome, attempts)
             return outcome
+
+    def _halted(self, part: OutgoingPart, content_hash: str, why: str, attempts: int) -> Outcome:
+        """A call ended without posting because the run must not go on (a wait broke off):
+        the part is recorded as not published, for the next run to send."""
+        outcome = Outcome("halted", error=self.scrub(f"{why}; nothing was posted, the next run sends it"))
+        self._record(part, content_hash, replace(outcome, status="not-published"), attempts)
+        return outcome
 
     def _after_error(self, part: OutgoingPart, content_hash: str, exc: PlatformError) -> Outcome:
         if exc.maybe_sent:

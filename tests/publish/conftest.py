@@ -115,12 +115,13 @@ def fake_site(site: Site, fakes: Fakes) -> Site:  # noqa: F811
 
 
 def run_publish(site: Site, now: str = NOW, *, env: dict[str, str] | None = None,
-                sleeps: list[float] | None = None, **options: Any) -> PublishResult:
-    """publish() in this process, with a recorded (and skipped) sleep."""
+                sleeps: list[float] | None = None, sleep: Callable[[float], object] | None = None,
+                **options: Any) -> PublishResult:
+    """publish() in this process, with a recorded (and skipped) sleep, or `sleep` (a real one)."""
     project = Project.load(site.root)
     waits = sleeps if sleeps is not None else []
     opts = PublishOptions(now=parse_time(now, project.config.timezone), clock=lambda: datetime.now(UTC),
-                          environ=site.env if env is None else env, sleep=waits.append, **options)
+                          environ=site.env if env is None else env, sleep=sleep or waits.append, **options)
     return publish(project, opts)
 
 

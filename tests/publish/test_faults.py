@@ -55,7 +55,7 @@ def test_retries_are_bounded_and_the_next_run_tries_again(fake_site: Site, fakes
     fake_site.commit()
     fakes.mastodon.fail(503, times=None)
     sleeps: list[float] = []
-    result = run_publish(fake_site, sleeps=sleeps)
+    result = run_publish(fake_site, sleeps=sleeps, look_every=10.0)
     part = result.posts[0].channels[0].parts[0]
     assert (part.status, result.status) == ("failed", "error")
     assert part.error is not None and "gave up after 5 attempts" in part.error
