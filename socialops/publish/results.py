@@ -111,7 +111,7 @@ class PublishResult:
         held_back = sum(1 for c in self.channel_results()
                         if c.status == "skipped" and (c.message or "").startswith(PAUSED_DURING))
         if held_back:
-            return f"paused during this run: {published} sent, {held_back} left until `socialops resume`"
+            return f"paused during this run: {published} sent, {held_back} left until socialops resume"
         if self.dry_run:
             return f"dry run: {self.count('planned')} would be sent"
         if not self.posts:

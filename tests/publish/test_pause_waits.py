@@ -90,7 +90,7 @@ def test_a_pause_pushed_during_a_rate_limit_wait_stops_the_run_before_the_retry(
     assert record["status"] == "not-published" and "paused" in record["reason"]
     [part] = record["parts"]
     assert part["status"] == "not-published" and "nothing was posted" in part["error"]
-    assert result.summary_line() == "paused during this run: 0 sent, 1 left until `socialops resume`"
+    assert result.summary_line() == "paused during this run: 0 sent, 1 left until socialops resume"
     # after resume the next run sends it, once
     pause_from_another_clone(fake_site, run_cli, "resume")
     again = run_publish(fake_site, at(61))
