@@ -76,3 +76,23 @@ def test_github_counts_utf16_and_text_and_json_count_code_points(project, cli) -
     assert [(p["line"], p["column"]) for p in problems if p["rule"] == "banned-words"] == [(6, 4)]
     text = lint(cli, project, "text").splitlines()
     assert f"posts/{NAME}" in text[0] and any(line.startswith("  6:4 ") for line in text)
+
+
+def test_sarif_is_the_json_encoders_text_for_every_finding(project, cli) -> None:
+    """The results are written from a template, for speed (bench/peers.py): the text must be
+    what json.dumps writes for the same document, for messages with quotes, backslashes,
+    control characters and emoji, paths that need percent-encoding, and no finding at all."""
+    project.write("styleguide.yaml", GUIDE + '  - {id: quotes, kind: script, level: suggestion, pattern: "\\"[^\\"]*\\"", '
+                  "message: 'Quoted \\\\ {match}'}\n")
+    project.post(NAME, "channels: [feed]\npublish_at: 2026-12-01T09:00\nstatus: ready",
+                 '🎉 "synergy"\tand\x07 "ünïcode" synergy\n')
+    project.post("b.md", "channels: [nowhere]\npublish_at: 2026-12-01T09:00", "Plain synergy.\n")
+    text = lint(cli, project, "sarif")
+    log = json.loads(text)
+    assert len(log["runs"][0]["results"]) >= 5 and {r["ruleId"] for r in log["runs"][0]["results"]} >= {
+        "banned-words", "quotes", "channel"}
+    assert text == json.dumps(log, ensure_ascii=False) + "\n"
+    project.write("posts/" + NAME, "---\nchannels: [feed]\npublish_at: 2026-12-01T09:00\n---\nFine.\n")
+    project.write("posts/b.md", "---\nchannels: [feed]\npublish_at: 2026-12-02T09:00\n---\nFine.\n")
+    empty = cli("lint", "--format", "sarif", "--now", "2026-11-21T12:00", cwd=project.root).stdout
+    assert json.loads(empty)["runs"][0]["results"] == [] and empty == json.dumps(json.loads(empty), ensure_ascii=False) + "\n"
