@@ -1,13 +1,15 @@
 """Benchmark: peak memory of lint's whole process tree (the lint process and its forked
 workers and calendar process), and its wall time, against the floor of the same run.
 
-    python bench/memory.py [--posts 100000] [--runs 2] [--repo DIR]
+    python bench/memory.py [--posts 100000] [--runs 2] [--repo DIR] [--before DIR]
 
 Memory is sampled from /proc every 5 ms (bench/treemem.py): the peak of the RSS summed over
 the tree (pages a worker shares with its parent counted in each: an upper bound) and of the
 PSS summed (shared pages split: what the tree really holds). Timed: `lint --no-cache`, the
 first run of a fresh clone (it writes the cache) and a run with nothing changed; the floor
 (bench/lint.py's script: read every post and parse its front matter with libyaml) beside.
+`--before DIR` measures another checkout of socialops (e.g. a `git archive` of an older
+commit) the same way in the same run, taking turns with this one.
 Target (issue 17): at most 300 MB at 100,000 posts, wall time no worse than before.
 """
 
@@ -37,9 +39,14 @@ def main() -> None:
     parser.add_argument("--posts", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=2)
     parser.add_argument("--repo", type=Path, help="a repository made by bench/gen_repo.py (kept)")
+    parser.add_argument("--before", type=Path, help="another checkout of socialops to measure in the same run")
     args = parser.parse_args()
     py = sys.executable
     subprocess.run([py, "-m", "compileall", "-q", str(HERE.parent / "socialops")], check=True)
+    codes: dict[str, dict[str, str] | None] = {"": None}
+    if args.before is not None:
+        subprocess.run([py, "-m", "compileall", "-q", str(args.before / "socialops")], check=True)
+        codes["BEFORE "] = {**os.environ, "PYTHONPATH": str(args.before.resolve())}
     tmp = Path(tempfile.mkdtemp(prefix="socialops-bench-"))
     lint = [py, "-m", "socialops", "lint", "--format", "json", "--now", NOW]
     cache = Path(".git/socialops/lint-cache")
@@ -51,14 +58,16 @@ def main() -> None:
             time.sleep(2.1)
         print(f"posts: {sum(1 for _ in (repo / 'posts').rglob('*.md'))}; load average at start: "
               f"{os.getloadavg()[0]:.1f} (2 cores, shared)", flush=True)
-        rows: dict[str, list[treemem.Measured]] = {"floor": [], "lint --no-cache": [], "lint, fresh clone": [],
-                                                   "lint, nothing changed": []}
+        rows: dict[str, list[treemem.Measured]] = {"floor": []}
         for _ in range(args.runs):
             rows["floor"].append(treemem.run([py, "-c", FLOOR, str(repo)], repo))
-            rows["lint --no-cache"].append(treemem.run([*lint, "--no-cache"], repo))
-            (repo / cache).unlink(missing_ok=True)
-            rows["lint, fresh clone"].append(treemem.run(lint, repo))
-            rows["lint, nothing changed"].append(treemem.run(lint, repo))
+            for label, env in codes.items():
+                rows.setdefault(f"{label}lint --no-cache", []).append(treemem.run([*lint, "--no-cache"], repo, env=env))
+                (repo / cache).unlink(missing_ok=True)
+                rows.setdefault(f"{label}lint, fresh clone", []).append(treemem.run(lint, repo, env=env))
+                rows.setdefault(f"{label}lint, nothing changed", []).append(treemem.run(lint, repo, env=env))
+                (repo / cache).unlink(missing_ok=True)
+            print(f"  run done, load average {os.getloadavg()[0]:.1f}", flush=True)
         floor = min(m.wall for m in rows["floor"])
         for what, runs in rows.items():
             wall = min(m.wall for m in runs)
