@@ -108,11 +108,8 @@ def _lint(project: Project, paths: list[Path] | None, now: datetime | None, use_
     ctx.posts.sort(key=lambda p: p.path)
     if cache is not None and paths is None:
         cache.forget_missing({p.path for p in ctx.posts})
-    if workers > 1:  # the other core works out the calendar while this one saves the cache
-        if ctx.everything:  # (linting some posts, the calendar needs the others: read here, later)
-            ctx.calendar_elsewhere = parallel.CalendarBeside(ctx)
-        if cache is not None:
-            cache.save()
+    if cache is not None:
+        cache.save()  # before the calendar's work: what the run kept is on disk, and freed
     for check in PROJECT_CHECKS:
         problems.extend(check(ctx))
     across = [check for check in POST_CHECKS if check in NEEDS_ALL_POSTS]

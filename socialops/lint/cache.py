@@ -90,9 +90,12 @@ class LintCache:
     def __init__(self, project: Project, file: Path, key: str, entries: dict[str, Any],
                  source: int | None = None) -> None:
         self.project, self.file, self.key = project, file, key
-        # rel -> as stored: (stamp, brief, offset, length) in the file read, or with a fifth
-        # item True in the file being written; or a whole entry (a list) kept in memory
+        # rel -> as stored in the file read: (stamp, brief, offset, length), or
+        # (stamp, brief, None, None) for a brief alone
         self.entries = entries
+        # rel -> what this run keeps: the same in the file being written, or a whole entry
+        # (a list) kept in memory until `save`
+        self.kept: dict[str, Any] = {}
         self.root = str(project.root)
         self.changed = False
         self._stored: list[Post] = []
@@ -163,22 +166,23 @@ class LintCache:
     def _entry(self, rel: str, current: Stamp) -> list[Any] | None:
         """The whole entry of a post file whose stamp is `current` (its rest read and
         unmarshalled now; not kept: the post made of it is what the run keeps)."""
-        entry = self.entries.get(rel)
+        new = rel in self.kept
+        entry = self.kept[rel] if new else self.entries.get(rel)
         if isinstance(entry, list):
             return entry if entry[0] == current else None
-        if not isinstance(entry, tuple) or len(entry) < 4 or entry[0] != current:
+        if not isinstance(entry, tuple) or len(entry) != 4 or entry[0] != current:
             return None
         if entry[2] is None:  # a brief alone (keep_brief): the file is read when the post is needed
             return None
-        rest = marshal.loads(self._read(entry))
+        rest = marshal.loads(self._read(entry, new))
         return [entry[0], *rest, entry[1]] if isinstance(rest, list) and len(rest) == 7 else None
 
-    def _read(self, entry: tuple[Any, ...]) -> bytes | memoryview:
-        """The rest of a stored entry, from the file read or the one being written."""
+    def _read(self, entry: tuple[Any, ...], new: bool = False) -> bytes | memoryview:
+        """The rest of a stored entry, from the file read or (`new`) the one being written."""
         offset, length = entry[2], entry[3]
         if not (isinstance(offset, int) and isinstance(length, int) and offset >= 0 and 0 <= length < 1 << 31):
             raise ValueError("not a place in the file")
-        if len(entry) > 4:  # written during this run
+        if new:  # written during this run
             self._flush()
             assert self._out is not None
             return os.pread(self._out, length, offset)
@@ -186,7 +190,10 @@ class LintCache:
             raise ValueError("no file")
         start, ahead = self._ahead
         if not (start <= offset and offset + length <= start + len(ahead)):
-            start, ahead = offset, os.pread(self._source, max(length, _AHEAD), offset)
+            # read ahead where the rests are asked for in file order (a full lint), not
+            # for a few here and there (the posts a one-post lint's calendar needs)
+            sequential = offset == start + len(ahead)
+            start, ahead = offset, os.pread(self._source, max(length, _AHEAD) if sequential else length, offset)
             self._ahead = (start, ahead)
         found = memoryview(ahead)[offset - start:offset - start + length]
         if len(found) != length:
@@ -195,7 +202,7 @@ class LintCache:
 
     def brief(self, rel: str) -> tuple[Stamp, Brief] | None:
         """(stamp, brief) of a post file as last read, without reading its entry's rest."""
-        entry = self.entries.get(rel)
+        entry = self.kept[rel] if rel in self.kept else self.entries.get(rel)
         try:
             found = (entry[0], entry[1]) if isinstance(entry, tuple) else (entry[0], entry[8])  # type: ignore[index]
         except (TypeError, LookupError):
@@ -205,8 +212,8 @@ class LintCache:
     def briefs(self) -> dict[str, tuple[Stamp, Brief]]:
         """`brief` of every entry."""
         out = {}
-        for rel, entry in self.entries.items():
-            if isinstance(entry, tuple) and len(entry) >= 4:
+        for rel, entry in (*self.entries.items(), *self.kept.items()):  # this run's last
+            if isinstance(entry, tuple) and len(entry) == 4:
                 current, brief = entry[0], entry[1]
             else:
                 found = self.brief(rel)
@@ -254,9 +261,9 @@ class LintCache:
         """Keep only the brief of a post file read for nothing else (a one-post lint in a
         fresh clone): what the next one-post lint needs of it, without its text."""
         if current is None or max(current[1], current[2]) >= self.settled_before:
-            self.changed = self.entries.pop(rel, None) is not None or self.changed
+            self._forget(rel)
             return
-        self.entries[rel] = (current, brief, None, None)
+        self.kept[rel] = (current, brief, None, None)
         self.changed = True
 
     def keep(self, post: Post, entry: list[Any] | Sealed | None) -> None:
@@ -264,23 +271,27 @@ class LintCache:
         next file at once; a whole one stays in memory until `save` (the calendar may still
         work out the post's times)."""
         if entry is None:
-            self.changed = self.entries.pop(post.path, None) is not None or self.changed
+            self._forget(post.path)
             return
         if isinstance(entry, tuple):
             if self._broken:
                 return
             current, brief, rest = entry
             try:
-                self.entries[post.path] = (current, brief, self._write(rest), len(rest), True)
+                self.kept[post.path] = (current, brief, self._write(rest), len(rest))
             except OSError:  # a cache that cannot be written costs only speed
                 self._broken = True
                 return
         else:
-            self.entries[post.path] = entry
+            self.kept[post.path] = entry
             self._stored.append(post)
         self.changed = True
 
-    def _write(self, data: bytes) -> int:
+    def _forget(self, rel: str) -> None:
+        found = self.entries.pop(rel, None) is not None
+        self.changed = self.kept.pop(rel, None) is not None or found or self.changed
+
+    def _write(self, data: bytes | memoryview) -> int:
         """Add to the next file; where it starts."""
         if self._out is None:
             self._out_name = self.file.with_name(f".{self.file.name}.{os.getpid()}.tmp")
@@ -291,23 +302,34 @@ class LintCache:
             self._out_buffer = bytearray(_HEAD)
             self._out_size = len(_HEAD)
         where = self._out_size
-        self._out_buffer += data
         self._out_size += len(data)
+        if len(data) >= _AHEAD:  # the index: written as it is
+            self._flush()
+            with memoryview(data) as view:
+                done = 0
+                while done < len(view):
+                    done += os.write(self._out, view[done:])
+            return where
+        self._out_buffer += data
         if len(self._out_buffer) >= _AHEAD:
             self._flush()
         return where
 
     def _flush(self) -> None:
         if self._out is not None and self._out_buffer:
-            os.write(self._out, self._out_buffer)  # a regular file takes it whole
+            with memoryview(self._out_buffer) as view:
+                done = 0
+                while done < len(view):
+                    done += os.write(self._out, view[done:])
             self._out_buffer = bytearray()
 
     def forget_missing(self, present: set[str]) -> None:
         """Drop the entries of files that no longer exist (after a full lint)."""
-        gone = [rel for rel in self.entries if rel not in present]
-        for rel in gone:
-            del self.entries[rel]
-        self.changed = self.changed or bool(gone)
+        for entries in (self.entries, self.kept):
+            gone = [rel for rel in entries if rel not in present]
+            for rel in gone:
+                del entries[rel]
+            self.changed = self.changed or bool(gone)
 
     def save(self) -> None:
         """Write the cache if anything changed (atomically; a failure only costs speed)."""
@@ -316,31 +338,38 @@ class LintCache:
         if self._broken or _key(self.project) != self.key:
             self._discard()
             return  # the configuration, style guide or code changed during this run: keep nothing
+        kept = self.kept
         for post in self._stored:  # the times the calendar worked out meanwhile
-            entry = self.entries.get(post.path)
+            entry = kept.get(post.path)
             if isinstance(entry, list):
                 entry[6] = _times(post)
         try:
-            index: dict[str, tuple[Any, ...]] = {}
-            for rel, e in self.entries.items():
+            for rel, e in kept.items():
                 if isinstance(e, list):
                     rest = marshal.dumps(e[1:8])
-                    index[rel] = (e[0], e[8], self._write(rest), len(rest))
-                elif isinstance(e, tuple) and len(e) > 4:
-                    index[rel] = e[:4]
-                elif isinstance(e, tuple) and len(e) == 4 and e[2] is None:
-                    index[rel] = e  # a brief alone
+                    kept[rel] = (e[0], e[8], self._write(rest), len(rest))
+            # the unchanged entries, in the order of the file read (each entry's objects
+            # move over: the index is never in memory twice)
+            entries = self.entries
+            for rel in list(entries):
+                e = entries.pop(rel)
+                if rel in kept:
+                    continue
+                if isinstance(e, tuple) and len(e) == 4 and e[2] is None:
+                    kept[rel] = e  # a brief alone
                 elif isinstance(e, tuple) and len(e) == 4:
                     try:
-                        rest = bytes(self._read(e))
+                        found = self._read(e)
                     except (ValueError, OSError):
                         continue  # an entry of another shape: its post is read again next time
-                    index[rel] = (e[0], e[1], self._write(rest), len(rest))
+                    kept[rel] = (e[0], e[1], self._write(found), len(found))
             if self._out is None:
                 self._write(b"")
             where = self._out_size
-            data = marshal.dumps({"format": FORMAT, "key": self.key, "posts": index})
-            self._write(data + _FOOTER.pack(where, len(data)))
+            data = marshal.dumps({"format": FORMAT, "key": self.key, "posts": kept})
+            self._write(data)
+            self._write(_FOOTER.pack(where, len(data)))
+            del data
             self._flush()
             assert self._out_name is not None
             os.replace(self._out_name, self.file)
@@ -350,7 +379,7 @@ class LintCache:
         if self._source is not None:
             os.close(self._source)
         self._source, self._out, self._ahead = self._out, None, (0, b"")  # the saved file is the one read now
-        self.entries, self.changed, self._stored = dict(index), False, []
+        self.entries, self.kept, self.changed, self._stored = kept, {}, False, []
 
     def _discard(self) -> None:
         if self._out is not None:

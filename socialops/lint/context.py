@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
 
 from socialops.model import Channel, Post, Project
 
@@ -20,13 +20,6 @@ if TYPE_CHECKING:
 PublishedHashes = dict[tuple[str, ...], list[tuple[str, str]]]
 
 
-class PendingFindings(Protocol):
-    """The calendar's findings being worked out elsewhere (a forked process, lint/parallel.py)."""
-
-    def result(self) -> Findings | None:
-        """Wait for them; None if they could not be worked out there."""
-
-
 @dataclass
 class LintContext:
     project: Project
@@ -34,7 +27,6 @@ class LintContext:
     posts: list[Post]  # the posts being linted
     everything: bool = True  # every post of the project is being linted
     lint_cache: LintCache | None = None  # findings kept between runs (socialops.lint.cache)
-    calendar_elsewhere: PendingFindings | None = None
     in_ci: bool = False  # running in CI: what only breaks CI is an error there, a warning elsewhere
     _styleguide: StyleGuide | None = field(default=None, repr=False)
     _others: Others | None = field(default=None, repr=False)
@@ -68,8 +60,6 @@ class LintContext:
     def calendar(self) -> Findings:
         """Spacing, daily maximum, blackouts, campaigns, the queue and calendar.yaml's own
         findings, worked out once for every post being linted (against all the others)."""
-        if self._calendar is None and self.calendar_elsewhere is not None:
-            self._calendar, self.calendar_elsewhere = self.calendar_elsewhere.result(), None
         if self._calendar is None:
             from socialops.calendar.checks import findings
 

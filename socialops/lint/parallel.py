@@ -1,21 +1,17 @@
-"""Lint on several cores: the posts checked in forked workers, and the calendar's findings
-worked out in a forked process while the main one saves the cache. Everything about
-forking, pipes and Ctrl-C in those processes is here; the run (lint/__init__.py) asks only
+"""Lint on several cores: the posts checked in forked workers. Everything about forking
+and Ctrl-C in those processes is here; the run (lint/__init__.py) asks only
 how many workers pay (`worker_count`) and hands over its batch checker."""
 
 from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable, Iterator
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from socialops.lint.cache import Sealed, Stamp
 from socialops.lint.context import LintContext
 from socialops.model import PostBrief
 from socialops.problems import Problem
-
-if TYPE_CHECKING:
-    from socialops.calendar.checks import Findings
 
 # a post's brief, its content findings, the others, its entry for the lint cache
 Checked = tuple[PostBrief.State, list[Problem], list[Problem], Sealed | None]
@@ -97,45 +93,6 @@ def _ignore_interrupt() -> None:
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-
-class CalendarBeside:
-    """The calendar's findings worked out in a forked process (`result()` waits for them:
-    None if that process failed; the calendar check then works them out in the main one)."""
-
-    def __init__(self, ctx: LintContext) -> None:
-        import multiprocessing
-
-        fork = multiprocessing.get_context("fork")
-        self._receiving, sending = fork.Pipe(duplex=False)
-        receiving = self._receiving
-
-        def work() -> None:
-            from socialops.calendar.checks import findings
-
-            _ignore_interrupt()
-            receiving.close()  # the main process's end: were it left open here, a send could wait forever
-            try:
-                sending.send(findings(ctx.project, ctx.posts, ctx.now))
-            except Exception:  # worked out again, and reported, in the main process
-                sending.send(None)
-
-        self._process = fork.Process(target=work, daemon=True)
-        self._process.start()
-        sending.close()
-
-    def result(self) -> Findings | None:
-        found: Findings | None = None
-        try:
-            found = self._receiving.recv()
-        except (EOFError, OSError):
-            return None
-        finally:
-            self._receiving.close()
-            if found is None:  # not received (e.g. Ctrl-C meanwhile): it would wait to send
-                self._process.terminate()
-            self._process.join()
-        return found
 
 
 def _check_range(bounds: tuple[int, int]) -> list[Checked]:
