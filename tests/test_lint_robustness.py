@@ -79,3 +79,28 @@ def test_a_cache_entry_of_any_other_shape_is_read_from_the_file(project: Project
     assert lint_module.lint(proj, None, NOW).problems == first
 
 
+
+
+@pytest.mark.parametrize("odd", [{}, (1, 2), ("x", "y", 0, 0), None])
+def test_a_one_post_lint_reads_another_post_whose_cache_entry_has_another_shape(
+        project: ProjectDir, monkeypatch: pytest.MonkeyPatch, odd: object) -> None:
+    import marshal
+    import struct
+
+    import socialops.lint.cache as lintcache
+
+    monkeypatch.setattr(lintcache, "SETTLE_NS", 0)
+    project.post("a.md", "id: same\nchannels: [mastodon-main]\npublish_at: 2026-12-01T09:00")
+    mine = project.post("b.md", "id: same\nchannels: [mastodon-main]\npublish_at: 2026-12-02T09:00")
+    proj = Project.load(project.root)
+    first = lint_module.lint(proj, [mine], NOW).problems
+    lint_module.lint(proj, None, NOW)
+    cache_file = project.root / ".git" / "socialops" / "lint-cache"
+    raw = cache_file.read_bytes()
+    where, length = struct.unpack("<QQ", raw[-16:])
+    data = marshal.loads(raw[where:where + length])
+    data["posts"]["posts/a.md"] = odd
+    index = marshal.dumps(data)
+    cache_file.write_bytes(raw[:where] + index + struct.pack("<QQ", where, len(index)))
+    assert lint_module.lint(proj, [mine], NOW).problems == first
+    assert [p.rule for p in first] == ["duplicate-id"]
