@@ -1,7 +1,12 @@
-"""The pre-commit hooks, run by the real `pre-commit try-repo` against a copy of this
-repository's working tree, in a project made by `socialops init`: socialops-lint lints the
-posts being committed (and every post when a project file changes), socialops-codeowners
-keeps CODEOWNERS in step with roles."""
+"""The pre-commit hooks, run by the real `pre-commit` from a copy of this repository's
+working tree, in a project made by `socialops init`: socialops-lint lints the posts being
+committed (and every post when a project file changes), socialops-codeowners keeps
+CODEOWNERS in step with roles.
+
+pre-commit runs as `pre-commit try-repo` does (a config naming the hook repository at a
+commit, outside the project, and `pre-commit run --config` on it) but with one store for
+the module: try-repo makes a new store each time, so each run built the hooks' virtual
+environment again (pip installing socialops and its dependencies: a minute or more each)."""
 
 from __future__ import annotations
 
@@ -44,13 +49,16 @@ def pre_commit_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def try_repo(hook_repo: Path, pre_commit_home: Path):  # type: ignore[no-untyped-def]
+def try_repo(hook_repo: Path, pre_commit_home: Path, tmp_path: Path):  # type: ignore[no-untyped-def]
     binary = shutil.which("pre-commit") or str(Path(sys.executable).with_name("pre-commit"))
+    rev = git(hook_repo, "rev-parse", "HEAD").strip()
 
     def run(project: Path, hook: str) -> subprocess.CompletedProcess[str]:
         env = {k: v for k, v in os.environ.items() if k not in ("CI", "GITHUB_ACTIONS", "PYTHONPATH")}
         env.update(GIT_ENV, PRE_COMMIT_HOME=str(pre_commit_home), COLUMNS="120")
-        return subprocess.run([binary, "try-repo", str(hook_repo), hook, "--ref", "HEAD", "--verbose"],
+        config = tmp_path / f"pre-commit-{hook}.yaml"  # outside the project, as try-repo writes it
+        config.write_text(f"repos:\n  - repo: {hook_repo}\n    rev: {rev}\n    hooks:\n      - id: {hook}\n", "utf-8")
+        return subprocess.run([binary, "run", "--config", str(config), hook, "--verbose"],
                               cwd=project, env=env, capture_output=True, text=True, timeout=600)
 
     return run
