@@ -9,13 +9,23 @@ import sys
 import zipfile
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def test_wheel_ships_schemas_and_every_template(tmp_path: Path) -> None:
-    cmd = [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp_path), str(ROOT)]
-    subprocess.run(cmd, check=True, capture_output=True, cwd=tmp_path, timeout=300)
-    [wheel] = tmp_path.glob("socialops-*.whl")
+@pytest.fixture(scope="module")
+def dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """`python -m build`: the sdist, and the wheel built from it (once for the module)."""
+    out = tmp_path_factory.mktemp("dist")
+    built = subprocess.run([sys.executable, "-m", "build", "--outdir", str(out), str(ROOT)],
+                           capture_output=True, text=True, timeout=600)
+    assert built.returncode == 0, built.stdout[-3000:] + built.stderr[-3000:]
+    return out
+
+
+def test_wheel_ships_schemas_and_every_template(dist: Path) -> None:
+    [wheel] = dist.glob("socialops-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
     wanted = [p for p in (ROOT / "socialops").rglob("*")
               if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".pyc"]
@@ -49,7 +59,7 @@ def _readme_main_command(venv: Path, where: Path) -> subprocess.CompletedProcess
     return subprocess.run(["bash", "-c", script], cwd=where, env=env, capture_output=True, text=True, timeout=300)
 
 
-def test_the_wheel_and_the_sdist_build_install_and_run_the_readme_command(tmp_path: Path) -> None:
+def test_the_wheel_and_the_sdist_build_install_and_run_the_readme_command(dist: Path, tmp_path: Path) -> None:
     """`python -m build` makes both; each installs into a fresh virtual environment and runs
     the README's first command. The wheel is installed from an archive URL with its hash, and
     the workflows `init` writes then install exactly that URL and hash (PEP 610)."""
@@ -58,10 +68,6 @@ def test_the_wheel_and_the_sdist_build_install_and_run_the_readme_command(tmp_pa
 
     readme = (ROOT / "README.md").read_text("utf-8")
     assert "socialops init demo && cd demo && ../.venv/bin/socialops publish" in readme
-    dist = tmp_path / "dist"
-    built = subprocess.run([sys.executable, "-m", "build", "--outdir", str(dist), str(ROOT)],
-                           capture_output=True, text=True, timeout=600)
-    assert built.returncode == 0, built.stdout[-3000:] + built.stderr[-3000:]
     [wheel] = dist.glob("socialops-*.whl")
     [sdist] = dist.glob("socialops-*.tar.gz")
     server = _serve(dist)
