@@ -1,11 +1,16 @@
 # Shared by the .ci/setup-*.sh scripts (sourced, never run): installing what they need.
 
-# apt-get install PACKAGES..., as root or through sudo, quietly.
+# apt-get install PACKAGES..., as root or through sudo, quietly. The package lists are
+# fetched once per CI run (.ci/run exports SOCIALOPS_CI_APT_STAMP; each setup script that
+# installs would otherwise run apt-get update again).
 apt_install() {
   local sudo=""
   [ "$(id -u)" -ne 0 ] && sudo="sudo"
   export DEBIAN_FRONTEND=noninteractive
-  $sudo apt-get update -qq >/dev/null
+  if [ -z "${SOCIALOPS_CI_APT_STAMP:-}" ] || [ ! -e "$SOCIALOPS_CI_APT_STAMP" ]; then
+    $sudo apt-get update -qq >/dev/null
+    [ -z "${SOCIALOPS_CI_APT_STAMP:-}" ] || touch "$SOCIALOPS_CI_APT_STAMP"
+  fi
   $sudo apt-get install -y -qq --no-install-recommends "$@" >/dev/null
 }
 
