@@ -26,6 +26,22 @@ GIT_ENV = {
 }
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_cmdline_main(config: pytest.Config) -> None:
+    """The suite runs on every core (pytest-xdist, from the test extra: `-n auto`), each
+    test file on one worker (`--dist loadfile`: a module's services and repositories are set
+    up once). Every test is safe beside another: servers listen on port 0, files go to each
+    test's own tmp_path, the user's caches are written atomically, the environment is each
+    worker's own. `-n 0` or `-p no:xdist` runs it in this one process; so does a venv
+    without pytest-xdist."""
+    if not config.pluginmanager.hasplugin("xdist") or os.environ.get("PYTEST_XDIST_WORKER"):
+        return
+    if config.option.numprocesses is None and not config.option.usepdb:
+        config.option.numprocesses = "auto"
+        if config.option.dist == "no":
+            config.option.dist = "loadfile"
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _socialops_bytecode() -> None:
     """Where PYTHONDONTWRITEBYTECODE is set (this machine and its CI set it), every
