@@ -122,18 +122,72 @@ class Result:
         return self.stdout + self.stderr
 
 
+def _cli_env(env: dict[str, str] | None) -> dict[str, str]:
+    full_env = {**os.environ, **GIT_ENV, "COLUMNS": "120", **(env or {})}
+    for ci_variable in ("GITHUB_ACTIONS", "CI"):  # the test run's CI is not the user's
+        if ci_variable not in (env or {}):
+            full_env.pop(ci_variable, None)
+    full_env["PYTHONPATH"] = str(REPO_ROOT) + os.pathsep + full_env.get("PYTHONPATH", "")
+    return full_env
+
+
 @pytest.fixture
-def cli() -> Callable[..., Result]:
-    """Run `python -m socialops ARGS` in a folder, as a user would."""
+def cli_process() -> Callable[..., Result]:
+    """Run `python -m socialops ARGS` in a folder, as a user would: a new process."""
 
     def run(*args: str, cwd: Path, env: dict[str, str] | None = None, timeout: float = 120) -> Result:
-        full_env = {**os.environ, **GIT_ENV, "COLUMNS": "120", **(env or {})}
-        for ci_variable in ("GITHUB_ACTIONS", "CI"):  # the test run's CI is not the user's
-            if ci_variable not in (env or {}):
-                full_env.pop(ci_variable, None)
-        full_env["PYTHONPATH"] = str(REPO_ROOT) + os.pathsep + full_env.get("PYTHONPATH", "")
-        proc = subprocess.run([sys.executable, "-m", "socialops", *args], cwd=cwd, env=full_env,
+        proc = subprocess.run([sys.executable, "-m", "socialops", *args], cwd=cwd, env=_cli_env(env),
                               capture_output=True, text=True, timeout=timeout)
         return Result(proc.returncode, proc.stdout, proc.stderr)
 
     return run
+
+
+@pytest.fixture
+def cli() -> Callable[..., Result]:
+    """Run socialops's entry point (socialops.cli.main) with ARGS in a folder, in this
+    process: the same command line, environment, working folder and exit code as
+    `python -m socialops ARGS`, without starting Python again for each command."""
+
+    def run(*args: str, cwd: Path, env: dict[str, str] | None = None, timeout: float = 120) -> Result:
+        return in_process(list(args), cwd, _cli_env(env))
+
+    return run
+
+
+def in_process(args: list[str], cwd: Path, env: dict[str, str]) -> Result:
+    import contextlib
+    import io
+
+    from socialops import cli as entry
+    from socialops.commands import root
+
+    saved_env, saved_cwd, saved_argv = dict(os.environ), os.getcwd(), sys.argv
+    saved_exit = entry._exit_now
+    out, err = io.StringIO(), io.StringIO()
+
+    def exit_now(code: int) -> None:  # lint ends with os._exit in a real process
+        raise SystemExit(code)
+
+    code: int = 0
+    os.environ.clear()
+    os.environ.update(env)
+    try:
+        os.chdir(cwd)
+        sys.argv = ["socialops", *args]
+        entry._exit_now = exit_now  # type: ignore[assignment]
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                entry.main()
+            except SystemExit as done:
+                code = done.code if isinstance(done.code, int) else (0 if done.code is None else 1)
+                if isinstance(done.code, str):
+                    err.write(done.code + "\n")
+    finally:
+        entry._exit_now = saved_exit  # type: ignore[assignment]
+        sys.argv = saved_argv
+        os.chdir(saved_cwd)
+        os.environ.clear()
+        os.environ.update(saved_env)
+        root.DEBUG["on"] = False
+    return Result(code, out.getvalue(), err.getvalue())

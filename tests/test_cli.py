@@ -18,6 +18,13 @@ from socialops.commands.root import build_app
 from tests.conftest import Result
 
 
+@pytest.fixture
+def cli(cli_process: Callable[..., Result]) -> Callable[..., Result]:
+    """Here every command runs in a new process: what --help shows and keeps, and what a
+    run imports, are the process's own."""
+    return cli_process
+
+
 def _names(app: typer.Typer) -> list[str]:
     group = typer.main.get_command(app)
     assert isinstance(group, typer.core.TyperGroup)

@@ -119,8 +119,9 @@ def test_a_broken_cache_is_ignored_and_replaced(project: ProjectDir, reads: list
 
 
 def test_no_cache_outside_git_and_with_no_cache(project: ProjectDir, reads: list[str],
-                                                cli: Callable[..., Result],
+                                                cli_process: Callable[..., Result],
                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    cli = cli_process  # where the user's cache folder is, a process works out once
     project.post("a.md", POST)
     user_cache = project.root.parent / "user-cache"
     monkeypatch.setenv("XDG_CACHE_HOME", str(user_cache))

@@ -50,7 +50,8 @@ def _cases(root: Path, empty: Path) -> list[tuple[str, list[str], Path]]:
 
 
 def test_no_command_ends_in_an_unexpected_error(project: ProjectDir, tmp_path: Path,
-                                                cli: Callable[..., Result]) -> None:
+                                                cli_process: Callable[..., Result]) -> None:
+    cli = cli_process  # real processes, four at a time
     project.post("a.md", "channels: [feed]\npublish_at: 2026-12-01T09:00\nstatus: ready")
     project.commit("start")
     empty = tmp_path / "not-a-project"

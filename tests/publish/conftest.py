@@ -21,7 +21,7 @@ from socialops.model import Project
 from socialops.publish import PublishOptions, publish
 from socialops.publish.results import PublishResult
 from socialops.timeutil import parse_time
-from tests.conftest import GIT_ENV, REPO_ROOT, git
+from tests.conftest import GIT_ENV, REPO_ROOT, git, in_process
 from tests.fakes.fixtures import fakes  # noqa: F401
 from tests.fakes.servers import Fakes
 
@@ -143,10 +143,23 @@ def socialops_cmd(*args: str) -> list[str]:
 
 
 @pytest.fixture
-def run_cli(cli_env: Callable[..., dict[str, str]]) -> Callable[..., subprocess.CompletedProcess[str]]:
+def run_cli_process(cli_env: Callable[..., dict[str, str]]) -> Callable[..., subprocess.CompletedProcess[str]]:
+    """`python -m socialops ARGS` in a new process, as a user runs it."""
     def run(*args: str, cwd: Path, env: dict[str, str] | None = None,
             timeout: float = 120) -> subprocess.CompletedProcess[str]:
         return subprocess.run(socialops_cmd(*args), cwd=cwd, env=cli_env(env), capture_output=True,
                               text=True, timeout=timeout)
+
+    return run
+
+
+@pytest.fixture
+def run_cli(cli_env: Callable[..., dict[str, str]]) -> Callable[..., subprocess.CompletedProcess[str]]:
+    """The same command line through socialops's entry point in this process
+    (tests.conftest.in_process): what it prints and its exit code, without a new Python."""
+    def run(*args: str, cwd: Path, env: dict[str, str] | None = None,
+            timeout: float = 120) -> subprocess.CompletedProcess[str]:
+        done = in_process(list(args), cwd, cli_env(env))
+        return subprocess.CompletedProcess(socialops_cmd(*args), done.exit_code, done.stdout, done.stderr)
 
     return run

@@ -120,8 +120,7 @@ class Charts:
                             for row in heatmap["cells"]])
         fig = self._figure(3.0)
         ax = fig.subplots()
-        cmap = self.matplotlib.colormaps["YlGn"].copy()
-        cmap.set_bad("#eaeef2")
+        cmap = self.matplotlib.colormaps["YlGn"].with_extremes(bad="#eaeef2")  # a copy
         image = ax.imshow(numpy.ma.masked_invalid(grid), cmap=cmap, aspect="auto")
         ax.set_yticks(range(7), heatmap["weekdays"])
         ax.set_xticks(range(0, 24, 3), [f"{h:02d}" for h in range(0, 24, 3)])
