@@ -183,6 +183,14 @@ def _post_row(project: Project, post: Post, name: str, entry: ledger.LedgerEntry
     return row
 
 
+def _left_part_way(record: ChannelRecord) -> bool:
+    """A thread a run left part-way without anything failing (it was stopped, paused, or ran
+    out of time between parts): the ledger calls the channel failed, as it is not complete,
+    but nothing needs a person; the next run continues it from the next part."""
+    statuses = {p.status for p in record.parts}
+    return "published" in statuses and statuses <= {"published", "not-published"}
+
+
 def _ledger_row(post_id: str, path: str | None, channel: str, record: ChannelRecord,
                 clock_now: datetime, run: RunInfo) -> Row:
     url = next((p.url for p in record.parts if p.url and p.status == "published"), None)
@@ -205,6 +213,11 @@ def _ledger_row(post_id: str, path: str | None, channel: str, record: ChannelRec
         message = "; ".join(errors) or message or "an earlier run may have sent it"
         message += f"; check the channel, then: socialops resolve {post_id} --channel {channel} " \
                    "--as published|not-published"
+    elif section == "failed" and _left_part_way(record):
+        sent = sum(1 for p in record.parts if p.status == "published")
+        count = record.count or len(record.parts)
+        section = "waiting"
+        message = f"{sent} of {count} parts sent; " + (message or "the next run sends the rest")
     elif section == "failed":
         message = "; ".join(errors) or message or "failed"
         message += "; the next run tries again"

@@ -315,8 +315,11 @@ class ChannelWorker:
             prev = outcome.ref
             first = first or prev
         status = self.book.finish(job.item.id, name, len(job.rendered.parts), reason)
+        part_way = status == "failed" and all(r.status in ("published", "not-published") for r in results)
         if reason == STOPPED_BEFORE_PART and status != "published":
             status = "stopped"
+        elif part_way and reason is not None and reason.startswith(PAUSED_DURING):
+            status = "skipped"  # a crisis pause between parts: left for after the resume, not a failure
         return ChannelResult(name, status, reason, results)
 
     def _outgoing(self, job: Job, rendered: Any, prev: PublishedRef | None,

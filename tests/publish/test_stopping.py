@@ -22,12 +22,17 @@ from tests.publish.conftest import Site, at, run_publish, socialops_cmd
 
 class SlowReceiver:
     """A webhook receiver (the JSON POST socialops/adapters/webhook.py documents) that takes
-    `delay` seconds to answer each delivery and keeps the post ids it received, in order."""
+    `delay` seconds to answer each delivery (`delays` by (post id, part) first) and keeps the
+    post ids it received, in order, and every delivery's body (`bodies`: part, reply_to,
+    root). It answers `{"id", "url"}` as the adapter's docstring allows: the first part of a
+    post is `d-<post>`, a later one `d-<post>-<part>`."""
 
     def __init__(self, delay: float) -> None:
         self.delay = delay
+        self.delays: dict[tuple[str, int], float] = {}
         self.received: list[str] = []
         self.started: list[str] = []
+        self.bodies: list[dict[str, Any]] = []
         self.lock = threading.Lock()
         receiver = self
 
@@ -38,10 +43,13 @@ class SlowReceiver:
                 body = json.loads(self.rfile.read(int(self.headers.get("Content-Length") or 0)))
                 with receiver.lock:
                     receiver.started.append(body["post_id"])
-                time.sleep(receiver.delay)
+                    receiver.bodies.append(body)
+                time.sleep(receiver.delays.get((body["post_id"], body["part"]), receiver.delay))
                 with receiver.lock:
                     receiver.received.append(body["post_id"])
-                data = json.dumps({"id": f"d-{body['post_id']}", "url": f"https://hook.example/{body['post_id']}"}).encode()
+                suffix = f"-{body['part']}" if body["part"] else ""
+                data = json.dumps({"id": f"d-{body['post_id']}{suffix}",
+                                   "url": f"https://hook.example/{body['post_id']}{suffix}"}).encode()
                 self.send_response(200)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(data)))
