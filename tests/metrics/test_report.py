@@ -227,32 +227,66 @@ def test_the_report_read_from_the_cache_is_the_same_until_a_file_changes(repo: R
     import time
 
     from socialops.model import Project
+    from socialops.publish.metrics import store
     from socialops.publish.metrics.report import report
 
-    def settle() -> None:  # files written seconds ago are never kept (racy)
+    def settle(*paths: Path) -> None:  # files written seconds ago are never kept (racy)
         past = time.time() - 60
-        for path in repo.root.rglob("*"):
-            if path.is_file() and ".git" not in path.parts:
-                os.utime(path, (past, past))
+        for path in paths or [p for p in repo.root.rglob("*") if p.is_file() and ".git" not in p.parts]:
+            os.utime(path, (past, past))
 
-    make(repo)
+    read: list[str] = []
+    reader = store.read_rows
+
+    def recorded(root: Path, bad: Any = None, paths: Any = None) -> Any:
+        read.extend(p.name for p in paths or [])
+        return reader(root, bad, paths)
+
+    monkeypatch.setattr(store, "read_rows", recorded)
+
+    def fresh(by: str = "post") -> Any:
+        with monkeypatch.context() as patched:
+            patched.setenv("SOCIALOPS_NO_CACHE", "1")
+            return report(Project.load(repo.root), when, by)
+
+    make(repo)  # day files 2026/06/10 to 06/13
     settle()
     cache = repo.root / ".git/socialops/metrics-cache"
     when = NOW + timedelta(days=4)
     first = report(Project.load(repo.root), when, "post")
-    assert cache.exists()
+    assert cache.exists() and first == fresh()
+    read.clear()
     with monkeypatch.context() as patched:  # nothing is read again
-        patched.setattr("socialops.publish.metrics.report._read_all", None)
+        patched.setattr("socialops.publish.metrics.report._published", None)
         assert report(Project.load(repo.root), when, "post") == first
-    monkeypatch.setenv("SOCIALOPS_NO_CACHE", "1")
-    assert report(Project.load(repo.root), when, "post") == first
-    monkeypatch.delenv("SOCIALOPS_NO_CACHE")
+    assert read == []
+    # collect adds to the newest day: that day alone is read again, the ledger and posts not
     day = repo.root / ".socialops/metrics/2026/06/13.jsonl"
     day.write_text(day.read_text() + '{"channel":"x-main","metric":"likes","part":0,"platform":"x",'
                    '"post":"launch/de","time":"2026-06-13T23:00:00Z","value":99}\n')
-    settle()
-    again = report(Project.load(repo.root), when, "post")
+    settle(day)
+    read.clear()
+    with monkeypatch.context() as patched:
+        patched.setattr("socialops.publish.metrics.report._published", None)
+        again = report(Project.load(repo.root), when, "post")
+    assert read == ["13.jsonl"]
     assert [p["metrics"]["likes"] for p in again["posts"] if p["channel"] == "x-main"] == [99]
-    assert report(Project.load(repo.root), when, "post") == again
+    assert again == fresh() != first
+    # a new day: the day before and it
+    store.append(repo.root, [{"time": "2026-06-14T05:00:00Z", "post": "launch/de", "channel": "x-main", "part": 0,
+                              "platform": "x", "metric": "likes", "value": 120}])
+    settle(repo.root / ".socialops/metrics/2026/06/14.jsonl")
+    read.clear()
+    third = report(Project.load(repo.root), when, "post")
+    assert read == ["13.jsonl", "14.jsonl"] and third == fresh() != again
+    for by in ("channel", "weekday"):
+        assert report(Project.load(repo.root), when, by) == fresh(by)
+    # an older day edited by hand: everything is read again
+    old = repo.root / ".socialops/metrics/2026/06/11.jsonl"
+    old.write_text(old.read_text().replace('"value":203}', '"value":250}'))
+    settle(old)
+    read.clear()
+    fourth = report(Project.load(repo.root), when, "post")
+    assert read[:2] == ["10.jsonl", "11.jsonl"] and fourth == fresh() != third
     cache.write_bytes(b"not marshal")
-    assert report(Project.load(repo.root), when, "post") == again
+    assert report(Project.load(repo.root), when, "post") == fourth

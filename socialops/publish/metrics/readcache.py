@@ -1,18 +1,22 @@
 """What `metrics report` read last time, kept so the next report skips reading a year of
-snapshots, the ledger and the posts when none of them changed.
+snapshots, the ledger and the posts where none of them changed.
 
 Kept per clone in the git directory (`.git/socialops/metrics-cache`, beside lint's
 cache), where nothing is committed or pushed; outside a git repository there is none.
 SOCIALOPS_NO_CACHE=1 does without it; deleting the file is always safe.
 
-What is kept: every post on every channel as the report reads it (latest metrics, deleted,
-followers at posting, samples, longevity), the channels' follower counts and the lines
-that are not snapshot rows; under a stamp of every file they come from (each snapshot day
-file, ledger file and post file, and socialops.yaml: size, modification and change times,
-inode, as git's index stamps files) and of socialops itself. Any difference, a file added
-or removed included, and the report reads everything again. A file changed within the
-last seconds could change again in the same clock tick keeping its size (git calls that
-"racy"): nothing is kept then; the next report keeps it.
+Three things are kept, each under a stamp of the files it comes from (size, modification
+and change times, inode, as git's index stamps files), all under a stamp of socialops
+itself and socialops.yaml:
+- the result (every post on every channel as the report reads it, the channels'
+  follower counts, the lines that are not snapshot rows): used when no file changed;
+- what the ledger and the posts say (when each post went out on each channel; its
+  campaign, language and utm_campaign): used when none of their files changed;
+- the snapshot rows folded up to all but the newest day file: used when those day files
+  are still the first ones and did not change. Collect adds to the newest day only, so
+  the first report after it reads one or two days, not the year.
+A file changed within the last seconds could change again in the same clock tick keeping
+its size (git calls that "racy"): what depends on it is not kept; the next report keeps it.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ import hashlib
 import marshal
 import os
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -34,30 +39,57 @@ SETTLE_NS = 2_000_000_000
 
 
 class Stamp:
-    """The inputs' stamp, and whether it is settled enough to keep what was read."""
+    """The stamps of the inputs, and whether each part is settled enough to keep."""
 
     def __init__(self, project: Project) -> None:
         import socialops
 
-        digest = hashlib.blake2b(f"{FORMAT}|{socialops.__version__}".encode(), digest_size=20)
+        self.now_ns = time.time_ns()
         code = Path(__file__).parent  # the report's reading: report.py and store.py
-        paths = [str(project.root / CONFIG_FILE), str(code / "report.py"), str(code / "store.py")]
-        paths += [str(path) for _, path in store.files(project.root)]
-        paths += list(ledger.LedgerIndex(project.root).paths.values())
-        paths += project.post_files()[0]
-        newest = 0
-        parts = []
-        for path in paths:
-            try:
-                st = os.stat(path)
-            except OSError:
-                parts.append(f"{path}\0-\n")
-                continue
-            newest = max(newest, st.st_mtime_ns)
-            parts.append(f"{path}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ctime_ns}\0{st.st_ino}\n")
-        digest.update("".join(parts).encode("utf-8", "surrogateescape"))
-        self.key = digest.hexdigest()
-        self.settled = newest < time.time_ns() - SETTLE_NS
+        self.code = _digest([f"{FORMAT}|{socialops.__version__}"],
+                            [str(project.root / CONFIG_FILE), str(code / "report.py"), str(code / "store.py")])[0]
+        self.snapshot_paths = [path for _, path in store.files(project.root)]
+        self.snapshots = [_stamp(str(path)) for path in self.snapshot_paths]
+        sources = list(ledger.LedgerIndex(project.root).paths.values()) + project.post_files()[0]
+        self.sources, newest = _digest([], sources)
+        self.sources_settled = newest < self.now_ns - SETTLE_NS
+        self.full = _digest([self.code, self.sources, *(text for text, _ in self.snapshots)], [])[0]
+
+    def settled(self, count: int) -> bool:
+        """Whether the first `count` day files are settled."""
+        return all(mtime < self.now_ns - SETTLE_NS for _, mtime in self.snapshots[:count])
+
+    @property
+    def all_settled(self) -> bool:
+        return self.sources_settled and self.settled(len(self.snapshots))
+
+
+def _stamp(path: str) -> tuple[str, int]:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return f"{path}\0-", 0
+    return f"{path}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ctime_ns}\0{st.st_ino}", st.st_mtime_ns
+
+
+def _digest(texts: list[str], paths: list[str]) -> tuple[str, int]:
+    digest = hashlib.blake2b(digest_size=20)
+    newest = 0
+    parts = list(texts)
+    for path in paths:
+        text, mtime = _stamp(path)
+        parts.append(text)
+        newest = max(newest, mtime)
+    digest.update("\n".join(parts).encode("utf-8", "surrogateescape"))
+    return digest.hexdigest(), newest
+
+
+@dataclass
+class Kept:
+    result: Any = None
+    sources: Any = None
+    fold: bytes | None = None
+    folded: int = 0  # how many day files `fold` holds
 
 
 def _file(project: Project) -> Path | None:
@@ -69,31 +101,47 @@ def _file(project: Project) -> Path | None:
     return git_dir / "socialops" / CACHE_FILE if git_dir is not None else None
 
 
-def load(project: Project, stamp: Stamp) -> Any:
-    """What was kept under this stamp, or None."""
+def load(project: Project, stamp: Stamp) -> Kept:
+    """What was kept and still holds."""
     path = _file(project)
     if path is None:
-        return None
+        return Kept()
     try:
         with open(path, "rb") as handle:
             kept = marshal.load(handle)
+        version, code, (full, result), (sources_key, sources), (stamps, fold) = kept
     except (OSError, EOFError, ValueError, TypeError):
-        return None
-    if not isinstance(kept, tuple) or len(kept) != 3 or kept[0] != FORMAT or kept[1] != stamp.key:
-        return None
-    return kept[2]
+        return Kept()
+    if version != FORMAT or code != stamp.code:
+        return Kept()
+    found = Kept()
+    if full == stamp.full:
+        found.result = result
+    if sources_key == stamp.sources:
+        found.sources = sources
+    if fold is not None and stamps == [text for text, _ in stamp.snapshots[:len(stamps)]]:
+        found.fold, found.folded = fold, len(stamps)
+    return found
 
 
-def save(project: Project, stamp: Stamp, data: Any) -> None:
-    """Keep `data` (marshallable) under the stamp; never fails the report."""
+def save(project: Project, stamp: Stamp, result: Any, sources: Any, fold: tuple[int, bytes] | None) -> None:
+    """Keep what holds (marshallable; `fold`: how many day files it holds, and it); never
+    fails the report. A fold not given leaves the one kept."""
     path = _file(project)
-    if path is None or not stamp.settled:
+    if path is None:
         return
+    if fold is None or not stamp.settled(fold[0]):
+        old = load(project, stamp)
+        fold = (old.folded, old.fold) if old.fold is not None else None
+    kept = (FORMAT, stamp.code,
+            (stamp.full if stamp.all_settled else None, result if stamp.all_settled else None),
+            (stamp.sources if stamp.sources_settled else None, sources if stamp.sources_settled else None),
+            ([text for text, _ in stamp.snapshots[:fold[0]]], fold[1]) if fold is not None else ([], None))
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         with open(tmp, "wb") as handle:
-            marshal.dump((FORMAT, stamp.key, data), handle)
+            marshal.dump(kept, handle)
         os.replace(tmp, path)
     except OSError:
         tmp.unlink(missing_ok=True)

@@ -18,7 +18,6 @@ from __future__ import annotations
 import bisect
 import csv
 import io
-import operator
 import re
 import statistics
 from collections.abc import Iterable
@@ -155,17 +154,29 @@ def report(project: Project, now: datetime, by: str = "channel", period: Period 
 def _read(project: Project, period: Period, bad: list[str]
           ) -> tuple[list[Line], dict[str, list[tuple[datetime, int]]]]:
     """Every post on every channel published in the period, and the channels' follower
-    counts; from the cache when no file they come from changed (see readcache)."""
+    counts. What did not change since the last report comes from the cache (readcache):
+    the whole result when no file changed; else the ledger's and the posts' part when
+    none of their files changed, and the snapshot rows folded up to the last day file
+    kept then, when those files did not change (a collect adds to the newest day only)."""
     from socialops.publish.metrics import readcache
 
     stamp = readcache.Stamp(project)
     kept = readcache.load(project, stamp)
-    if kept is not None:
-        lines, followers, unreadable = _unpack(kept)
+    if kept.result is not None:
+        lines, followers, unreadable = _unpack(kept.result)
     else:
-        unreadable = []
-        lines, followers = _read_all(project, unreadable)
-        readcache.save(project, stamp, _pack(lines, followers, unreadable))
+        sources = kept.sources if kept.sources is not None else _pack_sources(_published(project), _post_meta(project))
+        fold = _Fold(kept.fold) if kept.fold is not None else _Fold()
+        paths = stamp.snapshot_paths
+        folded = None
+        for index in range(kept.folded, len(paths)):
+            if index == len(paths) - 1:
+                folded = (index, fold.dump())  # all but the newest day: what the next report can start from
+            for rows, others in store.read_rows(project.root, fold.bad, [paths[index]]):
+                fold.add(rows, others)
+        unreadable = list(fold.bad)
+        lines, followers = fold.lines(*_unpack_sources(sources))
+        readcache.save(project, stamp, _pack(lines, followers, unreadable), sources, folded)
     bad += unreadable
     tz = project.config.timezone
     if period.start is not None or period.end is not None:
@@ -175,6 +186,7 @@ def _read(project: Project, period: Period, bad: list[str]
 
 _FIELDS = ("post", "channel", "platform", "campaign", "lang", "utm_campaign", "metrics", "deleted", "followers",
            "samples", "t50_h", "t90_h")
+Meta = dict[str, tuple[str | None, str | None, str | None]]
 
 
 def _pack(lines: list[Line], followers: dict[str, list[tuple[datetime, int]]], bad: list[str]) -> Any:
@@ -193,87 +205,107 @@ def _unpack(kept: Any) -> tuple[list[Line], dict[str, list[tuple[datetime, int]]
     return lines, followers, list(kept[2])
 
 
-def _read_all(project: Project, bad: list[str]) -> tuple[list[Line], dict[str, list[tuple[datetime, int]]]]:
-    published = _published(project)
-    meta = _post_meta(project)
-    history: dict[tuple[str, str, str], list[store.PostRow]] = {}
-    deleted: set[tuple[str, str]] = set()
-    platforms: dict[str, str] = {}
-    followers: dict[str, list[tuple[datetime, int]]] = {}
-    status = store.STATUS
-    for rows, others in store.read_rows(project.root, bad):
-        for other in others:
-            value = other.get("value")
-            if other.get("metric") == store.FOLLOWERS and isinstance(value, int):
-                followers.setdefault(str(other.get("channel")), []).append((_utc(str(other["time"])), value))
-        platforms.update((row[0], row[3]) for row in rows)
-        # the loop every row of a year goes through: as few lookups as possible
-        for row in rows:  # (channel, metric, part, platform, post, time, value)
-            if row[1] == status:
-                if row[6] == '"deleted"':
-                    deleted.add((row[4], row[0]))
-                continue
-            key = (row[4], row[0], row[2])
-            found = history.get(key)
-            if found is None:
-                history[key] = [row]
-            else:
-                found.append(row)
-    for points in followers.values():
-        points.sort()
-    lines: dict[tuple[str, str], Line] = {}
-    series: dict[tuple[str, str], dict[str, int]] = {}
-    for (post, channel, _), rows in history.items():  # parts are added up: any order
-        when = published.get(post, {}).get(channel)
-        if when is None:  # not in the ledger (any more): not reported
-            continue
-        line = lines.get((post, channel))
-        if line is None:
-            campaign, lang, utm = meta.get(post, (None, None, None))
-            line = lines[(post, channel)] = Line(post, channel, platforms.get(channel, ""), when, campaign, lang, utm)
-            series[(post, channel)] = {}
-        for metric, text in _replay(rows, series[(post, channel)]).items():
-            number = _int(text)
-            if number is not None:
-                line.metrics[metric] = (line.metrics.get(metric) or 0) + number
-            else:
-                line.metrics.setdefault(metric, None)
-    for (post, channel), line in lines.items():
-        line.deleted = (post, channel) in deleted
-        line.followers = _followers_at(followers.get(channel, []), line.published)
-        _longevity(line, series[(post, channel)])
-    return sorted(lines.values(), key=lambda x: (x.published, x.post, x.channel)), followers
+def _pack_sources(published: dict[str, dict[str, datetime]], meta: Meta) -> Any:
+    return ({post: {c: t.timestamp() for c, t in channels.items()} for post, channels in published.items()}, meta)
+
+
+def _unpack_sources(kept: Any) -> tuple[dict[str, dict[str, datetime]], Meta]:
+    stamp = datetime.fromtimestamp
+    return ({post: {c: stamp(t, UTC) for c, t in channels.items()} for post, channels in kept[0].items()},
+            dict(kept[1]))
 
 
 _COUNTED = frozenset(INTERACTIONS)
-_TIME = operator.itemgetter(5)
 
 
-def _replay(rows: list[store.PostRow], sampled: dict[str, int]) -> dict[str, str]:
-    """One part's rows in time order: returns its latest value of each metric (a metric in
-    KEPT keeps its last number when it is later recorded as missing) and adds its
-    interactions at each sample to `sampled` (time -> sum). A sample writes only what
-    changed, so the part's value of a metric at a sample is its last row at or before it;
-    a sample counts where some interaction metric has a number then."""
-    rows.sort(key=_TIME)  # in time order already, unless a file was edited by hand
-    latest: dict[str, str] = {}
-    now: dict[str, int] = {}
-    previous = rows[0][5]
-    for _, metric, _, _, _, time, value in rows:
-        if time != previous:
-            if now:
-                sampled[previous] = sampled.get(previous, 0) + sum(now.values())
-            previous = time
-        if value != "null" or metric not in KEPT or latest.get(metric, "null") == "null":
-            latest[metric] = value
-        if metric in _COUNTED:
-            if value == "null":
-                now.pop(metric, None)
-            else:
-                now[metric] = int(value) if value.isdigit() else _int(value) or 0
-    if now:
-        sampled[previous] = sampled.get(previous, 0) + sum(now.values())
-    return latest
+class _Fold:
+    """The snapshot rows folded in, file after file (each file's rows in time order): for
+    each part its latest value of each metric (a metric in KEPT keeps its last number when
+    it is later recorded as missing), its interactions at its last sample, and the time of
+    that sample; for each post on a channel its interactions at each sample before. A
+    sample writes only what changed, so a part's value of a metric at a sample is its last
+    row at or before it; a sample counts where some interaction metric has a number then."""
+
+    def __init__(self, state: Any = None) -> None:
+        if state is None:
+            self.parts: dict[tuple[str, str, str], list[Any]] = {}  # [latest, interactions now, time]
+            self.series: dict[tuple[str, str], dict[str, int]] = {}
+            self.deleted: set[tuple[str, str]] = set()
+            self.platforms: dict[str, str] = {}
+            self.followers: dict[str, list[tuple[str, int]]] = {}
+            self.bad: list[str] = []
+        else:
+            import marshal
+
+            (self.parts, self.series, self.deleted, self.platforms, self.followers,
+             self.bad) = marshal.loads(state)
+
+    def dump(self) -> bytes:
+        import marshal
+
+        return marshal.dumps((self.parts, self.series, self.deleted, self.platforms, self.followers, self.bad))
+
+    def add(self, rows: list[store.PostRow], others: list[store.Row]) -> None:
+        for other in others:
+            value = other.get("value")
+            if other.get("metric") == store.FOLLOWERS and isinstance(value, int):
+                self.followers.setdefault(str(other.get("channel")), []).append((str(other["time"]), value))
+        self.platforms.update((row[0], row[3]) for row in rows)
+        parts, series, counted, status = self.parts, self.series, _COUNTED, store.STATUS
+        # the loop every row of a year goes through: as few lookups as possible
+        for channel, metric, part, _, post, time, value in rows:
+            if metric == status:
+                if value == '"deleted"':
+                    self.deleted.add((post, channel))
+                continue
+            key = (post, channel, part)
+            state = parts.get(key)
+            if state is None:
+                state = parts[key] = [{}, {}, time]
+            elif time != state[2]:
+                if state[1]:
+                    sampled = series.get((post, channel))
+                    if sampled is None:
+                        sampled = series[(post, channel)] = {}
+                    sampled[state[2]] = sampled.get(state[2], 0) + sum(state[1].values())
+                state[2] = time
+            latest = state[0]
+            if value != "null" or metric not in KEPT or latest.get(metric, "null") == "null":
+                latest[metric] = value
+            if metric in counted:
+                if value == "null":
+                    state[1].pop(metric, None)
+                else:
+                    state[1][metric] = int(value) if value.isdigit() else _int(value) or 0
+
+    def lines(self, published: dict[str, dict[str, datetime]], meta: Meta
+              ) -> tuple[list[Line], dict[str, list[tuple[datetime, int]]]]:
+        """The posts on their channels (the fold is done with)."""
+        followers = {c: sorted((_utc(t), v) for t, v in points) for c, points in self.followers.items()}
+        lines: dict[tuple[str, str], Line] = {}
+        for (post, channel, _), (latest, now, time) in self.parts.items():  # parts are added up: any order
+            when = published.get(post, {}).get(channel)
+            if when is None:  # not in the ledger (any more): not reported
+                continue
+            line = lines.get((post, channel))
+            if line is None:
+                campaign, lang, utm = meta.get(post, (None, None, None))
+                line = lines[(post, channel)] = Line(post, channel, self.platforms.get(channel, ""), when,
+                                                     campaign, lang, utm)
+            if now:  # the part's last sample
+                sampled = self.series.setdefault((post, channel), {})
+                sampled[time] = sampled.get(time, 0) + sum(now.values())
+            for metric, text in latest.items():
+                number = _int(text)
+                if number is not None:
+                    line.metrics[metric] = (line.metrics.get(metric) or 0) + number
+                else:
+                    line.metrics.setdefault(metric, None)
+        for (post, channel), line in lines.items():
+            line.deleted = (post, channel) in self.deleted
+            line.followers = _followers_at(followers.get(channel, []), line.published)
+            _longevity(line, self.series.get((post, channel), {}))
+        return sorted(lines.values(), key=lambda x: (x.published, x.post, x.channel)), followers
 
 
 def _int(text: str) -> int | None:
@@ -300,14 +332,14 @@ def _published(project: Project) -> dict[str, dict[str, datetime]]:
     return found
 
 
-def _post_meta(project: Project) -> dict[str, tuple[str | None, str | None, str | None]]:
+def _post_meta(project: Project) -> Meta:
     """post id -> (campaign, lang, the utm_campaign of its links), from a quick look at each
     post's front matter (the post is read properly when the quick look cannot be sure)."""
     from pathlib import Path
 
     from socialops.model import default_post_id, read_post, rel_path
 
-    meta: dict[str, tuple[str | None, str | None, str | None]] = {}
+    meta: Meta = {}
     paths, _ = project.post_files()
     for path in paths:
         try:

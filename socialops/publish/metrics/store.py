@@ -18,6 +18,7 @@ written before this rule (every metric at every sample) read the same way.
 from __future__ import annotations
 
 import json
+import operator
 import re
 from collections.abc import Iterable, Iterator
 from datetime import date, datetime
@@ -168,12 +169,13 @@ _FOLLOWERS_ROW = re.compile(r'\{"channel":"([^"]*)","metric":"followers","platfo
 PostRow = tuple[str, str, str, str, str, str, str]
 
 
-def read_rows(root: Path, bad: list[str] | None = None) -> Iterator[tuple[list[PostRow], list[Row]]]:
-    """Every day file, oldest first, as (the posts' rows as tuples of text, the other rows
-    as dicts): what `read` gives, without making a dict of each of the hundreds of
-    thousands of post rows a year holds. A file with a line written any other way is read
-    line by line with the JSON parser instead."""
-    for _, path in files(root):
+def read_rows(root: Path, bad: list[str] | None = None, paths: list[Path] | None = None
+              ) -> Iterator[tuple[list[PostRow], list[Row]]]:
+    """Every day file (or those of `paths`), oldest first, as (the posts' rows as tuples of
+    text, in time order; the other rows as dicts): what `read` gives, without making a dict
+    of each of the hundreds of thousands of post rows a year holds. A file with a line
+    written any other way is read line by line with the JSON parser instead."""
+    for path in paths if paths is not None else [path for _, path in files(root)]:
         text = path.read_text("utf-8", errors="replace")
         posts = _POST_ROW.findall(text)
         counts = _FOLLOWERS_ROW.findall(text)
@@ -194,7 +196,11 @@ def read_rows(root: Path, bad: list[str] | None = None) -> Iterator[tuple[list[P
                               _value_text(row.get("value"))))
             else:
                 rest.append(row)
+        posts.sort(key=_TIME)  # written by hand, perhaps out of order
         yield posts, rest
+
+
+_TIME = operator.itemgetter(5)
 
 
 def _value_text(value: Any) -> str:
