@@ -251,7 +251,7 @@ def test_the_report_read_from_the_cache_is_the_same_until_a_file_changes(repo: R
 
     make(repo)  # day files 2026/06/10 to 06/13
     settle()
-    cache = repo.root / ".git/socialops/metrics-cache"
+    cache = repo.root / ".git/socialops/metrics-cache/result"
     when = NOW + timedelta(days=4)
     first = report(Project.load(repo.root), when, "post")
     assert cache.exists() and first == fresh()
@@ -288,5 +288,6 @@ def test_the_report_read_from_the_cache_is_the_same_until_a_file_changes(repo: R
     read.clear()
     fourth = report(Project.load(repo.root), when, "post")
     assert read[:2] == ["10.jsonl", "11.jsonl"] and fourth == fresh() != third
-    cache.write_bytes(b"not marshal")
+    for name in ("result", "sources", "fold"):
+        (cache.parent / name).write_bytes(b"not marshal")
     assert report(Project.load(repo.root), when, "post") == fourth

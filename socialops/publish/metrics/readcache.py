@@ -1,7 +1,7 @@
 """What `metrics report` read last time, kept so the next report skips reading a year of
 snapshots, the ledger and the posts where none of them changed.
 
-Kept per clone in the git directory (`.git/socialops/metrics-cache`, beside lint's
+Kept per clone in the git directory (`.git/socialops/metrics-cache/`, beside lint's
 cache), where nothing is committed or pushed; outside a git repository there is none.
 SOCIALOPS_NO_CACHE=1 does without it; deleting the file is always safe.
 
@@ -92,7 +92,7 @@ class Kept:
     folded: int = 0  # how many day files `fold` holds
 
 
-def _file(project: Project) -> Path | None:
+def _folder(project: Project) -> Path | None:
     from socialops.lint.cache import _git_dir
 
     if os.environ.get("SOCIALOPS_NO_CACHE", "") not in ("", "0"):
@@ -101,47 +101,55 @@ def _file(project: Project) -> Path | None:
     return git_dir / "socialops" / CACHE_FILE if git_dir is not None else None
 
 
-def load(project: Project, stamp: Stamp) -> Kept:
-    """What was kept and still holds."""
-    path = _file(project)
-    if path is None:
-        return Kept()
+def _read(folder: Path, name: str, code: str) -> Any:
+    """(key, value) kept in one file of the folder, or None."""
     try:
-        with open(path, "rb") as handle:
-            kept = marshal.load(handle)
-        version, code, (full, result), (sources_key, sources), (stamps, fold) = kept
+        with open(folder / name, "rb") as handle:
+            version, kept_code, key, value = marshal.load(handle)
     except (OSError, EOFError, ValueError, TypeError):
-        return Kept()
-    if version != FORMAT or code != stamp.code:
-        return Kept()
+        return None
+    return (key, value) if version == FORMAT and kept_code == code else None
+
+
+def _write(folder: Path, name: str, code: str, key: Any, value: Any) -> None:
+    tmp = folder / f".{name}.{os.getpid()}.tmp"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with open(tmp, "wb") as handle:
+            marshal.dump((FORMAT, code, key, value), handle)
+        os.replace(tmp, folder / name)
+    except OSError:
+        tmp.unlink(missing_ok=True)
+
+
+def load(project: Project, stamp: Stamp) -> Kept:
+    """What was kept and still holds: the result alone when it does."""
+    folder = _folder(project)
     found = Kept()
-    if full == stamp.full:
-        found.result = result
-    if sources_key == stamp.sources:
-        found.sources = sources
-    if fold is not None and stamps == [text for text, _ in stamp.snapshots[:len(stamps)]]:
-        found.fold, found.folded = fold, len(stamps)
+    if folder is None:
+        return found
+    result = _read(folder, "result", stamp.code)
+    if result is not None and result[0] == stamp.full:
+        found.result = result[1]
+        return found
+    sources = _read(folder, "sources", stamp.code)
+    if sources is not None and sources[0] == stamp.sources:
+        found.sources = sources[1]
+    fold = _read(folder, "fold", stamp.code)
+    if fold is not None and fold[0] == [text for text, _ in stamp.snapshots[:len(fold[0])]]:
+        found.fold, found.folded = fold[1], len(fold[0])
     return found
 
 
 def save(project: Project, stamp: Stamp, result: Any, sources: Any, fold: tuple[int, bytes] | None) -> None:
-    """Keep what holds (marshallable; `fold`: how many day files it holds, and it); never
-    fails the report. A fold not given leaves the one kept."""
-    path = _file(project)
-    if path is None:
+    """Keep what holds and is settled (marshallable; `fold`: how many day files it holds,
+    and it); never fails the report. A fold not given leaves the one kept."""
+    folder = _folder(project)
+    if folder is None:
         return
-    if fold is None or not stamp.settled(fold[0]):
-        old = load(project, stamp)
-        fold = (old.folded, old.fold) if old.fold is not None else None
-    kept = (FORMAT, stamp.code,
-            (stamp.full if stamp.all_settled else None, result if stamp.all_settled else None),
-            (stamp.sources if stamp.sources_settled else None, sources if stamp.sources_settled else None),
-            ([text for text, _ in stamp.snapshots[:fold[0]]], fold[1]) if fold is not None else ([], None))
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with open(tmp, "wb") as handle:
-            marshal.dump(kept, handle)
-        os.replace(tmp, path)
-    except OSError:
-        tmp.unlink(missing_ok=True)
+    if stamp.all_settled:
+        _write(folder, "result", stamp.code, stamp.full, result)
+    if stamp.sources_settled and sources is not None:
+        _write(folder, "sources", stamp.code, stamp.sources, sources)
+    if fold is not None and stamp.settled(fold[0]):
+        _write(folder, "fold", stamp.code, [text for text, _ in stamp.snapshots[:fold[0]]], fold[1])

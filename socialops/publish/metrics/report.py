@@ -165,18 +165,20 @@ def _read(project: Project, period: Period, bad: list[str]
     if kept.result is not None:
         lines, followers, unreadable = _unpack(kept.result)
     else:
-        sources = kept.sources if kept.sources is not None else _pack_sources(_published(project), _post_meta(project))
+        sources = kept.sources
+        if sources is None:
+            sources = _pack_sources(_published(project), _post_meta(project))
         fold = _Fold(kept.fold) if kept.fold is not None else _Fold()
         paths = stamp.snapshot_paths
         folded = None
         for index in range(kept.folded, len(paths)):
-            if index == len(paths) - 1:
+            if index == len(paths) - 1 and index > kept.folded:
                 folded = (index, fold.dump())  # all but the newest day: what the next report can start from
             for rows, others in store.read_rows(project.root, fold.bad, [paths[index]]):
                 fold.add(rows, others)
         unreadable = list(fold.bad)
         lines, followers = fold.lines(*_unpack_sources(sources))
-        readcache.save(project, stamp, _pack(lines, followers, unreadable), sources, folded)
+        readcache.save(project, stamp, _pack(lines, followers, unreadable), None if kept.sources else sources, folded)
     bad += unreadable
     tz = project.config.timezone
     if period.start is not None or period.end is not None:
