@@ -288,6 +288,10 @@ def test_the_report_read_from_the_cache_is_the_same_until_a_file_changes(repo: R
     read.clear()
     fourth = report(Project.load(repo.root), when, "post")
     assert read[:2] == ["10.jsonl", "11.jsonl"] and fourth == fresh() != third
-    for name in ("result", "sources", "fold"):
+    for name in ("result", "sources", "fold", "report"):
         (cache.parent / name).write_bytes(b"not marshal")
     assert report(Project.load(repo.root), when, "post") == fourth
+    # the calendar's targets are the report's too
+    repo.write("calendar.yaml", CALENDAR.replace("likes: 100", "likes: 400"))
+    launch = next(c for c in report(Project.load(repo.root), when, "post")["campaigns"] if c["campaign"] == "launch")
+    assert launch["targets"]["likes"]["target"] == 400

@@ -12,6 +12,8 @@ itself and socialops.yaml:
   follower counts, the lines that are not snapshot rows): used when no file changed;
 - what the ledger and the posts say (when each post went out on each channel; its
   campaign, language and utm_campaign): used when none of their files changed;
+- the last report made (its envelope, without the time it was made), under the stamp
+  of all of these and of what was asked (--by, --from, --to) and calendar.yaml;
 - the snapshot rows folded up to all but the newest day file: used when those day files
   are still the first ones and did not change. Collect adds to the newest day only, so
   the first report after it reads one or two days, not the year.
@@ -62,6 +64,10 @@ class Stamp:
     @property
     def all_settled(self) -> bool:
         return self.sources_settled and self.settled(len(self.snapshots))
+
+
+def file_stamp(path: Path) -> str:
+    return _stamp(str(path))[0]
 
 
 def _stamp(path: str) -> tuple[str, int]:
@@ -153,3 +159,16 @@ def save(project: Project, stamp: Stamp, result: Any, sources: Any, fold: tuple[
         _write(folder, "sources", stamp.code, stamp.sources, sources)
     if fold is not None and stamp.settled(fold[0]):
         _write(folder, "fold", stamp.code, [text for text, _ in stamp.snapshots[:fold[0]]], fold[1])
+
+
+def load_report(project: Project, stamp: Stamp, asked: Any) -> Any:
+    """The last report, when it was asked the same way of the same files."""
+    folder = _folder(project)
+    kept = _read(folder, "report", stamp.code) if folder is not None else None
+    return kept[1] if kept is not None and kept[0] == [stamp.full, *asked] else None
+
+
+def save_report(project: Project, stamp: Stamp, asked: Any, data: Any) -> None:
+    folder = _folder(project)
+    if folder is not None and stamp.all_settled:
+        _write(folder, "report", stamp.code, [stamp.full, *asked], data)

@@ -125,13 +125,20 @@ class Period:
 def report(project: Project, now: datetime, by: str = "channel", period: Period | None = None) -> dict[str, Any]:
     """The report as a JSON-ready dict (the versioned envelope every format is made from)."""
     from socialops.calendar.config import load as load_calendar
+    from socialops.model import CALENDAR_FILE
+    from socialops.publish.metrics import readcache
 
     period = period or Period()
     tz = project.config.timezone
+    stamp = readcache.Stamp(project)
+    asked = (by, str(period.start), str(period.end), readcache.file_stamp(project.root / CALENDAR_FILE))
+    kept = readcache.load_report(project, stamp, asked)
+    if kept is not None:  # the same report of the same files
+        return {**kept, "generated": now.astimezone(tz).isoformat(timespec="minutes")}
     bad: list[str] = []
-    lines, followers = _read(project, period, bad)
+    lines, followers = _read(project, period, bad, stamp)
     calendar = load_calendar(project)
-    return {
+    data = {
         "version": 1,
         "generated": now.astimezone(tz).isoformat(timespec="minutes"),
         "timezone": tz.key,
@@ -147,11 +154,13 @@ def report(project: Project, now: datetime, by: str = "channel", period: Period 
         "heatmap": _heatmap(lines, tz),
         "unreadable": bad,
     }
+    readcache.save_report(project, stamp, asked, data)
+    return data
 
 
 # ---- reading -------------------------------------------------------------------------------
 
-def _read(project: Project, period: Period, bad: list[str]
+def _read(project: Project, period: Period, bad: list[str], stamp: Any = None
           ) -> tuple[list[Line], dict[str, list[tuple[datetime, int]]]]:
     """Every post on every channel published in the period, and the channels' follower
     counts. What did not change since the last report comes from the cache (readcache):
@@ -160,7 +169,7 @@ def _read(project: Project, period: Period, bad: list[str]
     kept then, when those files did not change (a collect adds to the newest day only)."""
     from socialops.publish.metrics import readcache
 
-    stamp = readcache.Stamp(project)
+    stamp = stamp or readcache.Stamp(project)
     kept = readcache.load(project, stamp)
     if kept.result is not None:
         lines, followers, unreadable = _unpack(kept.result)
