@@ -30,6 +30,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -159,18 +160,22 @@ def packed_history(root: Path) -> int:
     return sum(int(n) for n in sizes.split())
 
 
-def timed(args: list[str], cwd: Path, runs: int, env: dict[str, str] | None = None) -> tuple[float, float]:
-    """(best wall time, best CPU time: user + system of the process) over `runs` runs."""
+def timed(args: list[str], cwd: Path, runs: int, env: dict[str, str] | None = None,
+          before: Callable[[], None] | None = None) -> tuple[float, float]:
+    """(best wall time, best CPU time: user + system of the process) over `runs` runs;
+    `before` is called before each."""
     env = {**os.environ, **GIT_ENV, "PYTHONPATH": str(ROOT), **(env or {})}
     best, best_cpu = math.inf, math.inf
     for _ in range(runs):
-        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        if before is not None:
+            before()
+        before_usage = resource.getrusage(resource.RUSAGE_CHILDREN)
         began = time.perf_counter()
         subprocess.run([sys.executable, "-m", "socialops", *args], cwd=cwd, env=env, check=False,
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         wall = time.perf_counter() - began
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
-        cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+        cpu = (after.ru_utime - before_usage.ru_utime) + (after.ru_stime - before_usage.ru_stime)
         best, best_cpu = min(best, wall), min(best_cpu, cpu)
     return best, best_cpu
 
@@ -180,19 +185,37 @@ def load() -> str:
 
 
 def measure(root: Path, runs: int, last_run: datetime) -> None:
-    """Each report twice: reading everything (SOCIALOPS_NO_CACHE=1, as the first report
-    after a collect does) and from what the previous report kept (.git/socialops/metrics-cache)."""
+    """Each report three ways: reading everything (SOCIALOPS_NO_CACHE=1); after a collect
+    (a row added to the newest day file before each run: the cache's fold of the other
+    days holds, the ledger and posts did not change); and with nothing changed since the
+    last report (.git/socialops/metrics-cache)."""
+    newest = store.files(root)[-1][1]
+    original = newest.read_bytes()
+    counter = iter(range(10**6))
+
+    def collected() -> None:  # what a collect does to the newest day, settled as after a while
+        row = {"time": f"{newest.parent.parent.name}-{newest.parent.name}-{newest.stem}T23:00:00Z",
+               "channel": "x-main", "platform": "x", "metric": "followers", "value": next(counter)}
+        newest.write_bytes(newest.read_bytes() + (store.encode(row) + "\n").encode())
+        past = time.time() - 10
+        os.utime(newest, (past, past))
+
     print(f"load average before timing: {load()} (2 cores, shared)")
-    subprocess.run([sys.executable, "-m", "socialops", "metrics", "report"], cwd=root, check=False,
-                   env={**os.environ, "PYTHONPATH": str(ROOT)}, stdout=subprocess.DEVNULL)  # keeps the cache
-    for name, args in (("report (text)", ["metrics", "report"]),
-                       ("report --format json", ["metrics", "report", "--format", "json"]),
-                       ("report --format csv", ["metrics", "report", "--format", "csv"]),
-                       ("report --by weekday", ["metrics", "report", "--by", "weekday"])):
-        wall, cpu = timed(args, root, runs, {"SOCIALOPS_NO_CACHE": "1"})
-        warm, warm_cpu = timed(args, root, runs)
-        print(f"{name}: reading everything {wall:.2f} s wall, {cpu:.2f} s CPU; "
-              f"from the cache {warm:.2f} s wall, {warm_cpu:.2f} s CPU (load {load()})")
+    try:
+        for name, args in (("report (text)", ["metrics", "report"]),
+                           ("report --format json", ["metrics", "report", "--format", "json"]),
+                           ("report --format csv", ["metrics", "report", "--format", "csv"]),
+                           ("report --by weekday", ["metrics", "report", "--by", "weekday"])):
+            cold, cold_cpu = timed(args, root, runs, {"SOCIALOPS_NO_CACHE": "1"})
+            timed(args, root, 1)  # keeps the cache
+            after, after_cpu = timed(args, root, runs, before=collected)
+            timed(args, root, 1)
+            warm, warm_cpu = timed(args, root, runs)
+            print(f"{name}: reading everything {cold:.2f} s wall, {cold_cpu:.2f} s CPU; after a collect "
+                  f"{after:.2f} s, {after_cpu:.2f} s CPU; nothing changed {warm:.2f} s, {warm_cpu:.2f} s CPU "
+                  f"(load {load()})")
+    finally:
+        newest.write_bytes(original)
     wall, cpu = timed(["metrics", "collect", "--no-push", "--now", (last_run + timedelta(hours=1)).isoformat()],
                       root, runs)
     print(f"collect (due-parts scan; every channel without its secret): {wall:.2f} s wall, {cpu:.2f} s CPU")
