@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import bisect
 import csv
+import functools
 import io
 import re
 import statistics
@@ -394,6 +395,12 @@ def _utc(text: str) -> datetime:
     return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(UTC)
 
 
+@functools.lru_cache(maxsize=65536)
+def _sample_time(text: str) -> datetime:
+    """A sample's time (a run's: a few hundred different ones a year), read once."""
+    return _utc(text)
+
+
 def _followers_at(values: list[tuple[datetime, int]], when: datetime) -> int | None:
     """The last count at or before `when` (sorted values), else the first after it."""
     at = bisect.bisect_right(values, (when, float("inf")))
@@ -406,7 +413,7 @@ def _longevity(line: Line, sampled: dict[str, int]) -> None:
     line.samples = len(sampled)
     if len(sampled) < 3:
         return
-    points = sorted((_utc(t) - line.published, v) for t, v in sampled.items())
+    points = sorted((_sample_time(t) - line.published, v) for t, v in sampled.items())
     final = points[-1][1]
     if final <= 0:
         return
