@@ -27,6 +27,7 @@ import hashlib
 import marshal
 import os
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -35,7 +36,7 @@ from socialops import ledger
 from socialops.model import CONFIG_FILE, Project
 from socialops.publish.metrics import store
 
-FORMAT = 1
+FORMAT = 2
 CACHE_FILE = "metrics-cache"
 SETTLE_NS = 2_000_000_000
 
@@ -107,14 +108,17 @@ def _folder(project: Project) -> Path | None:
     return git_dir / "socialops" / CACHE_FILE if git_dir is not None else None
 
 
-def _read(folder: Path, name: str, code: str) -> Any:
-    """(key, value) kept in one file of the folder, or None."""
+def _read(folder: Path, name: str, code: str, holds: Callable[[Any], bool]) -> tuple[Any, Any] | None:
+    """(key, value) kept in one file of the folder when `holds(key)`, else None. The key
+    comes first in the file: a value that does not hold is not read."""
     try:
         with open(folder / name, "rb") as handle:
-            version, kept_code, key, value = marshal.load(handle)
+            version, kept_code, key = marshal.load(handle)
+            if version != FORMAT or kept_code != code or not holds(key):
+                return None
+            return key, marshal.load(handle)
     except (OSError, EOFError, ValueError, TypeError):
         return None
-    return (key, value) if version == FORMAT and kept_code == code else None
 
 
 def _write(folder: Path, name: str, code: str, key: Any, value: Any) -> None:
@@ -122,7 +126,8 @@ def _write(folder: Path, name: str, code: str, key: Any, value: Any) -> None:
     try:
         folder.mkdir(parents=True, exist_ok=True)
         with open(tmp, "wb") as handle:
-            marshal.dump((FORMAT, code, key, value), handle)
+            marshal.dump((FORMAT, code, key), handle)
+            marshal.dump(value, handle)
         os.replace(tmp, folder / name)
     except OSError:
         tmp.unlink(missing_ok=True)
@@ -134,15 +139,16 @@ def load(project: Project, stamp: Stamp) -> Kept:
     found = Kept()
     if folder is None:
         return found
-    result = _read(folder, "result", stamp.code)
-    if result is not None and result[0] == stamp.full:
+    result = _read(folder, "result", stamp.code, lambda key: key == stamp.full)
+    if result is not None:
         found.result = result[1]
         return found
-    sources = _read(folder, "sources", stamp.code)
-    if sources is not None and sources[0] == stamp.sources:
+    sources = _read(folder, "sources", stamp.code, lambda key: key == stamp.sources)
+    if sources is not None:
         found.sources = sources[1]
-    fold = _read(folder, "fold", stamp.code)
-    if fold is not None and fold[0] == [text for text, _ in stamp.snapshots[:len(fold[0])]]:
+    stamps = [text for text, _ in stamp.snapshots]
+    fold = _read(folder, "fold", stamp.code, lambda key: key == stamps[:len(key)])
+    if fold is not None:
         found.fold, found.folded = fold[1], len(fold[0])
     return found
 
@@ -164,8 +170,9 @@ def save(project: Project, stamp: Stamp, result: Any, sources: Any, fold: tuple[
 def load_report(project: Project, stamp: Stamp, asked: Any) -> Any:
     """The last report, when it was asked the same way of the same files."""
     folder = _folder(project)
-    kept = _read(folder, "report", stamp.code) if folder is not None else None
-    return kept[1] if kept is not None and kept[0] == [stamp.full, *asked] else None
+    key = [stamp.full, *asked]
+    kept = _read(folder, "report", stamp.code, lambda found: found == key) if folder is not None else None
+    return kept[1] if kept is not None else None
 
 
 def save_report(project: Project, stamp: Stamp, asked: Any, data: Any) -> None:
