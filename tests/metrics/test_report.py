@@ -227,6 +227,7 @@ def test_the_report_read_from_the_cache_is_the_same_until_a_file_changes(repo: R
     import time
 
     from socialops.model import Project
+    from socialops.publish.metrics import report as report_module
     from socialops.publish.metrics import store
     from socialops.publish.metrics.report import report
 
@@ -257,7 +258,8 @@ def test_the_report_read_from_the_cache_is_the_same_until_a_file_changes(repo: R
     assert cache.exists() and first == fresh()
     read.clear()
     with monkeypatch.context() as patched:  # nothing is read again
-        patched.setattr("socialops.publish.metrics.report._published", None)
+        patched.setattr("socialops.publish.metrics.report._file_published", None)
+        patched.setattr("socialops.publish.metrics.report._file_meta", None)
         assert report(Project.load(repo.root), when, "post") == first
     assert read == []
     # collect adds to the newest day: that day alone is read again, the ledger and posts not
@@ -267,7 +269,8 @@ def test_the_report_read_from_the_cache_is_the_same_until_a_file_changes(repo: R
     settle(day)
     read.clear()
     with monkeypatch.context() as patched:
-        patched.setattr("socialops.publish.metrics.report._published", None)
+        patched.setattr("socialops.publish.metrics.report._file_published", None)
+        patched.setattr("socialops.publish.metrics.report._file_meta", None)
         again = report(Project.load(repo.root), when, "post")
     assert read == ["13.jsonl"]
     assert [p["metrics"]["likes"] for p in again["posts"] if p["channel"] == "x-main"] == [99]
@@ -291,6 +294,18 @@ def test_the_report_read_from_the_cache_is_the_same_until_a_file_changes(repo: R
     for name in ("result", "sources", "fold", "report"):
         (cache.parent / name).write_bytes(b"not marshal")
     assert report(Project.load(repo.root), when, "post") == fourth
+    # a post published since: its ledger and post files alone are read
+    repo.publish("later", "x-main", "77", NOW + timedelta(days=2), campaign="launch")
+    store.append(repo.root, [{"time": "2026-06-15T05:00:00Z", "post": "later", "channel": "x-main", "part": 0,
+                              "platform": "x", "metric": "likes", "value": 5}])
+    settle(repo.root / "posts/later.md", repo.root / ".socialops/ledger/later.yaml",
+           repo.root / ".socialops/metrics/2026/06/15.jsonl")
+    opened: list[str] = []
+    meta = report_module._file_meta
+    monkeypatch.setattr(report_module, "_file_meta", lambda project, path: opened.append(path) or meta(project, path))
+    fifth = report(Project.load(repo.root), when, "post")
+    assert [Path(p).name for p in opened] == ["later.md"] and fifth == fresh() != fourth
+    assert [(p["campaign"], p["metrics"]["likes"]) for p in fifth["posts"] if p["post"] == "later"] == [("launch", 5)]
     # the calendar's targets are the report's too
     repo.write("calendar.yaml", CALENDAR.replace("likes: 100", "likes: 400"))
     launch = next(c for c in report(Project.load(repo.root), when, "post")["campaigns"] if c["campaign"] == "launch")

@@ -10,8 +10,9 @@ and change times, inode, as git's index stamps files), all under a stamp of soci
 itself and socialops.yaml:
 - the result (every post on every channel as the report reads it, the channels'
   follower counts, the lines that are not snapshot rows): used when no file changed;
-- what the ledger and the posts say (when each post went out on each channel; its
-  campaign, language and utm_campaign): used when none of their files changed;
+- what each ledger file and each post file says (when each post went out on each
+  channel; its campaign, language and utm_campaign), each under its own file's stamp:
+  only the files added or changed since are read;
 - the last report made (its envelope, without the time it was made), under the stamp
   of all of these and of what was asked (--by, --from, --to) and calendar.yaml;
 - the snapshot rows folded up to all but the newest day file: used when those day files
@@ -53,10 +54,16 @@ class Stamp:
                             [str(project.root / CONFIG_FILE), str(code / "report.py"), str(code / "store.py")])[0]
         self.snapshot_paths = [path for _, path in store.files(project.root)]
         self.snapshots = [_stamp(str(path)) for path in self.snapshot_paths]
-        sources = list(ledger.LedgerIndex(project.root).paths.values()) + project.post_files()[0]
-        self.sources, newest = _digest([], sources)
-        self.sources_settled = newest < self.now_ns - SETTLE_NS
-        self.full = _digest([self.code, self.sources, *(text for text, _ in self.snapshots)], [])[0]
+        self.ledger_paths = ledger.LedgerIndex(project.root).paths  # post id -> file
+        self.post_paths = project.post_files()[0]
+        #: each ledger and post file -> (its stamp, its modification time)
+        self.files = {path: _stamp(path) for path in [*self.ledger_paths.values(), *self.post_paths]}
+        sources = "\n".join(text for text, _ in self.files.values())
+        self.sources_settled = all(self.settled_at(mtime) for _, mtime in self.files.values())
+        self.full = _digest([self.code, sources, *(text for text, _ in self.snapshots)], [])[0]
+
+    def settled_at(self, mtime: int) -> bool:
+        return mtime < self.now_ns - SETTLE_NS
 
     def settled(self, count: int) -> bool:
         """Whether the first `count` day files are settled."""
@@ -143,7 +150,7 @@ def load(project: Project, stamp: Stamp) -> Kept:
     if result is not None:
         found.result = result[1]
         return found
-    sources = _read(folder, "sources", stamp.code, lambda key: key == stamp.sources)
+    sources = _read(folder, "sources", stamp.code, lambda key: key == FORMAT)
     if sources is not None:
         found.sources = sources[1]
     stamps = [text for text, _ in stamp.snapshots]
@@ -161,8 +168,8 @@ def save(project: Project, stamp: Stamp, result: Any, sources: Any, fold: tuple[
         return
     if stamp.all_settled:
         _write(folder, "result", stamp.code, stamp.full, result)
-    if stamp.sources_settled and sources is not None:
-        _write(folder, "sources", stamp.code, stamp.sources, sources)
+    if sources is not None:
+        _write(folder, "sources", stamp.code, FORMAT, sources)
     if fold is not None and stamp.settled(fold[0]):
         _write(folder, "fold", stamp.code, [text for text, _ in stamp.snapshots[:fold[0]]], fold[1])
 

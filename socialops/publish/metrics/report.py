@@ -175,9 +175,7 @@ def _read(project: Project, period: Period, bad: list[str], stamp: Any = None
     if kept.result is not None:
         lines, followers, unreadable = _unpack(kept.result)
     else:
-        sources = kept.sources
-        if sources is None:
-            sources = _pack_sources(_published(project), _post_meta(project))
+        published, meta, sources = _sources(project, stamp, kept.sources)
         fold = _Fold(kept.fold) if kept.fold is not None else _Fold()
         paths = stamp.snapshot_paths
         folded = None
@@ -187,8 +185,8 @@ def _read(project: Project, period: Period, bad: list[str], stamp: Any = None
             for rows, others in store.read_rows(project.root, fold.bad, [paths[index]]):
                 fold.add(rows, others)
         unreadable = list(fold.bad)
-        lines, followers = fold.lines(*_unpack_sources(sources))
-        readcache.save(project, stamp, _pack(lines, followers, unreadable), None if kept.sources else sources, folded)
+        lines, followers = fold.lines(published, meta)
+        readcache.save(project, stamp, _pack(lines, followers, unreadable), sources, folded)
     bad += unreadable
     tz = project.config.timezone
     if period.start is not None or period.end is not None:
@@ -217,14 +215,53 @@ def _unpack(kept: Any) -> tuple[list[Line], dict[str, list[tuple[datetime, int]]
     return lines, followers, list(kept[2])
 
 
-def _pack_sources(published: dict[str, dict[str, datetime]], meta: Meta) -> Any:
-    return ({post: {c: t.timestamp() for c, t in channels.items()} for post, channels in published.items()}, meta)
+def _sources(project: Project, stamp: Any, kept: Any) -> tuple[dict[str, dict[str, datetime]], Meta, Any]:
+    """What the ledger and the posts say: (post -> channel -> when its first part went out,
+    post -> (campaign, lang, utm_campaign), what to keep: each file's part under its stamp,
+    None when nothing changed). A file is read when the kept part is not under its stamp."""
+    ledger_kept, posts_kept = kept if isinstance(kept, tuple) and len(kept) == 2 else ({}, {})
+    changed = not kept
+    ledger_now: dict[str, Any] = {}
+    parts: list[tuple[str, str, int, str]] = []
+    for post_id, path in stamp.ledger_paths.items():
+        text, mtime = stamp.files[path]
+        old = ledger_kept.get(path)
+        if old is not None and old[0] == text:
+            found = old[1]
+        else:
+            found, changed = _file_published(post_id, path), True
+        if stamp.settled_at(mtime):
+            ledger_now[path] = (text, found)
+        parts += found
+    published: dict[str, dict[str, datetime]] = {}
+    for post, channel, _, at in sorted(parts, key=lambda p: p[2]):
+        if channel not in published.get(post, {}):
+            try:
+                published.setdefault(post, {})[channel] = _utc(at)
+            except ValueError:
+                continue
+    posts_now: dict[str, Any] = {}
+    meta: Meta = {}
+    for path in stamp.post_paths:
+        text, mtime = stamp.files[path]
+        old = posts_kept.get(path)
+        if old is not None and old[0] == text:
+            found = old[1]
+        else:
+            found, changed = _file_meta(project, path), True
+        if stamp.settled_at(mtime):
+            posts_now[path] = (text, found)
+        if found is not None:
+            meta[found[0]] = found[1]
+    changed = changed or len(ledger_now) != len(ledger_kept) or len(posts_now) != len(posts_kept)
+    return published, meta, (ledger_now, posts_now) if changed else None
 
 
-def _unpack_sources(kept: Any) -> tuple[dict[str, dict[str, datetime]], Meta]:
-    stamp = datetime.fromtimestamp
-    return ({post: {c: stamp(t, UTC) for c, t in channels.items()} for post, channels in kept[0].items()},
-            dict(kept[1]))
+def _file_published(post_id: str, path: str) -> list[tuple[str, str, int, str]]:
+    try:
+        return [(post, channel, index, at) for post, channel, index, _, _, at in ledger.file_sent_parts(post_id, path)]
+    except OSError:
+        return []
 
 
 _COUNTED = frozenset(INTERACTIONS)
@@ -332,44 +369,29 @@ def _int(text: str) -> int | None:
         return int(number) if number.is_integer() else None
 
 
-def _published(project: Project) -> dict[str, dict[str, datetime]]:
-    """post -> channel -> when its first part went out (from the ledger)."""
-    found: dict[str, dict[str, datetime]] = {}
-    for post, channel, _, _, _, at in sorted(ledger.sent_parts(project.root), key=lambda p: p[2]):
-        if channel not in found.get(post, {}):
-            try:
-                found.setdefault(post, {})[channel] = _utc(at)
-            except ValueError:
-                continue
-    return found
-
-
-def _post_meta(project: Project) -> Meta:
-    """post id -> (campaign, lang, the utm_campaign of its links), from a quick look at each
-    post's front matter (the post is read properly when the quick look cannot be sure)."""
+def _file_meta(project: Project, path: str) -> tuple[str, tuple[str | None, str | None, str | None]] | None:
+    """(post id, (campaign, lang, the utm_campaign of its links)) of a post file, from a
+    quick look at its front matter (the post is read properly when the quick look cannot
+    be sure); None for a file that cannot be read."""
     from pathlib import Path
 
     from socialops.model import default_post_id, read_post, rel_path
 
-    meta: Meta = {}
-    paths, _ = project.post_files()
-    for path in paths:
-        try:
-            with open(path, encoding="utf-8") as handle:
-                text = handle.read()
-        except (OSError, UnicodeDecodeError):
-            continue
-        rel = rel_path(project.root, path)
-        utm = _UTM.search(text)
-        quick = _quick_front(text)
-        if quick is None:
-            post = read_post(project.root, Path(path))
-            if not post.readable:
-                continue
-            quick = {"id": post.id, "campaign": post.campaign, "lang": post.lang}
-        meta[quick.get("id") or default_post_id(rel)] = (quick.get("campaign"), quick.get("lang"),
-                                                         utm.group(1) if utm else None)
-    return meta
+    try:
+        with open(path, encoding="utf-8") as handle:
+            text = handle.read()
+    except (OSError, UnicodeDecodeError):
+        return None
+    rel = rel_path(project.root, path)
+    utm = _UTM.search(text)
+    quick = _quick_front(text)
+    if quick is None:
+        post = read_post(project.root, Path(path))
+        if not post.readable:
+            return None
+        quick = {"id": post.id, "campaign": post.campaign, "lang": post.lang}
+    return quick.get("id") or default_post_id(rel), (quick.get("campaign"), quick.get("lang"),
+                                                     utm.group(1) if utm else None)
 
 
 _FRONT_KEY = re.compile(r"^(id|campaign|lang):[ \t]*(.*?)[ \t]*$", re.M)
