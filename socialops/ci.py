@@ -22,8 +22,11 @@ from socialops.problems import Level, Problem
 WORKFLOWS_DIR = ".github/workflows"
 PUBLISH_WORKFLOW = f"{WORKFLOWS_DIR}/publish.yml"
 DOCTOR_WORKFLOW = f"{WORKFLOWS_DIR}/doctor.yml"  # the daily check of the same credentials
-# (workflow, the socialops command whose step must receive every channel's credentials)
-CREDENTIAL_WORKFLOWS = ((PUBLISH_WORKFLOW, "publish"), (DOCTOR_WORKFLOW, "doctor"))
+METRICS_WORKFLOW = f"{WORKFLOWS_DIR}/metrics.yml"  # the daily reading of counts and followers
+# (workflow, the socialops command whose step must receive the channels' credentials: every
+# channel's for publish and doctor, those of channels whose platform has metrics for metrics)
+CREDENTIAL_WORKFLOWS = ((PUBLISH_WORKFLOW, "publish"), (DOCTOR_WORKFLOW, "doctor"),
+                        (METRICS_WORKFLOW, "metrics"))
 INSTALL_SLOT = "{{socialops_install}}"
 BEGIN = "# >>> socialops install"
 END = "# <<< socialops install"
@@ -195,6 +198,19 @@ def _env_names(env: Any) -> set[str]:
     return {str(k) for k in env} if isinstance(env, dict) else set()
 
 
+def needs_credentials(env: PublishEnv, channel: Any) -> bool:
+    """Whether the command `env`'s workflow runs uses `channel`'s credentials: `metrics
+    collect` only calls platforms that have metrics (not the feed, Discord, Slack, webhooks)."""
+    if env.command != "metrics":
+        return True
+    from socialops.adapters import ChannelSetupError, adapter_class
+
+    try:
+        return hasattr(adapter_class(channel.platform), "metrics")
+    except ChannelSetupError:
+        return False
+
+
 def channel_variables(channels: Mapping[str, Any]) -> Iterable[tuple[str, str, str]]:
     """(channel, option, variable) for each `*_env` a channel names."""
     for name, channel in sorted(channels.items()):
@@ -213,13 +229,15 @@ def missing_secret_message(variable: str, line: int, workflow: str = PUBLISH_WOR
 
 def credential_envs(root: Path) -> list[PublishEnv]:
     """The workflows that must hand every channel's credentials to their command and do run
-    it: publish.yml (to publish) and doctor.yml (to check them daily)."""
+    it: publish.yml (to publish), doctor.yml (to check them daily) and metrics.yml (to read
+    counts and followers)."""
     return [env for env in (workflow_env(root, w, c) for w, c in CREDENTIAL_WORKFLOWS) if env.found]
 
 
 def secrets_problems(root: Path, channels: Mapping[str, Any], config_text: str) -> list[Problem]:
-    """Each `*_env` a channel names must reach `socialops publish` in publish.yml, and
-    `socialops doctor` in doctor.yml."""
+    """Each `*_env` a channel names must reach `socialops publish` in publish.yml,
+    `socialops doctor` in doctor.yml, and (for a platform with metrics) `socialops metrics`
+    in metrics.yml."""
     wanted = list(channel_variables(channels))
     if not wanted:
         return []
@@ -232,7 +250,7 @@ def secrets_problems(root: Path, channels: Mapping[str, Any], config_text: str) 
     found = []
     for channel, option, variable in wanted:
         for env in envs:
-            if variable in env.names:
+            if variable in env.names or not needs_credentials(env, channels[channel]):
                 continue
             pos = locator.value(["channels", channel, option])
             found.append(Problem("socialops.yaml", pos.line, pos.column, "workflow", Level.ERROR,

@@ -177,39 +177,54 @@ def add_mastodon(demo: Path) -> None:
 
 
 def test_lint_names_a_credential_the_publish_job_does_not_get(tmp_path: Path, cli) -> None:
-    """Every credential a channel names reaches both jobs that use it: publish.yml's publish
-    and doctor.yml's daily check (which would otherwise go red every day)."""
+    """Every credential a channel names reaches each job that uses it: publish.yml's publish,
+    doctor.yml's daily check (which would otherwise go red every day) and, for a platform
+    with metrics, metrics.yml's collect (a Discord webhook is not needed there)."""
     assert cli("init", "demo", "--source", SOURCE, cwd=tmp_path).exit_code == 0
     demo = tmp_path / "demo"
     add_mastodon(demo)
+    for name in ("publish", "doctor"):  # a Discord channel, its webhook passed where it is used
+        workflow = demo / f".github/workflows/{name}.yml"
+        workflow.write_text(workflow.read_text().replace(
+            "          # MASTODON_TOKEN: ${{ secrets.MASTODON_TOKEN }}\n",
+            "          # MASTODON_TOKEN: ${{ secrets.MASTODON_TOKEN }}\n"
+            "          DISCORD_WEBHOOK_URL: ${{ secrets.DISCORD_WEBHOOK_URL }}\n"))
+    config = demo / "socialops.yaml"
+    config.write_text(config.read_text().replace(
+        "defaults:", "  discord-news: {platform: discord, webhook_env: DISCORD_WEBHOOK_URL}\n\ndefaults:"))
     lint = cli("lint", "--format", "json", cwd=demo)
     assert lint.exit_code == 1
     found = {p["message"].split(" (line")[0].rsplit(" in ", 1)[1]: p
              for p in json.loads(lint.stdout)["problems"] if p["rule"] == "workflow"}
-    assert sorted(found) == [".github/workflows/doctor.yml", ".github/workflows/publish.yml"]
+    assert sorted(found) == [".github/workflows/doctor.yml", ".github/workflows/metrics.yml",
+                             ".github/workflows/publish.yml"]
     for workflow, problem in found.items():
         assert problem["path"] == "socialops.yaml"
         line = (demo / "socialops.yaml").read_text().splitlines()[problem["line"] - 1]
         assert "token_env: MASTODON_TOKEN" in line
         assert "MASTODON_TOKEN: ${{ secrets.MASTODON_TOKEN }}" in problem["message"]
-        command = "doctor" if "doctor" in workflow else "publish"
+        command = next(c for c in ("doctor", "metrics", "publish") if c in workflow)
         assert f"the step that runs socialops {command} in {workflow} (line" in problem["message"]
     doctor = cli("doctor", "--format", "json", cwd=demo, env={"MASTODON_TOKEN": ""})
     [channel] = [c for c in json.loads(doctor.stdout)["channels"] if c["channel"] == "mastodon-main"]
     assert channel["not_passed"] == ["MASTODON_TOKEN"]
     assert [fix.split(" (line")[0].rsplit(" in ", 1)[1] for fix in channel["fixes"]] == [
-        ".github/workflows/publish.yml", ".github/workflows/doctor.yml"]
+        ".github/workflows/publish.yml", ".github/workflows/doctor.yml", ".github/workflows/metrics.yml"]
     # doctor's hint says what the README's step 4 says: an environment secret and an env: line
     assert "secret of the socialops environment" in channel["message"]
     assert "env: line" in channel["message"] and "publish.yml" in channel["message"]
     assert "doctor.yml" in channel["message"]
     assert cli("doctor", "--channel", "feed", cwd=demo).exit_code == 0  # another channel's gap is not its own
-    for name in ("publish", "doctor"):
+    for name in ("publish", "doctor", "metrics"):
         workflow = demo / f".github/workflows/{name}.yml"
-        workflow.write_text(workflow.read_text().replace(
-            "          # MASTODON_TOKEN: ${{ secrets.MASTODON_TOKEN }}\n",
-            "          MASTODON_TOKEN: ${{ secrets.MASTODON_TOKEN }}\n"))
-        assert (cli("lint", cwd=demo).exit_code == 0) is (name == "doctor")
+        text = workflow.read_text()
+        if name == "metrics":
+            text = text.replace("        run: socialops metrics collect\n",
+                                "        run: socialops metrics collect\n        env:\n"
+                                "          MASTODON_TOKEN: ${{ secrets.MASTODON_TOKEN }}\n")
+        workflow.write_text(text.replace("          # MASTODON_TOKEN: ${{ secrets.MASTODON_TOKEN }}\n",
+                                         "          MASTODON_TOKEN: ${{ secrets.MASTODON_TOKEN }}\n"))
+        assert (cli("lint", cwd=demo).exit_code == 0) is (name == "metrics"), cli("lint", cwd=demo).output
     git(demo, "add", "-A")
     assert "mastodon-main" in cli("doctor", "--format", "json", cwd=demo).stdout
 

@@ -81,7 +81,7 @@ def doctor(project: Project, environ: Mapping[str, str], now: datetime,
             continue
         health = check_channel(project, channel, environ, now, client_factory)
         _compare_settings(project, channel, health, write)
-        for env in envs:
+        for env in (e for e in envs if ci.needs_credentials(e, channel)):
             for variable in health.variables:
                 if variable not in env.names:
                     if variable not in health.not_passed:
