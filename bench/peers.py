@@ -122,7 +122,7 @@ def main() -> None:
         subprocess.run(["git", "add", "-A"], cwd=root, check=True)
         subprocess.run(["git", "-c", "user.name=bench", "-c", "user.email=bench@example.invalid", "commit",
                         "-qm", "corpus"], cwd=root, check=True)
-        time.sleep(2.1)  # lint's cache keeps only files that settled
+        time.sleep(2.1)  # lint's cache keeps only files unchanged for 2 s
         textlintrc = tmp / "textlintrc.json"
         textlintrc.write_text(json.dumps(TEXTLINT_RULES))
         proselintrc = tmp / "proselintrc.json"

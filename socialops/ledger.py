@@ -129,7 +129,7 @@ class ChannelRecord:
     def published_hashes(self) -> list[str | None]:
         return [p.hash for p in self.parts if p.status == "published"]
 
-    def settle(self, part_count: int | None = None) -> str:
+    def status_from_parts(self, part_count: int | None = None) -> str:
         """The channel's status from its parts (a thread is published when every part is)."""
         part_count = part_count or self.count or len(self.parts)
         statuses = [p.status for p in self.parts]
@@ -366,7 +366,7 @@ _HASH = re.compile(r"^[ \t-]+hash:[ \t]+'?([0-9a-f]{16,})'?[ \t]*$", re.M)
 DONE = frozenset({"published", "retracted"})
 
 
-def settled_channels(text: str) -> set[str] | None:
+def done_channels(text: str) -> set[str] | None:
     """The channels a ledger file written by publish records as published or retracted,
     from a quick look at its lines; None when the file is not laid out as publish writes
     it (then read it properly)."""

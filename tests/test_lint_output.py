@@ -38,7 +38,7 @@ def test_fixable_findings_are_marked_in_every_format_and_after_a_cached_run(proj
     project.post("a.md", FRONT, "We use Github and synergy.\n")
     project.commit()
     for _ in range(2):  # the second run takes the findings from lint's cache
-        time.sleep(2.1)  # the cache keeps only files that have settled for 2 s
+        time.sleep(2.1)  # the cache keeps only files unchanged for 2 s
         text = lint(cli, project)
         [github] = [line for line in text if "brand-names" in line]
         [banned] = [line for line in text if "banned-words" in line]

@@ -55,7 +55,7 @@ def test_a_cache_entry_of_any_other_shape_is_read_from_the_file(project: Project
 
     import socialops.lint.cache as lintcache
 
-    monkeypatch.setattr(lintcache, "SETTLE_NS", 0)
+    monkeypatch.setattr(lintcache, "STEADY_NS", 0)
     project.post("a.md", "channels: [nowhere]\npublish_at: 2026-12-01T09:00")
     proj = Project.load(project.root)
     first = lint_module.lint(proj, None, NOW).problems

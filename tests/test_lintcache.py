@@ -23,8 +23,8 @@ POST = "channels: [mastodon-main]\npublish_at: 2026-12-01T09:00\n"
 
 @pytest.fixture
 def reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The post files lint reads in full; files count as settled as soon as written."""
-    monkeypatch.setattr(lintcache, "SETTLE_NS", 0)
+    """The post files lint reads in full; files count as steady as soon as written."""
+    monkeypatch.setattr(lintcache, "STEADY_NS", 0)
     seen: list[str] = []
 
     def counting(root: Path, path: Path) -> object:

@@ -70,7 +70,7 @@ def test_the_briefs_of_a_fresh_clone_are_what_the_full_reader_gives(project, mon
     import socialops.lint.cache as lintcache
     from socialops.lint.cache import LintCache, brief_of
 
-    monkeypatch.setattr(lintcache, "SETTLE_NS", 0)
+    monkeypatch.setattr(lintcache, "STEADY_NS", 0)
     project.write("socialops.yaml", DEFAULT_CONFIG + "defaults:\n  channels: [feed, mastodon-main, feed]\n")
     for i, front in enumerate(FRONTS):
         project.post(f"f{i:02d}.md", front, "Body.\n")
@@ -138,7 +138,7 @@ def test_linting_one_post_finds_what_linting_all_finds_about_it(project, monkeyp
     from socialops.lint import lint
     from socialops.timeutil import parse_time
 
-    monkeypatch.setattr(lintcache, "SETTLE_NS", 0)
+    monkeypatch.setattr(lintcache, "STEADY_NS", 0)
     rng = random.Random(7)
     calendar = ("spacing:\n  min_gap: 1h\n  max_per_day: 2\n  channels: {feed: {min_gap: 3h}}\n"
                 "  campaigns: {spring: {max_per_day: 1}}\ncampaigns:\n  spring: {from: 2027-03-01, to: 2027-03-20}\n")

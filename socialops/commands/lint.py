@@ -37,6 +37,10 @@ class FailOn(StrEnum):
 
 RepoOption = Annotated[Path | None, typer.Option("--repo", help="The project folder (default: found by walking up from here).")]
 NowOption = Annotated[str | None, typer.Option("--now", help="Pretend it is this time (default: now).")]
+FormatOption = Annotated[TextOrJson, typer.Option("--format", help="text for people, json for machines.")]
+ChannelsOption = Annotated[list[str] | None, typer.Option("--channel", "-c", help="Only this channel (repeatable).")]
+PostsOption = Annotated[list[str] | None, typer.Option("--post", help="Only this post, by id or path (repeatable).")]
+TimeoutOption = Annotated[float, typer.Option("--timeout", help="Seconds to wait for each platform call.", min=0.1)]
 
 
 def lint_command(

@@ -10,12 +10,19 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from socialops.commands.lint import NowOption, RepoOption, TextOrJson
+from socialops.commands.lint import (
+    ChannelsOption,
+    FormatOption,
+    NowOption,
+    PostsOption,
+    RepoOption,
+    TextOrJson,
+    TimeoutOption,
+)
 
 if TYPE_CHECKING:
     from socialops.publish.metrics.collect import CollectResult
 
-FormatOption = Annotated[TextOrJson, typer.Option("--format", help="text for people, json for machines.")]
 ICONS = {"ok": "[green]✓[/]", "rate-limited": "[yellow]⏸[/]", "refused": "[bold red]✗[/]",
          "failed": "[bold red]✗[/]", "no-metrics": "[dim]-[/]"}
 
@@ -39,10 +46,10 @@ def _client_factory(timeout: float) -> Any:
 @metrics_app.command("collect")
 def collect_command(
     since: Annotated[str | None, typer.Option("--since", help="Only posts published within this long (7d, 12h).")] = None,
-    channel: Annotated[list[str] | None, typer.Option("--channel", "-c", help="Only this channel (repeatable).")] = None,
-    post: Annotated[list[str] | None, typer.Option("--post", help="Only this post, by id or path (repeatable).")] = None,
+    channel: ChannelsOption = None,
+    post: PostsOption = None,
     push: Annotated[bool, typer.Option("--push/--no-push", help="Push the snapshot (default) or only commit it here.")] = True,
-    timeout: Annotated[float, typer.Option("--timeout", help="Seconds to wait for each platform call.", min=0.1)] = 30.0,
+    timeout: TimeoutOption = 30.0,
     fmt: FormatOption = TextOrJson.text,
     repo: RepoOption = None,
     now: NowOption = None,

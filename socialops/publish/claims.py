@@ -11,8 +11,9 @@ it checks its own lease before every call, retries included. The tolerance is ch
 against the branch: publish stops before claiming when a publishing run's commit on it is
 dated more than CLOCK_SKEW after this machine's time (publish.check_clock).
 
-`Book` holds the ledger entries of one run in memory, shared by the channel threads, and
-writes a post's file after every change, so a crash loses at most the call in flight.
+`RunLedger` is one run's claim ledger: the ledger entries the run reads and writes, held in
+memory, shared by the channel threads, and written to a post's file after every change, so a
+crash loses at most the call in flight.
 """
 
 from __future__ import annotations
@@ -84,8 +85,9 @@ def _alive(pid: int) -> bool:
 
 
 @dataclass
-class Book:
-    """The ledger entries one run reads and writes."""
+class RunLedger:
+    """One run's claim ledger: the ledger entries it reads and writes (claims, intents,
+    results), kept in memory and written per post file."""
 
     root: Path
     run: RunInfo
@@ -166,7 +168,7 @@ class Book:
                 if part.status == "intent":
                     part.status = "unknown"
                     part.error = part.error or "the run stopped while this part was being sent"
-            status = record.settle(part_count)
+            status = record.status_from_parts(part_count)
             if status == "intent":  # nothing was sent in this run
                 status = "failed"
             record.status, record.claim, record.reason = status, None, reason
@@ -198,7 +200,7 @@ class Book:
             self._write(post_id)
 
     def _write(self, post_id: str) -> None:
-        """Write one post's ledger file now. The text is made under the book's lock; the
+        """Write one post's ledger file now. The text is made under the run ledger's lock; the
         file is written under the post's own lock, newest text last."""
         if not self.write_files:
             return

@@ -105,7 +105,7 @@ def _retract_channel(project: Project, entry: LedgerEntry, name: str, environ: M
             break
         part.status, part.at, part.error = "retracted", iso(clock()), None
         results.append(PartResult(part.index, "retracted", part.url))
-    record.status = record.settle()
+    record.status = record.status_from_parts()
     record.since = iso(clock())
     failed = [r for r in results if r.status == "failed"]
     if not failed:
@@ -149,8 +149,8 @@ def resolve(project: Project, post_id: str, channel: str, verdict: str, url: str
         if verdict == "published" and i == 0:
             part.url = url or part.url
             part.id = platform_id or part.id or url
-    # a thread whose later parts were never sent settles as failed: the next run sends them
-    record.status = record.settle() if verdict == "published" else "not-published"
+    # a thread whose later parts were never sent counts as failed: the next run sends them
+    record.status = record.status_from_parts() if verdict == "published" else "not-published"
     record.claim = None
     record.since = now
     record.reason = f"resolved as {verdict} by {who or 'someone'} at {now}"

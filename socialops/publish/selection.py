@@ -31,7 +31,7 @@ LOOK_AGAIN_FOR = timedelta(days=1)
 
 
 @dataclass
-class Item:
+class DuePost:
     """A post (or one occurrence of a recurring series) that is due."""
 
     id: str
@@ -46,11 +46,17 @@ class Item:
 
 @dataclass
 class Job:
-    item: Item
+    """One due post on one channel, to publish in this run. A job that `settle`s first finds
+    out, by asking the platform, what became of the parts an earlier run left without a
+    result (its intents after a crash, or parts recorded unknown), and sends only what is
+    not there; that is the one meaning of "settle" in socialops (a channel's status worked
+    out from its parts is `ChannelRecord.status_from_parts`)."""
+
+    due_post: DuePost
     channel: Channel
     rendered: Any  # socialops.render.RenderedChannel: the text exactly as it will be sent
     record: ChannelRecord | None  # what the ledger said before this run
-    settle_run: str | None = None  # a crashed run's claim to settle first: its run id
+    settle_run: str | None = None  # the run whose unfinished parts to settle first: its run id
 
     @property
     def settle(self) -> bool:
@@ -101,35 +107,35 @@ def select(project: Project, query: Query, posts: list[Post] | None = None,
         posts = _posts_to_consider(project, query, known)
     else:
         posts = [_in_full(project, p) for p in posts if not p.readable or not _nothing_to_do(project, p, query, known)]
-    items = due_items(project, posts, query, selection)
+    found = due_posts(project, posts, query, selection)
     sent: SentIndex | None = None
     cache: dict[str, Any] = {}
-    for item in items:
-        if not item.post.readable:
-            selection.decisions.append(_decide(item, "*", "failed", f"{item.post.path} cannot be "
+    for due_post in found:
+        if not due_post.post.readable:
+            selection.decisions.append(_decide(due_post, "*", "failed", f"{due_post.post.path} cannot be "
                                                "read; run socialops lint"))
             continue
         try:
-            entry = known.entry(item.id)
+            entry = known.entry(due_post.id)
         except ledger.LedgerError as exc:
             selection.decisions.append(_decide(
-                item, "*", "failed", f"the ledger file {ledger.relative_path(item.id)} cannot be read "
+                due_post, "*", "failed", f"the ledger file {ledger.relative_path(due_post.id)} cannot be read "
                 f"({exc}); nothing of this post is published until it is repaired (git log -p shows "
                 "what it said)"))
             continue
-        for name in item.channels:
+        for name in due_post.channels:
             if query.channels is not None and name not in query.channels:
                 continue
             channel = project.config.channels.get(name)
             if channel is None:
-                selection.decisions.append(_decide(item, name, "failed", f"unknown channel '{name}'; "
+                selection.decisions.append(_decide(due_post, name, "failed", f"unknown channel '{name}'; "
                                                    "socialops.yaml does not define it"))
                 continue
-            blackout = _blackout(project, cache, name, item.due, query.now)
+            blackout = _blackout(project, cache, name, due_post.due, query.now)
             if blackout is not None:
-                selection.decisions.append(_decide(item, name, "held", blackout, record=True))
+                selection.decisions.append(_decide(due_post, name, "held", blackout, record=True))
                 continue
-            job = _consider(item, channel, entry, query, selection)
+            job = _consider(due_post, channel, entry, query, selection)
             if job is None or not _render(job, project, selection):
                 continue
             if entry is None:
@@ -201,7 +207,7 @@ def _nothing_to_do(project: Project, quick: Post, query: Query, known: ledger.Le
     text = known.text(quick.id) if quick.id in known else None
     if text is None:
         return False
-    done = ledger.settled_channels(text)
+    done = ledger.done_channels(text)
     wanted = [c for c in project.config.channels_for(quick)
               if query.channels is None or c in query.channels]
     return done is not None and bool(wanted) and all(c in done for c in wanted)
@@ -231,9 +237,9 @@ class SentIndex:
         return ledger.published_by_hash(entries, self.known.root).get(hashes, [])
 
 
-def due_items(project: Project, posts: list[Post], query: Query, selection: Selection) -> list[Item]:
+def due_posts(project: Project, posts: list[Post], query: Query, selection: Selection) -> list[DuePost]:
     tz = project.config.timezone
-    items: list[Item] = []
+    out: list[DuePost] = []
     for post in posts:
         if query.posts is not None and post.id not in query.posts and post.path not in query.posts:
             continue
@@ -249,29 +255,29 @@ def due_items(project: Project, posts: list[Post], query: Query, selection: Sele
             selection.decisions.append(Decision(post.id, post.path, None, "*", "failed",
                                                 f"publish_at: {when.problem}"))
         elif when.at is not None and when.at <= query.now:
-            items.append(Item(post.id, post, when.at, project.config.channels_for(post)))
-    items.extend(recurring_items(project, posts, query))
-    items.sort(key=lambda i: (i.due, i.id))
-    return _unique(items, selection)
+            out.append(DuePost(post.id, post, when.at, project.config.channels_for(post)))
+    out.extend(due_occurrences(project, posts, query))
+    out.sort(key=lambda d: (d.due, d.id))
+    return _unique(out, selection)
 
 
-def _unique(items: list[Item], selection: Selection) -> list[Item]:
+def _unique(found: list[DuePost], selection: Selection) -> list[DuePost]:
     """Two due posts with one id would share a ledger: neither goes out until one is renamed."""
     paths: dict[str, list[str]] = {}
-    for item in items:
-        paths.setdefault(item.id, []).append(item.post.path)
+    for due_post in found:
+        paths.setdefault(due_post.id, []).append(due_post.post.path)
     out = []
-    for item in items:
-        if len(paths[item.id]) == 1:
-            out.append(item)
+    for due_post in found:
+        if len(paths[due_post.id]) == 1:
+            out.append(due_post)
             continue
-        others = ", ".join(p for p in paths[item.id] if p != item.post.path)
-        selection.decisions.append(_decide(item, "*", "failed", f"the id '{item.id}' is also used by "
+        others = ", ".join(p for p in paths[due_post.id] if p != due_post.post.path)
+        selection.decisions.append(_decide(due_post, "*", "failed", f"the id '{due_post.id}' is also used by "
                                            f"{others}; give one of them another 'id:'"))
     return out
 
 
-def recurring_items(project: Project, posts: list[Post], query: Query) -> list[Item]:
+def due_occurrences(project: Project, posts: list[Post], query: Query) -> list[DuePost]:
     """Occurrences of recurring series (calendar.yaml `recurring`) that are due; those
     older than the lateness limit by up to a day are reported as missed."""
     from socialops import calendar
@@ -279,7 +285,7 @@ def recurring_items(project: Project, posts: list[Post], query: Query) -> list[I
 
     start = query.now - query.lateness - RECURRING_LOOKBACK
     by_path = {p.path: p for p in posts}
-    items: list[Item] = []
+    out: list[DuePost] = []
     for occurrence in calendar.occurrences(project, start, query.now + timedelta(microseconds=1)):
         if occurrence.path is None:
             continue
@@ -288,40 +294,40 @@ def recurring_items(project: Project, posts: list[Post], query: Query) -> list[I
         post = by_path.get(occurrence.path)
         if post is None:
             post = read_post(project.root, project.root / occurrence.path)
-        items.append(Item(occurrence.id, post, occurrence.at.astimezone(project.config.timezone),
+        out.append(DuePost(occurrence.id, post, occurrence.at.astimezone(project.config.timezone),
                           list(occurrence.channels)))
-    return items
+    return out
 
 
-def _consider(item: Item, channel: Channel, entry: LedgerEntry | None, query: Query,
+def _consider(due_post: DuePost, channel: Channel, entry: LedgerEntry | None, query: Query,
               selection: Selection) -> Job | None:
     record = entry.channel(channel.name) if entry else None
     status = record.status if record else None
     if record is None or status in ("failed", "not-published", "held") or \
-            (status == "missed" and record.due != item.due_text):
-        return _fresh(item, channel, record, query, selection)
+            (status == "missed" and record.due != due_post.due_text):
+        return _fresh(due_post, channel, record, query, selection)
     if status == "intent":
         state = claim_state(record.claim, query.run, query.clock())
         if state == "active":
             claim = record.claim or {}
             selection.decisions.append(_decide(
-                item, channel.name, "skipped", f"another run ({claim.get('run')} on "
+                due_post, channel.name, "skipped", f"another run ({claim.get('run')} on "
                 f"{claim.get('host')}) is publishing it since {claim.get('at')}", claim.get("at")))
             return None
         run = str((record.claim or {}).get("run") or "")
-        return Job(item, channel, None, record, settle_run=run)
-    if status == "unknown" and record is not None and _look_again(item, channel, record, query):
+        return Job(due_post, channel, None, record, settle_run=run)
+    if status == "unknown" and record is not None and _look_again(due_post, channel, record, query):
         run = next((p.run for p in record.parts if p.status == "unknown" and p.run), "")
-        return Job(item, channel, None, record, settle_run=run or "unknown")
+        return Job(due_post, channel, None, record, settle_run=run or "unknown")
     if status == "unknown":
         selection.decisions.append(_decide(
-            item, channel.name, "unknown", record.reason or "an earlier run may have sent it; check "
-            f"the channel, then run: socialops resolve {item.id} --channel {channel.name} "
+            due_post, channel.name, "unknown", record.reason or "an earlier run may have sent it; check "
+            f"the channel, then run: socialops resolve {due_post.id} --channel {channel.name} "
             "--as published|not-published", record.since))
     return None  # published, retracted, missed at this time
 
 
-def _look_again(item: Item, channel: Channel, record: ChannelRecord, query: Query) -> bool:
+def _look_again(due_post: DuePost, channel: Channel, record: ChannelRecord, query: Query) -> bool:
     """Whether this run asks the platform again about a part left unknown (a lookup that
     failed may answer now): only a platform whose lookup can answer, only within
     LOOK_AGAIN_FOR of the due time (the lookup reads back a bounded number of posts)."""
@@ -329,7 +335,7 @@ def _look_again(item: Item, channel: Channel, record: ChannelRecord, query: Quer
 
     if not any(p.status == "unknown" for p in record.parts):
         return False
-    if not timedelta(0) <= query.now - item.due <= LOOK_AGAIN_FOR:
+    if not timedelta(0) <= query.now - due_post.due <= LOOK_AGAIN_FOR:
         return False
     try:
         return bool(getattr(adapter_class(channel.platform), "looks_up", False))
@@ -337,24 +343,24 @@ def _look_again(item: Item, channel: Channel, record: ChannelRecord, query: Quer
         return False
 
 
-def _fresh(item: Item, channel: Channel, record: ChannelRecord | None, query: Query,
+def _fresh(due_post: DuePost, channel: Channel, record: ChannelRecord | None, query: Query,
            selection: Selection) -> Job | None:
     started = record is not None and any(p.status == "published" for p in record.parts)
-    late = query.now - item.due
+    late = query.now - due_post.due
     if late > query.lateness and not started:
         selection.decisions.append(_decide(
-            item, channel.name, "missed", f"due at {item.due_text}, {duration_text(late)} ago: later than "
+            due_post, channel.name, "missed", f"due at {due_post.due_text}, {duration_text(late)} ago: later than "
             f"the lateness limit ({duration_text(query.lateness)}); set a new publish_at to send it",
             record=True))
         return None
-    return Job(item, channel, None, record)
+    return Job(due_post, channel, None, record)
 
 
 def _render(job: Job, project: Project, selection: Selection) -> bool:
     """The text exactly as it will be sent; a post the platform would refuse is not claimed."""
     from socialops.render import render_channel
 
-    job.rendered = render_channel(job.item.post, job.channel, project.root)
+    job.rendered = render_channel(job.due_post.post, job.channel, project.root)
     for part in job.rendered.parts:
         for media in getattr(part, "media", None) or ():
             rel = str(getattr(media, "path", media))
@@ -362,7 +368,7 @@ def _render(job: Job, project: Project, selection: Selection) -> bool:
                 else "it leaves the repository"
             if why is not None:
                 selection.decisions.append(_decide(
-                    job.item, job.channel.name, "failed", f"{job.item.post.path}: media '{rel}' is not "
+                    job.due_post, job.channel.name, "failed", f"{job.due_post.post.path}: media '{rel}' is not "
                     f"sent: {why}; run socialops lint"))
                 return False
     errors = [p for p in job.rendered.problems if p.level.value == "error"]
@@ -370,7 +376,7 @@ def _render(job: Job, project: Project, selection: Selection) -> bool:
         first = errors[0]
         more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
         selection.decisions.append(_decide(
-            job.item, job.channel.name, "failed", f"{first.path}:{first.line}: {first.message}{more}; "
+            job.due_post, job.channel.name, "failed", f"{first.path}:{first.line}: {first.message}{more}; "
             "publish does not send it (run socialops lint)"))
         return False
     return True
@@ -384,14 +390,14 @@ def _already_sent(job: Job, sent: SentIndex, selection: Selection) -> bool:
     for old_id, name in sent.channels_with(hashes):
         if name == job.channel.name:
             selection.decisions.append(_decide(
-                job.item, name, "failed", f"the ledger says this text was already published on "
+                job.due_post, name, "failed", f"the ledger says this text was already published on "
                 f"{name} as post '{old_id}'; if the file was renamed, add 'id: {old_id}' to its "
                 "front matter"))
             return True
     return False
 
 
-def _decide(item: Item, channel: str, status: str, message: str, since: Any = None,
+def _decide(due_post: DuePost, channel: str, status: str, message: str, since: Any = None,
             record: bool = False) -> Decision:
-    return Decision(item.id, item.post.path, item.due_text, channel, status, message,
+    return Decision(due_post.id, due_post.post.path, due_post.due_text, channel, status, message,
                     str(since) if since else None, record)

@@ -156,7 +156,7 @@ SECTION_OF = {"planned": "waiting", "skipped": "publishing", "held": "held", "mi
 def _post_row(project: Project, post: Post, name: str, entry: ledger.LedgerEntry | None, now: datetime,
               clock_now: datetime, run: RunInfo) -> Row:
     """A post on one channel that publish has nothing to decide about now: not due, a
-    draft, without a time, or settled in the ledger."""
+    draft, without a time, or done in the ledger (published, retracted, missed at this time)."""
     when = post_due(post, project.config.timezone)
     record = entry.channel(name) if entry else None
     stale = record is not None and record.status in ("held", "missed") and \

@@ -29,7 +29,7 @@ from socialops.adapters.base import (
     secret_fragments,
 )
 from socialops.ledger import LedgerEntry, PartRecord
-from socialops.publish.claims import Book
+from socialops.publish.claims import RunLedger
 from socialops.publish.results import PAUSED_DURING, ChannelResult, PartResult
 from socialops.publish.selection import Job
 
@@ -113,7 +113,7 @@ class ChannelWorker:
 
     adapter: Any
     jobs: list[Job]
-    book: Book
+    run_ledger: RunLedger
     options: RunOptions
     scrub: Scrubber
     root: Path
@@ -160,7 +160,7 @@ class ChannelWorker:
             if why is not None:
                 self._done(job, self._release(job, f"{PAUSED_DURING}: {why}"))
                 continue
-            if self.book.write_error is not None:
+            if self.run_ledger.write_error is not None:
                 self._done(job, self._release(job, self._unwritable()))
                 continue
             try:
@@ -168,7 +168,7 @@ class ChannelWorker:
             except Exception as exc:  # a bug must not stop the other posts or channels
                 name = job.channel.name
                 message = self.scrub(f"unexpected error: {type(exc).__name__}: {exc}")
-                status = self.book.finish(job.item.id, name, len(job.rendered.parts), message)
+                status = self.run_ledger.finish(job.due_post.id, name, len(job.rendered.parts), message)
                 self._done(job, ChannelResult(name, status, message))
         self.release_rest()
         order = {id(j): i for i, j in enumerate(self.jobs)}
@@ -202,14 +202,14 @@ class ChannelWorker:
         return self.options.clock() + timedelta(seconds=seconds) >= self.deadline
 
     def _unwritable(self) -> str:
-        return (f"not sent: the ledger could not be written ({self.book.write_error}), and a post is "
+        return (f"not sent: the ledger could not be written ({self.run_ledger.write_error}), and a post is "
                 "sent only once its intent is written; the next run sends it")
 
     def _halt_reason(self) -> str:
         """What a post's record says when the run stopped (or paused) inside one of its parts."""
         if self.options.stopping():
             return STOPPED_BEFORE_PART
-        if self.book.write_error is not None:
+        if self.run_ledger.write_error is not None:
             return self._unwritable()
         why = self.paused() if self.paused is not None else None
         return f"{PAUSED_DURING}: {why}; the next run after the pause continues"
@@ -219,8 +219,8 @@ class ChannelWorker:
         written), if so."""
         if self.options.stopping():
             return "this run was stopped"
-        if self.book.write_error is not None:
-            return f"the ledger could not be written ({self.book.write_error})"
+        if self.run_ledger.write_error is not None:
+            return f"the ledger could not be written ({self.run_ledger.write_error})"
         why = self.paused() if self.paused is not None else None
         return f"{PAUSED_DURING}: {why}" if why else None
 
@@ -248,15 +248,15 @@ class ChannelWorker:
     def _release(self, job: Job, reason: str, status: str = "skipped") -> ChannelResult:
         """Give back a claim this run will not start: the next run takes it up."""
         if job.settle and job.record is not None:  # still the earlier run's to settle
-            self.book.set_channel(job.item.id, job.item.post.path, job.channel.name, job.record)
+            self.run_ledger.set_channel(job.due_post.id, job.due_post.post.path, job.channel.name, job.record)
         else:
-            self.book.release(job.item.id, job.channel.name, reason)
+            self.run_ledger.release(job.due_post.id, job.channel.name, reason)
         return ChannelResult(job.channel.name, status, reason)
 
     # ---- one post on this channel -----------------------------------------------------------
     def _job(self, job: Job) -> ChannelResult:
         name = job.channel.name
-        record = self.book.record(job.item.id, name)
+        record = self.run_ledger.record(job.due_post.id, name)
         assert record is not None, "claimed before running"
         results: list[PartResult] = []
         prev: PublishedRef | None = None
@@ -278,7 +278,7 @@ class ChannelWorker:
             if self.options.stopping():
                 reason = STOPPED_BEFORE_PART
                 break
-            if self.book.write_error is not None:
+            if self.run_ledger.write_error is not None:
                 reason = self._unwritable()
                 break
             if self.paused is not None and rendered.index > 0:
@@ -314,7 +314,7 @@ class ChannelWorker:
                 break
             prev = outcome.ref
             first = first or prev
-        status = self.book.finish(job.item.id, name, len(job.rendered.parts), reason)
+        status = self.run_ledger.finish(job.due_post.id, name, len(job.rendered.parts), reason)
         part_way = status == "failed" and all(r.status in ("published", "not-published") for r in results)
         if reason == STOPPED_BEFORE_PART and status != "published":
             status = "stopped"
@@ -324,16 +324,16 @@ class ChannelWorker:
 
     def _outgoing(self, job: Job, rendered: Any, prev: PublishedRef | None,
                   first: PublishedRef | None) -> OutgoingPart:
-        post = job.item.post
+        post = job.due_post.post
         title = post.meta.get("title")
         return OutgoingPart(
-            post_id=job.item.id, channel=job.channel.name, index=rendered.index, text=rendered.text,
+            post_id=job.due_post.id, channel=job.channel.name, index=rendered.index, text=rendered.text,
             media=tuple(self._media(m) for m in getattr(rendered, "media", None) or ()),
             reply_to=prev, root=first,
-            idempotency_key=idempotency_key(job.item.id, job.channel.name, rendered.index,
+            idempotency_key=idempotency_key(job.due_post.id, job.channel.name, rendered.index,
                                             rendered.content_hash),
             options=post.platform_options(job.channel.platform), lang=post.lang,
-            title=str(title) if title else None, published_at=job.item.due)
+            title=str(title) if title else None, published_at=job.due_post.due)
 
     def _media(self, media: Any) -> OutgoingMedia:
         rel = str(getattr(media, "path", media))
@@ -360,7 +360,7 @@ class ChannelWorker:
             tries += 1
             attempts += 1
             self._record(part, content_hash, Outcome("intent"), attempts)
-            if self.book.write_error is not None:  # no intent on disk: do not call
+            if self.run_ledger.write_error is not None:  # no intent on disk: do not call
                 outcome = Outcome("failed", error=self.scrub(self._unwritable()))
                 self._record(part, content_hash, outcome, attempts - 1)
                 return outcome
@@ -440,8 +440,8 @@ class ChannelWorker:
         and those with the same text whose outcome is in doubt."""
         if self._ledger is None:
             self._ledger = ledger.read_all(self.root)
-        with self.book.lock:
-            entries = {**self._ledger, **self.book.entries}
+        with self.run_ledger.lock:
+            entries = {**self._ledger, **self.run_ledger.entries}
             taken: set[str] = set()
             doubtful: list[str] = []
             for entry in entries.values():
@@ -454,10 +454,10 @@ class ChannelWorker:
                     elif other.status in IN_DOUBT and other.hash == content_hash:
                         doubtful.append(f"post '{entry.post}' part {other.index + 1}")
             for job in self.jobs:  # interrupted runs' parts of which the ledger holds no record
-                record = entries[job.item.id].channel(part.channel) if job.item.id in entries else None
-                if not job.settle or job.item.id == part.post_id or record is None:
+                record = entries[job.due_post.id].channel(part.channel) if job.due_post.id in entries else None
+                if not job.settle or job.due_post.id == part.post_id or record is None:
                     continue
-                doubtful += [f"post '{job.item.id}' part {r.index + 1}" for r in job.rendered.parts
+                doubtful += [f"post '{job.due_post.id}' part {r.index + 1}" for r in job.rendered.parts
                              if r.content_hash == content_hash and record.part(r.index) is None]
         return frozenset(taken), doubtful
 
@@ -475,10 +475,10 @@ class ChannelWorker:
     def _record(self, part: OutgoingPart, content_hash: str, outcome: Outcome, attempts: int) -> None:
         ref = outcome.ref
         record = PartRecord(part.index, outcome.status, id=ref.id if ref else None,
-                            url=ref.url if ref else None, at=self.book.now(), hash=content_hash,
+                            url=ref.url if ref else None, at=self.run_ledger.now(), hash=content_hash,
                             attempts=attempts, error=self.scrub(outcome.error),
-                            extra=dict(ref.extra) if ref else {}, run=self.book.run.id)
-        self.book.set_part(part.post_id, part.channel, record)
+                            extra=dict(ref.extra) if ref else {}, run=self.run_ledger.run.id)
+        self.run_ledger.set_part(part.post_id, part.channel, record)
         if outcome.status == "published" and getattr(self.adapter, "writes_files", False):
             self.sent.append(part)
 
@@ -487,9 +487,9 @@ class ChannelWorker:
         settled stay unknown too, for the person who resolves it."""
         for rendered in job.rendered.parts:
             if rendered.index > after:
-                self.book.set_part(job.item.id, job.channel.name, PartRecord(
-                    rendered.index, "unknown", at=self.book.now(), hash=rendered.content_hash,
-                    error="not checked: an earlier part could not be settled", run=self.book.run.id))
+                self.run_ledger.set_part(job.due_post.id, job.channel.name, PartRecord(
+                    rendered.index, "unknown", at=self.run_ledger.now(), hash=rendered.content_hash,
+                    error="not checked: an earlier part could not be settled", run=self.run_ledger.run.id))
 
     def _event(self, part: OutgoingPart, count: int, outcome: Outcome) -> None:
         if self.options.on_event is not None:

@@ -158,7 +158,7 @@ def _check_policy(project: Project, history: list[Any], checker: _Checker, cache
 
     committed = gitops.blob_of(project.root, CONFIG_FILE, ref)
     if gitops.worktree_blob(project.root, CONFIG_FILE) != committed:
-        return policy_trust.Verdict(False, f"{CONFIG_FILE} has changes that are not committed; "
+        return policy_trust.TrustVerdict(False, f"{CONFIG_FILE} has changes that are not committed; "
                                     "publish uses the committed, reviewed policy only: commit them "
                                     "through a reviewed pull request")
 

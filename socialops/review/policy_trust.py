@@ -32,7 +32,7 @@ class Version:
 
 
 @dataclass(frozen=True)
-class Verdict:
+class TrustVerdict:
     trusted: bool
     reason: str
     commit: str | None = None  # the change to bring in through review
@@ -108,7 +108,7 @@ def _reviewers(data: dict[str, Any]) -> dict[str, Any]:
 Judge = Callable[[Version, dict[str, Any]], tuple[bool, str, bool]]
 
 
-def check(history: list[Version], tip_blob: str | None, judge: Judge, path: str) -> Verdict:
+def check(history: list[Version], tip_blob: str | None, judge: Judge, path: str) -> TrustVerdict:
     """Walk the changes oldest first; the tip must carry the last trusted content."""
     trusted: Version | None = None
     offending: Version | None = None
@@ -125,15 +125,15 @@ def check(history: list[Version], tip_blob: str | None, judge: Judge, path: str)
         if offending is None:
             offending, why, unchecked = version, reason, failed
     if trusted is None:
-        return Verdict(True, f"{path} has no history", data={})
+        return TrustVerdict(True, f"{path} has no history", data={})
     if tip_blob == trusted.blob:
-        return Verdict(True, "the policy came in through review", data=trusted.data)
+        return TrustVerdict(True, "the policy came in through review", data=trusted.data)
     culprit = offending.commit if offending is not None else "uncommitted"
     if offending is None:
-        return Verdict(False, f"{path} has changes that are not committed; publish uses the "
+        return TrustVerdict(False, f"{path} has changes that are not committed; publish uses the "
                        "committed policy only: commit them through a reviewed pull request",
                        culprit, data=trusted.data)
-    return Verdict(False, f"{path} was changed by commit {culprit[:7]} without an approved pull "
+    return TrustVerdict(False, f"{path} was changed by commit {culprit[:7]} without an approved pull "
                    f"request ({why}); nothing is published until that change comes in through a "
                    "pull request approved under the policy before it (or is reverted through one)",
                    culprit, unchecked, data=trusted.data)

@@ -31,7 +31,7 @@ def test_a_ledger_file_reads_back_what_was_written(tmp_path: Path) -> None:
     again = ledger.read(tmp_path, "2026/12/launch")
     assert again is not None and again.to_dict() == entry.to_dict()
     # a channel name YAML must quote is not recognised by the quick look: it steps aside
-    assert ledger.settled_channels(text) == set()
+    assert ledger.done_channels(text) == set()
 
 
 def test_an_entry_without_channels(tmp_path: Path) -> None:

@@ -23,12 +23,12 @@ def test_settled_channels_agree_with_the_full_read(tmp_path: Path, statuses: tup
     entry = _entry(*statuses)
     ledger.write(tmp_path, entry)
     text = ledger.path_for(tmp_path, "p").read_text()
-    quick = ledger.settled_channels(text)
+    quick = ledger.done_channels(text)
     full = ledger.parse(text, "p")
     assert quick == {n for n, r in full.channels.items() if r.status in ("published", "retracted")}
     assert ledger.hashes_in(text) == ({"ab" * 32} if statuses else set())
 
 
 def test_settled_channels_steps_aside_for_a_hand_written_ledger() -> None:
-    assert ledger.settled_channels("channels: {feed: {status: published}}\npost: p\n") is None
-    assert ledger.settled_channels("post: p\nchannels:\n  feed:\n    parts: []\n") is None
+    assert ledger.done_channels("channels: {feed: {status: published}}\npost: p\n") is None
+    assert ledger.done_channels("post: p\nchannels:\n  feed:\n    parts: []\n") is None

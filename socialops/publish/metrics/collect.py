@@ -33,7 +33,7 @@ NO_METRICS = "the platform gives no counts that socialops could read"
 
 
 @dataclass(frozen=True)
-class Target:
+class SampledPart:
     """One published part to sample."""
 
     post: str
@@ -112,24 +112,24 @@ def collect(project: Project, options: CollectOptions) -> CollectResult:
 
 # ---- what is due ---------------------------------------------------------------------------
 
-def due_targets(project: Project, options: CollectOptions) -> dict[str, list[Target]]:
+def due_targets(project: Project, options: CollectOptions) -> dict[str, list[SampledPart]]:
     """The published parts due for a sample now, by channel."""
     schedule = ages.configured(project.config.data)
     oldest = options.now - ages.window(schedule)
     if options.since is not None:
         oldest = max(oldest, options.now - options.since)
-    candidates: dict[tuple[str, str, int], Target] = {}
+    candidates: dict[tuple[str, str, int], SampledPart] = {}
     for post, name, index, status, platform_id, at in ledger.sent_parts(project.root):
         if status != "published" or (options.posts is not None and post not in options.posts) \
                 or (options.channels is not None and name not in options.channels):
             continue
         published = _time(at)
         if published is not None and oldest <= published <= options.now:
-            candidates[(post, name, index)] = Target(post, name, index, platform_id, published)
+            candidates[(post, name, index)] = SampledPart(post, name, index, platform_id, published)
     if not candidates:
         return {}
     last, deleted, values = _sampled(project.root, min(t.published for t in candidates.values()), candidates)
-    due: dict[str, list[Target]] = {}
+    due: dict[str, list[SampledPart]] = {}
     for key, target in sorted(candidates.items()):
         if key in deleted:
             continue
@@ -141,7 +141,7 @@ def due_targets(project: Project, options: CollectOptions) -> dict[str, list[Tar
 Key = tuple[str, str, int]
 
 
-def _sampled(root: Path, since: datetime, wanted: Mapping[Key, Target]
+def _sampled(root: Path, since: datetime, wanted: Mapping[Key, SampledPart]
              ) -> tuple[dict[Key, datetime], set[Key], dict[Key, dict[str, Any]]]:
     """When each part was last sampled, which are recorded as deleted, and each part's
     last recorded value of each metric (rows are read oldest first)."""
@@ -167,7 +167,7 @@ def _sampled(root: Path, since: datetime, wanted: Mapping[Key, Target]
 
 
 def _channels_in_scope(project: Project, options: CollectOptions,
-                       targets: Mapping[str, list[Target]]) -> list[Channel]:
+                       targets: Mapping[str, list[SampledPart]]) -> list[Channel]:
     """Every channel asked for (all by default; with --post, those the posts went to)."""
     names = set(project.config.channels)
     if options.channels is not None:
@@ -179,7 +179,7 @@ def _channels_in_scope(project: Project, options: CollectOptions,
 
 # ---- one channel ---------------------------------------------------------------------------
 
-def _collect_channel(project: Project, channel: Channel, targets: list[Target],
+def _collect_channel(project: Project, channel: Channel, targets: list[SampledPart],
                      options: CollectOptions) -> tuple[ChannelOutcome, list[store.Row]]:
     outcome = ChannelOutcome(channel.name, channel.platform)
     try:
@@ -228,7 +228,7 @@ def _collect_channel(project: Project, channel: Channel, targets: list[Target],
     return outcome, rows
 
 
-def _part_rows(target: Target, channel: Channel, answer: Any, names: tuple[str, ...], time: str,
+def _part_rows(target: SampledPart, channel: Channel, answer: Any, names: tuple[str, ...], time: str,
                outcome: ChannelOutcome) -> list[store.Row]:
     base = {"time": time, "post": target.post, "channel": channel.name, "part": target.part,
             "platform": channel.platform}
@@ -257,7 +257,7 @@ def _failed(outcome: ChannelOutcome, exc: PlatformError, now: datetime) -> None:
         outcome.status, outcome.message = "failed", exc.message
 
 
-def _ref(target: Target, now: datetime) -> PublishedRef:
+def _ref(target: SampledPart, now: datetime) -> PublishedRef:
     """The part as its adapter is asked about it; `age` (seconds since it went out) for a
     platform that gives some counts only for a while (X's clicks, 30 days)."""
     return PublishedRef(target.platform_id, None, {**target.extra, "age": (now - target.published).total_seconds()})
