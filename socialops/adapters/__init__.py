@@ -37,6 +37,16 @@ class ChannelSetupError(SocialopsError):
     Publish, retract and doctor report it per channel; anywhere else cli.py shows it."""
 
 
+def http_client(timeout: float = 30.0) -> Any:
+    """The httpx.Client every platform call goes through (publish, metrics, doctor, retract):
+    no redirects followed (a token must not go to another host), socialops's User-Agent."""
+    import httpx
+
+    from socialops import __version__
+
+    return httpx.Client(timeout=timeout, follow_redirects=False, headers={"User-Agent": f"socialops/{__version__}"})
+
+
 def adapter_class(platform: str) -> Any:
     module_name = REGISTRY.get(platform)
     if module_name is None:

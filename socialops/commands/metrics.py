@@ -33,12 +33,9 @@ metrics_app = typer.Typer(
 
 def _client_factory(timeout: float) -> Any:
     def make(channel: Any) -> Any:
-        import httpx
+        from socialops.adapters import http_client
 
-        from socialops import __version__
-
-        return httpx.Client(timeout=timeout, follow_redirects=False,
-                            headers={"User-Agent": f"socialops/{__version__}"})
+        return http_client(timeout)
 
     return make
 

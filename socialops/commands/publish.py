@@ -55,12 +55,9 @@ def _clock() -> datetime:
 
 def _client_factory(timeout: float) -> Any:
     def make(channel: Any) -> Any:
-        import httpx
+        from socialops.adapters import http_client
 
-        from socialops import __version__
-
-        return httpx.Client(timeout=timeout, follow_redirects=False,
-                            headers={"User-Agent": f"socialops/{__version__}"})
+        return http_client(timeout)
 
     return make
 
@@ -501,10 +498,9 @@ def doctor_command(
     With verified approvals, also GitHub's token and the approval key. Exit 1 when something
     would keep a post from going out, or a credential expires within 14 days (the daily
     doctor.yml)."""
-    import httpx
     from rich.markup import escape
 
-    from socialops import __version__
+    from socialops.adapters import http_client
     from socialops.commands.output import console, print_json
     from socialops.model import Project
     from socialops.publish.doctor import approval_health, doctor, workflow_problems
@@ -514,8 +510,7 @@ def doctor_command(
     when = parse_now(now, project.config.timezone)
     found = doctor(project, dict(os.environ), when, _client_factory(30.0), channel, write)
     setup = workflow_problems(project)
-    with httpx.Client(timeout=30.0, follow_redirects=False,
-                      headers={"User-Agent": f"socialops/{__version__}"}) as http:
+    with http_client() as http:
         approvals = approval_health(project, dict(os.environ), http)
     if fmt is TextOrJson.json:
         print_json({"version": 1, "channels": [h.as_dict() for h in found],

@@ -306,7 +306,7 @@ def _plan(project: Project, options: PublishOptions, run: RunInfo, posts: list[P
             adapter = make_adapter(channel, client, options.environ, project.root)
         except ChannelSetupError as exc:
             selection.decisions += [Decision(j.due_post.id, j.due_post.post.path, j.due_post.due_text, name,
-                                             "failed", str(exc), record=not j.settle) for j in jobs]
+                                             "failed", str(exc), to_ledger=not j.settle) for j in jobs]
             continue
         scrub = Scrubber(secrets_for(channel, options.environ))  # make_adapter checked them
         run_options = RunOptions(options.sleep, options.clock, options.max_attempts,
@@ -347,12 +347,9 @@ def _planned(job: Job) -> str:
 
 
 def _client(options: PublishOptions) -> Any:
-    import httpx
+    from socialops.adapters import http_client
 
-    from socialops import __version__
-
-    return httpx.Client(timeout=options.timeout, follow_redirects=False,
-                        headers={"User-Agent": f"socialops/{__version__}"})
+    return http_client(options.timeout)
 
 
 def _close(plan: _Plan) -> None:
@@ -392,7 +389,7 @@ def apply_approvals(project: Project, selection: Selection, options: PublishOpti
     held = [j for j in fresh if not found[j.due_post.post.id].approved]
     selection.jobs = [j for j in selection.jobs if all(j is not h for h in held)]
     selection.decisions += [Decision(j.due_post.id, j.due_post.post.path, j.due_post.due_text, j.channel.name,
-                                     "held", found[j.due_post.post.id].reason, record=True,
+                                     "held", found[j.due_post.post.id].reason, to_ledger=True,
                                      unchecked=found[j.due_post.post.id].unchecked) for j in held]
 
 
@@ -413,7 +410,7 @@ def _claim(run_ledger: RunLedger, plan: _Plan, git: Branch) -> bool:
     """Write the intents (and the missed and held records), commit, push."""
     sel = plan.selection
     for d in sel.decisions:
-        if d.record:
+        if d.to_ledger:
             run_ledger.mark(d.post_id, d.path, d.channel, d.status, d.due, d.message)
     start = run_ledger.clock()
     for name, worker in plan.workers.items():
@@ -513,7 +510,7 @@ def _report(result: PublishResult, selection: Selection, done: list[tuple[Job, C
         parts: list[PartResult] = []
         post(d.post_id, d.path, d.due).channels.append(
             ChannelResult(d.channel, d.status, d.message, parts, d.since, unchecked=d.unchecked,
-                          new=d.record and d.status == "missed"))
+                          new=d.to_ledger and d.status == "missed"))
     for job, channel_result in done:
         post(job.due_post.id, job.due_post.post.path, job.due_post.due_text).channels.append(channel_result)
     for item in posts.values():

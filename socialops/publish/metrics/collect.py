@@ -264,12 +264,9 @@ def _ref(target: SampledPart, now: datetime) -> PublishedRef:
 
 
 def _client() -> Any:
-    import httpx
+    from socialops.adapters import http_client
 
-    from socialops import __version__
-
-    return httpx.Client(timeout=30.0, follow_redirects=False,
-                        headers={"User-Agent": f"socialops/{__version__}"})
+    return http_client()
 
 
 def _stamp(moment: datetime) -> str:
