@@ -31,7 +31,8 @@ _DRIVE = re.compile(r"^[A-Za-z]:")
 _CLOSING = re.compile(r"^---[ \t]*$", re.M)
 #: an HTML comment with the space before and after it (if any): never published
 COMMENT = re.compile(r"( ?)<!--.*?-->( ?)", re.S)
-_DISABLE = re.compile(r"<!--\s*socialops-disable\s+([^>]*?)\s*-->")
+#: a `<!-- socialops-disable rule, rule -->` comment in a body (the rules it names, comma-separated)
+DISABLE_COMMENT = re.compile(r"<!--\s*socialops-disable\s+([^>]*?)\s*-->")
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,7 +177,7 @@ class Post:
     @cached_property
     def disabled_rules(self) -> frozenset[str]:
         found: set[str] = set()
-        for match in _DISABLE.finditer(self.body):
+        for match in DISABLE_COMMENT.finditer(self.body):
             found.update(r.strip() for r in match.group(1).split(",") if r.strip())
         return frozenset(found)
 

@@ -5,11 +5,10 @@ the ledger (the next run records it as missed instead of publishing it)."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 
 from socialops.lint.context import LintContext
-from socialops.model import Post, post_due
+from socialops.model import DISABLE_COMMENT, Post, post_due
 from socialops.problems import Level, Problem
 from socialops.suggest import did_you_mean
 
@@ -17,14 +16,13 @@ from socialops.suggest import did_you_mean
 BUILT_IN_RULES = frozenset({"syntax", "schema", "channel", "media-missing", "path", "duplicate-id", "time",
                             "published-edit", "calendar", "length", "media", "thread", "workflow",
                             "codeowners"})
-_DISABLE = re.compile(r"<!--\s*socialops-disable\s+([^>]*?)\s*-->")
 
 
 def check_disable_comments(post: Post, ctx: LintContext) -> Iterable[Problem]:
     if "socialops-disable" not in post.body:
         return
     known = BUILT_IN_RULES | {rule.id for rule in ctx.styleguide().rules}
-    for match in _DISABLE.finditer(post.body):
+    for match in DISABLE_COMMENT.finditer(post.body):
         for name in (r.strip() for r in match.group(1).split(",")):
             if not name or name in known:
                 continue
