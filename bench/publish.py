@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import resource
 import subprocess
 import sys
 import tempfile
@@ -148,14 +147,11 @@ def checkout(ref: str, into: Path) -> Path:
     return into
 
 
-def bench_selection(posts: int, ledgers: int, runs: int, before: str | None) -> None:
+def bench_selection(posts: int, ledgers: int, runs: int, codes: dict[str, Path]) -> None:
     now = datetime(2027, 6, 1, 12, 0, tzinfo=UTC)
     with tempfile.TemporaryDirectory() as tmp:
         base = Path(tmp) / "repo"
         selection_repo(base, posts, ledgers, now)
-        codes = {"now": ROOT}
-        if before is not None:
-            codes[f"before ({before})"] = checkout(before, Path(tmp) / "before")
         subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "socialops")], check=True)
         print(f"load average at start: {os.getloadavg()[0]:.1f} (2 cores, shared)")
         for what in ("select", "status"):
@@ -173,7 +169,8 @@ def bench_selection(posts: int, ledgers: int, runs: int, before: str | None) -> 
             label = (f"selection: {posts:,} posts, {ledgers:,} ledger files: {found[0]} jobs, {found[1]} decisions"
                      if what == "select" else "status (publish's decisions, every post and ledger file read)")
             figures = ", ".join(f"{name} {took:.2f} s" for name, took in best.items())
-            ratio = f" = {best['now'] / min(v for k, v in best.items() if k != 'now'):.2f}x before" if before else ""
+            ratio = (f" = {best['now'] / min(v for k, v in best.items() if k != 'now'):.2f}x before"
+                     if len(best) > 1 else "")
             print(f"{label}; best of {runs}: {figures}{ratio}; load {os.getloadavg()[0]:.1f}")
 
 
@@ -200,42 +197,51 @@ def publish_repo(base: Path, fakes: Fakes, count: int, now: datetime) -> Path:
     return root
 
 
-def run_publish(root: Path, fakes: Fakes, now: datetime) -> tuple[float, float, int]:
-    env = {**os.environ, **GIT_ENV, **fakes.env(), "PYTHONPATH": str(ROOT)}
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    start = time.perf_counter()
-    proc = subprocess.run([sys.executable, "-m", "socialops", "publish", "--now",
-                           now.strftime("%Y-%m-%dT%H:%M"), "--format", "json"],
-                          cwd=root, env=env, capture_output=True, text=True)
-    wall = time.perf_counter() - start
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+def run_publish(root: Path, fakes: Fakes, now: datetime, code: Path) -> tuple[float, float, int]:
+    """`socialops publish` (imported from `code`) as a user runs it: wall time, the peak
+    memory of that process (its own rusage, whatever ran before it in this benchmark), and
+    how many channels it published."""
+    env = {**os.environ, **GIT_ENV, **fakes.env(), "PYTHONPATH": str(code)}
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        start = time.perf_counter()
+        proc = subprocess.Popen([sys.executable, "-m", "socialops", "publish", "--now",
+                                 now.strftime("%Y-%m-%dT%H:%M"), "--format", "json"],
+                                cwd=root, env=env, stdout=out, stderr=err, text=True)
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        stdout, stderr = out.read(), err.read()
     if proc.returncode != 0:
-        raise SystemExit(f"publish failed ({proc.returncode}):\n{proc.stderr}\n{proc.stdout[-2000:]}")
+        raise SystemExit(f"publish failed ({proc.returncode}):\n{stderr}\n{stdout[-2000:]}")
     import json
 
-    published = json.loads(proc.stdout)["summary"].get("published", 0)
-    return wall, max(peak, before) / 1024, published
+    published = json.loads(stdout)["summary"].get("published", 0)
+    return wall, usage.ru_maxrss / 1024, published
 
 
-def bench_publish(count: int, latency: float) -> None:
-    now = datetime.now(UTC).replace(second=0, microsecond=0)
-    with tempfile.TemporaryDirectory() as tmp, start_fakes() as fakes:
-        root = publish_repo(Path(tmp), fakes, count, now)
-        by_name = {"mastodon": fakes.mastodon, "x": fakes.x, "linkedin": fakes.linkedin,
-                   "discord": fakes.discord, "telegram": fakes.telegram}
-        for fake in by_name.values():
-            fake.latency = latency
-        wall, peak_mb, published = run_publish(root, fakes, now)
-        calls = {name: len(fake.requests) for name, fake in by_name.items()}
-        posts = {name: len(fake.posts) for name, fake in by_name.items()}
-        assert all(n == count for n in posts.values()), posts
-        print(f"publish: {count} posts x {len(CHANNELS)} channels = {published} published, "
-              f"latency {latency * 1000:.0f} ms: {wall:.2f} s wall, peak memory {peak_mb:.0f} MB")
-        if latency and count:
-            slowest = max(calls.values()) * latency
-            total = sum(calls.values()) * latency
-            print(f"  calls per channel {calls}; slowest channel's share {slowest:.1f} s, "
-                  f"sum of all channels {total:.1f} s; wall / slowest = {wall / slowest:.2f}")
+def bench_publish(count: int, latency: float, codes: dict[str, Path]) -> None:
+    for name, code in codes.items():
+        now = datetime.now(UTC).replace(second=0, microsecond=0)
+        with tempfile.TemporaryDirectory() as tmp, start_fakes() as fakes:
+            root = publish_repo(Path(tmp), fakes, count, now)
+            by_name = {"mastodon": fakes.mastodon, "x": fakes.x, "linkedin": fakes.linkedin,
+                       "discord": fakes.discord, "telegram": fakes.telegram}
+            for fake in by_name.values():
+                fake.latency = latency
+            wall, peak_mb, published = run_publish(root, fakes, now, code)
+            calls = {name: len(fake.requests) for name, fake in by_name.items()}
+            posts = {name: len(fake.posts) for name, fake in by_name.items()}
+            assert all(n == count for n in posts.values()), posts
+            print(f"publish ({name}): {count} posts x {len(CHANNELS)} channels = {published} published, "
+                  f"latency {latency * 1000:.0f} ms: {wall:.2f} s wall, peak memory {peak_mb:.0f} MB; "
+                  f"load {os.getloadavg()[0]:.1f}")
+            if latency and count:
+                slowest = max(calls.values()) * latency
+                total = sum(calls.values()) * latency
+                print(f"  calls per channel {calls}; slowest channel's share {slowest:.1f} s, "
+                      f"sum of all channels {total:.1f} s; wall / slowest = {wall / slowest:.2f}")
 
 
 def main() -> None:
@@ -245,14 +251,18 @@ def main() -> None:
     parser.add_argument("--publish", type=int, default=500)
     parser.add_argument("--slow", type=int, default=100)
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--before", metavar="REF", help="also time selection and status with socialops as it "
-                        "was at this commit (git archive), the two taking turns in the same run")
+    parser.add_argument("--before", metavar="REF", help="also time everything with socialops as it was at this "
+                        "commit (git archive); selection and status take turns with the current code")
     args = parser.parse_args()
-    bench_selection(args.posts, args.ledgers, args.runs, args.before)
-    if args.publish:
-        bench_publish(args.publish, 0.0)
-    if args.slow:
-        bench_publish(args.slow, 0.05)
+    with tempfile.TemporaryDirectory() as tmp:
+        codes = {"now": ROOT}
+        if args.before is not None:
+            codes[f"before ({args.before})"] = checkout(args.before, Path(tmp) / "before")
+        bench_selection(args.posts, args.ledgers, args.runs, codes)
+        if args.publish:
+            bench_publish(args.publish, 0.0, codes)
+        if args.slow:
+            bench_publish(args.slow, 0.05, codes)
 
 
 if __name__ == "__main__":

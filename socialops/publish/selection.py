@@ -72,7 +72,7 @@ class Decision:
     status: str  # missed, held, unknown, skipped, failed, planned
     message: str
     since: str | None = None
-    record: bool = False  # write it into the ledger (missed, held)
+    to_ledger: bool = False  # write it into the ledger (missed, held)
     unchecked: bool = False  # held because something could not be checked (a person should look)
 
 
@@ -133,7 +133,7 @@ def select(project: Project, query: Query, posts: list[Post] | None = None,
                 continue
             blackout = _blackout(project, cache, name, due_post.due, query.now)
             if blackout is not None:
-                selection.decisions.append(_decide(due_post, name, "held", blackout, record=True))
+                selection.decisions.append(_decide(due_post, name, "held", blackout, to_ledger=True))
                 continue
             job = _consider(due_post, channel, entry, query, selection)
             if job is None or not _render(job, project, selection):
@@ -351,7 +351,7 @@ def _fresh(due_post: DuePost, channel: Channel, record: ChannelRecord | None, qu
         selection.decisions.append(_decide(
             due_post, channel.name, "missed", f"due at {due_post.due_text}, {duration_text(late)} ago: later than "
             f"the lateness limit ({duration_text(query.lateness)}); set a new publish_at to send it",
-            record=True))
+            to_ledger=True))
         return None
     return Job(due_post, channel, None, record)
 
@@ -398,6 +398,6 @@ def _already_sent(job: Job, sent: SentIndex, selection: Selection) -> bool:
 
 
 def _decide(due_post: DuePost, channel: str, status: str, message: str, since: Any = None,
-            record: bool = False) -> Decision:
+            to_ledger: bool = False) -> Decision:
     return Decision(due_post.id, due_post.post.path, due_post.due_text, channel, status, message,
-                    str(since) if since else None, record)
+                    str(since) if since else None, to_ledger)
