@@ -312,7 +312,7 @@ def test_the_checks_across_posts_find_the_same_when_workers_check_the_posts(
     alone = lint(proj, None, NOW, use_cache=False).problems
     monkeypatch.setattr(lint_parallel, "PARALLEL_FROM", 2)
     monkeypatch.setattr(lint_parallel, "BUSY_FACTOR", 1)
-    monkeypatch.setattr(lintcache, "SETTLE_NS", 0)
+    monkeypatch.setattr(lintcache, "STEADY_NS", 0)
     assert lint(proj, None, NOW, use_cache=False).problems == alone
     assert lint(proj, None, NOW).problems == alone  # writes the cache
     assert lint(proj, None, NOW).problems == alone  # every post from it

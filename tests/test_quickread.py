@@ -193,7 +193,7 @@ def test_the_views_show_the_same_from_a_quick_read_as_from_a_full_one(project, c
     project.post("f.md", "channels: [linkedin-company]\npublish_at: 2027-03-07T10:00\nstatus: ready\n"
                  "author: Fay  # the intern", "Ready\n")
     project.commit("posts")
-    time.sleep(2.1)  # lint's cache keeps only files that settled
+    time.sleep(2.1)  # lint's cache keeps only files unchanged for 2 s
     now = ("--now", "2027-03-01T08:00")
     commands = [("status", "--format", "json"), ("status",),
                 ("plan", "--format", "json", "--from", "2027-03-01", "--to", "2027-03-31"),

@@ -19,7 +19,7 @@ def _entry(*statuses: str) -> LedgerEntry:
 
 @pytest.mark.parametrize("statuses", [("published",), ("published", "retracted"), ("published", "unknown"),
                                       ("intent",), ("missed", "published"), ()])
-def test_settled_channels_agree_with_the_full_read(tmp_path: Path, statuses: tuple[str, ...]) -> None:
+def test_done_channels_agree_with_the_full_read(tmp_path: Path, statuses: tuple[str, ...]) -> None:
     entry = _entry(*statuses)
     ledger.write(tmp_path, entry)
     text = ledger.path_for(tmp_path, "p").read_text()
@@ -29,6 +29,6 @@ def test_settled_channels_agree_with_the_full_read(tmp_path: Path, statuses: tup
     assert ledger.hashes_in(text) == ({"ab" * 32} if statuses else set())
 
 
-def test_settled_channels_steps_aside_for_a_hand_written_ledger() -> None:
+def test_done_channels_step_aside_for_a_hand_written_ledger() -> None:
     assert ledger.done_channels("channels: {feed: {status: published}}\npost: p\n") is None
     assert ledger.done_channels("post: p\nchannels:\n  feed:\n    parts: []\n") is None
