@@ -360,40 +360,38 @@ def published_by_hash(entries: dict[str, LedgerEntry], root: Path | None = None,
 
 # ---- quick looks (for selection in large repositories) -------------------------------------
 
-_CHANNEL_KEY = re.compile(r"^  ([A-Za-z0-9][A-Za-z0-9_.-]*):[ \t]*$")
-_CHANNEL_STATUS = re.compile(r"^    status:[ \t]+([a-z-]+)[ \t]*$")
+# a line not starting with a space (a top-level key, or an empty line: either ends the
+# channels), a channel's key, or a channel's own status line; other indented lines are passed over
+_LAYOUT_LINE = re.compile(r"^(?:(?! )([^\n]*)|  ([A-Za-z0-9][A-Za-z0-9_.-]*):[ \t]*|    status:[ \t]+([a-z-]+)[ \t]*)$",
+                          re.M)
 _HASH = re.compile(r"^[ \t-]+hash:[ \t]+'?([0-9a-f]{16,})'?[ \t]*$", re.M)
 DONE = frozenset({"published", "retracted"})
 
 
 def done_channels(text: str) -> set[str] | None:
     """The channels a ledger file written by publish records as published or retracted,
-    from a quick look at its lines; None when the file is not laid out as publish writes
-    it (then read it properly)."""
+    from a quick look at its lines (one regular expression finds the few that matter);
+    None when the file is not laid out as publish writes it (then read it properly)."""
     if not text.startswith("post:"):
         return None
     statuses: dict[str, str | None] = {}
     current: str | None = None
     in_channels = False
-    for line in text.split("\n"):
-        if not line.startswith(" "):
-            in_channels = line.rstrip() == "channels:"
-            current = None
-            continue
-        if not in_channels:
-            continue
-        key = _CHANNEL_KEY.match(line)
+    for top, key, status in _LAYOUT_LINE.findall(text):
         if key:
-            current = key.group(1)
-            if current in statuses:
-                return None
-            statuses[current] = None
-            continue
-        status = _CHANNEL_STATUS.match(line)
-        if status and current is not None:
-            if statuses[current] is not None:
-                return None
-            statuses[current] = status.group(1)
+            if in_channels:
+                current = key
+                if current in statuses:
+                    return None
+                statuses[current] = None
+        elif status:
+            if in_channels and current is not None:
+                if statuses[current] is not None:
+                    return None
+                statuses[current] = status
+        else:
+            in_channels = top.rstrip() == "channels:"
+            current = None
     if any(s is None for s in statuses.values()):
         return None
     return {name for name, s in statuses.items() if s in DONE}
