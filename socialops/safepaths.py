@@ -24,10 +24,6 @@ class UnsafePath(SocialopsError):
     """A path socialops will not read or write (see the module docstring)."""
 
 
-def _real_root(root: Path) -> str:
-    return _realpath(str(root))
-
-
 @lru_cache(maxsize=4096)
 def _realpath(folder: str) -> str:
     """A folder's real path, worked out once per run (thousands of posts share a few
@@ -59,29 +55,35 @@ def refusal(root: Path, path: Path | str, *, folder: bool = False, look: bool = 
     """Why `path` may not be used (a sentence), or None. A path that does not exist yet
     is fine when the folders on the way to it are. Without `look` the kind of file is not
     checked (the caller opens it without blocking and checks what it opened)."""
-    return _refusal(root, path, folder=folder, look=look, name_may_link=True)
+    return _refusal(root, path, folder=folder, look=look, name_may_link=True)[0]
 
 
-def _refusal(root: Path, path: Path | str, *, folder: bool, look: bool, name_may_link: bool) -> str | None:
-    """`refusal`; without `name_may_link` the caller makes sure the last name is no symlink
-    (it opens it with O_NOFOLLOW), so it is not looked up (one lstat less per file)."""
-    top = _normal(str(root))
+def _refusal(root: Path, path: Path | str, *, folder: bool, look: bool,
+             name_may_link: bool) -> tuple[str | None, str]:
+    """`refusal`, and the normalised absolute path it checked; without `name_may_link` the
+    caller makes sure the last name is no symlink (it opens it with O_NOFOLLOW), so it is
+    not looked up (one lstat less per file)."""
+    top, real_root = _tops(str(root))
     lexical = _lexical(top, path)
     rel = _below(lexical, top)
     if rel is None:
-        return "it is outside the repository"
+        return "it is outside the repository", lexical
     if _in_git(rel):
-        return "it is inside .git, which socialops never reads or writes for content"
-    real_root = _real_root(root)
+        return "it is inside .git, which socialops never reads or writes for content", lexical
     real_rel = _below(_resolved(lexical) if name_may_link else _in_real_folder(lexical), real_root)
     if real_rel is None:
-        return "it leads outside the repository through a symlink"
+        return "it leads outside the repository through a symlink", lexical
     if _in_git(real_rel):
-        return "it leads into .git through a symlink"
+        return "it leads into .git through a symlink", lexical
     if not look:
-        return None
+        return None, lexical
+    return _look(os.path.join(real_root, real_rel), folder), lexical
+
+
+def _look(real: str, folder: bool) -> str | None:
+    """Why the file (or folder) at the real path `real` is not the kind asked for, or None."""
     try:
-        mode = os.stat(os.path.join(real_root, real_rel)).st_mode
+        mode = os.stat(real).st_mode
     except FileNotFoundError:
         return None
     except OSError as exc:
@@ -98,8 +100,9 @@ def _lexical(top: str, path: Path | str) -> str:
 
 
 @lru_cache(maxsize=64)
-def _normal(root: str) -> str:
-    return os.path.normpath(root)
+def _tops(root: str) -> tuple[str, str]:
+    """The root normalised, and its real path: worked out once per run."""
+    return os.path.normpath(root), _realpath(root)
 
 
 def _below(path: str, top: str) -> str | None:
@@ -111,8 +114,8 @@ def _below(path: str, top: str) -> str | None:
 
 
 def _in_git(rel: str) -> bool:
-    first = rel.split(os.sep, 1)[0]
-    return first.lower() == ".git"
+    """Whether the relative path's first name is .git (in any case)."""
+    return rel[:4].lower() == ".git" and rel[4:5] in ("", os.sep)
 
 
 def _kind(mode: int) -> str:
@@ -146,11 +149,11 @@ def read_bytes(root: Path, path: Path | str, what: str, limit: int) -> bytes:
     Where the system has O_NOFOLLOW, the file is opened with it: a name that is no symlink
     (nearly every file) needs no look-up of its own, and one that is fails to open and is
     then resolved and checked before it is opened again."""
-    refuse = _refusal(root, path, folder=False, look=False, name_may_link=not _NOFOLLOW)
+    # `full`: the path just checked (normalised), not one a `..` after a symlink could move
+    refuse, full = _refusal(root, path, folder=False, look=False, name_may_link=not _NOFOLLOW)
     if refuse is not None:
         raise UnsafePath(f"{what}: {refuse}; socialops refuses it (replace it with a regular file "
                          "inside the repository)", what)
-    full = _lexical(_normal(str(root)), path)  # the path just checked, not one `..` could move
     try:
         fd = os.open(full, _OPEN | _NOFOLLOW)
     except OSError as exc:
