@@ -111,6 +111,7 @@ except ImportError:  # before it (--before an older commit)
     from socialops.claims import RunInfo
     from socialops.selection import Query, lateness, select
     from socialops.status import status
+import socialops
 from socialops.model import Project
 
 base, what = sys.argv[1], sys.argv[2]
@@ -119,10 +120,11 @@ project = Project.load(Path(base))
 start, cpu = time.perf_counter(), time.process_time()
 if what == "select":
     found = select(project, Query(now, lambda: now, RunInfo.current(), lateness(project)))
-    print(time.perf_counter() - start, time.process_time() - cpu, len(found.jobs), len(found.decisions))
+    print(time.perf_counter() - start, time.process_time() - cpu, len(found.jobs), len(found.decisions),
+          socialops.__file__)
 else:
     status(project, now, now)
-    print(time.perf_counter() - start, time.process_time() - cpu, 0, 0)
+    print(time.perf_counter() - start, time.process_time() - cpu, 0, 0, socialops.__file__)
 """
 
 
@@ -131,10 +133,13 @@ def _timed(code: Path, base: Path, what: str) -> tuple[float, float, int, int]:
     and CPU time of the call (the interpreter's start and imports are not timed), jobs and
     decisions. CPU time moves less than wall time with the load of a shared machine."""
     env = {**os.environ, "PYTHONPATH": str(code)}
-    proc = subprocess.run([sys.executable, "-c", SELECT, str(base), what], env=env, capture_output=True, text=True)
+    # -P: not the current folder first on the path, where a checkout's socialops would win
+    proc = subprocess.run([sys.executable, "-P", "-c", SELECT, str(base), what], env=env, capture_output=True, text=True)
     if proc.returncode != 0:
         raise SystemExit(f"{what} with {code} failed:\n{proc.stderr[-3000:]}")
     out = proc.stdout.split()
+    if not out[4].startswith(str(code.resolve())):
+        raise SystemExit(f"{what}: socialops came from {out[4]}, not from {code}")
     return float(out[0]), float(out[1]), int(out[2]), int(out[3])
 
 
