@@ -89,7 +89,7 @@ def test_a_one_post_lint_reads_another_post_whose_cache_entry_has_another_shape(
 
     import socialops.lint.cache as lintcache
 
-    monkeypatch.setattr(lintcache, "SETTLE_NS", 0)
+    monkeypatch.setattr(lintcache, "STEADY_NS", 0)
     project.post("a.md", "id: same\nchannels: [mastodon-main]\npublish_at: 2026-12-01T09:00")
     mine = project.post("b.md", "id: same\nchannels: [mastodon-main]\npublish_at: 2026-12-02T09:00")
     proj = Project.load(project.root)
