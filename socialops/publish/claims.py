@@ -1,10 +1,12 @@
 """Claims: how a run tells other runs what it is publishing (committing and pushing them is
 `publish.gitsync`'s part).
 
-A run writes an intent (`status: intent` with a `claim`: run id, host, pid, when, lease)
+A run writes an intent (`status: intent` with a `claim`: run id, host, pid, the process's
+start time where the system tells it, when, lease)
 for every post and channel it is about to publish, commits the ledger, and pushes before
 it calls any platform. Another run that sees a live claim leaves that channel alone. A
-claim whose run is gone (same host, process ended) or whose lease ran out was left by a
+claim whose run is gone (same host, process ended, or its pid now another process's: the
+start times differ) or whose lease ran out was left by a
 crash: the next run settles it by asking the platform. Clocks: a lease is taken over only
 CLOCK_SKEW (30 minutes) after it ended by the other machine's clock, and the run holding
 it checks its own lease before every call, retries included. The tolerance is checked
@@ -51,10 +53,24 @@ class RunInfo:
     id: str
     host: str
     pid: int
+    started: int | None = None  # the process's start, in clock ticks since boot (Linux)
 
     @classmethod
     def current(cls) -> RunInfo:
-        return cls(uuid.uuid4().hex[:12], socket.gethostname(), os.getpid())
+        pid = os.getpid()
+        return cls(uuid.uuid4().hex[:12], socket.gethostname(), pid, process_start(pid))
+
+
+def process_start(pid: int) -> int | None:
+    """When process `pid` started (field 22 of /proc/PID/stat, ticks since boot), or None
+    where the system does not say. A pid and its start time name one process: pids are
+    reused, and a busy machine reuses them within minutes."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as file:
+            stat = file.read()
+        return int(stat[stat.rindex(b")") + 2:].split()[19])
+    except (OSError, ValueError, IndexError):
+        return None
 
 
 def claim_state(claim: dict[str, object] | None, run: RunInfo, now: datetime) -> str:
@@ -64,7 +80,8 @@ def claim_state(claim: dict[str, object] | None, run: RunInfo, now: datetime) ->
     if claim.get("run") == run.id:
         return "ours"
     pid = claim.get("pid")
-    if claim.get("host") == run.host and isinstance(pid, int) and (pid == run.pid or not _alive(pid)):
+    if claim.get("host") == run.host and isinstance(pid, int) and (pid == run.pid or not _alive(pid)
+                                                                  or _reused(pid, claim.get("started"))):
         return "stale"
     until = claim.get("until")
     try:
@@ -72,6 +89,14 @@ def claim_state(claim: dict[str, object] | None, run: RunInfo, now: datetime) ->
     except (ValueError, OverflowError, TypeError):
         expired = True
     return "stale" if expired else "active"
+
+
+def _reused(pid: int, started: object) -> bool:
+    """The claim's pid now names another process (a claim without a start time never is)."""
+    if not isinstance(started, int) or isinstance(started, bool):
+        return False
+    now = process_start(pid)
+    return now is not None and now != started
 
 
 def _alive(pid: int) -> bool:
@@ -130,8 +155,10 @@ class RunLedger:
         with self.lock:
             entry = self.entry(post_id, path)
             old = entry.channel(channel)
-            claim = {"run": self.run.id, "host": self.run.host, "pid": self.run.pid,
-                     "at": self.now(), "until": iso(until)}
+            claim: dict[str, object] = {"run": self.run.id, "host": self.run.host, "pid": self.run.pid}
+            if self.run.started is not None:
+                claim["started"] = self.run.started
+            claim.update({"at": self.now(), "until": iso(until)})
             reason = None
             if old and old.claim and old.status == "intent":
                 reason = f"settling what run {old.claim.get('run')} left unfinished"

@@ -97,3 +97,31 @@ def test_clocks_within_the_tolerance_and_people_s_commits_do_not_stop_it(fake_si
     _pushed_by_a_run_dated(fake_site, timedelta(minutes=20))  # within CLOCK_SKEW
     _pushed_by_a_run_dated(fake_site, timedelta(hours=3), "a person's laptop is ahead")
     assert run_publish(fake_site).count("published") == 1
+
+
+def test_a_claim_whose_pid_now_names_another_process_is_settled_at_once() -> None:
+    """On one machine a dead run's claim is settled without waiting for its lease, even when
+    its pid has been given to another process (a busy machine reuses pids within minutes):
+    the claim's start time no longer matches the process holding that pid."""
+    import socket
+    import subprocess
+    import sys
+
+    from socialops.publish.claims import RunInfo, claim_state, process_start
+
+    now = datetime.now(UTC)
+    me = RunInfo.current()
+    other = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        started = process_start(other.pid)
+        assert started is not None  # Linux: /proc tells when a process started
+        claim = {"run": "0123456789ab", "host": socket.gethostname(), "pid": other.pid,
+                 "started": started, "at": now.isoformat(), "until": (now + timedelta(minutes=20)).isoformat()}
+        assert claim_state(claim, me, now) == "active"  # that run is still at work
+        assert claim_state({**claim, "started": started - 1}, me, now) == "stale"  # its pid reused
+        without = {k: v for k, v in claim.items() if k != "started"}
+        assert claim_state(without, me, now) == "active"  # an older claim: the pid alone decides
+    finally:
+        other.kill()
+        other.wait()
+    assert claim_state(claim, me, now) == "stale"  # the process ended
