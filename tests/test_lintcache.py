@@ -325,3 +325,23 @@ def test_the_checks_across_posts_find_the_same_when_workers_check_the_posts(
     assert "posts/p05.md:4 calendar campaign 'spring' runs on mastodon-main, not on x-main" in said
     assert any(s.startswith("posts/p05.md:5 calendar on mastodon-main, x-main this post is only 3m") for s in said)
     assert any(s.startswith("posts/p10.md:4 calendar this post is post 4 on mastodon-main, x-main") for s in said)
+
+
+def test_linting_again_and_again_in_one_process_leaves_no_file_open(project: ProjectDir, reads: list[str]) -> None:
+    """The cache file stays open while a lint reads it (each post's rest is read when its
+    turn comes): an editor or a test suite that lints many times must not run out of files."""
+    import gc
+    import os
+
+    for i in range(5):
+        project.post(f"p{i}.md", POST)
+    findings(project)
+    gc.collect()
+    before = len(os.listdir("/proc/self/fd"))
+    for i in range(30):
+        project.post("p0.md", POST + f"title: T{i}\n")  # also a new file written each time
+        findings(project)
+        findings(project, paths=[project.root / "posts" / "p1.md"])
+    gc.collect()
+    assert len(os.listdir("/proc/self/fd")) <= before
+    assert sorted(os.listdir(project.root / ".git" / "socialops")) == ["lint-cache"]  # no file left behind

@@ -381,9 +381,20 @@ class LintCache:
         self._source, self._out, self._ahead = self._out, None, (0, b"")  # the saved file is the one read now
         self.entries, self.kept, self.changed, self._stored = kept, {}, False, []
 
+    def __del__(self) -> None:
+        """The files it holds open are closed, and a next file never saved is removed."""
+        self._discard()
+        source = getattr(self, "_source", None)
+        if source is not None:
+            with contextlib.suppress(OSError):
+                os.close(source)
+            self._source = None
+
     def _discard(self) -> None:
-        if self._out is not None:
-            os.close(self._out)
+        if getattr(self, "_out", None) is not None:
+            assert self._out is not None
+            with contextlib.suppress(OSError):
+                os.close(self._out)
             self._out = None
             with contextlib.suppress(OSError):
                 assert self._out_name is not None
