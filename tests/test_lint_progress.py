@@ -15,7 +15,7 @@ from tests.conftest import DEFAULT_CONFIG, GIT_ENV, git
 from tests.publish.conftest import socialops_cmd
 from tests.publish.test_progress import in_a_terminal
 
-POSTS = 3000
+POSTS = 8000  # enough that an idle machine still takes more than the half second before the counter shows (3,000 took 0.6 s)
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 
 
