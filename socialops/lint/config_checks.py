@@ -99,7 +99,7 @@ def _options(name: str, options: dict[str, Any], where: yamlio.Locator) -> Itera
 
 #: query parameters that carry a credential by name
 _SECRET_QUERY = re.compile(r"(?i)(?:^|[_-])(?:token|secret|signature|sig|password|passwd|pwd|pass|"
-                           r"auth|apikey|api_key|key|code|credential|credentials)$")
+                           r"auth|apikey|api_key|key|credential|credentials)$")
 
 
 def url_credential(value: str) -> str | None:
