@@ -21,7 +21,7 @@ import functools
 import io
 import re
 import statistics
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from functools import cached_property
@@ -220,19 +220,10 @@ def _sources(project: Project, stamp: Any, kept: Any) -> tuple[dict[str, dict[st
     post -> (campaign, lang, utm_campaign), what to keep: each file's part under its stamp,
     None when nothing changed). A file is read when the kept part is not under its stamp."""
     ledger_kept, posts_kept = kept if isinstance(kept, tuple) and len(kept) == 2 else ({}, {})
-    changed = not kept
-    ledger_now: dict[str, Any] = {}
-    parts: list[tuple[str, str, int, str]] = []
-    for post_id, path in stamp.ledger_paths.items():
-        text, mtime = stamp.files[path]
-        old = ledger_kept.get(path)
-        if old is not None and old[0] == text:
-            found = old[1]
-        else:
-            found, changed = _file_published(post_id, path), True
-        if stamp.settled_at(mtime):
-            ledger_now[path] = (text, found)
-        parts += found
+    owners = {path: post_id for post_id, path in stamp.ledger_paths.items()}
+    ledger_now, ledger_found, ledger_read = _reread(stamp, owners, ledger_kept,
+                                                    lambda path: _file_published(owners[path], path))
+    parts = [part for found in ledger_found for part in found]
     published: dict[str, dict[str, datetime]] = {}
     for post, channel, _, at in sorted(parts, key=lambda p: p[2]):
         if channel not in published.get(post, {}):
@@ -240,21 +231,33 @@ def _sources(project: Project, stamp: Any, kept: Any) -> tuple[dict[str, dict[st
                 published.setdefault(post, {})[channel] = _utc(at)
             except ValueError:
                 continue
-    posts_now: dict[str, Any] = {}
-    meta: Meta = {}
-    for path in stamp.post_paths:
+    posts_now, posts_found, posts_read = _reread(stamp, stamp.post_paths, posts_kept,
+                                                 lambda path: _file_meta(project, path))
+    meta: Meta = {found[0]: found[1] for found in posts_found if found is not None}
+    changed = (not kept or ledger_read or posts_read or len(ledger_now) != len(ledger_kept)
+               or len(posts_now) != len(posts_kept))
+    return published, meta, (ledger_now, posts_now) if changed else None
+
+
+def _reread(stamp: Any, paths: Iterable[str], kept: dict[str, Any],
+            read: Callable[[str], Any]) -> tuple[dict[str, Any], list[Any], bool]:
+    """What each file says, in the order of `paths`: the kept part when the file's text
+    stamp is unchanged, else `read(path)`. Also what to keep (files unchanged long enough:
+    path -> (stamp, found)) and whether any file was read."""
+    now: dict[str, Any] = {}
+    found_all: list[Any] = []
+    read_any = False
+    for path in paths:
         text, mtime = stamp.files[path]
-        old = posts_kept.get(path)
+        old = kept.get(path)
         if old is not None and old[0] == text:
             found = old[1]
         else:
-            found, changed = _file_meta(project, path), True
+            found, read_any = read(path), True
         if stamp.settled_at(mtime):
-            posts_now[path] = (text, found)
-        if found is not None:
-            meta[found[0]] = found[1]
-    changed = changed or len(ledger_now) != len(ledger_kept) or len(posts_now) != len(posts_kept)
-    return published, meta, (ledger_now, posts_now) if changed else None
+            now[path] = (text, found)
+        found_all.append(found)
+    return now, found_all, read_any
 
 
 def _file_published(post_id: str, path: str) -> list[tuple[str, str, int, str]]:
