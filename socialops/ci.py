@@ -43,7 +43,8 @@ _SOURCE_LINE = re.compile(r"^[ \t]*SOCIALOPS_SOURCE:[ \t]*(?P<value>.*?)[ \t]*$"
 
 
 def placeholder() -> str:
-    return f"{PLACEHOLDER} socialops was installed from a folder or file that CI cannot reach: {FIX}"
+    return (f"{PLACEHOLDER} socialops was installed from a folder CI cannot reach; run `socialops "
+            "upgrade-workflows --source SPEC` (README: \"Installing socialops\")")
 
 
 def install_block(requirement: str | None, why: str, version: str, indent: str) -> str:
@@ -121,8 +122,11 @@ def workflow_files(root: Path) -> list[Path]:
 
 
 def placeholder_problems(root: Path, level: Level) -> list[Problem]:
-    """A socialops block whose source is a placeholder: CI would fail to install socialops."""
+    """A socialops block whose source is a placeholder: CI would fail to install socialops.
+    Reported once, at publish.yml's (else the first) such line, naming every workflow that has one (a project made
+    from a local install has one in each)."""
     found = []
+    places: list[tuple[str, int, int]] = []
     for path in workflow_files(root):
         try:
             text = path.read_text("utf-8")
@@ -142,9 +146,13 @@ def placeholder_problems(root: Path, level: Level) -> list[Problem]:
             if PLACEHOLDER in m.group("value"):
                 line = text.count("\n", 0, m.start()) + 1
                 col = m.group(0).index("SOCIALOPS_SOURCE") + 1
-                found.append(Problem(path.relative_to(root).as_posix(), line, col, "workflow", level,
-                                     "this workflow cannot install socialops (SOCIALOPS_SOURCE is a "
-                                     f"placeholder): {FIX}"))
+                places.append((path.relative_to(root).as_posix(), line, col))
+    if places:  # one finding: the same fix mends every workflow at once
+        rel, line, col = min(places, key=lambda place: place[0] != PUBLISH_WORKFLOW)  # publish.yml's, if any
+        files = sorted({Path(rel).name for rel, _, _ in places})
+        which = "this workflow" if len(files) == 1 else f"{len(files)} workflows ({', '.join(files)})"
+        found.append(Problem(rel, line, col, "workflow", level,
+                             f"{which} cannot install socialops: SOCIALOPS_SOURCE is a placeholder; {FIX}"))
     return found
 
 
