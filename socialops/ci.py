@@ -211,12 +211,9 @@ def needs_credentials(env: PublishEnv, channel: Any) -> bool:
     collect` only calls platforms that have metrics (not the feed, Discord, Slack, webhooks)."""
     if env.command != "metrics":
         return True
-    from socialops.adapters import ChannelSetupError, adapter_class
+    from socialops.adapters import has_metrics
 
-    try:
-        return hasattr(adapter_class(channel.platform), "metrics")
-    except ChannelSetupError:
-        return False
+    return has_metrics(channel.platform)
 
 
 def channel_variables(channels: Mapping[str, Any]) -> Iterable[tuple[str, str, str]]:

@@ -73,6 +73,15 @@ def adapter_class(platform: str) -> Any:
     return module.ADAPTER
 
 
+def has_metrics(platform: str) -> bool:
+    """Whether `socialops metrics collect` can read this platform's counts (not the feed,
+    Discord, Slack, webhooks, nor a platform socialops does not know)."""
+    try:
+        return hasattr(adapter_class(platform), "metrics")
+    except ChannelSetupError:
+        return False
+
+
 def secrets_for(channel: Channel, environ: Mapping[str, str]) -> dict[str, str]:
     """The channel's credentials, read from the variables its `*_env` options name."""
     secrets: dict[str, str] = {}

@@ -237,7 +237,8 @@ def _show_report(data: dict[str, Any]) -> None:
             ranked = ", ".join(f"{r['weekday']} {r['hour']:02d}:00 ({number(r['median_interactions'])}, "
                                f"{r['posts']} posts)" for r in best["ranked"]) or "no slot has 5 posts yet"
             out.print(f"  {escape(channel)}: {escape(ranked)}; {best['untested_slots']} slots untested")
-    out.print("\n[dim]" + "\n".join(f"{escape(k)}: {escape(v)}" for k, v in data["legend"].items()) + "[/]")
+    if data["groups"] or data["followers"]:  # explains the columns: nothing to explain without them
+        out.print("\n[dim]" + "\n".join(f"{escape(k)}: {escape(v)}" for k, v in data["legend"].items()) + "[/]")
     for where in data["unreadable"][:5]:
         out.print(f"[yellow]skipped a line that is not a snapshot row: {escape(where)}[/]")
 

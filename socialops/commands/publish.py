@@ -322,8 +322,10 @@ def _show_status(report: Any, one_post: bool) -> None:
         out.print()
     out.print(f"[dim]now {report.now}; lateness limit {report.lateness}[/]")
     collected = report.metrics_collected
-    out.print(f"[dim]metrics last collected {collected}[/]" if collected else
-              "[dim]metrics never collected (socialops metrics collect)[/]")
+    if collected:
+        out.print(f"[dim]metrics last collected {collected}[/]")
+    elif report.metrics_channels:  # a project of feeds, Discord, Slack, webhooks has none to collect
+        out.print("[dim]metrics never collected (socialops metrics collect)[/]")
 
 
 # ---- pause, resume -------------------------------------------------------------------------------

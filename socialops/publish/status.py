@@ -51,6 +51,7 @@ class StatusReport:
     paused: Pause | None
     rows: list[Row] = field(default_factory=list)
     metrics_collected: str | None = None  # the latest snapshot's time (socialops metrics collect)
+    metrics_channels: bool = True  # whether any channel's platform has metrics to collect
 
     def section(self, name: str) -> list[Row]:
         return [r for r in self.rows if r.section == name]
@@ -75,13 +76,16 @@ def status(project: Project, now: datetime, clock_now: datetime, *, post: str | 
     What is due is what `publish --dry-run` decides (`socialops.publish.decide`: selection,
     approvals through `http`, each channel's setup with `environ`); the rest comes from the
     posts (drafts, not due yet, without a time) and the ledger (published, retracted...)."""
+    from socialops.adapters import has_metrics
     from socialops.lint.quickread import read_posts
     from socialops.publish import PublishOptions, decide
 
     limit = lateness(project)
     collected = last_collected(project.root)
     report = StatusReport(iso(now), duration_text(limit), read_pause(project.root),
-                          metrics_collected=_local(collected, project) if collected else None)
+                          metrics_collected=_local(collected, project) if collected else None,
+                          metrics_channels=collected is not None or any(
+                              has_metrics(c.platform) for c in project.config.channels.values()))
     known = ledger.LedgerIndex(project.root)  # read once, by the decisions and by the rows
     run = RunInfo.current()
     options = PublishOptions(now=now, clock=lambda: clock_now, environ=dict(environ or {}), dry_run=True,

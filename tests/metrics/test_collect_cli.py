@@ -145,3 +145,18 @@ def test_init_writes_a_daily_metrics_workflow_with_least_permissions(tmp_path: A
     (job,) = flow["jobs"].values()
     assert job["permissions"] == {"contents": "write"} and job["environment"] == "socialops"  # publish's secrets
     assert job["steps"][-1]["run"] == "socialops metrics collect"
+
+
+def test_a_project_without_metrics_platforms_is_not_told_to_collect(repo: Repo, cli: Any) -> None:
+    """Feeds, Discord, Slack and webhooks have no counts: `status` does not ask for a collect
+    that would find nothing, and an empty report does not print the legend of empty columns."""
+    repo.write("socialops.yaml", yaml.safe_dump({"timezone": "UTC", "channels": {
+        "feed": {"platform": "feed", "path": "feed.xml", "url": "https://example.com"}}}))
+    repo.commit()
+    status = cli("status", "--now", "2026-06-10T08:00Z", cwd=repo.root)
+    assert status.exit_code == 0, status.output
+    assert "metrics" not in status.stdout
+    report = cli("metrics", "report", cwd=repo.root)
+    assert report.exit_code == 0, report.output
+    assert "run socialops metrics collect first" in report.stdout
+    assert "er_follower" not in report.stdout  # the legend explains columns there are none of
