@@ -99,7 +99,8 @@ def secrets_for(channel: Channel, environ: Mapping[str, str]) -> dict[str, str]:
             f"channel '{channel.name}': the environment variable{'s' if len(missing) > 1 else ''} "
             f"{', '.join(missing)} {'are' if len(missing) > 1 else 'is'} not set; set "
             f"{'them' if len(missing) > 1 else 'it'} to the credential (in CI: a secret of the socialops "
-            "environment and an env: line for it in .github/workflows/publish.yml and doctor.yml; "
+            "environment and an env: line for it in .github/workflows/publish.yml and doctor.yml, and "
+            "in metrics.yml for a platform with metrics; "
             "README: \"A team's first day\", step 4)")
     return secrets
 

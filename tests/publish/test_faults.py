@@ -190,7 +190,8 @@ def test_a_missing_credential_fails_that_channel_naming_the_variable(fake_site: 
     assert mastodon.status == "failed"
     assert mastodon.message == ("channel 'mastodon': the environment variable MASTODON_TOKEN (for token_env) "
                                 "is not set; set it to the credential (in CI: a secret of the socialops "
-                                "environment and an env: line for it in .github/workflows/publish.yml and doctor.yml; "
+                                "environment and an env: line for it in .github/workflows/publish.yml and doctor.yml, "
+                                "and in metrics.yml for a platform with metrics; "
                                 "README: \"A team's first day\", step 4)")
     assert telegram.status == "published"
     record = fake_site.ledger("p")["channels"]["mastodon"]  # never claimed, but explained

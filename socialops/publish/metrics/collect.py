@@ -291,7 +291,7 @@ def _prepare_git(project: Project, options: CollectOptions, result: CollectResul
     branch = gitsync.open_branch(project.root, [project.root / store.METRICS_DIR], push=options.push)
     if not branch.pushing:
         why = "--no-push" if not options.push else "this repository has no git remote"
-        result.notes.append(f"{why}: the snapshot is committed here only")
+        result.notes.append(f"{why}: snapshots are committed here, not pushed")
     else:
         others = [f for f in gitops.dirty_files(branch.top) if not branch.owns(f)]
         if others:
