@@ -181,7 +181,7 @@ def plan_command(
         _print_entries_json(project, entries, campaign_progress(project, cal))
         return
     from socialops.commands.calendar_views import plan_table
-    from socialops.commands.output import console
+    from socialops.commands.output import console, terminal_width, wide
 
     _warn_calendar(cal)
     out = console()
@@ -189,7 +189,9 @@ def plan_command(
     out.print(f"[bold]Plan[/] {first.astimezone(tz):%Y-%m-%d %H:%M} to {last.astimezone(tz):%Y-%m-%d %H:%M} "
               f"({tz.key}): {len(entries)} entr{'y' if len(entries) == 1 else 'ies'}")
     if entries:
-        out.print(plan_table(project, entries, out.width), soft_wrap=False)
+        width = terminal_width(out)  # into a file or a pipe: every column, nothing cut
+        with wide(out, width or 1000):
+            out.print(plan_table(project, entries, out.width), soft_wrap=False)
     _show_progress(project, cal, out)
 
 

@@ -199,6 +199,7 @@ def _show_report(data: dict[str, Any]) -> None:
     from rich.markup import escape
     from rich.table import Table
 
+    from socialops.commands.output import print_table
     from socialops.publish.metrics.page import fmt_number as number
     from socialops.publish.metrics.page import fmt_percent as percent
     from socialops.publish.metrics.report import SHOWN
@@ -209,15 +210,18 @@ def _show_report(data: dict[str, Any]) -> None:
     if not data["posts"]:
         out.print("No snapshots yet for posts in this period: run [bold]socialops metrics collect[/] first.")
     shown = [m for m in SHOWN if any(m in g["metrics"] for g in data["groups"])]
+    titles = (data["by"], "posts", "interactions", *shown, "ER/view", "ER/follower", "t50 h", "t90 h")
+    rows = [(g["key"], number(g["posts"]), number(g["interactions"]),
+             *(number(g["metrics"].get(m)) if m in g["metrics"] else "n/a" for m in shown),
+             percent(g["er_view"]), percent(g["er_follower"]), number(g["t50_h"]), number(g["t90_h"]))
+            for g in data["groups"]]
     table = Table(show_edge=False)
-    for title in (data["by"], "posts", "interactions", *shown, "ER/view", "ER/follower", "t50 h", "t90 h"):
-        table.add_column(title, justify="left" if title == data["by"] else "right")
-    for g in data["groups"]:
-        table.add_row(escape(g["key"]), number(g["posts"]), number(g["interactions"]),
-                      *(number(g["metrics"].get(m)) if m in g["metrics"] else "n/a" for m in shown),
-                      percent(g["er_view"]), percent(g["er_follower"]), number(g["t50_h"]), number(g["t90_h"]))
-    if data["groups"]:
-        out.print(table)
+    for title in titles:
+        table.add_column(title, justify="left" if title == data["by"] else "right", no_wrap=True)
+    for row in rows:
+        table.add_row(escape(row[0]), *row[1:])
+    if rows and not print_table(out, table):
+        _show_groups_narrow(out, titles, rows)  # a terminal too narrow for the table: no number cut
     if data["followers"]:
         out.print("\n[bold]Followers[/]")
         for f in data["followers"]:
@@ -241,6 +245,20 @@ def _show_report(data: dict[str, Any]) -> None:
         out.print("\n[dim]" + "\n".join(f"{escape(k)}: {escape(v)}" for k, v in data["legend"].items()) + "[/]")
     for where in data["unreadable"][:5]:
         out.print(f"[yellow]skipped a line that is not a snapshot row: {escape(where)}[/]")
+
+
+def _show_groups_narrow(out: Any, titles: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:
+    """Each group as a few lines, for a terminal narrower than the table: the counts, then
+    the rates (only what is not n/a)."""
+    from rich.markup import escape
+
+    counts = len(titles) - 4  # the last four columns are the rates and the longevity
+    for row in rows:
+        out.print(f"[bold]{escape(row[0])}[/]  {row[1]} posts  {row[2]} interactions")
+        for first, last in ((3, counts), (counts, len(titles))):
+            cells = [f"{titles[i]} {row[i]}" for i in range(first, last) if row[i] != "n/a"]
+            if cells:
+                out.print("  " + " · ".join(cells))
 
 
 def register(app: typer.Typer) -> None:

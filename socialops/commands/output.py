@@ -24,6 +24,38 @@ def console(stderr: bool = False) -> Any:
     return Console(stderr=stderr, highlight=False, soft_wrap=True)
 
 
+def terminal_width(out: Any) -> int | None:
+    """The width output must fit: the terminal's (or COLUMNS), or None when it goes to a
+    file or a pipe, where nothing should be cut to rich's default of 80 columns."""
+    return out.width if out.is_terminal or "COLUMNS" in os.environ else None
+
+
+def print_table(out: Any, table: Any) -> bool:
+    """Print a table whole: at its natural width into a file or a pipe, and in a terminal
+    only if it fits (False, nothing printed, when it would have to cut its cells)."""
+    from rich.measure import Measurement
+
+    natural = Measurement.get(out, out.options.update_width(100_000), table).maximum
+    width = terminal_width(out)
+    if width is not None and natural > width:
+        return False
+    with wide(out, natural if width is None else out.width):
+        out.print(table, soft_wrap=False)
+    return True
+
+
+@contextlib.contextmanager
+def wide(out: Any, width: int) -> Iterator[None]:
+    """The console at least `width` columns wide inside (rich cuts a print to the console's
+    width whatever width the print asks for)."""
+    before = out.width
+    out.width = max(width, before)
+    try:
+        yield
+    finally:
+        out.width = before
+
+
 @contextlib.contextmanager
 def workflow_text(stream: Any = None) -> Iterator[None]:
     """Under GitHub Actions, what is printed inside is shown as text: a line of a post such as
@@ -189,7 +221,7 @@ def lint_text(problems: list[Problem], files: int, root: Path, *, compact: bool 
     a rich print per finding cost 0.5 ms (bench/lint_output.py)."""
     out = console()
     paint = _Painter(out)
-    width = out.width if out.is_terminal or "COLUMNS" in os.environ else None
+    width = terminal_width(out)
     chunks: list[str] = []
     if compact:
         chunks += [_compact_line(p, paint) for p in problems]

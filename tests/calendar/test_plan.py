@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, datetime
 
 from socialops.calendar import lateness, occurrences
@@ -121,6 +122,25 @@ def test_plan_fits_60_80_and_120_columns_dropping_source_author_then_campaign(pr
     assert headers[120] == ["when", "channel", "status", "post", "campaign", "author", "source"]
     assert headers[80] == ["when", "channel", "status", "post", "campaign"]
     assert headers[60] == ["when", "channel", "status", "post"]
+
+
+def test_plan_into_a_pipe_keeps_every_column_and_whole_ids(project) -> None:
+    """Written to a file or a pipe (no terminal, no COLUMNS), the plan is not cut to rich's
+    80 columns: every column, every post id whole, as `grep` or a spreadsheet needs."""
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import REPO_ROOT
+
+    make(project)
+    env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")}
+    env["PYTHONPATH"] = str(REPO_ROOT)
+    out = subprocess.run([sys.executable, "-m", "socialops", "plan", "--now", NOW, "--from", "2026-11-01",
+                          "--to", "2026-12-31"], cwd=project.root, env=env, capture_output=True, text=True,
+                         check=True).stdout.splitlines()
+    assert out[1].split() == ["when", "channel", "status", "post", "campaign", "author", "source"]
+    assert [line for line in out if re.search(r"\S…", line)] == []  # (a lone … marks a ready post)
 
 
 def test_plan_text_and_usage_errors(project, cli) -> None:

@@ -130,7 +130,7 @@ def test_text_json_csv_and_html_agree(repo: Repo, cli: Any, tmp_path: Path) -> N
     assert git(repo.root, "status", "--porcelain") == ""  # collect committed every snapshot
     args = ("metrics", "report", "--by", "campaign", "--now", "2026-06-14T08:00")
     data = json.loads(cli(*args, "--format", "json", cwd=repo.root).stdout)
-    text = cli(*args, cwd=repo.root)
+    text = cli(*args, cwd=repo.root, env={"COLUMNS": "250"})  # wide enough for the table
     assert text.exit_code == 0, text.output
     table = cli(*args, "--format", "csv", cwd=repo.root).stdout
     page = cli(*args, "--html", str(tmp_path / "site"), cwd=repo.root)
@@ -310,3 +310,32 @@ def test_the_report_read_from_the_cache_is_the_same_until_a_file_changes(repo: R
     repo.write("calendar.yaml", CALENDAR.replace("likes: 100", "likes: 400"))
     launch = next(c for c in report(Project.load(repo.root), when, "post")["campaigns"] if c["campaign"] == "launch")
     assert launch["targets"]["likes"]["target"] == 400
+
+
+def test_the_text_report_never_cuts_a_number(repo: Repo, cli: Any) -> None:
+    """A terminal too narrow for the table gets each group as a few lines, whole; a wide one
+    gets the table; a pipe or a file (no terminal, no COLUMNS) gets the whole table rather
+    than rich's 80 columns with every number cut to an ellipsis."""
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import REPO_ROOT
+
+    make(repo)
+    args = ("metrics", "report", "--by", "post", "--now", "2026-06-14T08:00")
+    data = json.loads(cli(*args, "--format", "json", cwd=repo.root).stdout)
+    launch = next(g for g in data["groups"] if g["key"] == "launch/de")
+    likes = f"{launch['metrics']['likes']:,}"
+    narrow = cli(*args, cwd=repo.root, env={"COLUMNS": "60"}).stdout
+    assert "…" not in narrow and "┃" not in narrow
+    assert f"launch/de  2 posts  {launch['interactions']:,} interactions" in narrow
+    assert f"likes {likes}" in narrow
+    wide = cli(*args, cwd=repo.root, env={"COLUMNS": "250"}).stdout
+    assert "…" not in wide and "┃ interactions ┃" in wide
+    env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")}
+    env["PYTHONPATH"] = str(REPO_ROOT)
+    piped = subprocess.run([sys.executable, "-m", "socialops", *args], cwd=repo.root, env=env,
+                           capture_output=True, text=True, check=True).stdout
+    assert "…" not in piped and "┃ interactions ┃" in piped
+    assert max(len(line) for line in piped.splitlines()) > 80
