@@ -47,6 +47,8 @@ def test_the_page_shows_its_charts_and_tables_without_the_network(page: Path, tm
         assert any("launch/de · mastodon-main" in label for label in labels)
         rows = chrome.js("[...document.querySelectorAll('#campaigns tbody tr')].map(r => r.innerText)")
         assert any(row.startswith("launch\t2\t53") and "likes: 48 of 100 (48.00 %)" in row for row in rows)
+        # a campaign with no posts yet (autumn) is in the table, not drawn as an empty bar
+        assert any(row.startswith("autumn\t0") for row in rows) and "autumn" not in labels
         # nothing wider than the screen but the tables, which scroll in their own box
         assert chrome.js("document.documentElement.scrollWidth") <= width
         assert chrome.js("document.getElementById('calendar-link').getAttribute('href')") == "index.html"

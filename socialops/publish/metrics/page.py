@@ -36,7 +36,8 @@ def render(data: dict[str, Any]) -> str:
     if data["posts"]:
         sections.append(_section(f"Engagement per post (top {TOP_POSTS})", charts.posts(data["posts"]), ""))
     if data["campaigns"]:
-        sections.append(_section("Campaigns and their targets", charts.campaigns(data["campaigns"]),
+        charted = [c for c in data["campaigns"] if c["posts"]]  # one yet to start has nothing to draw
+        sections.append(_section("Campaigns and their targets", charts.campaigns(charted) if charted else "",
                                  _campaign_table(data["campaigns"])))
     sections.append(_section("When engagement is highest (weekday x hour)", charts.heatmap(data["heatmap"]),
                              _best_times(data["best_times"])))
