@@ -80,7 +80,7 @@ class Charts:
             ax.plot(times, [v for _, v in f["series"]], marker="o", markersize=3,
                     color=COLOURS[i % len(COLOURS)], label=_label(f["channel"]))
         ax.set_ylabel("followers")
-        ax.legend(loc="upper left", fontsize=8)
+        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8)  # beside the lines, not on them
         ax.grid(alpha=0.3)
         fig.autofmt_xdate()
         return self._svg(fig)
@@ -218,7 +218,7 @@ TEMPLATE = """<!doctype html>
 <title>{title}</title>
 <style>
 body {{ font: 15px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; margin: 0; color: #1f2328; background: #f6f8fa; }}
-header, main {{ max-width: 1100px; margin: 0 auto; padding: 12px 16px; }}
+header, main {{ max-width: 1400px; margin: 0 auto; padding: 12px 16px; }}
 header {{ display: flex; flex-wrap: wrap; gap: 8px 16px; align-items: baseline; }}
 h1 {{ margin: 0; font-size: 1.4em; }}
 section {{ background: #fff; border: 1px solid #d0d7de; border-radius: 8px; padding: 12px 16px; margin: 0 0 16px; }}
