@@ -140,9 +140,14 @@ def report_command(
     from socialops.publish.metrics.report import Period, report, to_csv
     from socialops.timeutil import parse_now
 
+    first, last = _day(start, "--from"), _day(end, "--to")
+    if first is not None and last is not None and first > last:
+        from socialops.errors import SocialopsError
+
+        raise SocialopsError(f"--from {start} is after --to {end}: give the first day, then the last")
     project = Project.load(repo)
     when = parse_now(now, project.config.timezone)
-    data = report(project, when, by.value, Period(_day(start, "--from"), _day(end, "--to")))
+    data = report(project, when, by.value, Period(first, last))
     if html is not None:
         from socialops.publish.metrics.page import write
 
@@ -229,12 +234,17 @@ def _show_report(data: dict[str, Any]) -> None:
                       f"({f['change']:+,} since {escape(f['since'])})")
     if data["campaigns"]:
         out.print("\n[bold]Campaigns[/]")
+        idle = [c["campaign"] for c in data["campaigns"] if not c["posts"]]
         for c in data["campaigns"]:
+            if not c["posts"]:
+                continue  # named once below, not with a line of n/a per target
             out.print(f"  [bold]{escape(c['campaign'])}[/]: {number(c['posts'])} posts, "
                       f"{number(c['interactions'])} interactions, ER/follower {percent(c['er_follower'])}")
             for metric, t in c["targets"].items():
                 out.print(f"    {escape(metric)}: {number(t['actual'])} of {number(t['target'])} "
                           f"({percent(t['progress'])})")
+        if idle:
+            out.print(f"  [dim]no posts in this period: {escape(', '.join(idle))}[/]")
     if data["best_times"]:
         out.print("\n[bold]Best times to post[/] (from your own history)")
         for channel, best in data["best_times"].items():

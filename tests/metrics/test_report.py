@@ -167,6 +167,15 @@ def test_report_without_snapshots_and_bad_dates(repo: Repo, cli: Any) -> None:
     assert empty.exit_code == 0 and "run socialops metrics collect first" in empty.stdout
     bad = cli("metrics", "report", "--from", "June", cwd=repo.root)
     assert bad.exit_code == 2 and "--from June: write a day as YYYY-MM-DD" in bad.stderr
+    backwards = cli("metrics", "report", "--from", "2026-07-01", "--to", "2026-06-01", cwd=repo.root)
+    assert backwards.exit_code == 2 and "--from 2026-07-01 is after --to 2026-06-01" in backwards.stderr
+
+
+def test_campaigns_without_posts_in_the_period_take_one_line(repo: Repo, cli: Any) -> None:
+    make(repo)
+    text = cli("metrics", "report", "--now", "2026-06-14T08:00", cwd=repo.root).stdout
+    assert "no posts in this period: autumn" in text
+    assert "autumn: 0 posts" not in text and "launch: 2 posts" in text
 
 
 def test_a_broken_snapshot_line_is_skipped_and_named(repo: Repo, cli: Any) -> None:
