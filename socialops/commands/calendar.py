@@ -205,7 +205,11 @@ def _show_progress(project: Project, cal: Any, out: Any) -> None:
     if progress:
         out.print("[bold]Campaign targets[/] (socialops metrics report for more)")
     for c in progress:
-        out.print(f"  {escape(c['campaign'])}: {escape(progress_text(c))}")
+        if c["posts"]:
+            out.print(f"  {escape(c['campaign'])}: {escape(progress_text(c))}")
+    idle = [c["campaign"] for c in progress if not c["posts"]]
+    if idle:  # one line, not a line of n/a per campaign yet to start
+        out.print(f"  [dim]no posts published yet: {escape(', '.join(idle))}[/]")
 
 
 def _print_entries_json(project: Project, entries: list[Entry], campaigns: list[Any] | None = None) -> None:

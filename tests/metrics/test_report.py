@@ -220,6 +220,10 @@ def test_plan_shows_each_campaigns_progress_once_metrics_exist(repo: Repo, cli: 
     assert "launch: likes 48 of 100 (48 %), followers 9 of 10 (90 %), posts 2 of 4 (50 %)" in after.stdout
     (launch,) = json.loads(cli("plan", "--now", "2026-06-14T08:00", "--format", "json", cwd=repo.root).stdout)["campaigns"]
     assert launch["campaign"] == "launch" and launch["targets"]["likes"] == {"target": 100.0, "actual": 48, "progress": 0.48}
+    repo.write("calendar.yaml", CALENDAR + "  winter: {from: 2026-12-01, to: 2026-12-31, targets: {likes: 10}}\n")
+    later = cli("plan", "--now", "2026-06-14T08:00", cwd=repo.root).stdout
+    assert "launch: likes 48 of 100" in later and "no posts published yet: winter" in later
+    assert "winter: likes" not in later  # not a line of n/a for a campaign yet to start
 
 
 def test_the_schema_checks_targets(repo: Repo, cli: Any) -> None:
