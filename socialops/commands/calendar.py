@@ -342,7 +342,7 @@ def _metrics_for_page(project: Project) -> dict[str, Any]:
     return {"metrics_page": "metrics.html",
             "campaign_progress": [{"campaign": c["campaign"], "progress": progress_text(c),
                            "ratio": min((t["progress"] or 0 for t in c["targets"].values()), default=0)}
-                          for c in progress]}
+                          for c in progress if c["posts"]]}  # one yet to start has no progress to show
 
 
 @contextmanager

@@ -63,6 +63,10 @@ def test_the_page_shows_its_charts_and_tables_without_the_network(page: Path, tm
 def test_the_calendar_page_links_to_the_metrics_and_shows_campaign_progress(repo: Repo, cli: Any, tmp_path: Path) -> None:
     pytest.importorskip("matplotlib")
     make(repo)
+    from tests.metrics.test_report import CALENDAR
+
+    # a campaign with targets and no posts yet: no empty progress bar for it
+    repo.write("calendar.yaml", CALENDAR + "  winter: {from: 2026-12-01, to: 2026-12-31, targets: {likes: 10}}\n")
     site = tmp_path / "site"
     for args in (("calendar", "--html"), ("metrics", "report", "--html")):
         result = cli(*args, str(site), "--now", "2026-06-14T08:00", cwd=repo.root)
