@@ -263,9 +263,7 @@ def write_text(root: Path, post_id: str, text: str) -> Path:
     from socialops import safepaths
 
     path = path_for(root, post_id)
-    safepaths.check_folders(root, path, relative_path(post_id))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    safepaths.check_folders(root, path, relative_path(post_id))
+    safepaths.prepare_write(root, path, relative_path(post_id))
     safepaths.write_atomically(path, text)
     return path
 

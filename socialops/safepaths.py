@@ -11,6 +11,7 @@ a message saying which file and why.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import re
@@ -213,6 +214,59 @@ def check_folders(root: Path, path: Path | str, what: str) -> None:
     check(root, parent, what, folder=True)
 
 
+#: (root, folder) -> the identity (device, inode) the folder had when prepare_write found it
+#: safe. Folders have no hard links: a path that still leads to a folder with that identity
+#: leads to that folder, whatever happened on the way, so it needs no check again.
+_SAFE_FOLDERS: dict[tuple[str, str], tuple[int, int]] = {}
+_SAFE_FOLDERS_MAX = 65536
+
+
+def prepare_write(root: Path, path: Path | str, what: str) -> None:
+    """Before writing the file `path` (under the root, or relative to it): its folder is
+    made where missing, and it and every folder on the way are real folders inside the
+    repository (check_folders, before and after making them), and the file is none of what
+    `check` refuses. A run writes the same ledger files again and again: a folder found
+    safe is remembered with its identity, and the next write into it only looks at the
+    folder and the file (one lstat each) while the folder is the same folder (a folder
+    replaced by a symlink, or by another folder, is checked in full again) and the file is
+    a regular file or not there yet (anything else is checked in full, and refused)."""
+    full = os.path.join(root, path)
+    folder, _, name = full.rpartition(os.sep)
+    key = (str(root), folder)
+    known = _SAFE_FOLDERS.get(key)
+    if known is not None and name not in ("", os.curdir, os.pardir) and name.lower() != ".git" \
+            and _same_folder(folder, known) and _regular_or_missing(full):
+        return
+    check_folders(root, full, what)
+    os.makedirs(folder, exist_ok=True)
+    check_folders(root, full, what)
+    try:
+        info = os.lstat(folder)
+    except OSError:
+        return
+    if stat.S_ISDIR(info.st_mode):
+        if len(_SAFE_FOLDERS) >= _SAFE_FOLDERS_MAX:
+            _SAFE_FOLDERS.clear()
+        _SAFE_FOLDERS[key] = (info.st_dev, info.st_ino)
+
+
+def _same_folder(folder: str, known: tuple[int, int]) -> bool:
+    try:
+        info = os.lstat(folder)
+    except OSError:
+        return False
+    return stat.S_ISDIR(info.st_mode) and (info.st_dev, info.st_ino) == known
+
+
+def _regular_or_missing(path: str) -> bool:
+    try:
+        return stat.S_ISREG(os.lstat(path).st_mode)
+    except FileNotFoundError:
+        return True
+    except OSError:
+        return False
+
+
 def unsafe_files(root: Path, folders: list[str], files: list[str]) -> list[tuple[str, str]]:
     """(path, why) for each of `folders` (and everything under them, symlinks not followed)
     and `files` that socialops may not use."""
@@ -250,10 +304,21 @@ def write_atomically(path: Path, text: str) -> None:
     reader (or a run killed meanwhile) never sees half a file."""
     import threading
 
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    folder, _, name = str(path).rpartition(os.sep)
+    tmp = f"{folder}{os.sep}.{name}.{os.getpid()}.{threading.get_ident()}.tmp"
+    data = memoryview(text.encode("utf-8"))
     try:
-        tmp.write_text(text, "utf-8")
+        # not Path.write_text: the text layer costs more than the write (a run writes a ledger
+        # file twice per platform call); O_NOFOLLOW: a symlink left at the temporary name is
+        # not followed
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | _NOFOLLOW | getattr(os, "O_BINARY", 0), 0o666)
+        try:
+            while data:
+                data = data[os.write(fd, data):]
+        finally:
+            os.close(fd)
         os.replace(tmp, path)
     except BaseException:
-        tmp.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
         raise

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import pytest
 
-from socialops import safepaths
+from socialops import ledger, safepaths
 
 
 def _repo(tmp_path: Path) -> Path:
@@ -49,3 +50,45 @@ def test_a_file_larger_than_the_limit_is_refused_and_one_at_it_is_read(tmp_path:
     with pytest.raises(safepaths.UnsafePath, match="1,001 bytes, more than the 1,000"):
         safepaths.read_bytes(root, "posts/big.md", "posts/big.md", 1000)
     assert safepaths.read_bytes(root, "posts/fits.md", "posts/fits.md", 1000) == b"x" * 1000
+
+
+def _ledger_root(tmp_path: Path) -> Path:
+    root = tmp_path / "repo"
+    root.mkdir()
+    (tmp_path / "outside").mkdir()
+    return root
+
+
+def test_a_ledger_folder_swapped_for_a_symlink_between_writes_is_refused(tmp_path: Path) -> None:
+    """A run writes each ledger file many times and checks a folder in full only once; a
+    folder that is no longer the one it checked (a reset of the branch brought a symlink)
+    is checked again, and nothing is written outside the repository."""
+    root = _ledger_root(tmp_path)
+    ledger.write_text(root, "news/launch", "post: news/launch\n")
+    ledger.write_text(root, "news/launch", "post: news/launch\nchannels: {}\n")
+    folder = root / ".socialops" / "ledger" / "news"
+    shutil.rmtree(folder)
+    os.symlink(tmp_path / "outside", folder)
+    with pytest.raises(safepaths.UnsafePath, match="news/launch.yaml: it leads outside the repository"):
+        ledger.write_text(root, "news/launch", "post: news/launch\n")
+    assert list((tmp_path / "outside").iterdir()) == []
+
+
+def test_a_ledger_file_swapped_for_a_symlink_or_a_fifo_between_writes_is_refused(tmp_path: Path) -> None:
+    root = _ledger_root(tmp_path)
+    secret = tmp_path / "outside" / "secret.txt"
+    secret.write_text("keep me")
+    ledger.write_text(root, "a", "post: a\n")
+    path = root / ".socialops" / "ledger" / "a.yaml"
+    path.unlink()
+    os.symlink(secret, path)
+    with pytest.raises(safepaths.UnsafePath, match="a.yaml: it leads outside the repository"):
+        ledger.write_text(root, "a", "post: a\n")
+    assert secret.read_text() == "keep me"
+    path.unlink()
+    os.mkfifo(path)
+    with pytest.raises(safepaths.UnsafePath, match="a.yaml: it is a FIFO"):
+        ledger.write_text(root, "a", "post: a\n")
+    path.unlink()
+    ledger.write_text(root, "a", "post: a\nchannels: {}\n")  # a regular file again: written
+    assert path.read_text() == "post: a\nchannels: {}\n"
