@@ -21,9 +21,9 @@ from __future__ import annotations
 
 import os
 import re
-import textwrap
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -242,18 +242,30 @@ def dump(entry: LedgerEntry, blocks: dict[str, str] | None = None) -> str:
     """The file's text. `blocks` caches each channel's part of it by channel name (the
     caller drops a channel's block when the channel changes): a run that records one part
     at a time re-renders one channel, not the whole post."""
-    head: dict[str, Any] = {"post": entry.post}
-    if entry.path:
-        head["path"] = entry.path
     parts = []
     for name in sorted(entry.channels):
         block = blocks.get(name) if blocks is not None else None
         if block is None:
-            block = textwrap.indent(yamlio.dump({name: entry.channels[name].to_dict()}), "  ")
+            block = _indent(yamlio.dump({name: entry.channels[name].to_dict()}))
             if blocks is not None:
                 blocks[name] = block
         parts.append(block)
-    return yamlio.dump(head) + ("channels:\n" + "".join(parts) if parts else "channels: {}\n")
+    return _head(entry.post, entry.path) + ("channels:\n" + "".join(parts) if parts else "channels: {}\n")
+
+
+@lru_cache(maxsize=1024)
+def _head(post: str, path: str | None) -> str:
+    """The file's first lines (post id and path): the same for every write of a run."""
+    head: dict[str, Any] = {"post": post}
+    if path:
+        head["path"] = path
+    return yamlio.dump(head)
+
+
+def _indent(text: str) -> str:
+    """textwrap.indent(text, "  "), without a call per line: every line that is not only
+    white space gets two spaces in front."""
+    return "".join(["  " + line if line.strip() else line for line in text.splitlines(keepends=True)])
 
 
 def write_text(root: Path, post_id: str, text: str) -> Path:

@@ -34,7 +34,6 @@ from typing import Any, ClassVar
 
 import httpx
 from authlib.oauth1 import ClientAuth
-from twitter_text import extract_urls_with_indices
 
 from socialops.adapters.base import (
     MetricsAnswer,
@@ -119,8 +118,9 @@ def comparable(text: str, *, shown: bool = False) -> str:
     if shown:
         text = _TCO.sub("\x00", html.unescape(text))
     else:
-        for found in reversed(extract_urls_with_indices(text)):
-            start, end = found["indices"]
+        from socialops.platforms.x import urls  # twitter-text's URLs, loaded only for a lookup
+
+        for start, end, _ in reversed(urls(text)):
             text = text[:start] + "\x00" + text[end:]
     return _SPACE.sub(" ", text).strip()
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -108,3 +111,36 @@ def test_verify_delete_and_lookup(tmp_path: Path) -> None:
     assert mock.lines()[-1] == ("GET https://api.x.com/2/users/42/tweets?max_results=100&exclude=retweets"
                                 f"&start_time=2025-06-01T08%3A58%3A00Z&{fields}")
     assert all(oauth_signature_ok(r, SECRETS) for r in mock.requests)
+
+
+_SHORT_POST = """
+import sys
+from pathlib import Path
+import httpx
+from socialops.adapters.base import OutgoingPart, PublishedRef
+from socialops.adapters.x import ADAPTER
+from socialops.model import Channel
+
+def answer(request):
+    return httpx.Response(201, json={"data": {"id": "900", "text": "Hello"}})
+
+options = {"platform": "x", "api_key_env": "K", "api_secret_env": "S", "access_token_env": "T",
+           "access_secret_env": "A"}
+keys = {"api_key": "k", "api_secret": "s", "access_token": "t", "access_secret": "a"}
+with httpx.Client(transport=httpx.MockTransport(answer)) as client:
+    x = ADAPTER(Channel("x", "x", options), client, keys, Path(sys.argv[1]))
+    ref = x.publish(OutgoingPart("launch", "x", 0, "Hello https://acme.example/launch", (), None, None,
+                                 "key-0", {}, None, None, None))
+assert ref == PublishedRef("900", "https://x.com/i/web/status/900"), ref
+assert "twitter_text" not in sys.modules, "twitter-text was loaded"
+print("ok")
+"""
+
+
+def test_publishing_an_ordinary_post_to_x_does_not_load_twitter_text(tmp_path: Path) -> None:
+    """twitter-text (a quarter of a second to load) is needed only to look up a post that may
+    have been sent (its links), not to send one."""
+    root = Path(__file__).resolve().parents[2]
+    done = subprocess.run([sys.executable, "-c", _SHORT_POST, str(tmp_path)], capture_output=True, text=True,
+                          check=False, timeout=120, cwd=root, env={**os.environ, "PYTHONPATH": str(root)})
+    assert (done.returncode, done.stdout.strip(), done.stderr) == (0, "ok", "")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from pathlib import Path
 
 from socialops import ledger, yamlio
@@ -25,6 +26,13 @@ def test_a_ledger_file_reads_back_what_was_written(tmp_path: Path) -> None:
     text = ledger.dump(entry, blocks)
     assert sorted(blocks) == ["123", "feed", "mastodon-main"]
     assert ledger.dump(entry, blocks) == text  # the cached blocks give the same text
+    # the text is the YAML of the head and of each channel, indented, byte for byte
+    channels = "".join(textwrap.indent(yamlio.dump({name: entry.channels[name].to_dict()}), "  ")
+                       for name in sorted(entry.channels))
+    assert text == yamlio.dump({"post": entry.post, "path": entry.path}) + "channels:\n" + channels
+    entry.path = "posts/2026/12/renamed.md"
+    assert ledger.dump(entry, blocks) == text.replace("launch.md", "renamed.md", 1)
+    entry.path = "posts/2026/12/launch.md"
     assert yamlio.load(text) == entry.to_dict()
     assert yamlio.load(text) == yamlio.load(yamlio.dump(entry.to_dict()))
     ledger.write(tmp_path, entry)
