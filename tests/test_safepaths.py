@@ -69,7 +69,7 @@ def test_a_ledger_folder_swapped_for_a_symlink_between_writes_is_refused(tmp_pat
     folder = root / ".socialops" / "ledger" / "news"
     shutil.rmtree(folder)
     os.symlink(tmp_path / "outside", folder)
-    with pytest.raises(safepaths.UnsafePath, match="news/launch.yaml: it leads outside the repository"):
+    with pytest.raises(safepaths.UnsafePath, match=r"news/launch\.yaml: it leads outside the repository"):
         ledger.write_text(root, "news/launch", "post: news/launch\n")
     assert list((tmp_path / "outside").iterdir()) == []
 
@@ -82,12 +82,12 @@ def test_a_ledger_file_swapped_for_a_symlink_or_a_fifo_between_writes_is_refused
     path = root / ".socialops" / "ledger" / "a.yaml"
     path.unlink()
     os.symlink(secret, path)
-    with pytest.raises(safepaths.UnsafePath, match="a.yaml: it leads outside the repository"):
+    with pytest.raises(safepaths.UnsafePath, match=r"a\.yaml: it leads outside the repository"):
         ledger.write_text(root, "a", "post: a\n")
     assert secret.read_text() == "keep me"
     path.unlink()
     os.mkfifo(path)
-    with pytest.raises(safepaths.UnsafePath, match="a.yaml: it is a FIFO"):
+    with pytest.raises(safepaths.UnsafePath, match=r"a\.yaml: it is a FIFO"):
         ledger.write_text(root, "a", "post: a\n")
     path.unlink()
     ledger.write_text(root, "a", "post: a\nchannels: {}\n")  # a regular file again: written
