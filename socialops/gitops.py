@@ -376,6 +376,18 @@ def contains(root: Path, ref: str, sha: str) -> bool:
     return True
 
 
+def remote_head(root: Path, remote: str, branch: str) -> str | None:
+    """The commit the remote's branch points at now (asked with ls-remote: nothing is
+    fetched); None when the remote has no such branch. Raises GitError when the remote
+    cannot be reached."""
+    out = _run(repo(root), "ls-remote", remote, f"refs/heads/{branch}")
+    for line in out.splitlines():
+        sha, _, ref = line.partition("\t")
+        if ref == f"refs/heads/{branch}":
+            return sha
+    return None
+
+
 def remote_file(root: Path, remote: str, branch: str, rel: str) -> str | None:
     """A file as it is on the remote branch now (fetched first); None when the branch or the
     file is not there. Raises GitError when the remote cannot be reached."""

@@ -75,7 +75,10 @@ class PauseWatch:
     thread part and each retry, and every few seconds while it waits inside one (the worker's
     `look_every`: a rate limit, a backoff, media still processing), so a pause pushed during
     a run stops it before its next platform call; a look that fails (the remote cannot be
-    reached) keeps the last answer.
+    reached) keeps the last answer. A look first asks which commit the remote branch is at
+    (ls-remote): while it is the commit the switch was last read from, the answer stands and
+    nothing is fetched (a fetch starts three more git processes and may start git's
+    maintenance).
     """
 
     root: Path
@@ -87,6 +90,7 @@ class PauseWatch:
     looks: int = 0
     _last: float | None = None
     _found: Pause | None = None
+    _head: str | None = None  # the remote branch's commit the switch was last read from
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def current(self) -> Pause | None:
@@ -107,9 +111,13 @@ class PauseWatch:
 
         rel = (self.root / PAUSE_FILE).resolve().relative_to(self.top.resolve()).as_posix()
         try:
-            text = gitops.remote_file(self.top, self.remote, self.branch, rel)
+            head = gitops.remote_head(self.top, self.remote, self.branch)
+            if head is not None and head == self._head:
+                return self._found
+            text = gitops.remote_file(self.top, self.remote, self.branch, rel) if head is not None else None
         except gitops.GitError:
             return self._found
+        self._head = head
         return parse_pause(text) if text is not None else None
 
     def reason(self) -> str | None:

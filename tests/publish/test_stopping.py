@@ -218,3 +218,23 @@ def test_the_pause_switch_on_the_remote_is_read_at_most_every_few_seconds(site: 
     assert watch.current() is None and watch.looks == 1  # fresh enough
     ticks[0] = 2.5
     assert watch.current() is None and watch.looks == 2
+
+
+def test_a_pause_and_a_resume_pushed_between_two_looks_are_each_seen_by_the_next_look(
+        site: Site, run_cli: Callable[..., subprocess.CompletedProcess[str]]) -> None:
+    """A look reads the switch again only when the remote branch has moved since the last
+    one (it asks which commit it is at first): every push is seen, whoever made it."""
+    from socialops.pause import PauseWatch
+
+    site.commit()
+    manager = site.clone("manager")
+    watch = PauseWatch(site.root, site.root, "origin", "main", fresh=0.0)
+    assert watch.current() is None
+    assert watch.current() is None  # nothing moved
+    assert run_cli("pause", "--reason", "Crisis", "--push", cwd=manager).returncode == 0
+    found = watch.current()
+    assert found is not None and found.reason == "Crisis"
+    assert watch.current() == found  # nothing moved since: the same answer
+    assert run_cli("resume", "--push", cwd=manager).returncode == 0
+    assert watch.current() is None
+    assert not (site.root / ".socialops/paused.yaml").exists()  # this checkout was never paused
