@@ -580,8 +580,11 @@ class Project:
         files, problems = self.post_files()
         return [Path(full) for full in files], problems
 
-    def post_files(self) -> tuple[list[str], list[Problem]]:
-        """`post_paths` as strings (quicker where thousands are only looked at)."""
+    def post_files(self, folders: list[tuple[str, tuple[int, int, int, int] | None]] | None = None
+                   ) -> tuple[list[str], list[Problem]]:
+        """`post_paths` as strings (quicker where thousands are only looked at). `folders`:
+        filled with each folder listed and its (size, mtime, ctime, inode) after the listing
+        (socialops.lint.cache.LintCache.listed)."""
         base = str(self.root / POSTS_DIR)
         problems: list[Problem] = []
         if not os.path.isdir(base):
@@ -598,6 +601,14 @@ class Project:
                                             "this folder is named like a post file; posts inside it are read, "
                                             "but rename the folder to avoid confusion"))
             folder = dirpath + os.sep
+            if folders is not None:  # a symlink to a folder: its target may become a file (a post) unseen
+                try:
+                    st = os.stat(dirpath)
+                    linked = any(os.path.islink(os.path.join(dirpath, d)) for d in dirnames)
+                    folders.append((dirpath, None if linked else (st.st_size, st.st_mtime_ns, st.st_ctime_ns,
+                                                                  st.st_ino)))
+                except OSError:
+                    folders.append((dirpath, None))
             for name in filenames:
                 if name.endswith(".md") and not name.startswith("."):
                     names.append((key + name, folder + name))

@@ -345,3 +345,64 @@ def test_linting_again_and_again_in_one_process_leaves_no_file_open(project: Pro
     gc.collect()
     assert len(os.listdir("/proc/self/fd")) <= before
     assert sorted(os.listdir(project.root / ".git" / "socialops")) == ["lint-cache"]  # no file left behind
+
+
+def test_one_post_finds_what_a_lint_without_the_cache_finds_whatever_happened_to_the_others(
+        project: ProjectDir, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The pre-commit hook lints one post and takes the other posts from the cache, and their
+    listing too while no folder under posts/ changed. Whatever happened to the other posts
+    since the cache was written (edited in place, added to a folder or in a new one, removed,
+    renamed, a symlink's target turned into a folder), it reports exactly what linting that
+    post without the cache reports, the checks across posts (duplicate ids, the calendar)
+    included."""
+    import os
+    import time
+
+    monkeypatch.setattr(lintcache, "STEADY_NS", 0)
+    monkeypatch.setattr(lintcache, "LISTING_STEADY_NS", 0)
+    listings: list[int] = []
+    real = Project.post_files
+    monkeypatch.setattr(Project, "post_files", lambda self, *a: listings.append(1) or real(self, *a))
+    project.write("calendar.yaml", "spacing: {min_gap: 1h, max_per_day: 4}\n")
+    for i in range(12):
+        project.post(f"{i % 3}/p{i:02d}.md", f"channels: [mastodon-main]\npublish_at: 2026-12-{2 + i // 3:02d}T09:00\n")
+    mine = project.post("z/mine.md", "id: launch\nchannels: [mastodon-main]\npublish_at: 2026-12-01T09:00\n")
+    outside = project.root.parent / "target.md"
+    outside.write_text("---\nchannels: [mastodon-main]\npublish_at: 2026-12-01T09:00\n---\nElsewhere.\n")
+    (project.root / "posts" / "0" / "link.md").symlink_to(outside)
+    lint(Project.load(project.root), None, NOW)  # the earlier lint: every post in the cache
+
+    def one_post(step: str) -> set[str]:
+        time.sleep(0.05)  # a folder's time moves in ticks of a few milliseconds
+        listings.clear()
+        cached = lint(Project.load(project.root), [mine], NOW).problems
+        listed = bool(listings)
+        without = lint(Project.load(project.root), [mine], NOW, use_cache=False).problems
+        assert cached == without, step
+        return {p.rule for p in cached if p.path == "posts/z/mine.md"} | ({"listed"} if listed else set())
+
+    assert one_post("nothing changed") == set()  # not even listed: no folder changed
+    p01 = project.root / "posts" / "1" / "p01.md"
+    with p01.open("w") as edit:  # in place: its folder does not change
+        edit.write("---\nid: launch\nchannels: [mastodon-main]\npublish_at: 2026-12-02T09:00\n---\nHi.\n")
+    assert one_post("another post takes its id") == {"duplicate-id"}
+    with p01.open("w") as edit:
+        edit.write("---\nchannels: [mastodon-main]\npublish_at: 2026-12-01T09:30\n---\nHi.\n")
+    assert one_post("another post moves next to it") == {"calendar"}
+    p01.unlink()
+    assert one_post("that post is removed") == {"listed"}
+    project.post("1/new.md", "channels: [mastodon-main]\npublish_at: 2026-12-01T08:40\n")
+    assert one_post("a post added to a folder") == {"calendar", "listed"}
+    (project.root / "posts" / "1" / "new.md").rename(project.root / "posts" / "1" / "later.md")
+    project.post("1/later.md", "channels: [mastodon-main]\npublish_at: 2026-12-05T08:40\n")
+    assert one_post("renamed and moved away") == {"listed"}
+    project.post("9/deep/launch.md", "channels: [mastodon-main]\npublish_at: 2026-12-09T09:00\n")
+    project.post("9/deep/launch2.md", "id: launch\nchannels: [mastodon-main]\npublish_at: 2026-12-09T09:00\n")
+    assert one_post("a new folder with a post of the same id") == {"duplicate-id", "listed"}
+    shutil.rmtree(project.root / "posts" / "9")
+    assert one_post("the folder removed") == {"listed"}
+    outside.unlink()
+    outside.mkdir()  # the symlink now leads to a folder: no post any more
+    assert one_post("a symlink's target became a folder") == {"listed"}
+    os.rmdir(outside)
+    assert one_post("and then nothing") == {"listed"}

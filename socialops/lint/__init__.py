@@ -10,6 +10,7 @@ linted are read quickly (quickread.py); findings from the ledger in published.py
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -58,7 +59,12 @@ def _lint(project: Project, paths: list[Path] | None, now: datetime | None, use_
           in_ci: bool = False, progress: Progress | None = None) -> LintResult:
     cache = LintCache.open(project) if use_cache else None
     if paths is None:
-        targets, layout_problems = project.post_files()
+        folders: list[tuple[str, Stamp | None]] | None = [] if cache is not None else None
+        began = time.time_ns()
+        targets, layout_problems = project.post_files(folders)
+        if cache is not None and folders is not None:  # what a one-post lint lists next (quickread.Others)
+            cut = len(str(project.root)) + 1
+            cache.listed([full[cut:].replace("\\", "/") for full in targets], folders, began)
     else:
         layout_problems = []
         targets = [str(p) for p in sorted({p.resolve() for p in paths}) if p.is_file()]
@@ -74,7 +80,7 @@ def _lint(project: Project, paths: list[Path] | None, now: datetime | None, use_
         if progress is not None and not done % 1024:
             progress(done, total)
         # an empty cache (a first run) holds nothing to compare: whoever reads the file stats it
-        current = stamp(path) if cache is not None and cache.entries else None
+        current = stamp(path) if cache is not None and cache.has_entries() else None
         hit = cache.lookup(rel_path(project.root, path), path, current) if cache and current else None
         if hit is None:
             stale.append((path, current))

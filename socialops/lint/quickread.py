@@ -19,13 +19,14 @@ import itertools
 import os
 import re
 import stat
+import time
 from collections.abc import Callable
 from datetime import UTC, timedelta
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from socialops.lint.cache import EPOCH, Brief, LintCache, Stamp, brief_of, stamp
+from socialops.lint.cache import EPOCH, NO_TIME, Brief, LintCache, Stamp, brief_of, stamp
 from socialops.model import (
     MAX_POST_BYTES,
     Post,
@@ -57,48 +58,37 @@ _RISKY = re.compile(r"[&*!|>{]|^variants[ \t]*:|^['\"?:-]", re.M)
 class Others:
     """The posts not being linted (`skip`): each one's brief (id, channels, time, campaign,
     status) at once, from lint's cache where the file is unchanged (a stat and a comparison),
-    read quickly (and kept in the cache) otherwise; a post itself only when asked for."""
+    read quickly (and kept in the cache) otherwise; a post itself only when asked for.
+
+    The briefs from the cache stay in its index's columns (socialops.lint.cache.Index):
+    `_valid` marks the rows whose file is unchanged, and the others' briefs are in `_extra`.
+    When the files listed are the index's rows, in its order, their stamps are compared as
+    two lists at once."""
 
     def __init__(self, project: Project, skip: set[str], cache: LintCache | None = None) -> None:
         self.project, self.cache = project, cache
-        self.briefs: list[tuple[str, Brief]] = []
         self._read: dict[str, Post] = {}
-        self._full: dict[str, str] = {}
-        files, _ = project.post_files()
-        cut = len(str(project.root)) + 1
-        # the cache's entries as stored (stamp, brief, ...), looked at directly: a dict of
-        # briefs made first cost a tenth of a one-post lint at 50,000 posts
-        stored, kept = (cache.entries, cache.kept) if cache is not None else ({}, {})
-        fulls = self._full
-        reader = _QuickReader(project)
-        current: Stamp | None = None
-        slots: list[tuple[str, Brief | None]] = []  # in the order of the files
-        todo: list[tuple[str, str, Stamp | None]] = []  # (full, rel, stamp) of those to read
-        for full in files:
-            rel = full[cut:].replace("\\", "/")  # under the root, as post_files gives them
-            if rel in skip:
+        self._extra: dict[str, Brief] = {}  # rel -> brief of those not taken from the index
+        self._index = cache.index if cache is not None else None
+        self._valid = bytearray(len(self._index) if self._index is not None else 0)
+        self._prefix = str(project.root) + os.sep
+        for again in (False, True):
+            files, rels = self._list(project, cache, again)
+            todo = self._compare(files, rels, skip)
+            if self._listed and any(current is None or os.path.isdir(full) for full, _, current in todo):
+                # not a file now, though its folder did not change (a symlink's target): list again
+                self._extra.clear()
+                self._valid[:] = bytes(len(self._valid))
                 continue
-            if cache is not None:
-                current = stamp(full)
-                found = kept[rel] if rel in kept else stored.get(rel)
-                if (isinstance(found, tuple) and len(found) == 4 and found[0] == current
-                        and isinstance(found[1], tuple) and len(found[1]) == 5):
-                    slots.append((rel, found[1]))
-                    fulls[rel] = full
-                    continue
-                if isinstance(found, list) and found[0] == current:  # kept whole during this run
-                    slots.append((rel, found[8]))
-                    fulls[rel] = full
-                    continue
-            slots.append((rel, None))
-            todo.append((full, rel, current))
-        got: dict[str, Brief] = {}
+            break
+        self._rels = [rel for rel in rels if rel not in skip] if skip else rels
+        reader = _QuickReader(project)
+        got = self._extra
         for start in range(0, len(todo), BATCH):
             chunk = todo[start:start + BATCH]
             for (full, rel, current), brief in zip(chunk, reader.briefs([(f, r) for f, r, _ in chunk]), strict=True):
                 if brief is not None:  # the post itself is read again if a check asks for it
                     got[rel] = brief
-                    fulls[rel] = full
                     if cache is not None:
                         cache.keep_brief(rel, current, brief)
                     continue
@@ -108,12 +98,105 @@ class Others:
                 got[rel] = entry[8] if entry is not None else brief_of(post, project)
                 if cache is not None:
                     cache.keep(post, entry)  # the next partial lint reads it from there
-        self.briefs = [(rel, brief if brief is not None else got[rel]) for rel, brief in slots]
+
+    def _compare(self, files: list[str], rels: list[str], skip: set[str]) -> list[tuple[str, str, Stamp | None]]:
+        """Mark the index's rows whose file is unchanged (`_valid`) and take the briefs this
+        run kept (`_extra`); what is left to read: (full path, rel, stamp) of each."""
+        cache, index, valid = self.cache, self._index, self._valid
+        if cache is None:
+            return [(full, rel, None) for full, rel in zip(files, rels, strict=True) if rel not in skip]
+        stamps = _stamps(files)
+        kept, removed = cache.kept, cache.removed
+        if index is not None and (rels is index.rels or rels == index.rels) and skip.issuperset(kept) \
+                and skip.issuperset(removed):
+            valid[:] = b"\x01" * len(valid)
+            changed = index.changed(stamps)
+            for i in changed:
+                valid[i] = 0
+            for rel in skip:
+                at = index.position(rel)
+                if at is not None:
+                    valid[at] = 0
+            return [(files[i], rels[i], stamps[i]) for i in changed if rels[i] not in skip]
+        todo = []
+        for full, rel, current in zip(files, rels, stamps, strict=True):
+            if rel in skip:
+                continue
+            found = kept.get(rel)
+            if found is None and index is not None and rel not in removed:
+                row = index.position(rel)
+                if row is not None and index.stamp(row) == current:
+                    valid[row] = 1
+                    continue
+            if isinstance(found, tuple) and len(found) == 4 and found[0] == current \
+                    and isinstance(found[1], tuple) and len(found[1]) == 5:
+                self._extra[rel] = found[1]
+                continue
+            if isinstance(found, list) and found[0] == current:  # kept whole during this run
+                self._extra[rel] = found[8]
+                continue
+            todo.append((full, rel, current))
+        return todo
+
+    def _list(self, project: Project, cache: LintCache | None, again: bool = False) -> tuple[list[str], list[str]]:
+        """(full path, rel) of every post file: as the cache listed them while none of their
+        folders changed (a stat of each folder, not a listing), else listed now (and kept)."""
+        self._listed = False
+        prefix = self._prefix
+        if cache is not None and not again:
+            rels, folders = cache.listing()
+            if rels is not None and folders is not None:
+                try:
+                    same = all(stamp(folder) == st for folder, st in folders)
+                except (TypeError, ValueError):
+                    same = False
+                if same:
+                    self._listed = True
+                    files = [prefix + rel for rel in rels] if os.sep == "/" else \
+                        [prefix + rel.replace("/", os.sep) for rel in rels]
+                    return files, rels
+        folders_now: list[tuple[str, Stamp | None]] | None = [] if cache is not None else None
+        began = time.time_ns()
+        files, _ = project.post_files(folders_now)
+        cut = len(str(project.root)) + 1
+        rels = [full[cut:].replace("\\", "/") for full in files]  # under the root, as post_files gives them
+        if cache is not None and folders_now is not None:
+            cache.listed(rels, folders_now, began)
+        return files, rels
+
+    @property
+    def briefs(self) -> list[tuple[str, Brief]]:
+        """(rel, brief) of each of them, in the order of the files."""
+        index, extra = self._index, self._extra
+        out = []
+        for rel in self._rels:
+            if rel in extra:
+                out.append((rel, extra[rel]))
+            elif index is not None:
+                i = index.position(rel)
+                if i is not None and self._valid[i]:
+                    out.append((rel, index.brief(i)))
+        return out
+
+    def owners(self, pid: str) -> list[str]:
+        """Those whose id is `pid`."""
+        out = [rel for rel, brief in self._extra.items() if brief[0] == pid]
+        index = self._index
+        if index is not None:
+            ids, valid, i = index.ids, self._valid, -1
+            while True:
+                try:
+                    i = ids.index(pid, i + 1)
+                except ValueError:
+                    break
+                if valid[i]:
+                    out.append(index.rels[i])
+        return out
 
     def post(self, rel: str) -> Post | None:
         post = self._read.get(rel)
-        if post is None and rel in self._full:
-            full, cache = self._full[rel], self.cache
+        if post is None:
+            full, cache = self._prefix + rel.replace("/", os.sep), self.cache
             current = stamp(full) if cache is not None else None
             hit = cache.lookup(rel, full, current, checked=False) if cache is not None else None
             if hit is not None:
@@ -127,14 +210,15 @@ class Others:
 
     def posts(self) -> list[Post]:
         """Every one of them as a post."""
-        return [p for p in (self.post(rel) for rel, _ in self.briefs) if p is not None]
+        return [p for p in (self.post(rel) for rel in self._rels) if p is not None]
 
     def near(self, linted: list[Post], calendar: Calendar) -> list[Post]:
         """The posts the calendar's findings about the `linted` ones depend on, when they are
         not all of them: without recurring series (whose findings, in calendar.yaml, count
         every post), the posts on a channel of a linted post within the longest minimum gap
         and two days of its time (gaps, daily maximums, campaign limits) and, per channel, the
-        one just before it (the X duplicate check compares a post with the one before)."""
+        one just before it (the X duplicate check compares a post with the one before). From
+        the index, the times around each linted post's are looked up (`Index.by_time`)."""
         if calendar.series:
             return self.posts()
         tz = self.project.config.timezone
@@ -153,7 +237,7 @@ class Others:
                 wanted.setdefault(channel, []).append(micros)
         chosen: set[str] = set()
         before: dict[tuple[str, int], tuple[int, str, str]] = {}  # (channel, linted time) -> the latest before
-        for rel, (pid, channels, when, _, _) in self.briefs:
+        for rel, (pid, channels, when, _, _) in self._extra.items():
             if when is None:
                 continue
             for channel in channels:
@@ -164,8 +248,47 @@ class Others:
                         key = (channel, mine)
                         if key not in before or (when, pid) > before[key][:2]:
                             before[key] = (when, pid, rel)
+        index = self._index
+        if index is not None:
+            valid, times, order, chans, ids, rels = (self._valid, index.times, index.by_time, index.channels,
+                                                     index.ids, index.rels)
+            count = len(order)
+            for channel, mines in wanted.items():
+                has = [channel in channels for channels in index.channel_sets]
+                for mine in mines:
+                    start = j = index.after(mine - reach)
+                    while j < count and times[order[j]] <= mine + reach:
+                        i = order[j]
+                        if valid[i] and has[chans[i]]:
+                            chosen.add(rels[i])
+                        j += 1
+                    latest: tuple[int, str, str] | None = None
+                    for j in range(start - 1, -1, -1):  # the latest before, by (time, id)
+                        i = order[j]
+                        when = times[i]
+                        if when == NO_TIME or (latest is not None and when < latest[0]):
+                            break
+                        if valid[i] and has[chans[i]] and (latest is None or (when, ids[i]) > latest[:2]):
+                            latest = (when, ids[i], rels[i])
+                    key = (channel, mine)
+                    if latest is not None and (key not in before or latest[:2] > before[key][:2]):
+                        before[key] = latest
         chosen.update(rel for _, _, rel in before.values())
         return [p for p in (self.post(rel) for rel in sorted(chosen)) if p is not None]
+
+
+def _stamps(files: list[str]) -> list[Stamp | None]:
+    """cache.stamp of each file (the loop written out: 50,000 files)."""
+    out: list[Stamp | None] = []
+    append, stat_of = out.append, os.stat
+    for full in files:
+        try:
+            st = stat_of(full)
+        except OSError:
+            append(None)
+            continue
+        append((st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino))
+    return out
 
 
 def read_posts(project: Project, *, quick: bool = False) -> list[Post]:
