@@ -86,3 +86,31 @@ def test_control_characters_from_a_post_do_not_reach_the_terminal(project, cli) 
     project.post("a.md", FRONT, "synergy \x1b[2J\x1b]0;owned\x07 done\n")
     out = "\n".join(lint(cli, project))
     assert "\x1b" not in out and "\x07" not in out and "synergy" in out
+
+
+def test_text_into_a_pipe_is_the_same_without_rich(project) -> None:
+    """Into a pipe or a file (a pre-commit hook's output, a CI log) lint's text output is
+    written without importing rich (a tenth of a one-post lint); it is what rich's console
+    writes there, byte for byte (TTY_COMPATIBLE=0 still takes rich's way)."""
+    import subprocess
+    import sys
+
+    from tests.conftest import _cli_env
+
+    project.write("styleguide.yaml", GUIDE)
+    project.post("a.md", FRONT, "We leverage synergy with Github, a line long enough to be cut on a narrow terminal "
+                 "if there were one, which there is not.\n")
+    env = _cli_env(None)
+    for name in ("COLUMNS", "FORCE_COLOR", "TTY_COMPATIBLE"):
+        env.pop(name, None)
+    outputs = []
+    for extra in ({}, {"TTY_COMPATIBLE": "0"}):
+        for args in ([], ["--compact"]):
+            proc = subprocess.run([sys.executable, "-X", "importtime", "-m", "socialops", "lint", "--now",
+                                   "2026-11-21T12:00", *args], cwd=project.root, env={**env, **extra},
+                                  capture_output=True, text=True, timeout=60)
+            assert proc.returncode == 1 and "Traceback" not in proc.stderr, proc.stderr
+            assert ("rich.console" in proc.stderr) == bool(extra)
+            outputs.append(proc.stdout)
+    assert outputs[0] == outputs[2] and outputs[1] == outputs[3]
+    assert "leverage" in outputs[0] and "posts/a.md:6:" in outputs[1]

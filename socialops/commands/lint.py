@@ -127,6 +127,13 @@ class _LintCounter:
 
 def _counter() -> _LintCounter | None:
     """The progress display on a terminal's standard error; None elsewhere (CI logs, pipes)."""
+    import sys
+
+    try:
+        if sys.stderr is None or not sys.stderr.isatty():  # what `live` finds out, without rich
+            return None
+    except (AttributeError, ValueError, OSError):
+        return None
     from socialops.commands.output import console
     from socialops.commands.progress import live
 
