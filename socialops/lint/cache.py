@@ -217,6 +217,9 @@ class Index:
         rows kept, are in the file), column by column: an edit of one post of 50,000 does
         not make 50,000 tuples."""
         keep = [i for i, rel in enumerate(self.rels) if rel not in gone] if gone else range(len(self.rels))
+        if len(rows) > 64:  # many: all of them sorted (each row inserted would take as long as all)
+            every = [(self.rels[i], *self.entry(i)) for i in keep]
+            return Index(sorted([*every, *rows], key=lambda row: list_order(row[0])), listing, folders)
         out = Index(sorted(rows, key=lambda row: list_order(row[0])), listing, folders)
         if not len(keep):
             return out
