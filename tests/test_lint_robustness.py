@@ -46,12 +46,40 @@ def test_lint_with_its_output_closed_ends_without_a_traceback(project: ProjectDi
     assert proc.returncode == cli("lint", cwd=project.root).exit_code == 1
 
 
-@pytest.mark.parametrize("odd", [{}, {"0": 1}, "stamp-far", "stamp-negative", "rest-short", "rest-text",
-                                 [[], [], "", {}, [0, 0, 0, 0], [["x", "UTC", 10**30]], False]])
+def _cache_index(project: ProjectDir) -> tuple[bytes, dict[str, object], int]:
+    """(the cache file's rests, its index, the row of posts/a.md): lint/cache.py's format."""
+    import marshal
+    import struct
+
+    raw = (project.root / ".git" / "socialops" / "lint-cache").read_bytes()
+    where, length = struct.unpack("<QQ", raw[-16:])
+    data = marshal.loads(raw[where:where + length])
+    return raw[:where], data, data["rels"].split("\0").index("posts/a.md")
+
+
+def _write_cache(project: ProjectDir, rests: bytes, data: dict[str, object]) -> None:
+    import marshal
+    import struct
+
+    index = marshal.dumps(data)
+    (project.root / ".git" / "socialops" / "lint-cache").write_bytes(
+        rests + index + struct.pack("<QQ", len(rests), len(index)))
+
+
+def _set(data: dict[str, object], column: str, row: int, value: int) -> None:
+    from array import array
+
+    values = array("q")
+    values.frombytes(data[column])  # type: ignore[arg-type]
+    values[row] = value
+    data[column] = values.tobytes()
+
+
+@pytest.mark.parametrize("odd", ["offset-far", "offset-negative", "length-far", "column-short", "rest-short",
+                                 "rest-text", [[], [], "", {}, [0, 0, 0, 0], [["x", "UTC", 10**30]], False]])
 def test_a_cache_entry_of_any_other_shape_is_read_from_the_file(project: ProjectDir, monkeypatch: pytest.MonkeyPatch,
                                                                  odd: object) -> None:
     import marshal
-    import struct
 
     import socialops.lint.cache as lintcache
 
@@ -59,34 +87,28 @@ def test_a_cache_entry_of_any_other_shape_is_read_from_the_file(project: Project
     project.post("a.md", "channels: [nowhere]\npublish_at: 2026-12-01T09:00")
     proj = Project.load(project.root)
     first = lint_module.lint(proj, None, NOW).problems
-    cache_file = project.root / ".git" / "socialops" / "lint-cache"
-    raw = cache_file.read_bytes()  # the rests, the index, where the index is (lint/cache.py)
-    where, length = struct.unpack("<QQ", raw[-16:])
-    data, rests = marshal.loads(raw[where:where + length]), raw[:where]
-    current, brief = data["posts"]["posts/a.md"][:2]  # the right stamp, so that the rest is read
-    if odd == "stamp-far":
-        data["posts"]["posts/a.md"] = (current, brief, 10**12, 5)
-    elif odd == "stamp-negative":
-        data["posts"]["posts/a.md"] = (current, brief, -1, 5)
-    elif isinstance(odd, dict):
-        data["posts"]["posts/a.md"] = odd
+    rests, data, row = _cache_index(project)  # the right stamp stays, so that the rest is read
+    if odd == "offset-far":
+        _set(data, "offsets", row, 10**12)
+    elif odd == "offset-negative":
+        _set(data, "offsets", row, -5)
+    elif odd == "length-far":
+        _set(data, "lengths", row, 10**12)
+    elif odd == "column-short":
+        data["times"] = data["times"][:-1]  # type: ignore[index]
     else:
         rest = b"\xff" if odd == "rest-short" else marshal.dumps("text" if odd == "rest-text" else odd)
-        data["posts"]["posts/a.md"] = (current, brief, len(rests), len(rest))
+        _set(data, "offsets", row, len(rests))
+        _set(data, "lengths", row, len(rest))
         rests += rest
-    index = marshal.dumps(data)
-    cache_file.write_bytes(rests + index + struct.pack("<QQ", len(rests), len(index)))
+    _write_cache(project, rests, data)
     assert lint_module.lint(proj, None, NOW).problems == first
 
 
-
-
-@pytest.mark.parametrize("odd", [{}, (1, 2), ("x", "y", 0, 0), None])
+@pytest.mark.parametrize("odd", [("ids", None), ("ids", 7), ("channel_sets", "x"), ("channel_sets", (1,)),
+                                 ("status_names", None), ("campaign_names", 3), ("folders", "x"), ("channels", 99)])
 def test_a_one_post_lint_reads_another_post_whose_cache_entry_has_another_shape(
-        project: ProjectDir, monkeypatch: pytest.MonkeyPatch, odd: object) -> None:
-    import marshal
-    import struct
-
+        project: ProjectDir, monkeypatch: pytest.MonkeyPatch, odd: tuple[str, object]) -> None:
     import socialops.lint.cache as lintcache
 
     monkeypatch.setattr(lintcache, "STEADY_NS", 0)
@@ -95,12 +117,16 @@ def test_a_one_post_lint_reads_another_post_whose_cache_entry_has_another_shape(
     proj = Project.load(project.root)
     first = lint_module.lint(proj, [mine], NOW).problems
     lint_module.lint(proj, None, NOW)
-    cache_file = project.root / ".git" / "socialops" / "lint-cache"
-    raw = cache_file.read_bytes()
-    where, length = struct.unpack("<QQ", raw[-16:])
-    data = marshal.loads(raw[where:where + length])
-    data["posts"]["posts/a.md"] = odd
-    index = marshal.dumps(data)
-    cache_file.write_bytes(raw[:where] + index + struct.pack("<QQ", where, len(index)))
+    rests, data, row = _cache_index(project)
+    column, value = odd
+    if column == "channels":
+        _set(data, column, row, value)  # type: ignore[arg-type]
+    elif column == "folders":
+        data[column] = [value]
+    else:
+        names = list(data[column])  # type: ignore[call-overload]
+        names[0 if column != "ids" else row] = value
+        data[column] = names
+    _write_cache(project, rests, data)
     assert lint_module.lint(proj, [mine], NOW).problems == first
     assert [p.rule for p in first] == ["duplicate-id"]
