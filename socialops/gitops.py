@@ -9,6 +9,26 @@ from typing import Any
 from socialops.errors import SocialopsError
 
 
+def git_dir(root: Path) -> Path | None:
+    """The git directory of the repository holding `root` (a `.git` file points to it
+    in worktrees and submodules)."""
+    for folder in (root, *root.parents):
+        dot_git = folder / ".git"
+        if dot_git.is_dir():
+            return dot_git
+        if dot_git.is_file():
+            try:
+                first = dot_git.read_text(encoding="utf-8").split("\n", 1)[0]
+            except (OSError, UnicodeDecodeError):
+                return None
+            if first.startswith("gitdir:"):
+                target = Path(first[7:].strip())
+                target = target if target.is_absolute() else folder / target
+                return target if target.is_dir() else None
+            return None
+    return None
+
+
 def repo(root: Path) -> Any:
     import git
 

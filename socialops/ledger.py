@@ -472,6 +472,11 @@ def file_sent_parts(post_id: str, path: str) -> list[tuple[str, str, int, str, s
     """`sent_parts` of one ledger file (post id from its path)."""
     with open(path, "rb") as handle:
         text = handle.read().decode("utf-8", errors="replace")
+    return text_sent_parts(post_id, text)
+
+
+def text_sent_parts(post_id: str, text: str) -> list[tuple[str, str, int, str, str, str]]:
+    """`sent_parts` of one ledger file's text (post id from its path)."""
     quick = quick_parts(text)
     head = text[len("post:"):text.find("\n")].strip() if quick is not None else ""
     if quick is None or not head or head[0] in "'\"[{&*!|>":

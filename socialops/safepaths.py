@@ -205,6 +205,41 @@ def _read_up_to(fd: int, size: int, limit: int, what: str) -> bytes:
     return b"".join(chunks)
 
 
+class WalkedReader:
+    """Thousands of files found by walking folders of the repository (the ledger, the posts),
+    read quickly: each folder checked once (inside the repository, not through a symlink
+    that leaves it), each file opened without following a symlink or waiting on a FIFO, and
+    read when it is a regular file within `limit` bytes (a third of read_bytes's time).
+    None for anything else: the caller reads that file the careful way, which says what is
+    wrong with it."""
+
+    def __init__(self, root: Path, limit: int) -> None:
+        self.root, self.limit = root, limit
+        self._folders: dict[str, bool] = {}
+
+    def read(self, full: str) -> bytes | None:
+        folder = full.rpartition(os.sep)[0]
+        ok = self._folders.get(folder)
+        if ok is None:
+            ok = self._folders[folder] = refusal(self.root, folder, folder=True) is None
+        if not ok or not _NOFOLLOW:
+            return None
+        try:
+            fd = os.open(full, _OPEN | _NOFOLLOW)
+        except OSError:
+            return None
+        try:
+            info = os.fstat(fd)
+            if not stat.S_ISREG(info.st_mode) or info.st_size > self.limit:
+                return None
+            raw = os.read(fd, info.st_size + 1)
+        except OSError:
+            return None
+        finally:
+            os.close(fd)
+        return raw if len(raw) == info.st_size else None  # it changed meanwhile: read it the careful way
+
+
 def check_folders(root: Path, path: Path | str, what: str) -> None:
     """Before writing `path`: every existing folder on the way is a real folder inside the
     repository (a symlinked ledger folder would put the ledger somewhere else)."""

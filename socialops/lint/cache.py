@@ -48,6 +48,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from socialops import gitops
 from socialops.model import CONFIG_FILE, STYLEGUIDE_FILE, Post, Project
 from socialops.problems import Level, Problem
 
@@ -314,7 +315,7 @@ class LintCache:
     def open(cls, project: Project) -> LintCache | None:
         if os.environ.get("SOCIALOPS_NO_CACHE"):
             return None
-        git_dir = _git_dir(project.root)
+        git_dir = gitops.git_dir(project.root)
         if git_dir is None:
             return None
         rel = os.path.relpath(project.root, git_dir.parent) if git_dir.name == ".git" else str(project.root)
@@ -757,26 +758,6 @@ def post_from(rel: str, path: Path, text: str, meta: dict[str, Any], where: list
     """A post made again from its text and `offsets`."""
     front_start, front_end, body_start, body_line = where
     return Post(rel, path, text, meta, text[front_start:front_end], text[body_start:], body_line)
-
-
-def _git_dir(root: Path) -> Path | None:
-    """The git directory of the repository holding `root` (a `.git` file points to it
-    in worktrees and submodules)."""
-    for folder in (root, *root.parents):
-        dot_git = folder / ".git"
-        if dot_git.is_dir():
-            return dot_git
-        if dot_git.is_file():
-            try:
-                first = dot_git.read_text(encoding="utf-8").split("\n", 1)[0]
-            except (OSError, UnicodeDecodeError):
-                return None
-            if first.startswith("gitdir:"):
-                target = Path(first[7:].strip())
-                target = target if target.is_absolute() else folder / target
-                return target if target.is_dir() else None
-            return None
-    return None
 
 
 def _key(project: Project) -> str:

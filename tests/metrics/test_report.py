@@ -315,7 +315,8 @@ def test_the_report_read_from_the_cache_is_the_same_until_a_file_changes(repo: R
            repo.root / ".socialops/metrics/2026/06/15.jsonl")
     opened: list[str] = []
     meta = report_module._file_meta
-    monkeypatch.setattr(report_module, "_file_meta", lambda project, path: opened.append(path) or meta(project, path))
+    monkeypatch.setattr(report_module, "_file_meta",
+                        lambda project, path, reader: opened.append(path) or meta(project, path, reader))
     fifth = report(Project.load(repo.root), when, "post")
     assert [Path(p).name for p in opened] == ["later.md"] and fifth == fresh() != fourth
     assert [(p["campaign"], p["metrics"]["likes"]) for p in fifth["posts"] if p["post"] == "later"] == [("launch", 5)]

@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from socialops import ledger
+from socialops import gitops, ledger
 from socialops.model import CONFIG_FILE, Project
 from socialops.publish.metrics import store
 
@@ -43,20 +43,29 @@ SETTLE_NS = 2_000_000_000
 
 
 class Stamp:
-    """The stamps of the inputs, and whether each part is settled enough to keep."""
+    """The stamps of the inputs, and whether each part is settled enough to keep. Without a
+    cache (SOCIALOPS_NO_CACHE, or no git directory) nothing is kept or looked up, and no
+    file is stamped: only the lists of files are made."""
 
     def __init__(self, project: Project) -> None:
-        import socialops
-
+        self.folder = _folder(project)
         self.now_ns = time.time_ns()
-        code = Path(__file__).parent  # the report's reading: report.py and store.py
-        self.code = _digest([f"{FORMAT}|{socialops.__version__}"],
-                            [str(project.root / CONFIG_FILE), str(code / "report.py"), str(code / "store.py")])[0]
         self.snapshot_paths = [path for _, path in store.files(project.root)]
-        self.snapshots = [_stamp(str(path)) for path in self.snapshot_paths]
         self.ledger_paths = ledger.LedgerIndex(project.root).paths  # post id -> file
         self.post_paths = project.post_files()[0]
         #: each ledger and post file -> (its stamp, its modification time)
+        self.files: dict[str, tuple[str, int]] = {}
+        self.snapshots: list[tuple[str, int]] = []
+        self.code = self.full = ""
+        self.sources_settled = False
+        if self.folder is None:
+            return
+        import socialops
+
+        code = Path(__file__).parent  # the report's reading: report.py and store.py
+        self.code = _digest([f"{FORMAT}|{socialops.__version__}"],
+                            [str(project.root / CONFIG_FILE), str(code / "report.py"), str(code / "store.py")])[0]
+        self.snapshots = [_stamp(str(path)) for path in self.snapshot_paths]
         self.files = {path: _stamp(path) for path in [*self.ledger_paths.values(), *self.post_paths]}
         sources = "\n".join(text for text, _ in self.files.values())
         self.sources_settled = all(self.settled_at(mtime) for _, mtime in self.files.values())
@@ -107,11 +116,9 @@ class Kept:
 
 
 def _folder(project: Project) -> Path | None:
-    from socialops.lint.cache import _git_dir
-
     if os.environ.get("SOCIALOPS_NO_CACHE", "") not in ("", "0"):
         return None
-    git_dir = _git_dir(project.root)
+    git_dir = gitops.git_dir(project.root)
     return git_dir / "socialops" / CACHE_FILE if git_dir is not None else None
 
 
@@ -142,7 +149,7 @@ def _write(folder: Path, name: str, code: str, key: Any, value: Any) -> None:
 
 def load(project: Project, stamp: Stamp) -> Kept:
     """What was kept and still holds: the result alone when it does."""
-    folder = _folder(project)
+    folder = stamp.folder
     found = Kept()
     if folder is None:
         return found
@@ -163,7 +170,7 @@ def load(project: Project, stamp: Stamp) -> Kept:
 def save(project: Project, stamp: Stamp, result: Any, sources: Any, fold: tuple[int, bytes] | None) -> None:
     """Keep what holds and is settled (marshallable; `fold`: how many day files it holds,
     and it); never fails the report. A fold not given leaves the one kept."""
-    folder = _folder(project)
+    folder = stamp.folder
     if folder is None:
         return
     if stamp.all_settled:
@@ -176,13 +183,13 @@ def save(project: Project, stamp: Stamp, result: Any, sources: Any, fold: tuple[
 
 def load_report(project: Project, stamp: Stamp, asked: Any) -> Any:
     """The last report, when it was asked the same way of the same files."""
-    folder = _folder(project)
+    folder = stamp.folder
     key = [stamp.full, *asked]
     kept = _read(folder, "report", stamp.code, lambda found: found == key) if folder is not None else None
     return kept[1] if kept is not None else None
 
 
 def save_report(project: Project, stamp: Stamp, asked: Any, data: Any) -> None:
-    folder = _folder(project)
+    folder = stamp.folder
     if folder is not None and stamp.all_settled:
         _write(folder, "report", stamp.code, [stamp.full, *asked], data)

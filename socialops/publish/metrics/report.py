@@ -25,6 +25,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from functools import cached_property
+from pathlib import Path
 from typing import Any
 
 from socialops import ledger
@@ -219,10 +220,14 @@ def _sources(project: Project, stamp: Any, kept: Any) -> tuple[dict[str, dict[st
     """What the ledger and the posts say: (post -> channel -> when its first part went out,
     post -> (campaign, lang, utm_campaign), what to keep: each file's part under its stamp,
     None when nothing changed). A file is read when the kept part is not under its stamp."""
+    from socialops import safepaths
+    from socialops.model import MAX_POST_BYTES
+
     ledger_kept, posts_kept = kept if isinstance(kept, tuple) and len(kept) == 2 else ({}, {})
     owners = {path: post_id for post_id, path in stamp.ledger_paths.items()}
+    ledgers = safepaths.WalkedReader(project.root, ledger.MAX_LEDGER_BYTES)
     ledger_now, ledger_found, ledger_read = _reread(stamp, owners, ledger_kept,
-                                                    lambda path: _file_published(owners[path], path))
+                                                    lambda path: _file_published(project, owners[path], path, ledgers))
     parts = [part for found in ledger_found for part in found]
     published: dict[str, dict[str, datetime]] = {}
     for post, channel, _, at in sorted(parts, key=lambda p: p[2]):
@@ -231,19 +236,23 @@ def _sources(project: Project, stamp: Any, kept: Any) -> tuple[dict[str, dict[st
                 published.setdefault(post, {})[channel] = _utc(at)
             except ValueError:
                 continue
+    posts = safepaths.WalkedReader(project.root, MAX_POST_BYTES)
     posts_now, posts_found, posts_read = _reread(stamp, stamp.post_paths, posts_kept,
-                                                 lambda path: _file_meta(project, path))
+                                                 lambda path: _file_meta(project, path, posts))
     meta: Meta = {found[0]: found[1] for found in posts_found if found is not None}
     changed = (not kept or ledger_read or posts_read or len(ledger_now) != len(ledger_kept)
                or len(posts_now) != len(posts_kept))
-    return published, meta, (ledger_now, posts_now) if changed else None
+    return published, meta, (ledger_now, posts_now) if changed and stamp.folder is not None else None
 
 
 def _reread(stamp: Any, paths: Iterable[str], kept: dict[str, Any],
             read: Callable[[str], Any]) -> tuple[dict[str, Any], list[Any], bool]:
     """What each file says, in the order of `paths`: the kept part when the file's text
     stamp is unchanged, else `read(path)`. Also what to keep (files unchanged long enough:
-    path -> (stamp, found)) and whether any file was read."""
+    path -> (stamp, found)) and whether any file was read. Without a cache (no stamps) every
+    file is read and nothing kept."""
+    if not stamp.files:
+        return {}, [read(path) for path in paths], True
     now: dict[str, Any] = {}
     found_all: list[Any] = []
     read_any = False
@@ -260,11 +269,17 @@ def _reread(stamp: Any, paths: Iterable[str], kept: dict[str, Any],
     return now, found_all, read_any
 
 
-def _file_published(post_id: str, path: str) -> list[tuple[str, str, int, str]]:
+def _file_published(project: Project, post_id: str, path: str, reader: Any) -> list[tuple[str, str, int, str]]:
+    """(post, channel, part, when it went out) of each part a ledger file says was sent; a
+    file the quick reader leaves is read with every check (nothing from one that fails)."""
+    from socialops import safepaths
+
+    raw = reader.read(path)
     try:
-        return [(post, channel, index, at) for post, channel, index, _, _, at in ledger.file_sent_parts(post_id, path)]
-    except OSError:
+        text = raw.decode("utf-8", errors="replace") if raw is not None else ledger._text_of(project.root, Path(path))
+    except (OSError, safepaths.UnsafePath):
         return []
+    return [(post, channel, index, at) for post, channel, index, _, _, at in ledger.text_sent_parts(post_id, text)]
 
 
 _COUNTED = frozenset(INTERACTIONS)
@@ -372,29 +387,30 @@ def _int(text: str) -> int | None:
         return int(number) if number.is_integer() else None
 
 
-def _file_meta(project: Project, path: str) -> tuple[str, tuple[str | None, str | None, str | None]] | None:
+def _file_meta(project: Project, path: str, reader: Any
+               ) -> tuple[str, tuple[str | None, str | None, str | None]] | None:
     """(post id, (campaign, lang, the utm_campaign of its links)) of a post file, from a
-    quick look at its front matter (the post is read properly when the quick look cannot
-    be sure); None for a file that cannot be read."""
-    from pathlib import Path
+    quick look at its front matter (the post is read properly when the quick reader or the
+    quick look cannot be sure); None for a file that cannot be read."""
+    from socialops.model import default_post_id, normalize_newlines, read_post, rel_path
 
-    from socialops.model import default_post_id, read_post, rel_path
-
-    try:
-        with open(path, encoding="utf-8") as handle:
-            text = handle.read()
-    except (OSError, UnicodeDecodeError):
-        return None
-    rel = rel_path(project.root, path)
-    utm = _UTM.search(text)
-    quick = _quick_front(text)
+    raw = reader.read(path)
+    text = quick = None
+    if raw is not None:
+        try:
+            text = normalize_newlines(raw.decode("utf-8"))
+        except UnicodeDecodeError:
+            return None
+        quick = _quick_front(text)
     if quick is None:
         post = read_post(project.root, Path(path))
         if not post.readable:
             return None
+        text = text if text is not None else post.text
         quick = {"id": post.id, "campaign": post.campaign, "lang": post.lang}
-    return quick.get("id") or default_post_id(rel), (quick.get("campaign"), quick.get("lang"),
-                                                     utm.group(1) if utm else None)
+    utm = _UTM.search(text)
+    return quick.get("id") or default_post_id(rel_path(project.root, path)), (
+        quick.get("campaign"), quick.get("lang"), utm.group(1) if utm else None)
 
 
 _FRONT_KEY = re.compile(r"^(id|campaign|lang):[ \t]*(.*?)[ \t]*$", re.M)
