@@ -157,13 +157,17 @@ def read_file(path: Path) -> Iterator[Row]:
             yield row
 
 
-#: a post's row as `encode` writes it (the fast path of `read_rows`; a line it reads wrongly,
-#: such as one with an escaped quote, cannot be counted as a row: the file is then read line
-#: by line with the JSON parser)
-_POST_ROW = re.compile(r'"channel":"([^"]*)","metric":"([^"]*)","part":(\d+),"platform":"([^"]*)",'
-                       r'"post":"([^"]*)","time":"([^"]*)","value":(-?\d+|null|"deleted")\}')
-_FOLLOWERS_ROW = re.compile(r'\{"channel":"([^"]*)","metric":"followers","platform":"([^"]*)",'
-                            r'"time":"([^"]*)","value":(-?\d+|null)\}')
+#: a post's row as `encode` writes it, on a line of its own (the fast path of `read_rows`).
+#: A line written any other way, or a number JSON would not accept, does not match; a file
+#: with such a line, or with a backslash anywhere (an escape in a string), is read line by
+#: line with the JSON parser, which reads it right.
+_TEXT = r'"([^"]*)"'
+_NUMBER = r"-?(?:0|[1-9][0-9]*)"  # a whole number as JSON writes it
+_POST_ROW = re.compile(rf'^\{{"channel":{_TEXT},"metric":{_TEXT},"part":(0|[1-9][0-9]*),"platform":{_TEXT},'
+                       rf'"post":{_TEXT},"time":{_TEXT},"value":({_NUMBER}|null|"deleted")\}}$', re.M)
+_FOLLOWERS_ROW = re.compile(rf'\{{"channel":{_TEXT},"metric":"followers","platform":{_TEXT},"time":{_TEXT},'
+                            rf'"value":({_NUMBER}|null)\}}')
+_FOLLOWERS = '"metric":"followers",'
 
 #: (channel, metric, part, platform, post, time, value as JSON text)
 PostRow = tuple[str, str, str, str, str, str, str]
@@ -174,13 +178,14 @@ def read_rows(root: Path, bad: list[str] | None = None, paths: list[Path] | None
     """Every day file (or those of `paths`), oldest first, as (the posts' rows as tuples of
     text, in time order; the other rows as dicts): what `read` gives, without making a dict
     of each of the hundreds of thousands of post rows a year holds. A file with a line
-    written any other way is read line by line with the JSON parser instead."""
+    written any other way (by hand, merged, an escape) is read line by line with the JSON
+    parser instead."""
     for path in paths if paths is not None else [path for _, path in files(root)]:
         text = path.read_text("utf-8", errors="replace")
         posts = _POST_ROW.findall(text)
-        counts = _FOLLOWERS_ROW.findall(text)
+        counts = _followers_rows(text)
         lines = text.count("\n") + (0 if text.endswith("\n") or not text else 1)
-        if len(posts) + len(counts) == lines:
+        if len(posts) + len(counts) == lines and "\\" not in text:
             yield posts, [{"channel": c, "metric": FOLLOWERS, "platform": p, "time": t,
                            "value": None if v == "null" else int(v)} for c, p, t, v in counts]
             continue
@@ -198,6 +203,21 @@ def read_rows(root: Path, bad: list[str] | None = None, paths: list[Path] | None
                 rest.append(row)
         posts.sort(key=_TIME)  # written by hand, perhaps out of order
         yield posts, rest
+
+
+def _followers_rows(text: str) -> list[tuple[str, str, str, str]]:
+    """The channels' follower rows as `encode` writes them: a handful a day among thousands
+    of post rows, found by their metric rather than by trying the pattern on every line."""
+    found = []
+    at = text.find(_FOLLOWERS)
+    while at >= 0:
+        end = text.find("\n", at)
+        end = len(text) if end < 0 else end
+        match = _FOLLOWERS_ROW.fullmatch(text, text.rfind("\n", 0, at) + 1, end)
+        if match is not None:
+            found.append(match.groups())
+        at = text.find(_FOLLOWERS, end)
+    return found
 
 
 _TIME = operator.itemgetter(5)
