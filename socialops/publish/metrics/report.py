@@ -18,7 +18,6 @@ from __future__ import annotations
 import bisect
 import contextlib
 import csv
-import functools
 import gc
 import io
 import re
@@ -82,6 +81,14 @@ class Line:
     t50_h: float | None = None
     t90_h: float | None = None
 
+    def local(self, tz: Any) -> datetime:
+        """When it was published, in `tz` (worked out once: every table asks)."""
+        kept = self.__dict__.get("_local")
+        if kept is None or kept[0] is not tz:
+            kept = self.__dict__["_local"] = (tz, self.published.astimezone(tz))
+        moment: datetime = kept[1]
+        return moment
+
     @cached_property
     def interactions(self) -> int | None:
         """Asked for only once the line is complete (the value is kept)."""
@@ -98,7 +105,7 @@ class Line:
 
     def as_dict(self, tz: Any) -> dict[str, Any]:
         return {"post": self.post, "channel": self.channel, "platform": self.platform,
-                "published": self.published.astimezone(tz).isoformat(timespec="minutes"),
+                "published": self.local(tz).isoformat(timespec="minutes"),
                 "campaign": self.campaign, "lang": self.lang, "utm_campaign": self.utm_campaign,
                 "deleted": self.deleted, "metrics": dict(self.metrics), "interactions": self.interactions,
                 "followers_at_posting": self.followers, "er_view": _round(self.er_view),
@@ -385,15 +392,16 @@ class _Fold:
                 sampled = self.series.setdefault((post, channel), {})
                 sampled[time] = sampled.get(time, 0) + sum(now.values())
             for metric, text in latest.items():
-                number = _int(text)
+                number = int(text) if text.isdigit() else _int(text)
                 if number is not None:
                     line.metrics[metric] = (line.metrics.get(metric) or 0) + number
                 else:
                     line.metrics.setdefault(metric, None)
+        micros: dict[str, int] = {}  # each sample time (a few hundred runs) in µs since 1970
         for (post, channel), line in lines.items():
             line.deleted = (post, channel) in self.deleted
             line.followers = _followers_at(followers.get(channel, []), line.published)
-            _longevity(line, self.series.get((post, channel), {}))
+            _longevity(line, self.series.get((post, channel), {}), micros)
         return sorted(lines.values(), key=lambda x: (x.published, x.post, x.channel)), followers
 
 
@@ -458,12 +466,6 @@ def _utc(text: str) -> datetime:
     return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(UTC)
 
 
-@functools.lru_cache(maxsize=65536)
-def _sample_time(text: str) -> datetime:
-    """A sample's time (a run's: a few hundred different ones a year), read once."""
-    return _utc(text)
-
-
 def _followers_at(values: list[tuple[datetime, int]], when: datetime) -> int | None:
     """The last count at or before `when` (sorted values), else the first after it."""
     at = bisect.bisect_right(values, (when, float("inf")))
@@ -472,23 +474,36 @@ def _followers_at(values: list[tuple[datetime, int]], when: datetime) -> int | N
     return values[0][1] if values else None
 
 
-def _longevity(line: Line, sampled: dict[str, int]) -> None:
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICROSECOND = timedelta(microseconds=1)
+
+
+def _longevity(line: Line, sampled: dict[str, int], micros: dict[str, int]) -> None:
+    """Samples, t50_h and t90_h of a line from its interactions at each sample time
+    (`micros`: the times read so far, in whole microseconds since 1970)."""
     line.samples = len(sampled)
     if len(sampled) < 3:
         return
-    points = sorted((_sample_time(t) - line.published, v) for t, v in sampled.items())
+    published = (line.published - _EPOCH) // _MICROSECOND
+    points = []
+    for text, value in sampled.items():
+        at = micros.get(text)
+        if at is None:
+            at = micros[text] = (_utc(text) - _EPOCH) // _MICROSECOND
+        points.append((at - published, value))
+    points.sort()
     final = points[-1][1]
     if final <= 0:
         return
     for share, name in ((0.5, "t50_h"), (0.9, "t90_h")):
         age = next(a for a, v in points if v >= share * final)
-        setattr(line, name, max(age, timedelta(0)).total_seconds() / 3600)
+        setattr(line, name, max(age, 0) / 1_000_000 / 3600)
 
 
 # ---- adding up ---------------------------------------------------------------------------------
 
 def _key(line: Line, by: str, tz: Any) -> str:
-    local = line.published.astimezone(tz)
+    local = line.local(tz)
     if by == "weekday":
         return f"{local.weekday() + 1} {WEEKDAYS[local.weekday()]}"
     if by == "hour":
@@ -545,10 +560,13 @@ def _followers(values: dict[str, list[tuple[datetime, int]]], period: Period, tz
 
 def _campaigns(lines: list[Line], followers: dict[str, list[tuple[datetime, int]]], calendar: Any,
                tz: Any) -> list[dict[str, Any]]:
-    names = sorted({x.campaign for x in lines if x.campaign} | set(calendar.campaigns))
+    by_campaign: dict[str | None, list[Line]] = {}
+    for x in lines:
+        by_campaign.setdefault(x.campaign, []).append(x)
+    names = sorted({name for name in by_campaign if name} | set(calendar.campaigns))
     out = []
     for name in names:
-        chosen = [x for x in lines if x.campaign == name]
+        chosen = by_campaign.get(name, [])
         found = totals(chosen)
         campaign = calendar.campaigns.get(name)
         entry: dict[str, Any] = {"campaign": name, **found, "from": None, "to": None, "goal": None,
@@ -582,12 +600,15 @@ def _gained(followers: dict[str, list[tuple[datetime, int]]], channels: Iterable
 
 
 def _best_times(lines: list[Line], tz: Any) -> dict[str, Any]:
+    by_channel: dict[str, list[Line]] = {}
+    for x in lines:
+        by_channel.setdefault(x.channel, []).append(x)
     out: dict[str, Any] = {}
-    for channel in sorted({x.channel for x in lines}):
+    for channel in sorted(by_channel):
         slots: dict[tuple[int, int], list[int]] = {}
-        for x in lines:
-            if x.channel == channel and x.interactions is not None and not x.deleted:
-                local = x.published.astimezone(tz)
+        for x in by_channel[channel]:
+            if x.interactions is not None and not x.deleted:
+                local = x.local(tz)
                 slots.setdefault((local.weekday(), local.hour), []).append(x.interactions)
         tested = sorted(((statistics.median(v), len(v), k) for k, v in slots.items() if len(v) >= MIN_TESTED),
                         key=lambda item: (-item[0], item[2]))
@@ -603,15 +624,17 @@ def _heatmap(lines: list[Line], tz: Any) -> dict[str, Any]:
     """Weekday x hour: the mean of each post's interactions relative to its channel's median
     (so channels of different sizes can share one map), with the number of posts; cells with
     fewer than MIN_TESTED posts have no score (untested)."""
-    medians: dict[str, float] = {}
-    for channel in {x.channel for x in lines}:
-        values = [x.interactions for x in lines if x.channel == channel and x.interactions is not None]
-        medians[channel] = statistics.median(values) if values else 0
+    by_channel: dict[str, list[int]] = {}
+    for x in lines:
+        values = by_channel.setdefault(x.channel, [])
+        if x.interactions is not None:
+            values.append(x.interactions)
+    medians = {channel: statistics.median(values) if values else 0 for channel, values in by_channel.items()}
     cells: dict[tuple[int, int], list[float]] = {}
     for x in lines:
         if x.interactions is None or not medians.get(x.channel):
             continue
-        local = x.published.astimezone(tz)
+        local = x.local(tz)
         cells.setdefault((local.weekday(), local.hour), []).append(x.interactions / medians[x.channel])
     grid = [[{"posts": len(cells.get((d, h), [])),
               "score": _round(statistics.fmean(cells[(d, h)]), 3) if len(cells.get((d, h), [])) >= MIN_TESTED else None}
