@@ -137,7 +137,7 @@ def report_command(
     import sys
 
     from socialops.model import Project
-    from socialops.publish.metrics.report import Period, report, to_csv
+    from socialops.publish.metrics.report import Period, gc_paused, report, to_csv
     from socialops.timeutil import parse_now
 
     first, last = _day(start, "--from"), _day(end, "--to")
@@ -154,12 +154,13 @@ def report_command(
         target = write(html, data)
         if fmt is ReportFormat.text:
             _console().print(f"wrote {target}")
-    if fmt is ReportFormat.json:
-        _print_report_json(data)
-    elif fmt is ReportFormat.csv:
-        sys.stdout.write(to_csv(data))
-    elif html is None:
-        _show_report(data)
+    with gc_paused():  # the CSV of a year is 100,000 rows
+        if fmt is ReportFormat.json:
+            _print_report_json(data)
+        elif fmt is ReportFormat.csv:
+            sys.stdout.write(to_csv(data))
+        elif html is None:
+            _show_report(data)
 
 
 def _print_report_json(data: dict[str, Any]) -> None:
@@ -168,8 +169,7 @@ def _print_report_json(data: dict[str, Any]) -> None:
     import json
     import sys
 
-    def dump(value: Any) -> str:
-        return json.dumps(value, ensure_ascii=False)
+    dump = json.JSONEncoder(ensure_ascii=False).encode  # json.dumps would make one per post
 
     fields = []
     for key, value in data.items():

@@ -20,6 +20,7 @@ import contextlib
 import csv
 import gc
 import io
+import operator
 import re
 import statistics
 from collections.abc import Callable, Iterable, Iterator
@@ -210,13 +211,14 @@ def _read(project: Project, period: Period, bad: list[str], stamp: Any = None
         paths = stamp.snapshot_paths
         folded = None
         for index in range(kept.folded, len(paths)):
-            if index == len(paths) - 1 and index > kept.folded:
+            if index == len(paths) - 1 and index > kept.folded and stamp.folder is not None:
                 folded = (index, fold.dump())  # all but the newest day: what the next report can start from
             for rows, others in store.read_rows(project.root, fold.bad, [paths[index]]):
                 fold.add(rows, others)
         unreadable = list(fold.bad)
         lines, followers = fold.lines(published, meta)
-        readcache.save(project, stamp, _pack(lines, followers, unreadable), sources, folded)
+        if stamp.folder is not None:
+            readcache.save(project, stamp, _pack(lines, followers, unreadable), sources, folded)
     bad += unreadable
     tz = project.config.timezone
     if period.start is not None or period.end is not None:
@@ -230,7 +232,8 @@ Meta = dict[str, tuple[str | None, str | None, str | None]]
 
 
 def _pack(lines: list[Line], followers: dict[str, list[tuple[datetime, int]]], bad: list[str]) -> Any:
-    return ([(x.published.timestamp(), *(getattr(x, f) for f in _FIELDS)) for x in lines],
+    fields = operator.attrgetter(*_FIELDS)
+    return ([(x.published.timestamp(), *fields(x)) for x in lines],
             {c: [(t.timestamp(), v) for t, v in points] for c, points in followers.items()}, bad)
 
 
@@ -669,15 +672,22 @@ CSV_COLUMNS = ("post", "channel", "platform", "campaign", "lang", "published", "
 def to_csv(data: dict[str, Any]) -> str:
     """One row per post x channel x metric (for spreadsheets): the platform's own metrics,
     then interactions, the two rates and the longevity; an empty value is missing."""
+    rows: list[tuple[Any, ...]] = []
+    add = rows.append
+    for post in data["posts"]:
+        head = tuple(post[c] or "" for c in CSV_COLUMNS[:7])
+        for metric, value in sorted(post["metrics"].items()):
+            add((*head, metric, "" if value is None else value))
+        for metric in _DERIVED:
+            value = post[metric]
+            add((*head, metric, "" if value is None else value))
+        if post["deleted"]:
+            add((*head, "deleted", 1))
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
-    for post in data["posts"]:
-        head = [post[c] or "" for c in CSV_COLUMNS[:7]]
-        derived = {"interactions": post["interactions"], "er_view": post["er_view"],
-                   "er_follower": post["er_follower"], "t50_h": post["t50_h"], "t90_h": post["t90_h"]}
-        if post["deleted"]:
-            derived["deleted"] = 1
-        for metric, value in [*sorted(post["metrics"].items()), *derived.items()]:
-            writer.writerow([*head, metric, "" if value is None else value])
+    writer.writerows(rows)
     return out.getvalue()
+
+
+_DERIVED = ("interactions", "er_view", "er_follower", "t50_h", "t90_h")
