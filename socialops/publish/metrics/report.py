@@ -428,7 +428,8 @@ def _file_meta(project: Project, path: str, reader: Any
     from socialops.model import default_post_id, normalize_newlines, read_post, rel_path
 
     raw = reader.read(path)
-    text = quick = None
+    text = ""
+    quick = None
     if raw is not None:
         try:
             text = normalize_newlines(raw.decode("utf-8"))
@@ -439,7 +440,7 @@ def _file_meta(project: Project, path: str, reader: Any
         post = read_post(project.root, Path(path))
         if not post.readable:
             return None
-        text = text if text is not None else post.text
+        text = text if raw is not None else post.text
         quick = {"id": post.id, "campaign": post.campaign, "lang": post.lang}
     utm = _UTM.search(text)
     return quick.get("id") or default_post_id(rel_path(project.root, path)), (

@@ -208,14 +208,15 @@ def read_rows(root: Path, bad: list[str] | None = None, paths: list[Path] | None
 def _followers_rows(text: str) -> list[tuple[str, str, str, str]]:
     """The channels' follower rows as `encode` writes them: a handful a day among thousands
     of post rows, found by their metric rather than by trying the pattern on every line."""
-    found = []
+    found: list[tuple[str, str, str, str]] = []
     at = text.find(_FOLLOWERS)
     while at >= 0:
         end = text.find("\n", at)
         end = len(text) if end < 0 else end
         match = _FOLLOWERS_ROW.fullmatch(text, text.rfind("\n", 0, at) + 1, end)
         if match is not None:
-            found.append(match.groups())
+            channel, platform, time, value = match.groups()
+            found.append((channel, platform, time, value))
         at = text.find(_FOLLOWERS, end)
     return found
 
