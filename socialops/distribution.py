@@ -17,16 +17,17 @@ DIST = "socialops"
 
 
 @dataclass(frozen=True)
-class Source:
-    """`requirement` installs exactly the running socialops, or is None when CI cannot reach
-    it (an editable or local-folder install); `why` says which, for people."""
+class InstallSource:
+    """Where the running socialops was installed from: `requirement` installs exactly it, or
+    is None when CI cannot reach it (an editable or local-folder install); `why` says which,
+    for people."""
 
     requirement: str | None
     why: str
     exact: bool = True  # False: an archive without a recorded hash (the URL is all there is)
 
 
-def running_source() -> Source:
+def running_source() -> InstallSource:
     """How the socialops running now was installed."""
     from importlib import metadata
 
@@ -35,49 +36,49 @@ def running_source() -> Source:
     try:
         dist = metadata.distribution(DIST)
     except metadata.PackageNotFoundError:
-        return Source(None, "socialops runs from a source folder, not from an installed package")
+        return InstallSource(None, "socialops runs from a source folder, not from an installed package")
     source = from_direct_url(dist.read_text("direct_url.json"), dist.version)
     running = Path(socialops.__file__).resolve()
     installed = Path(str(dist.locate_file("socialops/__init__.py"))).resolve()
     if source.requirement is not None and (dist.read_text("RECORD") is None or installed != running):
         # metadata without an install record (an .egg-info in a checkout on sys.path), or
         # another copy of socialops than the one running: neither names this code
-        return Source(None, f"socialops runs from the folder {running.parent.parent}, not from an installed package")
+        return InstallSource(None, f"socialops runs from the folder {running.parent.parent}, not from an installed package")
     return source
 
 
-def from_direct_url(text: str | None, version: str) -> Source:
+def from_direct_url(text: str | None, version: str) -> InstallSource:
     """The requirement for a distribution of `version` whose direct_url.json holds `text`
     (None: installed from a package index)."""
     if text is None:
-        return Source(f"{DIST}=={version}", f"socialops {version} from the package index")
+        return InstallSource(f"{DIST}=={version}", f"socialops {version} from the package index")
     try:
         data = json.loads(text)
         url = str(data["url"])
     except (ValueError, KeyError, TypeError):
-        return Source(None, "socialops's install record (direct_url.json) cannot be read")
+        return InstallSource(None, "socialops's install record (direct_url.json) cannot be read")
     local = url.startswith("file:")
     if isinstance(data.get("vcs_info"), dict):
         vcs = data["vcs_info"]
         commit = str(vcs.get("commit_id") or "")
         if local:
-            return Source(None, f"socialops was installed from a repository on this machine ({url})")
+            return InstallSource(None, f"socialops was installed from a repository on this machine ({url})")
         requirement = f"{DIST} @ {vcs.get('vcs', 'git')}+{url}@{commit}" + _subdirectory(data)
         asked = vcs.get("requested_revision")
-        return Source(requirement, f"socialops from {url} at commit {commit}" + (f" ({asked})" if asked else ""))
+        return InstallSource(requirement, f"socialops from {url} at commit {commit}" + (f" ({asked})" if asked else ""))
     if isinstance(data.get("archive_info"), dict):
         if local:
-            return Source(None, f"socialops was installed from a file on this machine ({url})")
+            return InstallSource(None, f"socialops was installed from a file on this machine ({url})")
         algorithm, digest = _archive_hash(data["archive_info"])
         if digest:
-            return Source(f"{DIST} @ {url}#{algorithm}={digest}" + _subdirectory(data, "&"),
+            return InstallSource(f"{DIST} @ {url}#{algorithm}={digest}" + _subdirectory(data, "&"),
                           f"socialops from {url} ({algorithm} {digest[:12]}...)")
-        return Source(f"{DIST} @ {url}" + _subdirectory(data), f"socialops from {url} (no hash recorded)",
+        return InstallSource(f"{DIST} @ {url}" + _subdirectory(data), f"socialops from {url} (no hash recorded)",
                       exact=False)
     if isinstance(data.get("dir_info"), dict):
         kind = "an editable install of" if data["dir_info"].get("editable") else "installed from"
-        return Source(None, f"socialops is {kind} the folder {url.removeprefix('file://')}")
-    return Source(None, f"socialops's install record names {url} in a way socialops does not know")
+        return InstallSource(None, f"socialops is {kind} the folder {url.removeprefix('file://')}")
+    return InstallSource(None, f"socialops's install record names {url} in a way socialops does not know")
 
 
 def _archive_hash(info: dict[str, object]) -> tuple[str, str]:

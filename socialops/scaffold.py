@@ -10,7 +10,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from socialops import __version__, ci
-from socialops.distribution import Source, check_requirement, running_source
+from socialops.distribution import InstallSource, check_requirement, running_source
 from socialops.errors import SocialopsError
 from socialops.model import POSTS_DIR, Project
 from socialops.timeutil import exists_once, parse_now, parse_time, zone
@@ -24,12 +24,12 @@ class InitResult:
     written: list[str] = field(default_factory=list)
     conflicts: list[str] = field(default_factory=list)
     git_initialised: bool = False
-    source: Source | None = None  # what the workflows install (None: not written)
+    source: InstallSource | None = None  # what the workflows install (None: not written)
 
 
 @dataclass
 class UpgradeResult:
-    source: Source
+    source: InstallSource
     rewritten: list[str] = field(default_factory=list)  # workflows whose socialops blocks changed
     unchanged: list[str] = field(default_factory=list)
     added: list[str] = field(default_factory=list)  # workflows this version ships that were missing
@@ -49,12 +49,12 @@ def _walk(node: Traversable, prefix: str = "") -> list[tuple[str, Traversable]]:
     return out
 
 
-def chosen_source(spec: str | None) -> Source:
+def chosen_source(spec: str | None) -> InstallSource:
     """`--source SPEC` if given, else how the running socialops was installed."""
     if spec is None:
         return running_source()
     try:
-        return Source(check_requirement(spec), "given with --source")
+        return InstallSource(check_requirement(spec), "given with --source")
     except ValueError as exc:
         raise SocialopsError(str(exc)) from None
 
@@ -128,7 +128,7 @@ def upgrade_workflows(root: Path, source: str | None) -> UpgradeResult:
         kept = [s for path in ci.workflow_files(root) for s in ci.sources_in(path.read_text("utf-8"))
                 if not s.startswith(ci.PLACEHOLDER)]
         if kept:
-            result.source = Source(kept[0], f"kept from the workflows ({chosen.why})")
+            result.source = InstallSource(kept[0], f"kept from the workflows ({chosen.why})")
             result.kept_source = True
     requirement, why = result.source.requirement, result.source.why
     shipped = set()

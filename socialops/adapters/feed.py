@@ -74,7 +74,10 @@ class Enclosure:
 
 
 @dataclass
-class Entry:
+class FeedEntry:
+    """One entry of the feed file: a published post part (its id, title, time, text, link and
+    enclosures), as the feed shows it and as the feed's journal keeps it (`as_json`)."""
+
     id: str
     title: str
     published: datetime
@@ -87,7 +90,7 @@ class Entry:
         return {**asdict(self), "published": self.published.isoformat()}
 
     @classmethod
-    def from_json(cls, data: dict[str, Any]) -> Entry:
+    def from_json(cls, data: dict[str, Any]) -> FeedEntry:
         return cls(str(data["id"]), str(data["title"]), datetime.fromisoformat(data["published"]),
                    str(data["text"]), int(data["parts"]), data.get("link"),
                    [Enclosure(**e) for e in data.get("enclosures") or []])
@@ -202,8 +205,8 @@ class FeedAdapter:
         return PublishedRef(entry_id if part.index == 0 else f"{entry_id}#part-{part.index + 1}",
                             self.entry_link(part.post_id))
 
-    def _new_entry(self, entry_id: str, part: OutgoingPart) -> Entry:
-        return Entry(entry_id, _title(part), (part.published_at or _EPOCH).astimezone(UTC),
+    def _new_entry(self, entry_id: str, part: OutgoingPart) -> FeedEntry:
+        return FeedEntry(entry_id, _title(part), (part.published_at or _EPOCH).astimezone(UTC),
                      part.text, 1, self.entry_link(part.post_id), self._enclosures(part))
 
     def _enclosures(self, part: OutgoingPart) -> list[Enclosure]:
@@ -240,7 +243,7 @@ class FeedFile:
         self.rel = rel
         self.journal = path.with_name(f".{path.name}.pending")
         self.lock = threading.RLock()
-        self.entries: dict[str, Entry] = {}
+        self.entries: dict[str, FeedEntry] = {}
         self.order: list[tuple[float, str]] = []  # newest first
         self.rendered: dict[str, bytes] = {}
         self.updated = _EPOCH  # the feed's updated, as the file said
@@ -248,7 +251,7 @@ class FeedFile:
         self.loaded = False
         self.dirty = False
 
-    def load(self) -> dict[str, Entry]:
+    def load(self) -> dict[str, FeedEntry]:
         current = _stamp(self.path)
         if self.loaded and current == self.stamp:
             return self.entries
@@ -261,7 +264,7 @@ class FeedFile:
             self.dirty = True
         return self.entries
 
-    def put(self, entry: Entry) -> None:
+    def put(self, entry: FeedEntry) -> None:
         """Record an entry (new or grown): in the journal now, in the file at `write`."""
         self._set(entry)
         self.dirty = True
@@ -305,7 +308,7 @@ class FeedFile:
             body.append(found)
         return head + b"\n  ".join(body) + b"\n</feed>\n"
 
-    def _set(self, entry: Entry) -> None:
+    def _set(self, entry: FeedEntry) -> None:
         old = self.entries.get(entry.id)
         if old is not None:
             self.order.remove((_newest_first(old), old.id))
@@ -313,7 +316,7 @@ class FeedFile:
         insort(self.order, (_newest_first(entry), entry.id))
         self.rendered.pop(entry.id, None)
 
-    def _parse(self) -> tuple[dict[str, Entry], datetime]:
+    def _parse(self) -> tuple[dict[str, FeedEntry], datetime]:
         try:
             data = self.path.read_bytes()
         except FileNotFoundError:
@@ -328,10 +331,10 @@ class FeedFile:
         return entries, _parse_time(root.findtext(_a("updated"))) or _EPOCH
 
 
-_MARKER = Entry("marker", "", _EPOCH, "")
+_MARKER = FeedEntry("marker", "", _EPOCH, "")
 
 
-def _replay(journal: Path) -> list[Entry]:
+def _replay(journal: Path) -> list[FeedEntry]:
     try:
         lines = journal.read_text("utf-8").splitlines()
     except FileNotFoundError:
@@ -339,13 +342,13 @@ def _replay(journal: Path) -> list[Entry]:
     out = []
     for line in lines:
         try:
-            out.append(Entry.from_json(json.loads(line)))
+            out.append(FeedEntry.from_json(json.loads(line)))
         except (ValueError, KeyError, TypeError):
             continue  # the last line of a run killed while writing it: that part is in the ledger as intent
     return out
 
 
-def render_feed(feed: FeedAdapter, entries: list[Entry], updated: datetime) -> bytes:
+def render_feed(feed: FeedAdapter, entries: list[FeedEntry], updated: datetime) -> bytes:
     """The whole feed, from its fields and the entries in the order given."""
     root = ET.Element(_a("feed"))
     ET.SubElement(root, _a("id")).text = feed.link or f"tag:localhost,1970-01-01:{feed.channel.name}"
@@ -394,7 +397,7 @@ def text_of(content: str) -> str:
     return "\n\n".join(html.unescape(block.replace("<br>", "\n")) for block in blocks)
 
 
-def _parse_entry(node: ET.Element) -> Entry | None:
+def _parse_entry(node: ET.Element) -> FeedEntry | None:
     entry_id = node.findtext(_a("id"))
     when = _parse_time(node.findtext(_a("published")) or node.findtext(_a("updated")))
     content = node.find(_a("content"))
@@ -411,7 +414,7 @@ def _parse_entry(node: ET.Element) -> Entry | None:
             link = item.get("href")
     parts = content.get(f"{{{NS}}}parts", "1")
     text = content.text or ""
-    return Entry(entry_id, node.findtext(_a("title")) or "", when,
+    return FeedEntry(entry_id, node.findtext(_a("title")) or "", when,
                  text_of(text) if content.get("type") == "html" else text,
                  int(parts) if parts.isdigit() else 1, link, enclosures)
 
@@ -432,7 +435,7 @@ def _title(part: OutgoingPart) -> str:
     return first if len(first) <= 100 else first[:99].rstrip() + "…"
 
 
-def _newest_first(entry: Entry) -> float:
+def _newest_first(entry: FeedEntry) -> float:
     return -entry.published.timestamp()
 
 

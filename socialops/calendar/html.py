@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from socialops.calendar.config import Calendar
-from socialops.calendar.plan import STATUSES, Entry
+from socialops.calendar.plan import STATUSES, PlanEntry
 from socialops.model import Project
 
 COLOURS = ["#0969da", "#8250df", "#d1242f", "#1a7f37", "#bc4c00", "#0598bc", "#bf3989", "#6e7781",
@@ -27,7 +27,7 @@ CAMPAIGN_COLOURS = ["#6639ba", "#0a6b5c", "#953800", "#0550ae", "#8a4600"]
 SUMMARY_MAX = 80
 
 
-def page_data(project: Project, entries: list[Entry], now: datetime, month: tuple[int, int],
+def page_data(project: Project, entries: list[PlanEntry], now: datetime, month: tuple[int, int],
               start: date, end: date, title: str, cal: Calendar | None = None) -> dict[str, Any]:
     tz = project.config.timezone
     names = sorted(set(project.config.channels) | {e.channel for e in entries})

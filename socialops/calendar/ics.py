@@ -15,14 +15,14 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from socialops.calendar.plan import Entry
+from socialops.calendar.plan import PlanEntry
 from socialops.model import Project
 
 LENGTH = timedelta(minutes=15)
 SUMMARY_MAX = 120
 
 
-def uid(entry: Entry, project: str) -> str:
+def uid(entry: PlanEntry, project: str) -> str:
     return f"{entry.id}/{entry.channel}@{project}.socialops"
 
 
@@ -40,7 +40,7 @@ def identity(project: Project) -> str:
     return sha[:12] + ("." + folder.replace("/", ".").replace("@", "-") if folder else "")
 
 
-def export(project: Project, entries: list[Entry], now: datetime, name: str = "socialops") -> bytes:
+def export(project: Project, entries: list[PlanEntry], now: datetime, name: str = "socialops") -> bytes:
     """The calendar file: its head and the VTIMEZONE from the icalendar library, each event
     written here, byte for byte as the library writes it (tests/calendar/test_views.py
     compares them). The library takes about 0.5 ms an event (a content line object, a
@@ -138,7 +138,7 @@ def _summary(line: str) -> str:
     return line if len(line) <= SUMMARY_MAX else line[: SUMMARY_MAX - 1] + "…"
 
 
-def _description(project: Project, entry: Entry) -> str:
+def _description(project: Project, entry: PlanEntry) -> str:
     lines = [entry.text(project), "", f"Channel: {entry.channel}", f"Status: {entry.status} ({entry.source})"]
     if entry.campaign:
         lines.append(f"Campaign: {entry.campaign}")

@@ -45,7 +45,10 @@ STATUSES = ("draft", "ready", "scheduled", "published", "failed", "unknown", "mi
 
 
 @dataclass(frozen=True, slots=True)
-class Entry:
+class PlanEntry:
+    """One line of the plan: a post (or an occurrence of a recurring series) on one channel
+    at its time, with its status and where it came from (`source`)."""
+
     id: str
     channel: str
     at: datetime | None  # UTC; None for a queued post without a free slot
@@ -86,14 +89,14 @@ class Entry:
 
 
 def build(project: Project, cal: Calendar, posts: list[Post], now: datetime, start: datetime, end: datetime,
-          authors: Mapping[str, str] | None = None, ledger: Ledger | None = None) -> list[Entry]:
+          authors: Mapping[str, str] | None = None, ledger: Ledger | None = None) -> list[PlanEntry]:
     """Every entry in [start, end), plus queued posts that have no slot, by time."""
     with without_gc():
         return _build(project, cal, posts, now, start, end, authors or {}, ledger or Ledger(project))
 
 
 def _build(project: Project, cal: Calendar, posts: list[Post], now: datetime, start: datetime, end: datetime,
-           authors: Mapping[str, str], ledger: Ledger) -> list[Entry]:
+           authors: Mapping[str, str], ledger: Ledger) -> list[PlanEntry]:
     by_path = {p.path: p for p in posts}
     recurrence = Recurrence(cal, posts)
     limit = lateness(project, cal)
@@ -101,7 +104,7 @@ def _build(project: Project, cal: Calendar, posts: list[Post], now: datetime, st
     explicit = post_items(posts, project)
     chosen = [i for i in explicit if start <= i.at < end]
     chosen += occurrence_items(recurrence, by_path, start, end)
-    entries: list[Entry] = []
+    entries: list[PlanEntry] = []
     if any(p.readable and is_queued(p) for p in posts):
         queued = assign(project, cal, posts, explicit, now,
                         lambda a, b: occurrence_items(recurrence, by_path, a, b))
@@ -120,10 +123,10 @@ def _build(project: Project, cal: Calendar, posts: list[Post], now: datetime, st
 
 
 def _entry(entry_id: str, channel: str, at: datetime | None, status: str, source: str, post: Post | None,
-           path: str, authors: Mapping[str, str], url: str | None = None, series: str | None = None) -> Entry:
+           path: str, authors: Mapping[str, str], url: str | None = None, series: str | None = None) -> PlanEntry:
     author = (post.author or authors.get(post.path)) if post is not None else None
     campaign = post.campaign if post is not None else None
-    return Entry(entry_id, channel, at, status, source, path, campaign, author, url, post, series)
+    return PlanEntry(entry_id, channel, at, status, source, path, campaign, author, url, post, series)
 
 
 def _status(item: Scheduled, channel: str, ledger: Ledger, cal: Calendar, now: datetime,

@@ -15,7 +15,7 @@ from socialops.commands.lint import NowOption, RepoOption, TextOrJson
 
 if TYPE_CHECKING:
     from socialops.calendar.config import Calendar
-    from socialops.calendar.plan import Entry
+    from socialops.calendar.plan import PlanEntry
     from socialops.model import Post, Project
 
 
@@ -212,7 +212,7 @@ def _show_progress(project: Project, cal: Any, out: Any) -> None:
         out.print(f"  [dim]no posts published yet: {escape(', '.join(idle))}[/]")
 
 
-def _print_entries_json(project: Project, entries: list[Entry], campaigns: list[Any] | None = None) -> None:
+def _print_entries_json(project: Project, entries: list[PlanEntry], campaigns: list[Any] | None = None) -> None:
     """`{"version": 1, "entries": [...]}` with one entry per line: readable, and written by
     the json module's fast encoder (an indented dump of 30,000 entries takes a second)."""
     import json
@@ -234,8 +234,8 @@ def _check_statuses(statuses: list[str] | None) -> None:
             raise SocialopsError(f"--status: '{value}' is not a status; use one of {', '.join(known)}")
 
 
-def _matching(project: Project, entries: list[Entry], campaigns: list[str] | None, statuses: list[str] | None,
-              grep: str | None) -> list[Entry]:
+def _matching(project: Project, entries: list[PlanEntry], campaigns: list[str] | None, statuses: list[str] | None,
+              grep: str | None) -> list[PlanEntry]:
     if campaigns:
         entries = [e for e in entries if e.campaign in campaigns]
     if statuses:
@@ -247,7 +247,7 @@ def _matching(project: Project, entries: list[Entry], campaigns: list[str] | Non
     return entries
 
 
-def _only(entries: list[Entry], channels: list[str] | None, author: str | None) -> list[Entry]:
+def _only(entries: list[PlanEntry], channels: list[str] | None, author: str | None) -> list[PlanEntry]:
     if channels:
         entries = [e for e in entries if e.channel in channels]
     if author:
@@ -302,7 +302,7 @@ def calendar_command(
     console().print(grid, soft_wrap=False)
 
 
-def _export(project: Project, entries: list[Entry], when: datetime, shown: date, first: datetime,
+def _export(project: Project, entries: list[PlanEntry], when: datetime, shown: date, first: datetime,
             last: datetime, ics: Path | None, html_dir: Path | None, cal: Calendar | None = None) -> None:
     from socialops.commands.output import console
 

@@ -12,7 +12,7 @@ from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
-from socialops.calendar.plan import Entry
+from socialops.calendar.plan import PlanEntry
 from socialops.model import Project
 
 # status -> (mark, style): drafts and published posts look different at a glance
@@ -31,7 +31,7 @@ CHANNEL_STYLES = ["blue", "magenta", "dark_orange", "green4", "purple", "cyan", 
                   "deep_pink3", "turquoise4"]
 
 
-def channel_styles(project: Project, entries: list[Entry]) -> dict[str, str]:
+def channel_styles(project: Project, entries: list[PlanEntry]) -> dict[str, str]:
     names = sorted(set(project.config.channels) | {e.channel for e in entries})
     return {name: CHANNEL_STYLES[i % len(CHANNEL_STYLES)] for i, name in enumerate(names)}
 
@@ -44,7 +44,7 @@ def legend() -> Text:
     return text
 
 
-def _local(entry: Entry, project: Project) -> Any:
+def _local(entry: PlanEntry, project: Project) -> Any:
     assert entry.at is not None
     return entry.at.astimezone(project.config.timezone)
 
@@ -53,7 +53,7 @@ PLAN_COLUMNS = ("when", "channel", "status", "post", "campaign", "author", "sour
 DROP_ORDER = ("source", "author", "campaign")  # the first to go when the terminal is narrow
 
 
-def plan_table(project: Project, entries: list[Entry], width: int = 120) -> Table:
+def plan_table(project: Project, entries: list[PlanEntry], width: int = 120) -> Table:
     """One row per entry. Columns never wrap: those that do not fit go, source first, then
     author, then campaign; the date loses its year below 100 columns; the post's id is cut
     with an ellipsis to what is left (at least 12 cells)."""
@@ -86,16 +86,16 @@ def plan_table(project: Project, entries: list[Entry], width: int = 120) -> Tabl
     return table
 
 
-def _posts(project: Project, entries: list[Entry]) -> list[list[Entry]]:
+def _posts(project: Project, entries: list[PlanEntry]) -> list[list[PlanEntry]]:
     """Entries of one post at one time (its channels) together, in time order."""
-    groups: dict[tuple[str, Any], list[Entry]] = {}
+    groups: dict[tuple[str, Any], list[PlanEntry]] = {}
     for e in entries:
         if e.at is not None:
             groups.setdefault((e.id, e.at), []).append(e)
     return sorted(groups.values(), key=lambda g: (g[0].at, g[0].id))
 
 
-def _post_line(project: Project, group: list[Entry], styles: dict[str, str], channels: bool) -> Text:
+def _post_line(project: Project, group: list[PlanEntry], styles: dict[str, str], channels: bool) -> Text:
     """A post on one line: its time, a status mark per channel (in the channel's colour),
     its first line; the channels' names after it when asked."""
     line = Text(no_wrap=True, overflow="ellipsis")
@@ -115,12 +115,12 @@ def _post_line(project: Project, group: list[Entry], styles: dict[str, str], cha
     return line
 
 
-def month_grid(project: Project, entries: list[Entry], year: int, month: int, today: date,
+def month_grid(project: Project, entries: list[PlanEntry], year: int, month: int, today: date,
                per_day: int = 4) -> Group:
     """A week per row; each day its number and its posts (time, a mark per channel, the
     first line), at most `per_day` of them and "+N more"."""
     styles = channel_styles(project, entries)
-    by_day: dict[date, list[list[Entry]]] = defaultdict(list)
+    by_day: dict[date, list[list[PlanEntry]]] = defaultdict(list)
     for group in _posts(project, entries):
         by_day[_local(group[0], project).date()].append(group)
     title = f"{stdlib_calendar.month_name[month]} {year}"
@@ -141,7 +141,7 @@ def month_grid(project: Project, entries: list[Entry], year: int, month: int, to
     return Group(table, legend(), channel_legend(styles, entries))
 
 
-def channel_legend(styles: dict[str, str], entries: list[Entry]) -> Text:
+def channel_legend(styles: dict[str, str], entries: list[PlanEntry]) -> Text:
     """The colour of each channel shown."""
     shown = {e.channel for e in entries}
     text = Text()
@@ -153,7 +153,7 @@ def channel_legend(styles: dict[str, str], entries: list[Entry]) -> Text:
     return text
 
 
-def week_agenda(project: Project, entries: list[Entry], monday: date, today: date,
+def week_agenda(project: Project, entries: list[PlanEntry], monday: date, today: date,
                 cal: Any = None) -> Group:
     """The week as an agenda: each day, its blackouts and campaigns, then its posts one line
     each (time, a mark per channel, the first line, the channels), cut to the width."""
@@ -161,7 +161,7 @@ def week_agenda(project: Project, entries: list[Entry], monday: date, today: dat
 
     styles = channel_styles(project, entries)
     tz = project.config.timezone
-    by_day: dict[date, list[list[Entry]]] = defaultdict(list)
+    by_day: dict[date, list[list[PlanEntry]]] = defaultdict(list)
     for group in _posts(project, entries):
         by_day[_local(group[0], project).date()].append(group)
     out: list[Any] = [Text(f"Week of {monday:%a %Y-%m-%d}", style="bold")]

@@ -10,7 +10,7 @@ import typer
 from socialops.commands.lint import NowOption, RepoOption
 
 if TYPE_CHECKING:
-    from socialops.distribution import Source
+    from socialops.distribution import InstallSource
 
 SourceOption = Annotated[str | None, typer.Option(
     "--source", help="The pip requirement the workflows install socialops with (default: how this "
@@ -91,7 +91,7 @@ def upgrade_workflows_command(
     raise typer.Exit(1 if result.source.requirement is None else 0)
 
 
-def _say_source(source: Source) -> None:
+def _say_source(source: InstallSource) -> None:
     from rich.markup import escape
 
     from socialops.commands.output import console

@@ -22,9 +22,15 @@ from socialops.platforms import PLATFORMS
 from socialops.platforms.base import Count, Platform
 from socialops.problems import Problem
 from socialops.render.limits import PostMedia, check_channel
-from socialops.render.parts import RenderedChannel, RenderedPart, Source, choose_text, split_parts
+from socialops.render.parts import (
+    ChosenText,
+    RenderedChannel,
+    RenderedPart,
+    choose_text,
+    split_parts,
+)
 
-__all__ = ["RenderedChannel", "RenderedPart", "Source", "choose_text", "render_channel", "render_post", "split_parts"]
+__all__ = ["ChosenText", "RenderedChannel", "RenderedPart", "choose_text", "render_channel", "render_post", "split_parts"]
 
 LIMIT_RULES = ("length", "media", "thread")
 

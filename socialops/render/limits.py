@@ -12,7 +12,7 @@ from socialops.platforms.base import Platform, human_size, media_type
 from socialops.problems import Problem
 
 if TYPE_CHECKING:
-    from socialops.render.parts import RenderedChannel, RenderedPart, Source
+    from socialops.render.parts import ChosenText, RenderedChannel, RenderedPart
 
 
 @dataclass
@@ -30,7 +30,7 @@ class PostMedia:
 
 
 def check_channel(post: Post, channel: Channel, platform: Platform, rendered: RenderedChannel,
-                  root: Path, source: Source, media: PostMedia | None = None) -> list[Problem]:
+                  root: Path, source: ChosenText, media: PostMedia | None = None) -> list[Problem]:
     """`media`: the post's, when the caller has them already."""
     problems = _thread(post, channel, platform, rendered, source)
     for part in rendered.parts:
@@ -48,7 +48,7 @@ def _prefix(rendered: RenderedChannel, part: RenderedPart) -> str:
 
 
 def _thread(post: Post, channel: Channel, platform: Platform, rendered: RenderedChannel,
-            source: Source) -> list[Problem]:
+            source: ChosenText) -> list[Problem]:
     if len(rendered.parts) < 2 or platform.threads:
         return []
     if platform.channel_threads is not None and platform.channel_threads(channel.options):
@@ -60,13 +60,13 @@ def _thread(post: Post, channel: Channel, platform: Platform, rendered: Rendered
         "or remove the channel", _line(post, source, rendered.parts[1]))]
 
 
-def _line(post: Post, source: Source, part: RenderedPart) -> int:
+def _line(post: Post, source: ChosenText, part: RenderedPart) -> int:
     """The part's line in the post file (lint leaves it 0 for variants until needed)."""
     return part.source_line or source.line_of(post, part.offset)
 
 
 def _length(post: Post, channel: Channel, platform: Platform, rendered: RenderedChannel,
-            part: RenderedPart, source: Source) -> list[Problem]:
+            part: RenderedPart, source: ChosenText) -> list[Problem]:
     prefix, line, out = _prefix(rendered, part), _line(post, source, part), []
     if not part.text.strip() and not part.media:
         out.append(post.problem("length", f"{prefix}nothing to send to {channel.name}: the text is "

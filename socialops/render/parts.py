@@ -58,7 +58,7 @@ class RenderedChannel:
 
 
 @dataclass(frozen=True)
-class Source:
+class ChosenText:
     """The text chosen for a channel and how to find its lines in the post file."""
 
     text: str
@@ -70,13 +70,13 @@ class Source:
         return post.meta_text_position(["variants", self.key], offset, self.text)[0]
 
 
-def choose_text(post: Post, channel: Channel) -> Source:
+def choose_text(post: Post, channel: Channel) -> ChosenText:
     variants = post.meta.get("variants")
     if isinstance(variants, dict):
         for key in (channel.name, channel.platform):
             if isinstance(variants.get(key), str):
-                return Source(variants[key], key)
-    return Source(post.body, None)
+                return ChosenText(variants[key], key)
+    return ChosenText(post.body, None)
 
 
 @lru_cache(maxsize=64)
