@@ -115,3 +115,18 @@ def test_the_checker_sees_a_violation(tmp_path: Path) -> None:
     source.write_text("def f():\n    from ..commands import output\n    import rich.console\n")
     found = _imports(source, "socialops.publish.m")
     assert {"socialops.commands.output", "rich.console"} <= found
+
+
+def _class_names(path: Path) -> list[str]:
+    return [node.name for node in ast.walk(ast.parse(path.read_text("utf-8"))) if isinstance(node, ast.ClassDef)]
+
+
+def test_no_two_classes_share_a_name() -> None:
+    """One name, one idea (issue 10: two `Entry` classes, a feed's and the plan's, and two
+    `Source` classes, a channel's text and socialops's install, had drifted apart)."""
+    where: dict[str, list[str]] = {}
+    for path in sorted(PACKAGE.rglob("*.py")):
+        for name in _class_names(path):
+            where.setdefault(name, []).append(_name(path))
+    shared = {name: modules for name, modules in where.items() if len(modules) > 1}
+    assert shared == {}, f"classes with the same name: {shared}"
