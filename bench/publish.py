@@ -207,10 +207,11 @@ def publish_repo(base: Path, fakes: Fakes, count: int, now: datetime) -> Path:
     return root
 
 
-def run_publish(root: Path, fakes: Fakes, now: datetime, code: Path) -> tuple[float, float, int]:
-    """`socialops publish` (imported from `code`) as a user runs it: wall time, the peak
-    memory of that process (its own rusage, whatever ran before it in this benchmark), and
-    how many channels it published."""
+def run_publish(root: Path, fakes: Fakes, now: datetime, code: Path) -> tuple[float, float, float, int]:
+    """`socialops publish` (imported from `code`) as a user runs it: wall time, CPU time
+    (user + system of the process and the git commands it ran), the peak memory of that
+    process (its own rusage, whatever ran before it in this benchmark), and how many
+    channels it published."""
     env = {**os.environ, **GIT_ENV, **fakes.env(), "PYTHONPATH": str(code)}
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
         start = time.perf_counter()
@@ -228,13 +229,15 @@ def run_publish(root: Path, fakes: Fakes, now: datetime, code: Path) -> tuple[fl
     import json
 
     published = json.loads(stdout)["summary"].get("published", 0)
-    return wall, usage.ru_maxrss / 1024, published
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, published
 
 
 def bench_publish(count: int, latency: float, codes: dict[str, Path], runs: int) -> None:
     """`runs` publishes with each checkout, taking turns; best wall time of each, with the
-    peak memory of that run."""
+    peak memory of that run, and best CPU time (the fakes run in this process: the wall time
+    includes their turns on a shared machine, the CPU time is the publish process's own)."""
     best: dict[str, tuple[float, float]] = {}
+    best_cpu: dict[str, float] = {}
     for _ in range(runs):
         for name, code in codes.items():
             now = datetime.now(UTC).replace(second=0, microsecond=0)
@@ -244,18 +247,22 @@ def bench_publish(count: int, latency: float, codes: dict[str, Path], runs: int)
                            "discord": fakes.discord, "telegram": fakes.telegram}
                 for fake in by_name.values():
                     fake.latency = latency
-                wall, peak_mb, published = run_publish(root, fakes, now, code)
+                wall, cpu, peak_mb, published = run_publish(root, fakes, now, code)
                 calls = {name: len(fake.requests) for name, fake in by_name.items()}
                 posts = {name: len(fake.posts) for name, fake in by_name.items()}
                 assert all(n == count for n in posts.values()), posts
                 assert published == count * len(CHANNELS), published
             if name not in best or wall < best[name][0]:
                 best[name] = (wall, peak_mb)
+            best_cpu[name] = min(best_cpu.get(name, float("inf")), cpu)
     for name, (wall, peak_mb) in best.items():
         others = [w for n, (w, _) in best.items() if n != "now"]
+        cpus = [c for n, c in best_cpu.items() if n != "now"]
         ratio = f" = {wall / min(others):.2f}x before" if name == "now" and others else ""
+        cpu_ratio = f" = {best_cpu[name] / min(cpus):.2f}x before" if name == "now" and cpus else ""
         print(f"publish ({name}): {count} posts x {len(CHANNELS)} channels, latency {latency * 1000:.0f} ms: "
-              f"best of {runs} {wall:.2f} s wall{ratio}, peak memory {peak_mb:.0f} MB; load {os.getloadavg()[0]:.1f}")
+              f"best of {runs} {wall:.2f} s wall{ratio}, {best_cpu[name]:.2f} s CPU{cpu_ratio}, "
+              f"peak memory {peak_mb:.0f} MB; load {os.getloadavg()[0]:.1f}")
         if latency and count:
             slowest = max(calls.values()) * latency
             total = sum(calls.values()) * latency
