@@ -178,6 +178,24 @@ def test_campaigns_without_posts_in_the_period_take_one_line(repo: Repo, cli: An
     assert "autumn: 0 posts" not in text and "launch: 2 posts" in text
 
 
+def test_a_fifo_among_the_posts_or_the_ledger_does_not_hold_the_report(repo: Repo, tmp_path: Path) -> None:
+    """A FIFO named like a post or a ledger file (opening one for reading waits for a
+    writer) is passed over like any file that cannot be read; the report still comes."""
+    import os
+    import subprocess
+    import sys
+
+    make(repo)
+    args = [sys.executable, "-m", "socialops", "metrics", "report", "--format", "json", "--now", "2026-06-14T08:00"]
+    env = {**os.environ, "SOCIALOPS_NO_CACHE": "1"}
+    before = subprocess.run(args, cwd=repo.root, env=env, capture_output=True, text=True, timeout=120)
+    os.mkfifo(repo.root / "posts/waiting.md")
+    os.mkfifo(repo.root / ".socialops/ledger/waiting.yaml")
+    after = subprocess.run(args, cwd=repo.root, env=env, capture_output=True, text=True, timeout=120)
+    assert after.returncode == 0 and json.loads(after.stdout)["posts"] == json.loads(before.stdout)["posts"]
+    assert len(json.loads(after.stdout)["posts"]) == 3
+
+
 def test_a_broken_snapshot_line_is_skipped_and_named(repo: Repo, cli: Any) -> None:
     make(repo)
     path = repo.root / ".socialops/metrics/2026/06/11.jsonl"
