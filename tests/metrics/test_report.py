@@ -178,6 +178,34 @@ def test_campaigns_without_posts_in_the_period_take_one_line(repo: Repo, cli: An
     assert "autumn: 0 posts" not in text and "launch: 2 posts" in text
 
 
+def test_the_ledger_and_posts_read_in_a_forked_process_give_the_same_report(repo: Repo, monkeypatch: Any) -> None:
+    """A large repository's ledger and posts are read in a forked process while the
+    snapshots are read here; the report is the same, and a child that fails leaves the
+    reading to this process (still the same report)."""
+    import os
+
+    from socialops.model import Project
+    from socialops.publish.metrics import report as report_module
+
+    make(repo)
+    monkeypatch.setenv("SOCIALOPS_NO_CACHE", "1")
+    when = NOW + timedelta(days=4)
+    monkeypatch.setattr(report_module, "FORK_FROM", 10**9)
+    here = report_module.report(Project.load(repo.root), when, "post")
+    monkeypatch.setattr(report_module, "FORK_FROM", 1)
+    forked = report_module.report(Project.load(repo.root), when, "post")
+    assert forked == here and len(here["posts"]) == 3
+    parent, read = os.getpid(), report_module._read_sources
+
+    def failing(*args: Any) -> Any:
+        if os.getpid() != parent:
+            raise RuntimeError("the child fails")
+        return read(*args)
+
+    monkeypatch.setattr(report_module, "_read_sources", failing)
+    assert report_module.report(Project.load(repo.root), when, "post") == here
+
+
 def test_a_fifo_among_the_posts_or_the_ledger_does_not_hold_the_report(repo: Repo, tmp_path: Path) -> None:
     """A FIFO named like a post or a ledger file (opening one for reading waits for a
     writer) is passed over like any file that cannot be read; the report still comes."""
