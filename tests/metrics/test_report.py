@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 
 from tests.conftest import git
 from tests.metrics.conftest import NOW, Repo, json_response
@@ -281,7 +282,11 @@ def test_the_schema_checks_targets(repo: Repo, cli: Any) -> None:
     assert "clcks" in out.stdout and "many" in out.stdout
 
 
-def test_the_report_read_from_the_cache_is_the_same_until_a_file_changes(repo: Repo, monkeypatch: Any) -> None:
+@pytest.mark.parametrize("forked", [False, True])
+def test_the_report_read_from_the_cache_is_the_same_until_a_file_changes(repo: Repo, monkeypatch: Any,
+                                                                           forked: bool) -> None:
+    """`forked`: the ledger and posts of a fresh clone (nothing kept yet) stamped and read
+    by a forked process, as in a large repository; the cache the same."""
     import os
     import time
 
@@ -289,6 +294,9 @@ def test_the_report_read_from_the_cache_is_the_same_until_a_file_changes(repo: R
     from socialops.publish.metrics import report as report_module
     from socialops.publish.metrics import store
     from socialops.publish.metrics.report import report
+
+    if forked:
+        monkeypatch.setattr(report_module, "FORK_FROM", 1)
 
     def settle(*paths: Path) -> None:  # files written seconds ago are never kept (racy)
         past = time.time() - 60

@@ -45,7 +45,10 @@ SETTLE_NS = 2_000_000_000
 class Stamp:
     """The stamps of the inputs, and whether each part is settled enough to keep. Without a
     cache (SOCIALOPS_NO_CACHE, or no git directory) nothing is kept or looked up, and no
-    file is stamped: only the lists of files are made."""
+    file is stamped: only the lists of files are made. Where nothing was kept yet (a fresh
+    clone) the ledger and post files are stamped only just before they are read
+    (`deferred` until then; the reading may happen in a forked process, which hands its
+    stamps back: `adopt`)."""
 
     def __init__(self, project: Project) -> None:
         self.folder = _folder(project)
@@ -58,6 +61,7 @@ class Stamp:
         self.snapshots: list[tuple[str, int]] = []
         self.code = self.full = ""
         self.sources_settled = False
+        self.deferred = False
         if self.folder is None:
             return
         import socialops
@@ -66,7 +70,18 @@ class Stamp:
         self.code = _digest([f"{FORMAT}|{socialops.__version__}"],
                             [str(project.root / CONFIG_FILE), str(code / "report.py"), str(code / "store.py")])[0]
         self.snapshots = [_stamp(str(path)) for path in self.snapshot_paths]
-        self.files = {path: _stamp(path) for path in [*self.ledger_paths.values(), *self.post_paths]}
+        if self.folder.is_dir():
+            self.stamp_files()
+        else:
+            self.deferred = True
+
+    def stamp_files(self) -> None:
+        """Each ledger and post file stamped (before it is read)."""
+        self.adopt({path: _stamp(path) for path in [*self.ledger_paths.values(), *self.post_paths]})
+
+    def adopt(self, files: dict[str, tuple[str, int]]) -> None:
+        """The ledger and post files' stamps, made here or by the forked reader."""
+        self.files, self.deferred = files, False
         sources = "\n".join(text for text, _ in self.files.values())
         self.sources_settled = all(self.settled_at(mtime) for _, mtime in self.files.values())
         self.full = _digest([self.code, sources, *(text for text, _ in self.snapshots)], [])[0]
@@ -151,7 +166,7 @@ def load(project: Project, stamp: Stamp) -> Kept:
     """What was kept and still holds: the result alone when it does."""
     folder = stamp.folder
     found = Kept()
-    if folder is None:
+    if folder is None or stamp.deferred:  # nothing kept, or nothing yet
         return found
     result = _read(folder, "result", stamp.code, lambda key: key == stamp.full)
     if result is not None:
@@ -171,7 +186,7 @@ def save(project: Project, stamp: Stamp, result: Any, sources: Any, fold: tuple[
     """Keep what holds and is settled (marshallable; `fold`: how many day files it holds,
     and it); never fails the report. A fold not given leaves the one kept."""
     folder = stamp.folder
-    if folder is None:
+    if folder is None or stamp.deferred:
         return
     if stamp.all_settled:
         _write(folder, "result", stamp.code, stamp.full, result)
@@ -185,11 +200,12 @@ def load_report(project: Project, stamp: Stamp, asked: Any) -> Any:
     """The last report, when it was asked the same way of the same files."""
     folder = stamp.folder
     key = [stamp.full, *asked]
-    kept = _read(folder, "report", stamp.code, lambda found: found == key) if folder is not None else None
+    kept = (_read(folder, "report", stamp.code, lambda found: found == key)
+            if folder is not None and not stamp.deferred else None)
     return kept[1] if kept is not None else None
 
 
 def save_report(project: Project, stamp: Stamp, asked: Any, data: Any) -> None:
     folder = stamp.folder
-    if folder is not None and stamp.all_settled:
+    if folder is not None and not stamp.deferred and stamp.all_settled:
         _write(folder, "report", stamp.code, [stamp.full, *asked], data)
