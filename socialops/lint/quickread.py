@@ -86,12 +86,15 @@ class Others:
         got = self._extra
         for start in range(0, len(todo), BATCH):
             chunk = todo[start:start + BATCH]
+            reader.stamps.clear()
             for (full, rel, current), brief in zip(chunk, reader.briefs([(f, r) for f, r, _ in chunk]), strict=True):
                 if brief is not None:  # the post itself is read again if a check asks for it
                     got[rel] = brief
                     if cache is not None:
-                        cache.keep_brief(rel, current, brief)
+                        cache.keep_brief(rel, current or reader.stamps.get(full), brief)
                     continue
+                if current is None and cache is not None:
+                    current = stamp(full)  # before reading it
                 post = quick_post(project.root, Path(full), rel)
                 self._read[rel] = post
                 entry = cache.entry(post, None, current) if cache is not None else None
@@ -103,10 +106,11 @@ class Others:
         """Mark the index's rows whose file is unchanged (`_valid`) and take the briefs this
         run kept (`_extra`); what is left to read: (full path, rel, stamp) of each."""
         cache, index, valid = self.cache, self._index, self._valid
-        if cache is None:
+        kept, removed = (cache.kept, cache.removed) if cache is not None else ({}, set())
+        if cache is None or (index is None and skip.issuperset(kept)):
+            # nothing to compare with (a fresh clone): each file is stamped as it is read
             return [(full, rel, None) for full, rel in zip(files, rels, strict=True) if rel not in skip]
         stamps = _stamps(files)
-        kept, removed = cache.kept, cache.removed
         if index is not None and (rels is index.rels or rels == index.rels) and skip.issuperset(kept) \
                 and skip.issuperset(removed):
             valid[:] = b"\x01" * len(valid)
@@ -347,6 +351,7 @@ class _QuickReader:
                        | getattr(os, "O_NOCTTY", 0))
         self._tz = project.config.timezone
         self._defaults = tuple(project.config.default_channels)
+        self.stamps: dict[str, Stamp] = {}  # full path -> (size, mtime, ctime, inode) of a file as opened and read
 
     def briefs(self, items: list[tuple[str, str]]) -> list[Brief | None]:
         """The brief of each (full path, rel) or None. Each step runs over all the files
@@ -413,6 +418,7 @@ class _QuickReader:
             info = os.fstat(fd)
             if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_POST_BYTES:
                 return None
+            self.stamps[full] = (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
             raw = os.read(fd, info.st_size + 1)
         except OSError:
             return None
