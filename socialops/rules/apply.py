@@ -93,15 +93,26 @@ STOPPED = ("this rule's regular expression took longer than {limit} s on this te
 
 
 def message(rule: Rule, match: Match) -> str:
-    if match.values.get("stopped"):
+    """The rule's message (else the kind's) with each `{name}` replaced by the match's value
+    (spaces collapsed); a name without a value stays as written."""
+    values = match.values
+    if values.get("stopped"):
         return STOPPED.format(limit=REGEX_TIMEOUT)
     template = rule.message or match.message
+    parts = _TEMPLATES.get(template)
+    if parts is None:  # [text, name, text, name, ..., text], split once per template
+        parts = _TEMPLATES[template] = [str(part) for part in _PLACEHOLDER.split(template)]
+    if len(parts) == 1:
+        return template
+    out = [parts[0]]
+    for k in range(1, len(parts), 2):
+        found = values.get(parts[k])
+        out.append(f"{{{parts[k]}}}" if found is None else " ".join(str(found).split()))
+        out.append(parts[k + 1])
+    return "".join(out)
 
-    def value(m: regex.Match[str]) -> str:
-        found = match.values.get(m.group(1))
-        return str(m.group()) if found is None else " ".join(str(found).split())
 
-    return str(_PLACEHOLDER.sub(value, template))
+_TEMPLATES: dict[str, list[str]] = {}
 
 
 # ---- the run --------------------------------------------------------------------------------
