@@ -156,6 +156,8 @@ def main() -> None:
                 rows.append(("BEFORE socialops --help", best([*so, "--help"], repo, args.runs)))
             if "one" in want:
                 rows.append(("BEFORE lint ONE_POST after a lint", best(one, repo, args.runs)))
+                rows.append(("BEFORE lint ONE_POST after a lint, the post just edited",
+                             best(one, repo, args.runs, edit=Path(one[4]))))
                 rows.append(("BEFORE lint ONE_POST, fresh clone", best(one, repo, args.runs, fresh=True)))
             for name, cmd in views.items():
                 if name in want:
