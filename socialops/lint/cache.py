@@ -23,9 +23,13 @@ linting another post needs of it) and the rest marshalled on its own, in the fil
 with where the rest is: opening the cache reads the index only, a one-post lint compares
 stamps and reads briefs (socialops.lint.quickread.Others), making posts of the few entries
 the calendar needs, and a full lint reads each rest when it comes to its post. What a lint
-keeps goes to the next file as it comes: no run holds every post's text. A one-post lint
-in a fresh clone keeps only the brief of the other posts (no text): the few the calendar
-needs are read from their files the next time.
+keeps goes to the next file as it comes: no run holds every post's text; a run that kept
+only a few entries adds them and a new index to the end of the file read instead (Index,
+LintCache.save). A one-post lint in a fresh clone keeps only the brief of the other posts
+(no text): the few the calendar needs are read from their files the next time. The index
+also keeps the post files as last listed and the stamp of every folder under posts/ then
+(LintCache.listed): while no folder changed, a one-post lint takes that list instead of
+listing them again.
 
 A file changed within the last seconds is never taken from the cache: a file system
 stamps times in ticks, so a second change in the same tick, keeping the size, could look
