@@ -382,6 +382,7 @@ def _file_published(project: Project, post_id: str, path: str, reader: Any) -> l
 
 
 _COUNTED = frozenset(INTERACTIONS)
+_CHANNEL_PLATFORM = operator.itemgetter(0, 3)
 
 
 class _Fold:
@@ -416,7 +417,7 @@ class _Fold:
             value = other.get("value")
             if other.get("metric") == store.FOLLOWERS and isinstance(value, int):
                 self.followers.setdefault(str(other.get("channel")), []).append((str(other["time"]), value))
-        self.platforms.update((row[0], row[3]) for row in rows)
+        self.platforms.update(map(_CHANNEL_PLATFORM, rows))
         parts, series, counted, status = self.parts, self.series, _COUNTED, store.STATUS
         # the loop every row of a year goes through: as few lookups as possible
         for channel, metric, part, _, post, time, value in rows:
