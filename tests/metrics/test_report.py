@@ -205,6 +205,17 @@ def test_the_ledger_and_posts_read_in_a_forked_process_give_the_same_report(repo
 
     monkeypatch.setattr(report_module, "_read_sources", failing)
     assert report_module.report(Project.load(repo.root), when, "post") == here
+    # this process fails while the child reads: the error comes through, the child is stopped
+    monkeypatch.setattr(report_module, "_read_sources", read)
+
+    def broken(*args: Any) -> Any:
+        raise OSError("the disk went away")
+
+    monkeypatch.setattr(report_module.store, "read_rows", broken)
+    with pytest.raises(OSError, match="the disk went away"):
+        report_module.report(Project.load(repo.root), when, "post")
+    with pytest.raises(ChildProcessError):  # no child left running or unreaped
+        os.waitpid(-1, os.WNOHANG)
 
 
 def test_a_fifo_among_the_posts_or_the_ledger_does_not_hold_the_report(repo: Repo, tmp_path: Path) -> None:

@@ -207,18 +207,18 @@ def _read(project: Project, period: Period, bad: list[str], stamp: Any = None
         lines, followers, unreadable = _unpack(kept.result)
     else:
         files = len(stamp.ledger_paths) + len(stamp.post_paths)
-        read_sources = _meanwhile(lambda: _read_sources(project, stamp, kept.sources),
-                                  kept.sources is None and files >= FORK_FROM)
-        fold = _Fold(kept.fold) if kept.fold is not None else _Fold()
-        paths = stamp.snapshot_paths
-        folded = None
-        for index in range(kept.folded, len(paths)):
-            if index == len(paths) - 1 and index > kept.folded and stamp.folder is not None:
-                folded = (index, fold.dump())  # all but the newest day: what the next report can start from
-            for rows, others in store.read_rows(project.root, fold.bad, [paths[index]]):
-                fold.add(rows, others)
-        unreadable = list(fold.bad)
-        parts, meta, sources, stamped = read_sources()
+        with _meanwhile(lambda: _read_sources(project, stamp, kept.sources),
+                        kept.sources is None and files >= FORK_FROM) as read_sources:
+            fold = _Fold(kept.fold) if kept.fold is not None else _Fold()
+            paths = stamp.snapshot_paths
+            folded = None
+            for index in range(kept.folded, len(paths)):
+                if index == len(paths) - 1 and index > kept.folded and stamp.folder is not None:
+                    folded = (index, fold.dump())  # all but the newest day: what the next report can start from
+                for rows, others in store.read_rows(project.root, fold.bad, [paths[index]]):
+                    fold.add(rows, others)
+            unreadable = list(fold.bad)
+            parts, meta, sources, stamped = read_sources()
         if stamped is not None and stamp.deferred:  # stamped by the forked reader
             stamp.adopt(stamped)
         lines, followers = fold.lines(_published(parts), meta)
@@ -259,16 +259,20 @@ def _unpack(kept: Any) -> tuple[list[Line], dict[str, list[tuple[datetime, int]]
 FORK_FROM = 4000
 
 
-def _meanwhile(work: Callable[[], Any], fork: bool) -> Callable[[], Any]:
+@contextlib.contextmanager
+def _meanwhile(work: Callable[[], Any], fork: bool) -> Iterator[Callable[[], Any]]:
     """A function giving `work()` (a marshallable result): worked out in a forked process
     while this one goes on, when `fork` and the system can, else here when asked for. A
-    child that fails (or is interrupted) leaves the work to be done here."""
+    child that fails (or is interrupted) leaves the work to be done here; one whose result
+    is not asked for (this process failed meanwhile) is stopped on the way out."""
     import os
 
-    if not fork or not hasattr(os, "fork") or len(os.sched_getaffinity(0) if hasattr(os, "sched_getaffinity")
-                                                   else range(os.cpu_count() or 1)) < 2:
-        return work
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    if not fork or not hasattr(os, "fork") or cores < 2:
+        yield work
+        return
     import marshal
+    import signal
 
     read_end, write_end = os.pipe()
     try:
@@ -276,7 +280,8 @@ def _meanwhile(work: Callable[[], Any], fork: bool) -> Callable[[], Any]:
     except OSError:
         os.close(read_end)
         os.close(write_end)
-        return work
+        yield work
+        return
     if pid == 0:  # the child: the result down the pipe, then out without running the parent's exit code
         code = 1
         try:
@@ -287,11 +292,14 @@ def _meanwhile(work: Callable[[], Any], fork: bool) -> Callable[[], Any]:
         finally:
             os._exit(code)
     os.close(write_end)
+    waiting = True
 
     def result() -> Any:
+        nonlocal waiting
         with open(read_end, "rb") as pipe:
             data = pipe.read()
         _, status = os.waitpid(pid, 0)
+        waiting = False
         if status == 0:
             try:
                 return marshal.loads(data)
@@ -299,7 +307,13 @@ def _meanwhile(work: Callable[[], Any], fork: bool) -> Callable[[], Any]:
                 pass
         return work()
 
-    return result
+    try:
+        yield result
+    finally:
+        if waiting:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+            os.close(read_end)
 
 
 def _read_sources(project: Project, stamp: Any, kept: Any
