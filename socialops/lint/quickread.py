@@ -86,7 +86,7 @@ class Others:
         for again in (False, True):
             files, rels = self._list(project, cache, again)
             todo = self._compare(files, rels, skip)
-            if self._listed and any(current is None or os.path.isdir(full) for full, _, current in todo):
+            if self._listed and any(os.path.isdir(full) or not os.path.lexists(full) for full, _, _ in todo):
                 # not a file now, though its folder did not change (a symlink's target): list again
                 self._extra.clear()
                 self._valid[:] = bytes(len(self._valid))
@@ -121,9 +121,9 @@ class Others:
         if cache is None or (index is None and skip.issuperset(kept)):
             # nothing to compare with (a fresh clone): each file is stamped as it is read
             return [(full, rel, None) for full, rel in zip(files, rels, strict=True) if rel not in skip]
-        stamps = _stamps(files)
         if index is not None and (rels is index.rels or rels == index.rels) and skip.issuperset(kept) \
                 and skip.issuperset(removed):
+            stamps = _stamps(files)
             valid[:] = b"\x01" * len(valid)
             changed = index.changed(stamps)
             for i in changed:
@@ -133,16 +133,19 @@ class Others:
                 if at is not None:
                     valid[at] = 0
             return [(files[i], rels[i], stamps[i]) for i in changed if rels[i] not in skip]
-        todo = []
-        for full, rel, current in zip(files, rels, stamps, strict=True):
+        todo: list[tuple[str, str, Stamp | None]] = []
+        for full, rel in zip(files, rels, strict=True):
             if rel in skip:
                 continue
             found = kept.get(rel)
-            if found is None and index is not None and rel not in removed:
-                row = index.position(rel)
-                if row is not None and index.stamp(row) == current:
-                    valid[row] = 1
-                    continue
+            row = index.position(rel) if found is None and index is not None and rel not in removed else None
+            if found is None and row is None:  # nothing to compare with: stamped as it is read
+                todo.append((full, rel, None))
+                continue
+            current = stamp(full)
+            if row is not None and index is not None and index.stamp(row) == current:
+                valid[row] = 1
+                continue
             if isinstance(found, tuple) and len(found) == 4 and found[0] == current \
                     and isinstance(found[1], tuple) and len(found[1]) == 5:
                 self._extra[rel] = found[1]
