@@ -215,3 +215,37 @@ def test_the_views_show_the_same_from_a_quick_read_as_from_a_full_one(project, c
     cache.unlink()
     assert shown() == full  # a fresh clone: read quickly
     assert shown() == full  # the quick reads, from the cache
+
+
+def test_the_quick_reads_time_is_parse_times(project) -> None:
+    """A fresh clone's one-post lint works out the usual `2026-12-01T09:00` itself (a third of
+    parse_time's cost): the same instant, and no time where parse_time refuses one (the hour
+    the clocks skip or repeat, a year out of range, a date that does not exist)."""
+    import random
+    from datetime import UTC, datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    from socialops.lint.cache import EPOCH
+    from socialops.lint.quickread import _QuickReader
+    from socialops.timeutil import TimeError, parse_time
+
+    texts = ["2026-03-29T02:30", "2026-03-29T01:59", "2026-03-29T03:00", "2026-10-25T02:30", "2026-10-25T01:59",
+             "2026-10-25T03:00", "0999-01-01T09:00", "9001-01-01T09:00", "1900-01-01T00:00", "2026-02-30T09:00",
+             "2026-W48-1T09:00", "2026-12-01T09+01", "2026-12-01T0900", "2026-12-01 09:00", "2026-12-01T09:00Z",
+             "2026-12-01T09:00:30", "2026-12-01", "queue-ish", "2026-12-01T24:00"]
+    rng = random.Random(3)
+    start = datetime(2020, 1, 1)
+    texts += [(start + timedelta(minutes=rng.randrange(10 * 366 * 24 * 60))).strftime("%Y-%m-%dT%H:%M")
+              for _ in range(3000)]
+    for zone in ("Europe/Berlin", "America/Sao_Paulo", "Australia/Lord_Howe", "UTC"):
+        project.write("socialops.yaml", f"timezone: {zone}\nchannels:\n  feed: {{platform: feed, path: feed.xml, "
+                      "title: T, link: https://example.com}\n")
+        reader = _QuickReader(Project.load(project.root))
+        tz = ZoneInfo(zone)
+        for text in texts:
+            try:
+                expected = (parse_time(text, tz) - EPOCH) // timedelta(microseconds=1)
+            except TimeError:
+                expected = None
+            assert reader._micros(text) == expected, (zone, text)
+    assert EPOCH.tzinfo is UTC

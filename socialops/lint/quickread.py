@@ -21,7 +21,7 @@ import re
 import stat
 import time
 from collections.abc import Callable
-from datetime import UTC, timedelta
+from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -37,7 +37,7 @@ from socialops.model import (
     post_due,
     read_post,
 )
-from socialops.timeutil import TimeError, parse_time
+from socialops.timeutil import FIRST_YEAR, LAST_YEAR, TimeError, parse_time
 
 if TYPE_CHECKING:
     from socialops.calendar.config import Calendar
@@ -52,6 +52,7 @@ _NOT_TEXT = re.compile(r"^(?:[-+]?(?:\d[\d_]*(?:\.\d*)?(?:[eE][-+]?\d+)?|\.\d+|0
 # anchors, aliases, tags, block scalars, flow mappings, variants, quoted or complex keys,
 # top-level sequences: read those in full
 _MICROSECOND = timedelta(microseconds=1)
+_EPOCH_NAIVE = datetime(1970, 1, 1)
 BATCH = 256  # files read, then each step over all of them (as lint's batches)
 _RISKY_STARTS = ("variants", "'", '"', "?", ":", "-")
 
@@ -389,11 +390,29 @@ class _QuickReader:
         if isinstance(value, str):
             text = value.strip()
             if text != "queue":
-                with contextlib.suppress(TimeError):  # (no time, as post_due gives for it)
-                    micros = (parse_time(text, self._tz) - EPOCH) // _MICROSECOND
+                micros = self._micros(text)
         campaign = meta.get("campaign")
         return (pid, channels or self._defaults, micros, str(campaign) if campaign else None,
                 str(meta.get("status", "ready")))
+
+    def _micros(self, text: str) -> int | None:
+        """The time of a publish_at, as parse_time reads it, in µs since 1970 (UTC); None for
+        none (as post_due gives for it). The usual `2026-12-01T09:00` is worked out here: a
+        third of the time parse_time and a subtraction of aware times take."""
+        if len(text) == 16 and text[10] == "T" and not text.endswith("Z"):
+            try:
+                naive = datetime.fromisoformat(text)
+            except ValueError:
+                return None  # parse_time refuses it too
+            tz = self._tz
+            offset = naive.replace(tzinfo=tz).utcoffset()
+            if naive.tzinfo is None and FIRST_YEAR <= naive.year <= LAST_YEAR and offset is not None \
+                    and offset == naive.replace(tzinfo=tz, fold=1).utcoffset():
+                return (naive - offset - _EPOCH_NAIVE) // _MICROSECOND
+        try:  # anything else, and what parse_time refuses (a time the clocks skip or repeat)
+            return (parse_time(text, self._tz) - EPOCH) // _MICROSECOND
+        except TimeError:
+            return None
 
     def posts(self, items: list[tuple[str, str]], path_of: Callable[[str], Path]) -> list[Post | None]:
         """Each (full path, rel) as quick_post reads it, or None (quick_post then reads it)."""
