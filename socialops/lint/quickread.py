@@ -14,7 +14,6 @@ is read in full with the YAML loader, as lint reads it.
 
 from __future__ import annotations
 
-import contextlib
 import itertools
 import os
 import re
