@@ -47,6 +47,11 @@ FRONTS = [
     "channels: ''\npublish_at: ' queue '\nstatus: ''\n",
     "publish_at: 2027-03-28T02:30\n",  # the clocks skip it in Berlin
     "publish_at: 2026-10-25T02:30\n",  # happens twice in Berlin
+    "campaign: spring#2\nid: a#b # a comment\nchannels: [feed#1]\n",  # a '#' inside a word is no comment
+    "campaign: 'spring#2'\nstatus: ready\t# tab, then a comment\nchannels: feed\t\n",
+    "campaign: \u00a0spring\n",
+    "campaign: a: b\nchannels: [feed]\n",  # not YAML: the post cannot be read
+    "campaign: 'a: b'\nstatus: 'x:'\n",
 ]
 
 

@@ -45,6 +45,8 @@ from socialops.safepaths import UnsafePath, read_bytes
 _KEY = re.compile(r"^(id|publish_at|status|campaign|channels|author)[ \t]*:(?:[ \t]+(.*?))?[ \t]*$", re.M)
 _KEYS = ("id", "publish_at", "status", "campaign", "channels", "author")  # the keys _KEY reads
 _SCALAR = re.compile(r"""^(?:'([^'\n]*)'|"([^"\\\n]*)"|([^\s'"#\[\]{}&*!|>%@`,][^#\n]*?))[ \t]*(?:#.*)?$""")
+_GLUED_HASH = re.compile(r"[^ \t]#")
+_NOT_FIRST = frozenset("'\"#[]{}&*!|>%@`,")  # what _SCALAR's plain scalar may not start with
 _ITEM = re.compile(r"^[ \t]+-[ \t]+(.*?)[ \t]*$")
 _NOT_TEXT = re.compile(r"^(?:[-+]?(?:\d[\d_]*(?:\.\d*)?(?:[eE][-+]?\d+)?|\.\d+|0[xob][\da-fA-F_]+|\.(?:inf|Inf|INF))"
                        r"|\.(?:nan|NaN|NAN)|true|True|TRUE|false|False|FALSE|null|Null|NULL|~)$")
@@ -523,7 +525,17 @@ def _meta(front: str) -> dict[str, object] | None:
 
 @lru_cache(maxsize=4096)  # channel names, statuses and campaigns repeat from post to post
 def _scalar(text: str) -> str | None:
-    """A quoted or plain scalar that YAML reads as a string; None for anything else."""
+    """A quoted or plain scalar that YAML reads as a string; None for anything else (also
+    for a '#' inside a word, no comment for YAML, which _SCALAR would take for one, and for
+    a ': ', which YAML refuses in a plain scalar)."""
+    if ": " in text or ":\t" in text or text.endswith(":"):
+        return None  # a mapping where YAML wants a scalar (an error), or a quoted ': ': the loader says
+    if "#" in text:
+        if _GLUED_HASH.search(text):
+            return None
+    elif text and text[0] not in _NOT_FIRST and not text[0].isspace():  # plain, no comment: the usual
+        plain = text.rstrip(" \t")
+        return None if _NOT_TEXT.match(plain) else plain
     match = _SCALAR.match(text)
     if match is None or (match.group(3) is not None and _NOT_TEXT.match(match.group(3))):
         return None
