@@ -1,6 +1,7 @@
 """Benchmark: a year of metrics for 10,000 posts (issue 12).
 
     python bench/metrics.py [--posts 10000] [--days 365] [--runs 3] [--keep DIR]
+    python bench/metrics.py --reuse DIR [--runs 5] [--before CHECKOUT]
 
 Builds a content repository with `--posts` posts published over `--days` days (about 27 a
 day at the defaults, each on one of five channels: Mastodon, Bluesky, X, LinkedIn,
@@ -16,6 +17,8 @@ makes. Then measures:
   year, as a user runs it (a new process each time), best of `--runs`, reading everything
   (without a cache, and in a fresh clone), after a collect and with nothing changed;
   target under 2 s;
+- with `--before CHECKOUT`: only the reports reading everything, by that checkout's
+  socialops and by this one in turn, so that both see the same load;
 - `socialops metrics collect --no-push` on the last day with nothing reachable (every
   channel fails fast on its missing secret), to time the due-parts scan over a year.
 """
@@ -163,10 +166,10 @@ def packed_history(root: Path) -> int:
 
 
 def timed(args: list[str], cwd: Path, runs: int, env: dict[str, str] | None = None,
-          before: Callable[[], None] | None = None) -> tuple[float, float]:
-    """(best wall time, best CPU time: user + system of the process) over `runs` runs;
-    `before` is called before each."""
-    env = {**os.environ, **GIT_ENV, "PYTHONPATH": str(ROOT), **(env or {})}
+          before: Callable[[], None] | None = None, code: Path = ROOT) -> tuple[float, float]:
+    """(best wall time, best CPU time: user + system of the process and of its children)
+    over `runs` runs of the socialops checked out at `code`; `before` is called before each."""
+    env = {**os.environ, **GIT_ENV, "PYTHONPATH": str(code), **(env or {})}
     best, best_cpu = math.inf, math.inf
     for _ in range(runs):
         if before is not None:
@@ -184,6 +187,26 @@ def timed(args: list[str], cwd: Path, runs: int, env: dict[str, str] | None = No
 
 def load() -> str:
     return " ".join(f"{x:.1f}" for x in os.getloadavg())
+
+
+def compare(root: Path, runs: int, before: Path) -> None:
+    """Each report reading everything without a cache, by the socialops checked out at
+    `before` and by this one, run after run in turn (so both see the same load)."""
+    print(f"load average before timing: {load()} (2 cores, shared)")
+    for name, args in REPORTS:
+        best = {"before": [math.inf, math.inf], "now": [math.inf, math.inf]}
+        for _ in range(runs):
+            for which, code in (("before", before), ("now", ROOT)):
+                wall, cpu = timed(args, root, 1, {"SOCIALOPS_NO_CACHE": "1"}, code=code)
+                best[which] = [min(best[which][0], wall), min(best[which][1], cpu)]
+        print(f"{name}, reading everything: before {best['before'][0]:.2f} s wall, {best['before'][1]:.2f} s CPU; "
+              f"now {best['now'][0]:.2f} s, {best['now'][1]:.2f} s CPU (load {load()})")
+
+
+REPORTS = (("report (text)", ["metrics", "report"]),
+           ("report --format json", ["metrics", "report", "--format", "json"]),
+           ("report --format csv", ["metrics", "report", "--format", "csv"]),
+           ("report --by weekday", ["metrics", "report", "--by", "weekday"]))
 
 
 def measure(root: Path, runs: int, last_run: datetime) -> None:
@@ -208,10 +231,7 @@ def measure(root: Path, runs: int, last_run: datetime) -> None:
 
     print(f"load average before timing: {load()} (2 cores, shared)")
     try:
-        for name, args in (("report (text)", ["metrics", "report"]),
-                           ("report --format json", ["metrics", "report", "--format", "json"]),
-                           ("report --format csv", ["metrics", "report", "--format", "csv"]),
-                           ("report --by weekday", ["metrics", "report", "--by", "weekday"])):
+        for name, args in REPORTS:
             cold, cold_cpu = timed(args, root, runs, {"SOCIALOPS_NO_CACHE": "1"})
             fresh, fresh_cpu = timed(args, root, runs, before=fresh_clone)  # the last run keeps the cache
             after, after_cpu = timed(args, root, runs, before=collected)
@@ -235,10 +255,15 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--keep", type=Path, help="copy the generated repository there")
     parser.add_argument("--reuse", type=Path, help="time a repository kept earlier (no build)")
+    parser.add_argument("--before", type=Path,
+                        help="with --reuse: a checkout of socialops to compare with (reading everything, in turn)")
     parser.add_argument("--full", action="store_true",
                         help="write every metric at every sample (the files collect wrote before it kept only changes)")
     options = parser.parse_args()
     if options.reuse:
+        if options.before:
+            compare(options.reuse, options.runs, options.before.resolve())
+            return
         measure(options.reuse, options.runs, datetime(2026, 12, 31, 5, 17, tzinfo=UTC))
         return
     base = Path(tempfile.mkdtemp(prefix="socialops-bench-metrics-"))
