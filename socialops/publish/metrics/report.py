@@ -105,13 +105,18 @@ class Line:
         return _rate(self.interactions, self.followers)
 
     def as_dict(self, tz: Any) -> dict[str, Any]:
+        interactions, views, followers = self.interactions, self.metrics.get("views"), self.followers
         return {"post": self.post, "channel": self.channel, "platform": self.platform,
                 "published": self.local(tz).isoformat(timespec="minutes"),
                 "campaign": self.campaign, "lang": self.lang, "utm_campaign": self.utm_campaign,
-                "deleted": self.deleted, "metrics": dict(self.metrics), "interactions": self.interactions,
-                "followers_at_posting": self.followers, "er_view": _round(self.er_view),
-                "er_follower": _round(self.er_follower), "samples": self.samples,
-                "t50_h": _round(self.t50_h, 1), "t90_h": _round(self.t90_h, 1)}
+                "deleted": self.deleted, "metrics": dict(self.metrics), "interactions": interactions,
+                "followers_at_posting": followers,
+                # er_view and er_follower, _rate and _round written out: 10,000 posts
+                "er_view": round(interactions / views, 6) if interactions is not None and views else None,
+                "er_follower": round(interactions / followers, 6) if interactions is not None and followers else None,
+                "samples": self.samples,
+                "t50_h": None if self.t50_h is None else round(self.t50_h, 1),
+                "t90_h": None if self.t90_h is None else round(self.t90_h, 1)}
 
 
 def _rate(numerator: int | None, denominator: int | None) -> float | None:
