@@ -25,7 +25,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from socialops import yamlio
 from socialops.errors import SocialopsError
@@ -228,6 +228,18 @@ def parse(text: str, fallback_id: str, *, strict: bool = False) -> LedgerEntry:
         if strict:
             raise LedgerError(f"line {exc.line}: {exc.message}") from None
         data = None
+    return _entry(data, fallback_id, strict=strict)
+
+
+def _lenient_data(text: str) -> Any:
+    """What a lenient `parse` makes an entry of: the file's YAML, None when it is not YAML."""
+    try:
+        return yamlio.load(text)
+    except yamlio.YamlError:
+        return None
+
+
+def _entry(data: Any, fallback_id: str, *, strict: bool = False) -> LedgerEntry:
     if strict and not (isinstance(data, dict) and isinstance(data.get("channels"), dict)):
         raise LedgerError("it holds no 'channels:' mapping")
     return LedgerEntry.from_dict(data, fallback_id)
@@ -330,15 +342,35 @@ class LedgerIndex:
             return None
         return parse(text, post_id, strict=True)
 
-    def read_all(self) -> dict[str, LedgerEntry]:
+    def read_all(self, kept: KeptLedger | None = None) -> dict[str, LedgerEntry]:
         """Every entry, read leniently (for reports), by post id (the `post:` key, else
-        the file name)."""
+        the file name). `kept`: what an earlier read parsed of the files that did not change
+        since (socialops.lint.ledgercache), and where this read's parses are kept."""
         out: dict[str, LedgerEntry] = {}
         for post_id, path in self.paths.items():
-            text = self._texts.get(post_id)  # read already (strictly: the same text)
-            entry = parse(text if text is not None else _text_of(self.root, Path(path)), post_id)
+            data = kept.get(path) if kept is not None else NOT_KEPT
+            if data is NOT_KEPT:
+                text = self._texts.get(post_id)  # read already (strictly: the same text)
+                data = _lenient_data(text if text is not None else _text_of(self.root, Path(path)))
+                if kept is not None:
+                    kept.keep(path, data)
+            entry = _entry(data, post_id)
             out[entry.post] = entry
         return out
+
+
+#: KeptLedger.get's answer for a file it holds nothing (current) of
+NOT_KEPT: Any = object()
+
+
+class KeptLedger(Protocol):
+    """The parsed YAML of ledger files, kept while each file stays the same."""
+
+    def get(self, path: str) -> Any:
+        """What the file at `path` parsed to, or NOT_KEPT (the file changed, or is new)."""
+
+    def keep(self, path: str, data: Any) -> None:
+        """What the file at `path` parsed to now (after `get` looked at it)."""
 
 
 def ids(root: Path) -> set[str]:

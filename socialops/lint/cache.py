@@ -317,14 +317,9 @@ class LintCache:
 
     @classmethod
     def open(cls, project: Project) -> LintCache | None:
-        if os.environ.get("SOCIALOPS_NO_CACHE"):
+        file = cache_file(project, CACHE_FILE)
+        if file is None:
             return None
-        git_dir = gitops.git_dir(project.root)
-        if git_dir is None:
-            return None
-        rel = os.path.relpath(project.root, git_dir.parent) if git_dir.name == ".git" else str(project.root)
-        name = CACHE_FILE if rel == "." else f"{CACHE_FILE}-{hashlib.sha256(rel.encode()).hexdigest()[:12]}"
-        file = git_dir / "socialops" / name
         key = _key(project)
         index: Index | None = None
         source = None
@@ -762,6 +757,24 @@ def post_from(rel: str, path: Path, text: str, meta: dict[str, Any], where: list
     """A post made again from its text and `offsets`."""
     front_start, front_end, body_start, body_line = where
     return Post(rel, path, text, meta, text[front_start:front_end], text[body_start:], body_line)
+
+
+def cache_file(project: Project, name: str) -> Path | None:
+    """Where a cache of this project named `name` is kept: in the git directory, under
+    socialops/ (a project in a subfolder of its repository gets its own file); None outside
+    a git repository or with SOCIALOPS_NO_CACHE set."""
+    if os.environ.get("SOCIALOPS_NO_CACHE"):
+        return None
+    git_dir = gitops.git_dir(project.root)
+    if git_dir is None:
+        return None
+    rel = os.path.relpath(project.root, git_dir.parent) if git_dir.name == ".git" else str(project.root)
+    return git_dir / "socialops" / (name if rel == "." else f"{name}-{hashlib.sha256(rel.encode()).hexdigest()[:12]}")
+
+
+def project_key(project: Project) -> str:
+    """What everything kept depends on besides the file it comes from (see _key)."""
+    return _key(project)
 
 
 def _key(project: Project) -> str:

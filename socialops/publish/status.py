@@ -77,6 +77,7 @@ def status(project: Project, now: datetime, clock_now: datetime, *, post: str | 
     approvals through `http`, each channel's setup with `environ`); the rest comes from the
     posts (drafts, not due yet, without a time) and the ledger (published, retracted...)."""
     from socialops.adapters import has_metrics
+    from socialops.lint import ledgercache
     from socialops.lint.quickread import read_posts
     from socialops.publish import PublishOptions, decide
 
@@ -93,7 +94,7 @@ def status(project: Project, now: datetime, clock_now: datetime, *, post: str | 
                              client_factory=client_factory, http=http)
     posts = read_posts(project, quick=True)  # publish.decide reads the due ones in full
     decided = decide(project, options, posts, known)
-    entries = known.read_all()
+    entries = ledgercache.read_all(project, known)  # unchanged files' parses kept beside lint's cache
     if post is not None:
         posts = [p for p in posts if post in (p.id, p.path)]
         ids = {d.post_id for d in decided.decisions} | {p.id for p in posts} | {post}
