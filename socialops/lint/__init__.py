@@ -5,7 +5,8 @@ The run: posts whose file is unchanged since the last lint come from the cache (
 the others are read and checked in batches (on several cores for a large repository:
 parallel.py), then the project checks and the checks across posts run. What a check sees
 is the LintContext (context.py); the checks themselves are in checks.py; the posts not being
-linted are read quickly (quickread.py); findings from the ledger in published.py.
+linted are read quickly (quickread.py); findings from the ledger in published.py. Beside
+lint's cache, `status` keeps its parses of the ledger files (ledgercache.py).
 """
 
 from __future__ import annotations
