@@ -206,7 +206,9 @@ def compare(root: Path, runs: int, before: Path) -> None:
 REPORTS = (("report (text)", ["metrics", "report"]),
            ("report --format json", ["metrics", "report", "--format", "json"]),
            ("report --format csv", ["metrics", "report", "--format", "csv"]),
-           ("report --by weekday", ["metrics", "report", "--by", "weekday"]))
+           ("report --by weekday", ["metrics", "report", "--by", "weekday"]),
+           ("report --html DIR (the page, matplotlib's charts)",
+            ["metrics", "report", "--html", str(Path(tempfile.gettempdir()) / "socialops-bench-metrics-page")]))
 
 
 def measure(root: Path, runs: int, last_run: datetime) -> None:
