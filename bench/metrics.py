@@ -17,6 +17,7 @@ makes. Then measures:
   year, as a user runs it (a new process each time), best of `--runs`, reading everything
   (without a cache, and in a fresh clone), after a collect and with nothing changed;
   target under 2 s;
+- with `--steps`: the CPU time of each step of a report reading everything, in one process;
 - with `--before CHECKOUT`: only the reports reading everything, by that checkout's
   socialops and by this one in turn, so that both see the same load;
 - `socialops metrics collect --no-push` on the last day with nothing reachable (every
@@ -26,6 +27,7 @@ makes. Then measures:
 from __future__ import annotations
 
 import argparse
+import ast
 import math
 import os
 import random
@@ -203,6 +205,47 @@ def compare(root: Path, runs: int, before: Path) -> None:
               f"now {best['now'][0]:.2f} s, {best['now'][1]:.2f} s CPU (load {load()})")
 
 
+def steps(root: Path, runs: int) -> None:
+    """The CPU time of each step of a report reading everything, one after the other in one
+    process (no fork, no cache), best of `runs` (in a new process each)."""
+    script = """
+import gc, os, sys, time
+gc.disable()
+os.environ["SOCIALOPS_NO_CACHE"] = "1"
+clock = time.process_time
+began = clock()
+from pathlib import Path
+from socialops.calendar.config import load as load_calendar
+from socialops.model import Project
+from socialops.publish.metrics import readcache, report, store
+out = {"imports": clock() - began}
+at = clock(); project = Project.load(Path(".")); out["project"] = clock() - at
+at = clock(); stamp = readcache.Stamp(project); out["listing"] = clock() - at
+at = clock(); parts, meta, _, _ = report._read_sources(project, stamp, None); out["ledger and posts"] = clock() - at
+fold = report._Fold()
+at = clock(); rows = list(store.read_rows(project.root, fold.bad, stamp.snapshot_paths)); out["day files matched"] = clock() - at
+at = clock()
+for posts, others in rows:
+    fold.add(posts, others)
+out["fold"] = clock() - at
+at = clock(); lines, followers = fold.lines(report._published(parts), meta); out["lines"] = clock() - at
+at = clock()
+tz, calendar = project.config.timezone, load_calendar(project)
+report._groups(lines, "channel", tz), [x.as_dict(tz) for x in lines], report._campaigns(lines, followers, calendar, tz)
+report._best_times(lines, tz), report._heatmap(lines, tz), report._followers(followers, report.Period(), tz)
+out["tables"] = clock() - at
+print(repr(out))
+"""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    best: dict[str, float] = {}
+    for _ in range(runs):
+        found = subprocess.run([sys.executable, "-c", script], cwd=root, env=env, check=True,
+                               capture_output=True, text=True).stdout
+        for name, value in ast.literal_eval(found).items():
+            best[name] = min(best.get(name, math.inf), value)
+    print(f"steps, CPU, best of {runs} (load {load()}): " + ", ".join(f"{k} {v:.2f} s" for k, v in best.items()))
+
+
 REPORTS = (("report (text)", ["metrics", "report"]),
            ("report --format json", ["metrics", "report", "--format", "json"]),
            ("report --format csv", ["metrics", "report", "--format", "csv"]),
@@ -257,12 +300,16 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--keep", type=Path, help="copy the generated repository there")
     parser.add_argument("--reuse", type=Path, help="time a repository kept earlier (no build)")
+    parser.add_argument("--steps", action="store_true", help="with --reuse: the CPU time of each step, in one process")
     parser.add_argument("--before", type=Path,
                         help="with --reuse: a checkout of socialops to compare with (reading everything, in turn)")
     parser.add_argument("--full", action="store_true",
                         help="write every metric at every sample (the files collect wrote before it kept only changes)")
     options = parser.parse_args()
     if options.reuse:
+        if options.steps:
+            steps(options.reuse, options.runs)
+            return
         if options.before:
             compare(options.reuse, options.runs, options.before.resolve())
             return
