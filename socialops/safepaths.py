@@ -339,8 +339,8 @@ def write_atomically(path: Path, text: str) -> None:
     reader (or a run killed meanwhile) never sees half a file."""
     import threading
 
-    folder, _, name = str(path).rpartition(os.sep)
-    tmp = f"{folder}{os.sep}.{name}.{os.getpid()}.{threading.get_ident()}.tmp"
+    folder, name = os.path.split(path)
+    tmp = os.path.join(folder, f".{name}.{os.getpid()}.{threading.get_ident()}.tmp")
     data = memoryview(text.encode("utf-8"))
     try:
         # not Path.write_text: the text layer costs more than the write (a run writes a ledger

@@ -92,3 +92,16 @@ def test_a_ledger_file_swapped_for_a_symlink_or_a_fifo_between_writes_is_refused
     path.unlink()
     ledger.write_text(root, "a", "post: a\nchannels: {}\n")  # a regular file again: written
     assert path.read_text() == "post: a\nchannels: {}\n"
+
+
+def test_a_file_written_atomically_by_a_relative_name_stays_in_the_current_folder(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The temporary file goes beside the file (a user may not write anywhere else)."""
+    monkeypatch.chdir(tmp_path)
+    renamed: list[str] = []
+    replace = os.replace
+    monkeypatch.setattr(os, "replace", lambda src, dst: (renamed.append(os.path.abspath(src)), replace(src, dst))[1])
+    safepaths.write_atomically(Path("plain.yaml"), "a: 1\n")
+    assert (tmp_path / "plain.yaml").read_text() == "a: 1\n"
+    assert [os.path.dirname(p) for p in renamed] == [str(tmp_path)]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["plain.yaml"]  # no temporary left
