@@ -11,7 +11,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from socialops import yamlio
+from socialops import safepaths, yamlio
 from socialops.timeutil import iso
 
 PAUSE_FILE = ".socialops/paused.yaml"
@@ -27,13 +27,18 @@ class Pause:
         return {"reason": self.reason, "who": self.who, "since": self.since}
 
 
+MAX_PAUSE_BYTES = 64 * 1024  # a reason, a name and a time: a larger file is not a switch we wrote
+
+
 def read_pause(root: Path) -> Pause | None:
-    path = root / PAUSE_FILE
+    """The switch, or None when its file is not there. Read through the safe-path checks: a
+    symlink out of the repository, a FIFO or a device (a committed `paused.yaml` pointing at
+    /dev/zero) is not read, and counts as a switch that cannot be read: publishing stops."""
     try:
-        text = path.read_text("utf-8")
+        text = safepaths.read_bytes(root, PAUSE_FILE, PAUSE_FILE, MAX_PAUSE_BYTES).decode("utf-8")
     except FileNotFoundError:
         return None
-    except (OSError, UnicodeDecodeError):
+    except (OSError, UnicodeDecodeError, safepaths.UnsafePath):
         text = None
     return parse_pause(text)
 

@@ -115,3 +115,29 @@ def test_post_files_differing_only_in_case_or_normalisation_are_an_error(site: S
     findings = [(p, line) for p, line, m in _path_findings(problems) if "only in case" in m]
     assert sorted(findings) == sorted([("posts/launch.md", 1), (f"posts/{nfd}.md", 1)]) or \
         sorted(findings) == sorted([("posts/launch.md", 1), (f"posts/{nfc}.md", 1)])
+
+
+@pytest.mark.parametrize("kind", ["dev-zero", "fifo", "outside"])
+def test_a_pause_switch_that_is_no_regular_file_stops_publishing_without_hanging(
+        site: Site, run_cli, tmp_path: Path, kind: str) -> None:
+    """`.socialops/paused.yaml` as a symlink to /dev/zero (committed in a pull request), a
+    FIFO or a symlink out of the repository is not read (reading /dev/zero never ends, a
+    FIFO waits for a writer): it is a switch that cannot be read, so nothing is published."""
+    site.post("fine", ["feed"], "Held by the switch.\n")
+    switch = site.root / ".socialops" / "paused.yaml"
+    switch.parent.mkdir(parents=True, exist_ok=True)
+    if kind == "dev-zero":
+        os.symlink("/dev/zero", switch)
+    elif kind == "fifo":
+        os.mkfifo(switch)
+    else:
+        outside = tmp_path / "elsewhere.yaml"
+        outside.write_text("reason: not ours\n")
+        os.symlink(outside, switch)
+    site.commit()
+    status = run_cli("status", cwd=site.root, timeout=60)
+    assert status.returncode == 0 and "Traceback" not in status.stderr
+    assert "paused.yaml exists (it cannot be read)" in status.stdout
+    result = run_publish(site, allow_dirty=kind == "fifo")
+    assert result.paused is not None and "cannot be read" in result.paused.reason
+    assert not (site.root / "feed.xml").exists()
