@@ -254,3 +254,28 @@ def test_the_quick_reads_time_is_parse_times(project) -> None:
                 expected = None
             assert reader._micros(text) == expected, (zone, text)
     assert EPOCH.tzinfo is UTC
+
+
+def test_the_quick_read_takes_the_key_lines_a_regular_expression_takes(project) -> None:
+    """The quick read finds its keys by hand, line by line: the lines (and values) this
+    expression takes, on random lines of keys, spaces, tabs, colons, quotes and '#'."""
+    import random
+    import re
+
+    from socialops.lint import quickread
+
+    key_line = re.compile(r"^(id|publish_at|status|campaign|channels|author)[ \t]*:(?:[ \t]+(.*?))?[ \t]*$")
+    rng = random.Random(5)
+    for _ in range(20000):
+        line = rng.choice(["id", "publish_at", "status", "campaign", "channels", "author", "idx", "ids", "lang"]) + \
+            "".join(rng.choice([" ", "\t", ":", "a", "#", "'", '"', "-", "[", "]", ","]) for _ in range(rng.randint(0, 8)))
+        match = key_line.match(line)
+        expected: dict[str, object] | None = {}
+        if match is not None:
+            value = match.group(2) or ""
+            expected = {match.group(1): quickread._scalar(value)} if match.group(1) != "channels" else None
+            if expected is not None and None in expected.values():
+                expected = None
+        found = quickread._meta(line)
+        if match is None or match.group(1) != "channels":
+            assert found == expected, line
