@@ -99,6 +99,12 @@ def message(rule: Rule, match: Match) -> str:
     if values.get("stopped"):
         return STOPPED.format(limit=REGEX_TIMEOUT)
     template = rule.message or match.message
+    # the same words break the same rule in post after post: kept when each value is a str or
+    # an int (whose text its value fixes; True == 1, but a bool is neither)
+    key = (template, *values.items()) if all(type(v) is str or type(v) is int for v in values.values()) else None
+    done = _MESSAGES.get(key) if key is not None else None
+    if done is not None:
+        return done
     parts = _TEMPLATES.get(template)
     if parts is None:  # [text, name, text, name, ..., text], split once per template
         parts = _TEMPLATES[template] = [str(part) for part in _PLACEHOLDER.split(template)]
@@ -109,10 +115,16 @@ def message(rule: Rule, match: Match) -> str:
         found = values.get(parts[k])
         out.append(f"{{{parts[k]}}}" if found is None else " ".join(str(found).split()))
         out.append(parts[k + 1])
-    return "".join(out)
+    text = "".join(out)
+    if key is not None:
+        if len(_MESSAGES) > 8192:
+            _MESSAGES.clear()
+        _MESSAGES[key] = text
+    return text
 
 
 _TEMPLATES: dict[str, list[str]] = {}
+_MESSAGES: dict[tuple[Any, ...], str] = {}
 
 
 # ---- the run --------------------------------------------------------------------------------

@@ -94,6 +94,8 @@ class Tokens:
         order = sorted(range(len(self.tokens)), key=lambda i: (-len(self.tokens[i]), self.tokens[i]))
         source = "|".join(f"(?P<t{i}>{lang.literal(self.tokens[i], ignorecase)})" for i in order)
         self._pattern = regex.compile(rf"(?<!\w)(?:{source})(?!\w)", lang.flags(ignorecase)) if order else None
+        self._numbers: dict[str | None, int] = {f"t{i}": i for i in order}  # group name -> token
+        self._same: dict[tuple[str, int], bool] = {}  # (a match's text, its token) -> whether it folds to it
 
     def may_match(self, haystack: str) -> bool:
         """False when no token can match: `haystack` is the text case-folded in the
@@ -110,10 +112,18 @@ class Tokens:
         """(start, end, token index) of each match (run it when `may_match` is True)."""
         if self._pattern is None:
             return
+        numbers, same = self._numbers, self._same
         for m in self._pattern.finditer(text):
-            index = int(str(m.lastgroup)[1:])
-            if self.ignorecase and self.lang.fold(" ".join(m.group().split())) != self._folded[index]:
-                continue
+            index = numbers[m.lastgroup]
+            if self.ignorecase:
+                key = (m.group(), index)
+                equal = same.get(key)  # a finding's words repeat from post to post
+                if equal is None:
+                    if len(same) > 4096:
+                        same.clear()
+                    equal = same[key] = self.lang.fold(" ".join(key[0].split())) == self._folded[index]
+                if not equal:
+                    continue
             yield m.start(), m.end(), index
 
 
