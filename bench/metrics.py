@@ -221,7 +221,7 @@ from socialops.publish.metrics import readcache, report, store
 out = {"imports": clock() - began}
 at = clock(); project = Project.load(Path(".")); out["project"] = clock() - at
 at = clock(); stamp = readcache.Stamp(project); out["listing"] = clock() - at
-at = clock(); parts, meta, _, _ = report._read_sources(project, stamp, None); out["ledger and posts"] = clock() - at
+at = clock(); parts, meta, _ = report._read_sources(project, stamp, None); out["ledger and posts"] = clock() - at
 fold = report._Fold()
 at = clock(); rows = list(store.read_rows(project.root, fold.bad, stamp.snapshot_paths)); out["day files matched"] = clock() - at
 at = clock()

@@ -47,8 +47,8 @@ class Stamp:
     cache (SOCIALOPS_NO_CACHE, or no git directory) nothing is kept or looked up, and no
     file is stamped: only the lists of files are made. Where nothing was kept yet (a fresh
     clone) the ledger and post files are stamped only just before they are read
-    (`deferred` until then; the reading may happen in a forked process, which hands its
-    stamps back: `adopt`)."""
+    (`deferred` until then; the reading may happen in a forked process, which hands back
+    what the stamps come to: `adopt`)."""
 
     def __init__(self, project: Project) -> None:
         self.folder = _folder(project)
@@ -75,16 +75,19 @@ class Stamp:
         else:
             self.deferred = True
 
-    def stamp_files(self) -> None:
-        """Each ledger and post file stamped (before it is read)."""
-        self.adopt({path: _stamp(path) for path in [*self.ledger_paths.values(), *self.post_paths]})
-
-    def adopt(self, files: dict[str, tuple[str, int]]) -> None:
-        """The ledger and post files' stamps, made here or by the forked reader."""
-        self.files, self.deferred = files, False
+    def stamp_files(self) -> tuple[str, bool]:
+        """Each ledger and post file stamped (before it is read); what that comes to (`full`,
+        `sources_settled`)."""
+        self.files = {path: _stamp(path) for path in [*self.ledger_paths.values(), *self.post_paths]}
         sources = "\n".join(text for text, _ in self.files.values())
-        self.sources_settled = all(self.settled_at(mtime) for _, mtime in self.files.values())
-        self.full = _digest([self.code, sources, *(text for text, _ in self.snapshots)], [])[0]
+        settled = all(self.settled_at(mtime) for _, mtime in self.files.values())
+        self.adopt(_digest([self.code, sources, *(text for text, _ in self.snapshots)], [])[0], settled)
+        return self.full, self.sources_settled
+
+    def adopt(self, full: str, sources_settled: bool) -> None:
+        """What the ledger and post files' stamps come to, worked out here or by the forked
+        reader (which keeps the stamps themselves: only it reads those files)."""
+        self.full, self.sources_settled, self.deferred = full, sources_settled, False
 
     def settled_at(self, mtime: int) -> bool:
         return mtime < self.now_ns - SETTLE_NS
@@ -182,7 +185,13 @@ def load(project: Project, stamp: Stamp) -> Kept:
     return found
 
 
-def save(project: Project, stamp: Stamp, result: Any, sources: Any, fold: tuple[int, bytes] | None) -> None:
+def save_sources(stamp: Stamp, sources: Any) -> None:
+    """Keep what each ledger and post file says (by whichever process read them)."""
+    if stamp.folder is not None and not stamp.deferred:
+        _write(stamp.folder, "sources", stamp.code, FORMAT, sources)
+
+
+def save(project: Project, stamp: Stamp, result: Any, fold: tuple[int, bytes] | None) -> None:
     """Keep what holds and is settled (marshallable; `fold`: how many day files it holds,
     and it); never fails the report. A fold not given leaves the one kept."""
     folder = stamp.folder
@@ -190,8 +199,6 @@ def save(project: Project, stamp: Stamp, result: Any, sources: Any, fold: tuple[
         return
     if stamp.all_settled:
         _write(folder, "result", stamp.code, stamp.full, result)
-    if sources is not None:
-        _write(folder, "sources", stamp.code, FORMAT, sources)
     if fold is not None and stamp.settled(fold[0]):
         _write(folder, "fold", stamp.code, [text for text, _ in stamp.snapshots[:fold[0]]], fold[1])
 

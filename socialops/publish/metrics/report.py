@@ -223,12 +223,12 @@ def _read(project: Project, period: Period, bad: list[str], stamp: Any = None
                 for rows, others in store.read_rows(project.root, fold.bad, [paths[index]]):
                     fold.add(rows, others)
             unreadable = list(fold.bad)
-            parts, meta, sources, stamped = read_sources()
+            parts, meta, stamped = read_sources()
         if stamped is not None and stamp.deferred:  # stamped by the forked reader
-            stamp.adopt(stamped)
+            stamp.adopt(*stamped)
         lines, followers = fold.lines(_published(parts), meta)
         if stamp.folder is not None:
-            readcache.save(project, stamp, _pack(lines, followers, unreadable), sources, folded)
+            readcache.save(project, stamp, _pack(lines, followers, unreadable), folded)
     bad += unreadable
     tz = project.config.timezone
     if period.start is not None or period.end is not None:
@@ -322,19 +322,17 @@ def _meanwhile(work: Callable[[], Any], fork: bool) -> Iterator[Callable[[], Any
 
 
 def _read_sources(project: Project, stamp: Any, kept: Any
-                  ) -> tuple[list[tuple[str, str, int, str]], Meta, Any, dict[str, tuple[str, int]] | None]:
+                  ) -> tuple[list[tuple[str, str, int, str]], Meta, tuple[str, bool] | None]:
     """What the ledger and the posts say: ((post, channel, part, when it went out) of each
-    part the ledger says was sent, post -> (campaign, lang, utm_campaign), what to keep:
-    each file's part under its stamp, None when nothing changed, and the files' stamps when
-    they were made here: a fresh clone's files are stamped just before they are read). A
-    file is read when the kept part is not under its stamp."""
+    part the ledger says was sent, post -> (campaign, lang, utm_campaign), and what the
+    files' stamps come to when they were made here: a fresh clone's files are stamped just
+    before they are read). A file is read when the kept part is not under its stamp; what
+    each file says is kept (readcache.save_sources) by the process that read it."""
     from socialops import safepaths
     from socialops.model import MAX_POST_BYTES
+    from socialops.publish.metrics import readcache
 
-    stamped = None
-    if stamp.deferred:
-        stamp.stamp_files()
-        stamped = stamp.files
+    stamped = stamp.stamp_files() if stamp.deferred else None
 
     ledger_kept, posts_kept = kept if isinstance(kept, tuple) and len(kept) == 2 else ({}, {})
     owners = {path: post_id for post_id, path in stamp.ledger_paths.items()}
@@ -348,7 +346,9 @@ def _read_sources(project: Project, stamp: Any, kept: Any
     meta: Meta = {found[0]: found[1] for found in posts_found if found is not None}
     changed = (not kept or ledger_read or posts_read or len(ledger_now) != len(ledger_kept)
                or len(posts_now) != len(posts_kept))
-    return parts, meta, (ledger_now, posts_now) if changed and stamp.folder is not None else None, stamped
+    if changed:
+        readcache.save_sources(stamp, (ledger_now, posts_now))
+    return parts, meta, stamped
 
 
 def _published(parts: list[tuple[str, str, int, str]]) -> dict[str, dict[str, datetime]]:
