@@ -387,8 +387,16 @@ class LintCache:
 
     def _entry(self, rel: str, current: Stamp) -> list[Any] | None:
         """The whole entry of a post file whose stamp is `current` (its rest read and
-        unmarshalled now; not kept: the post made of it is what the run keeps)."""
+        unmarshalled now; not kept: the post made of it is what the run keeps), less its
+        brief when it comes from the file read (`lookup` does not need it)."""
         new = rel in self.kept
+        index = self.index
+        if not new and index is not None and rel not in self.removed:  # from the columns, no tuples made
+            i = index.position(rel)
+            if i is None or index.offsets[i] < 0 or index.stamp(i) != current:
+                return None  # none, a brief alone (the file is read when the post is needed), or changed
+            rest = marshal.loads(self._read((current, None, index.offsets[i], index.lengths[i])))
+            return [current, *rest, None] if isinstance(rest, list) and len(rest) == 7 else None
         entry = self.kept[rel] if new else self.stored(rel)
         if isinstance(entry, list):
             return entry if entry[0] == current else None
