@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from socialops.errors import SocialopsError
+from socialops.model import read_project_file
 from socialops.problems import Level, Problem
 
 WORKFLOWS_DIR = ".github/workflows"
@@ -129,8 +131,8 @@ def placeholder_problems(root: Path, level: Level) -> list[Problem]:
     places: list[tuple[str, int, int]] = []
     for path in workflow_files(root):
         try:
-            text = path.read_text("utf-8")
-        except (OSError, UnicodeDecodeError):
+            text = read_project_file(root, path.relative_to(root).as_posix())
+        except (OSError, SocialopsError):
             continue
         for m in _OLD_PLACEHOLDER.finditer(text):  # written by socialops before the blocks
             line = text.count("\n", 0, m.start()) + 1
@@ -173,10 +175,9 @@ def publish_env(root: Path) -> PublishEnv:
 
 
 def workflow_env(root: Path, workflow: str, command: str) -> PublishEnv:
-    path = root / workflow
     try:
-        text = path.read_text("utf-8")
-    except (OSError, UnicodeDecodeError):
+        text = read_project_file(root, workflow)
+    except (OSError, SocialopsError):
         return PublishEnv(False, workflow=workflow, command=command)
     from socialops import yamlio
 

@@ -516,21 +516,49 @@ def find_root(start: Path) -> Path:
     """The nearest folder at or above `start` holding socialops.yaml."""
     start = start.resolve()
     for folder in (start, *start.parents):
-        if (folder / CONFIG_FILE).is_file():
+        if has_file(folder / CONFIG_FILE):  # a symlink too: loading it says why it is refused
             return folder
     raise ProjectNotFound(
         f"no {CONFIG_FILE} in {start} or any folder above it; run 'socialops init' to start a "
         "project, or pass --repo DIR")
 
 
+MAX_CONFIG_BYTES = 8 * 1024 * 1024  # socialops.yaml, the style guide, the calendar, a workflow
+
+
+def has_file(path: Path) -> bool:
+    """Whether the project has this file: a regular file, or a symlink (which the reading
+    then refuses, with its reason, unless it stays inside the repository)."""
+    return path.is_file() or path.is_symlink()
+
+
+def read_project_file(root: Path, rel: str) -> str:
+    """A project file's text (UTF-8, without a BOM, LF line ends), read through the
+    safe-path checks: a symlink out of the repository (to /proc/self/environ, to /dev/zero),
+    a FIFO, a device or a file over MAX_CONFIG_BYTES is refused. Raises SocialopsError naming
+    the file and what to do; FileNotFoundError when it is not there."""
+    from socialops import safepaths
+
+    try:
+        data = safepaths.read_bytes(root, rel, rel, MAX_CONFIG_BYTES)
+    except FileNotFoundError:
+        raise
+    except safepaths.UnsafePath as exc:  # its message names the file first: once is enough
+        raise SocialopsError(exc.message.removeprefix(f"{rel}: "), rel) from None
+    except OSError as exc:
+        raise SocialopsError(f"cannot read the file: {exc.strerror or exc}", rel) from None
+    try:
+        return data.decode("utf-8").removeprefix("\ufeff").replace("\r\n", "\n")
+    except UnicodeDecodeError:
+        raise SocialopsError("the file is not UTF-8; save it as UTF-8", rel) from None
+
+
 def load_yaml_file(path: Path, root: Path) -> tuple[str, Any]:
     rel = path.relative_to(root).as_posix()
     try:
-        text = path.read_bytes().decode("utf-8").removeprefix("\ufeff").replace("\r\n", "\n")
-    except OSError as exc:
+        text = read_project_file(root, rel)
+    except FileNotFoundError as exc:
         raise SocialopsError(f"cannot read the file: {exc.strerror or exc}", rel) from None
-    except UnicodeDecodeError:
-        raise SocialopsError("the file is not UTF-8; save it as UTF-8", rel) from None
     try:
         return text, yamlio.load(text)
     except yamlio.YamlError as exc:

@@ -21,7 +21,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from socialops.model import CALENDAR_FILE, CONFIG_FILE, POSTS_DIR, STYLEGUIDE_FILE, Config
+from socialops.errors import SocialopsError
+from socialops.model import (
+    CALENDAR_FILE,
+    CONFIG_FILE,
+    POSTS_DIR,
+    STYLEGUIDE_FILE,
+    Config,
+    read_project_file,
+)
 from socialops.problems import Level, Problem
 
 ANY_CHANNEL = "*"
@@ -144,7 +152,11 @@ def drift(roles: Roles, root: Path) -> tuple[str, str] | None:
         return CONFIG_FILE, ("roles: are set but there is no CODEOWNERS file, so GitHub does not "
                              "ask the reviewers; run 'socialops codeowners --write'")
     rel = path.relative_to(root).as_posix()
-    block = current_block(path.read_text("utf-8", errors="replace"))
+    try:
+        text = read_project_file(root, rel)
+    except (OSError, SocialopsError) as exc:
+        return rel, str(getattr(exc, "message", exc))
+    block = current_block(text)
     if block is None:
         return rel, "has no socialops block for roles:; run 'socialops codeowners --write'"
     if block != codeowners_lines(roles, root):

@@ -14,7 +14,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from socialops import schemas, yamlio
-from socialops.model import CALENDAR_FILE, Project
+from socialops.errors import SocialopsError
+from socialops.model import CALENDAR_FILE, Project, has_file, read_project_file
 from socialops.problems import Level, Problem
 from socialops.timeutil import TimeError, parse_duration, parse_time
 
@@ -118,14 +119,14 @@ def load(project: Project) -> Calendar:
     """Read calendar.yaml of a project (an empty calendar when there is none)."""
     tz = project.config.timezone
     path = project.root / CALENDAR_FILE
-    if not path.is_file():
+    if not has_file(path):
         return Calendar(tz)
     try:
-        text = path.read_bytes().decode("utf-8").removeprefix("\ufeff").replace("\r\n", "\n")
-    except (OSError, UnicodeDecodeError) as exc:
-        reason = "the file is not UTF-8; save it as UTF-8" if isinstance(exc, UnicodeDecodeError) else \
-            f"cannot read the file: {exc.strerror or exc}"
-        return Calendar(tz, exists=True, problems=[Problem(CALENDAR_FILE, 1, 1, "syntax", Level.ERROR, reason)])
+        text = read_project_file(project.root, CALENDAR_FILE)
+    except FileNotFoundError:
+        return Calendar(tz)
+    except SocialopsError as exc:
+        return Calendar(tz, exists=True, problems=[Problem(CALENDAR_FILE, 1, 1, "syntax", Level.ERROR, exc.message)])
     return parse(text, tz)
 
 

@@ -408,14 +408,16 @@ def _source_line(root: Path, rel: str, line: int, cache: dict[str, list[str]], c
     from socialops.model import MAX_POST_BYTES, normalize_newlines
 
     if rel not in cache:
-        try:
-            with open(os.path.join(root, rel), "rb") as file:  # (a Path per file: 20 us more)
-                data = file.read()
-            if len(data) > MAX_POST_BYTES or b"\x00" in data[:8192]:
+        from socialops import safepaths
+        from socialops.errors import SocialopsError
+
+        try:  # through the safe-path checks: a finding's file may be a symlink to /dev/zero
+            data = safepaths.read_bytes(root, rel, rel, MAX_POST_BYTES)
+            if b"\x00" in data[:8192]:
                 cache[rel] = []
             else:
                 cache[rel] = normalize_newlines(data.decode("utf-8", "replace")).split("\n")
-        except OSError:
+        except (OSError, SocialopsError):
             cache[rel] = []
     lines = cache[rel]
     if 1 <= line <= len(lines):

@@ -52,8 +52,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from socialops import gitops
-from socialops.model import CONFIG_FILE, STYLEGUIDE_FILE, Post, Project
+from socialops import gitops, safepaths
+from socialops.errors import SocialopsError
+from socialops.model import CONFIG_FILE, MAX_CONFIG_BYTES, STYLEGUIDE_FILE, Post, Project
 from socialops.problems import Level, Problem
 
 FORMAT = 9
@@ -793,9 +794,9 @@ def _key(project: Project) -> str:
 
     digest = hashlib.sha256(f"{FORMAT}|{socialops.__version__}|{sys.version}".encode())
     for name in (CONFIG_FILE, STYLEGUIDE_FILE):
-        try:
-            digest.update((project.root / name).read_bytes())
-        except OSError:
+        try:  # through the safe-path checks: a styleguide.yaml linked to /dev/zero is never read
+            digest.update(safepaths.read_bytes(project.root, name, name, MAX_CONFIG_BYTES))
+        except (OSError, SocialopsError):
             digest.update(b"-")
         digest.update(b"\x00")
     # Each library's installed file (an upgrade rewrites it) and socialops's own code (an

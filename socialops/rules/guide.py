@@ -11,7 +11,8 @@ from typing import Any
 import regex
 
 from socialops import yamlio
-from socialops.model import STYLEGUIDE_FILE
+from socialops.errors import SocialopsError
+from socialops.model import STYLEGUIDE_FILE, has_file, read_project_file
 from socialops.problems import Level, Problem
 from socialops.rules.base import RuleKind, expensive
 from socialops.rules.lang import DEFAULT, Lang
@@ -97,14 +98,14 @@ class StyleGuide:
 def load(root: Path, registry: Mapping[str, RuleKind]) -> StyleGuide:
     """The project's style guide. A missing file means no rules."""
     path = root / STYLEGUIDE_FILE
-    if not path.is_file():
+    if not has_file(path):
         return StyleGuide()
     try:
-        text = path.read_bytes().decode("utf-8").removeprefix("\ufeff").replace("\r\n", "\n")
-    except OSError as exc:
-        return StyleGuide(problems=[_problem(f"cannot read the file: {exc.strerror or exc}", "syntax")])
-    except UnicodeDecodeError:
-        return StyleGuide(problems=[_problem("the file is not UTF-8; save it as UTF-8", "syntax")])
+        text = read_project_file(root, STYLEGUIDE_FILE)
+    except FileNotFoundError:
+        return StyleGuide()
+    except SocialopsError as exc:
+        return StyleGuide(problems=[_problem(exc.message, "syntax")])
     try:
         data = yamlio.load(text)
     except yamlio.YamlError as exc:

@@ -141,3 +141,25 @@ def test_a_pause_switch_that_is_no_regular_file_stops_publishing_without_hanging
     result = run_publish(site, allow_dirty=kind == "fifo")
     assert result.paused is not None and "cannot be read" in result.paused.reason
     assert not (site.root / "feed.xml").exists()
+
+
+@pytest.mark.parametrize("name", ["styleguide.yaml", "calendar.yaml", "socialops.yaml"])
+@pytest.mark.parametrize("target", ["/dev/zero", "/proc/self/environ"])
+def test_a_project_file_linked_out_of_the_repository_is_refused_not_read(
+        site: Site, run_cli_process, name: str, target: str) -> None:
+    """A pull request can turn styleguide.yaml, calendar.yaml or socialops.yaml into a
+    symlink: to /dev/zero (lint read it forever) or to /proc/self/environ (the process's
+    secrets, which a parse error could quote). socialops refuses it, naming the file."""
+    site.post("fine", ["feed"], "A real post.\n")
+    path = site.root / name
+    if path.exists():
+        path.unlink()
+    os.symlink(target, path)
+    site.commit()
+    out = run_cli_process("lint", cwd=site.root, timeout=60, env={"SOCIALOPS_TEST_SECRET": "hunter2-secret"})
+    assert "Traceback" not in out.stderr and "hunter2-secret" not in out.stdout + out.stderr
+    assert out.returncode in (1, 2)
+    shown = out.stdout + out.stderr
+    assert name in shown and "leads outside the repository through a symlink" in shown
+    plan = run_cli_process("plan", cwd=site.root, timeout=60)
+    assert "Traceback" not in plan.stderr
