@@ -253,8 +253,9 @@ def _show_report(data: dict[str, Any]) -> None:
             out.print(f"  {escape(channel)}: {escape(ranked)}; {best['untested_slots']} slots untested")
     if data["groups"] or data["followers"]:  # explains the columns: nothing to explain without them
         out.print("\n[dim]" + "\n".join(f"{escape(k)}: {escape(v)}" for k, v in data["legend"].items()) + "[/]")
-    for where in data["unreadable"][:5]:
-        out.print(f"[yellow]skipped a line that is not a snapshot row: {escape(where)}[/]")
+    for where in data["unreadable"][:5]:  # file:line, or a file not read and why
+        what = "a file" if ": not read: " in where else "a line that is not a snapshot row"
+        out.print(f"[yellow]skipped {what}: {escape(where)}[/]")
 
 
 def _show_groups_narrow(out: Any, titles: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:

@@ -418,3 +418,28 @@ def test_the_text_report_never_cuts_a_number(repo: Repo, cli: Any) -> None:
                            capture_output=True, text=True, check=True).stdout
     assert "…" not in piped and "┃ interactions ┃" in piped
     assert max(len(line) for line in piped.splitlines()) > 80
+
+
+@pytest.mark.parametrize("cache", ["1", ""])
+def test_a_day_file_linked_to_dev_zero_is_named_not_read(repo: Repo, cli_process: Any, cache: str) -> None:
+    """A day file made a symlink (to /dev/zero: a read that never ends) is not read: the
+    report names it and is made from the other days; status and collect do not hang on it."""
+    import os
+
+    make(repo)
+    args = ("metrics", "report", "--now", "2026-06-14T08:00", "--format", "json")
+    env = {"SOCIALOPS_NO_CACHE": cache} if cache else {}
+    whole = json.loads(cli_process(*args, cwd=repo.root, env=env).stdout)
+    day = repo.root / ".socialops/metrics/2026/06/13.jsonl"
+    assert day.exists()
+    day.unlink()
+    os.symlink("/dev/zero", day)
+    result = cli_process(*args, cwd=repo.root, env=env, timeout=60)
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    [refused] = data["unreadable"]
+    assert refused.startswith(".socialops/metrics/2026/06/13.jsonl: not read: it leads outside the repository")
+    assert data["posts"] and data["posts"] != whole["posts"]  # the other days still count
+    text = cli_process(*args[:-2], cwd=repo.root, env=env, timeout=60).stdout
+    assert "skipped a file: .socialops/metrics/2026/06/13.jsonl: not read" in text
+    assert cli_process("status", cwd=repo.root, timeout=60).exit_code == 0

@@ -72,8 +72,9 @@ def append(root: Path, rows: Iterable[Row]) -> list[Path]:
         path = day_file(root, day)
         kept: list[str] = []
         old: list[Row] = []
-        if path.exists():
-            for line in path.read_text("utf-8").splitlines():
+        if path.exists() or path.is_symlink():
+            safepaths.check(root, path, path.relative_to(root).as_posix())  # never written through a link
+            for line in day_text(root, path).splitlines():
                 parsed = _parse(line)
                 if parsed is None:
                     if line.strip():
@@ -86,6 +87,24 @@ def append(root: Path, rows: Iterable[Row]) -> list[Path]:
         safepaths.write_atomically(path, text)
         written.append(path)
     return written
+
+
+MAX_DAY_BYTES = 256 * 1024 * 1024  # a day of 100,000 posts' samples is a few tens of MB
+
+
+def day_text(root: Path, path: Path, bad: list[str] | None = None) -> str:
+    """A day file's text, read through the safe-path checks: a day file that is a symlink
+    out of the repository (to /dev/zero: a read that never ends), a FIFO or a device is not
+    read; it is named in `bad` with the reason and reads as empty."""
+    rel = path.relative_to(root).as_posix()
+    try:
+        return safepaths.read_bytes(root, rel, rel, MAX_DAY_BYTES).decode("utf-8", errors="replace")
+    except safepaths.UnsafePath as exc:
+        if bad is not None:
+            bad.append(f"{rel}: not read: {exc.message.removeprefix(f'{rel}: ')}")
+        return ""
+    except FileNotFoundError:
+        return ""
 
 
 def _parse(line: str) -> Row | None:
@@ -124,7 +143,7 @@ def read(root: Path, start: date | None = None, end: date | None = None,
     """Every row of the day files from `start` to `end`, oldest file first. A line that is
     not a snapshot row is skipped and named in `bad` (file:line), never guessed at."""
     for _, path in files(root, start, end):
-        text = path.read_text("utf-8", errors="replace")
+        text = day_text(root, path, bad)
         try:  # one parse of the whole file is several times faster than one per line
             rows = json.loads("[" + ",".join(line for line in text.splitlines() if line.strip()) + "]")
             if all(isinstance(r, dict) and "time" in r and "metric" in r for r in rows):
@@ -144,17 +163,11 @@ def last_collected(root: Path) -> str | None:
     """When metrics were last collected: the latest time in the newest day file."""
     days = files(root)
     for _, path in reversed(days):
-        times = [str(r["time"]) for r in read_file(path)]
+        times = [str(row["time"]) for line in day_text(root, path).splitlines()
+                 if (row := _parse(line)) is not None]
         if times:
             return max(times)
     return None
-
-
-def read_file(path: Path) -> Iterator[Row]:
-    for line in path.read_text("utf-8", errors="replace").splitlines():
-        row = _parse(line)
-        if row is not None:
-            yield row
 
 
 #: a post's row as `encode` writes it, on a line of its own (the fast path of `read_rows`).
@@ -181,7 +194,7 @@ def read_rows(root: Path, bad: list[str] | None = None, paths: list[Path] | None
     written any other way (by hand, merged, an escape) is read line by line with the JSON
     parser instead."""
     for path in paths if paths is not None else [path for _, path in files(root)]:
-        text = path.read_text("utf-8", errors="replace")
+        text = day_text(root, path, bad)
         posts = _POST_ROW.findall(text)
         counts = _followers_rows(text)
         lines = text.count("\n") + (0 if text.endswith("\n") or not text else 1)
