@@ -315,6 +315,8 @@ def main() -> None:
             return
         measure(options.reuse, options.runs, datetime(2026, 12, 31, 5, 17, tzinfo=UTC))
         return
+    if options.keep and options.keep.exists():  # said now, not after the build
+        parser.error(f"--keep {options.keep}: it exists already; name a new folder")
     base = Path(tempfile.mkdtemp(prefix="socialops-bench-metrics-"))
     root = base / "content"
     try:
