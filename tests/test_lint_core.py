@@ -281,7 +281,7 @@ def test_workers_only_where_they_pay(monkeypatch) -> None:
     and cost time below 10,000 when every core is busy (bench/README.md, issue 17)."""
     from socialops.lint import parallel as lint_parallel
 
-    monkeypatch.setattr(lint_parallel, "_cores", lambda: 2)
+    monkeypatch.setattr(lint_parallel, "usable_cores", lambda: 2)
     monkeypatch.setattr(os, "getloadavg", lambda: (0.5, 0.5, 0.5))
     assert [lint_parallel.worker_count(n) for n in (1_999, 2_000, 9_999, 10_000)] == [1, 2, 2, 2]
     monkeypatch.setattr(os, "getloadavg", lambda: (4.5, 4.0, 4.0))

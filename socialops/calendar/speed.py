@@ -1,8 +1,10 @@
-"""Keeping the calendar fast on large repositories."""
+"""Keeping large repositories fast: the cycle collector paused while many objects are made
+(the calendar, lint, metrics reports), and how many cores this process may use."""
 
 from __future__ import annotations
 
 import gc
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -20,3 +22,11 @@ def without_gc() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
+
+
+def usable_cores() -> int:
+    """The cores this process may run on (its affinity, where the system tells it)."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except (AttributeError, OSError):  # not on Linux
+        return os.cpu_count() or 1

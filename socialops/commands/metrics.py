@@ -136,8 +136,9 @@ def report_command(
     """Engagement, rates and followers by post, channel, campaign, language or time slot."""
     import sys
 
+    from socialops.calendar.speed import without_gc
     from socialops.model import Project
-    from socialops.publish.metrics.report import Period, gc_paused, report, to_csv
+    from socialops.publish.metrics.report import Period, report, to_csv
     from socialops.timeutil import parse_now
 
     first, last = _day(start, "--from"), _day(end, "--to")
@@ -154,7 +155,7 @@ def report_command(
         target = write(html, data)
         if fmt is ReportFormat.text:
             _console().print(f"wrote {target}")
-    with gc_paused():  # the CSV of a year is 100,000 rows
+    with without_gc():  # the CSV of a year is 100,000 rows
         if fmt is ReportFormat.json:
             _print_report_json(data)
         elif fmt is ReportFormat.csv:

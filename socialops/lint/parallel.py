@@ -8,6 +8,7 @@ import os
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
+from socialops.calendar.speed import usable_cores
 from socialops.lint.cache import Sealed, Stamp
 from socialops.lint.context import LintContext
 from socialops.model import PostBrief
@@ -35,17 +36,10 @@ def worker_count(posts: int) -> int:
 
     if "fork" not in multiprocessing.get_all_start_methods():
         return 1
-    cores = _cores()
+    cores = usable_cores()
     if posts < PARALLEL_FROM * BUSY_FACTOR and _idle(cores) < 1:
         return 1
     return min(cores, 8)
-
-
-def _cores() -> int:
-    try:
-        return len(os.sched_getaffinity(0)) or 1
-    except (AttributeError, OSError):  # not on Linux
-        return os.cpu_count() or 1
 
 
 def _idle(cores: int) -> float:

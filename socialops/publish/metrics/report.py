@@ -18,7 +18,6 @@ from __future__ import annotations
 import bisect
 import contextlib
 import csv
-import gc
 import io
 import operator
 import re
@@ -31,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from socialops import ledger
+from socialops.calendar.speed import usable_cores, without_gc
 from socialops.model import Project
 from socialops.publish.metrics import store
 
@@ -139,24 +139,9 @@ class Period:
         return (self.start is None or day >= self.start) and (self.end is None or day <= self.end)
 
 
-@contextlib.contextmanager
-def gc_paused() -> Iterator[None]:
-    """The cyclic garbage collector paused (as it was before afterwards): reading a year
-    makes millions of tuples, strings and dicts, none of them in a reference cycle, and
-    while they are made the collector walks every live one again and again (a fifth of a
-    report's time). Reference counting still frees everything as before."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def report(project: Project, now: datetime, by: str = "channel", period: Period | None = None) -> dict[str, Any]:
     """The report as a JSON-ready dict (the versioned envelope every format is made from)."""
-    with gc_paused():
+    with without_gc():
         return _report(project, now, by, period)
 
 
@@ -272,8 +257,7 @@ def _meanwhile(work: Callable[[], Any], fork: bool) -> Iterator[Callable[[], Any
     is not asked for (this process failed meanwhile) is stopped on the way out."""
     import os
 
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-    if not fork or not hasattr(os, "fork") or cores < 2:
+    if not fork or not hasattr(os, "fork") or usable_cores() < 2:
         yield work
         return
     import marshal
