@@ -94,6 +94,20 @@ def start(site: Site, cli_env: Callable[..., dict[str, str]], *args: str) -> sub
                             text=True)
 
 
+def interrupt_twice(proc: subprocess.Popen[str]) -> tuple[str, str]:
+    """Ctrl-C twice, 0.3 s apart, while a platform call hangs for 5 s: the run stops at
+    once (exit 130, says so, no traceback). Its output and error output."""
+    begun = time.monotonic()
+    proc.send_signal(signal.SIGINT)
+    time.sleep(0.3)
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=30)
+    assert time.monotonic() - begun < 4  # did not wait for the 5 s call
+    assert proc.returncode == 130
+    assert "stopped at once" in err and "Traceback" not in out + err
+    return out, err
+
+
 def wait_for(check: Callable[[], bool], timeout: float = 30) -> None:
     end = time.monotonic() + timeout
     while not check():
@@ -144,14 +158,7 @@ def test_a_second_signal_stops_at_once_and_status_and_resolve_agree_on_what_it_l
     hook_site(site, receiver, 3)
     proc = start(site, cli_env)
     wait_for(lambda: len(receiver.started) >= 1)
-    begun = time.monotonic()
-    proc.send_signal(signal.SIGINT)
-    time.sleep(0.3)
-    proc.send_signal(signal.SIGINT)
-    out, err = proc.communicate(timeout=30)
-    assert time.monotonic() - begun < 4  # did not wait for the 5 s call
-    assert proc.returncode == 130
-    assert "stopped at once" in err and "Traceback" not in out + err
+    interrupt_twice(proc)
     # the dead run left its intent; status says what the next run will do and that a person
     # may decide now, and resolve accepts it
     shown = run_cli("status", "--format", "json", "--now", at(60), cwd=site.root, env=site.env)
