@@ -76,6 +76,8 @@ def main() -> None:
 def _help(argv: list[str]) -> bool:
     """--help: the text kept from the last time it was shown the same way, else rendered
     (typer and rich) and kept (socialops/commands/helpcache.py). True when it was shown."""
+    if "-h" not in argv and "--help" not in argv:  # every other run: helpcache (hashlib, OpenSSL) not loaded
+        return False
     from socialops.commands import helpcache
 
     if sys.stdout is None or not helpcache.wanted(argv):  # None: started with the stream closed (`>&-`)

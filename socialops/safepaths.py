@@ -26,6 +26,21 @@ class UnsafePath(SocialopsError):
     """A path socialops will not read or write (see the module docstring)."""
 
 
+def private(path: Path) -> bool:
+    """The path (not a symbolic link) is the running user's and only they may write to it,
+    nor to the folder holding it: what socialops executes or shows from the user's cache
+    folder (the compiled schema checks, the kept help) must be."""
+    try:
+        for each in (path, path.parent):
+            found = os.lstat(each)
+            if (stat.S_ISLNK(found.st_mode) or found.st_uid != os.getuid()
+                    or found.st_mode & (stat.S_IWGRP | stat.S_IWOTH)):
+                return False
+    except OSError:
+        return False
+    return True
+
+
 @lru_cache(maxsize=4096)
 def _realpath(folder: str) -> str:
     """A folder's real path, worked out once per run (thousands of posts share a few

@@ -12,12 +12,12 @@ walks each channel once, so it stays fast on large repositories.
 
 from __future__ import annotations
 
-import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from itertools import pairwise
 
+from socialops import digests
 from socialops.calendar.checks_file import file_problems
 from socialops.calendar.config import Calendar, Limits, load
 from socialops.calendar.ledger import Ledger
@@ -213,7 +213,7 @@ def x_text_key(post: Post, channel: Channel) -> bytes:
     from socialops.render import choose_text
 
     text = " ".join(mask_comments(choose_text(post, channel).text).split())
-    return hashlib.blake2b(text.encode(), digest_size=16).digest() if text else b""
+    return digests.blake2b(text.encode(), digest_size=16).digest() if text else b""
 
 
 def _x_duplicates(report: _Report, known: Channel, items: list[Scheduled]) -> None:

@@ -44,7 +44,7 @@ def _known(channels: set[str]) -> str:
 
 
 def _slots(cal: Calendar, channels: set[str]) -> Iterator[Problem]:
-    # lint loads the platform modules for each post's length checks anyway
+    # the platforms' names: no platform module is loaded for this
     from socialops.platforms import PLATFORMS
 
     for key, crons in cal.slots.items():

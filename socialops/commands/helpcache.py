@@ -14,12 +14,13 @@ rich printed then) without importing typer. This module imports neither typer no
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
 import re
 import sys
 from pathlib import Path
 from typing import IO, Any
+
+from socialops import digests
 
 _WORD = re.compile(r"^[a-z][a-z0-9-]*$")
 _ENV = ("COLUMNS", "LINES", "NO_COLOR", "FORCE_COLOR", "TERM", "COLORTERM", "TTY_COMPATIBLE",
@@ -83,7 +84,7 @@ def keep(argv: list[str], text: str) -> None:
 
 
 def _file(argv: list[str], create: bool = False) -> Path | None:
-    from socialops.schemas import _private
+    from socialops.safepaths import private
 
     if os.environ.get("SOCIALOPS_NO_CACHE"):
         return None
@@ -98,10 +99,10 @@ def _file(argv: list[str], create: bool = False) -> Path | None:
             folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     except (OSError, RuntimeError):
         return None
-    if not _private(folder):
+    if not private(folder):
         return None
     file = folder / f"{_key(argv)}.txt"
-    return file if create or (file.is_file() and _private(file)) else None
+    return file if create or (file.is_file() and private(file)) else None
 
 
 def _key(argv: list[str]) -> str:
@@ -133,4 +134,4 @@ def _key(argv: list[str]) -> str:
             parts.append(f"{path}:{st.st_size}:{st.st_mtime_ns}")
         except OSError:
             parts.append(f"{path}:-")
-    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:32]
+    return digests.sha256("\n".join(parts).encode()).hexdigest()[:32]

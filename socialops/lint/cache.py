@@ -39,7 +39,6 @@ unchanged (git calls this "racy"). Such a file is read, checked and cached later
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import marshal
 import os
 import struct
@@ -52,6 +51,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from socialops import digests as hashlib  # sha256 without loading OpenSSL (socialops/digests.py)
 from socialops import gitops, safepaths
 from socialops.errors import SocialopsError
 from socialops.model import CONFIG_FILE, MAX_CONFIG_BYTES, STYLEGUIDE_FILE, Post, Project

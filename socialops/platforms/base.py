@@ -7,17 +7,24 @@ text, so lint stays quick on ordinary posts (see bench/counting.py).
 
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
-import regex
+if TYPE_CHECKING:
+    import regex
 
-# Extended grapheme clusters (UAX #29) as the `regex` module implements them (Unicode 15.1+
-# rules, including GB9c: "नमस्ते" is 3 clusters, as the Bluesky PDS counts it).
-_GRAPHEME = regex.compile(r"\X")
+
+@cache
+def _grapheme() -> regex.Pattern[str]:
+    """Extended grapheme clusters (UAX #29) as the `regex` module implements them (Unicode
+    15.1+ rules, including GB9c: "नमस्ते" is 3 clusters, as the Bluesky PDS counts it).
+    Compiled on first use: ASCII text never needs it."""
+    import regex
+
+    return regex.compile(r"\X")
 
 
 _NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]+")
@@ -30,7 +37,7 @@ def graphemes(text: str) -> int:
     total, last = 0, 0
     for start, end in segment_windows(text):
         between = text[last:start]
-        total += len(between) - between.count("\r\n") + len(_GRAPHEME.findall(text, start, end))
+        total += len(between) - between.count("\r\n") + len(_grapheme().findall(text, start, end))
         last = end
     between = text[last:]
     return total + len(between) - between.count("\r\n")
@@ -59,7 +66,7 @@ def segment_windows(text: str) -> list[tuple[int, int]]:
 
 def clusters(text: str, start: int, end: int) -> list[str]:
     """The grapheme clusters of text[start:end], a window from `segment_windows`."""
-    return list(_GRAPHEME.findall(text, start, end))
+    return list(_grapheme().findall(text, start, end))
 
 
 def utf16_units(text: str) -> int:
@@ -174,6 +181,8 @@ def code_points(text: str, options: Mapping[str, Any]) -> Count:
 
 def escape_html(text: str) -> str:
     """`&`, `<` and `>` as HTML entities, quotes left as they are (Slack, Telegram)."""
+    import html  # here: html.entities, its table of every entity, is loaded with it
+
     return html.escape(text, quote=False)
 
 

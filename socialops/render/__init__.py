@@ -11,17 +11,14 @@ at the line of the part or media item they concern.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from socialops import digests
 from socialops.model import Channel, Media, Post, Project
-from socialops.platforms import PLATFORMS
-from socialops.platforms.base import Count, Platform
 from socialops.problems import Problem
-from socialops.render.limits import PostMedia, check_channel
 from socialops.render.parts import (
     ChosenText,
     RenderedChannel,
@@ -29,6 +26,14 @@ from socialops.render.parts import (
     choose_text,
     split_parts,
 )
+
+if TYPE_CHECKING:
+    from socialops.platforms.base import Count, Platform
+    from socialops.render.limits import PostMedia
+
+# The platforms (socialops.platforms) and the limit checks are imported by the functions
+# that use them: lint's X duplicate check needs only choose_text (render.parts) of this
+# package, and a run needs only the platforms of the channels it renders.
 
 __all__ = ["ChosenText", "RenderedChannel", "RenderedPart", "choose_text", "render_channel", "render_post", "split_parts"]
 
@@ -42,7 +47,7 @@ def content_hash(text: str, media: Iterable[Media]) -> str:
     data = text.encode()
     items = [[m.path, m.alt] for m in media]
     listed = json.dumps(items, ensure_ascii=False, separators=(",", ":")).encode() if items else b"[]"
-    return hashlib.sha256(b"%d:%b%b" % (len(data), data, listed)).hexdigest()
+    return digests.sha256(b"%d:%b%b" % (len(data), data, listed)).hexdigest()
 
 
 def media_by_part(post: Post, parts: int, media: list[Media] | None = None) -> list[list[Media]]:
@@ -66,6 +71,9 @@ def render_channel(post: Post, channel: Channel, root: Path, *, details: bool = 
     """The parts `channel` receives for `post`, counted, with their problems. Without
     `details` (lint needs only the problems) facets, hashes and overflow are left out.
     `media`: the post's, when the caller has them already (render_post, for all channels)."""
+    from socialops.platforms import PLATFORMS
+    from socialops.render.limits import PostMedia, check_channel
+
     platform = PLATFORMS.get(channel.platform)
     if platform is None:
         return RenderedChannel(channel.name, channel.platform, [], [post.problem(
@@ -92,6 +100,8 @@ def render_post(post: Post, channels: dict[str, Channel], root: Path, *,
     """Every channel the post goes to (`names`: `Config.channels_for(post)`; without it the
     ones the post names) that the project defines (unknown ones are lint's `channel`
     findings), in the post's order."""
+    from socialops.render.limits import PostMedia
+
     names = post.own_channels if names is None else names
     media = PostMedia(post.media)
     return [render_channel(post, channels[name], root, details=details, media=media)
