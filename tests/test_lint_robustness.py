@@ -47,23 +47,37 @@ def test_lint_with_its_output_closed_ends_without_a_traceback(project: ProjectDi
 
 
 def _cache_index(project: ProjectDir) -> tuple[bytes, dict[str, object], int]:
-    """(the cache file's rests, its index, the row of posts/a.md): lint/cache.py's format."""
+    """(the cache file's rests, its index, the row of posts/a.md): lint/cache.py's format,
+    with each column's bytes and the list of ids in the index, to edit."""
     import marshal
     import struct
+
+    from socialops.lint.cache import Index
 
     raw = (project.root / ".git" / "socialops" / "lint-cache").read_bytes()
     where, length = struct.unpack("<QQ", raw[-16:])
     data = marshal.loads(raw[where:where + length])
-    return raw[:where], data, data["rels"].split("\0").index("posts/a.md")
+    at, rows = data.pop("columns_at"), data["rows"]
+    for k, (name, _) in enumerate(Index.COLUMNS):
+        data[name] = raw[at + k * rows * 8:at + (k + 1) * rows * 8]
+    if isinstance(data["ids"], str):
+        data["ids"] = data["ids"].split("\0")
+    return raw[:at], data, data["rels"].split("\0").index("posts/a.md")
 
 
 def _write_cache(project: ProjectDir, rests: bytes, data: dict[str, object]) -> None:
+    """The file again, from what _cache_index gave (edited); a column cut short leaves the
+    columns running into the index."""
     import marshal
     import struct
 
-    index = marshal.dumps(data)
+    from socialops.lint.cache import Index
+
+    rests += bytes(-len(rests) % 8)
+    columns = b"".join(data.pop(name) for name, _ in Index.COLUMNS)  # type: ignore[misc]
+    index = marshal.dumps({**data, "columns_at": len(rests)})
     (project.root / ".git" / "socialops" / "lint-cache").write_bytes(
-        rests + index + struct.pack("<QQ", len(rests), len(index)))
+        rests + columns + index + struct.pack("<QQ", len(rests) + len(columns), len(index)))
 
 
 def _set(data: dict[str, object], column: str, row: int, value: int) -> None:
@@ -75,7 +89,8 @@ def _set(data: dict[str, object], column: str, row: int, value: int) -> None:
     data[column] = values.tobytes()
 
 
-@pytest.mark.parametrize("odd", ["offset-far", "offset-negative", "length-far", "column-short", "rest-short",
+@pytest.mark.parametrize("odd", ["offset-far", "offset-negative", "length-far", "column-short", "rows-more",
+                                 "rest-short",
                                  "rest-text", [[], [], "", {}, [0, 0, 0, 0], [["x", "UTC", 10**30]], False]])
 def test_a_cache_entry_of_any_other_shape_is_read_from_the_file(project: ProjectDir, monkeypatch: pytest.MonkeyPatch,
                                                                  odd: object) -> None:
@@ -95,7 +110,9 @@ def test_a_cache_entry_of_any_other_shape_is_read_from_the_file(project: Project
     elif odd == "length-far":
         _set(data, "lengths", row, 10**12)
     elif odd == "column-short":
-        data["times"] = data["times"][:-1]  # type: ignore[index]
+        data["times"] = data["times"][:-8]  # type: ignore[index]
+    elif odd == "rows-more":
+        data["rows"] = 10**9
     else:
         rest = b"\xff" if odd == "rest-short" else marshal.dumps("text" if odd == "rest-text" else odd)
         _set(data, "offsets", row, len(rests))

@@ -406,3 +406,22 @@ def test_one_post_finds_what_a_lint_without_the_cache_finds_whatever_happened_to
     assert one_post("a symlink's target became a folder") == {"listed"}
     os.rmdir(outside)
     assert one_post("and then nothing") == {"listed"}
+
+
+@pytest.mark.parametrize("pid", ["launch", "a\\0b", "a\\0"])
+def test_one_post_finds_another_post_of_its_id_in_the_cache_whatever_the_id(
+        project: ProjectDir, reads: list[str], pid: str) -> None:
+    """The cache keeps the ids of 50,000 posts as one string it searches; an id that holds
+    the character that string is joined with (a NUL, from YAML's "\\0": a broken id, but one
+    a post may have) is found all the same."""
+    project.post("a.md", f'id: "{pid}"\n' + POST)
+    project.post("b.md", "id: other\n" + POST)
+    mine = project.post("c.md", f'id: "{pid}"\n' + POST)
+    findings(project)
+    reads.clear()
+    cached = findings(project, paths=[mine])
+    assert reads == []
+    without = [f"{p.path}:{p.line} {p.rule} {p.message}"
+               for p in lint(Project.load(project.root), [mine], NOW, use_cache=False).problems]
+    assert cached == without
+    assert any(" duplicate-id " in f and f.startswith("posts/c.md") for f in cached)

@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import contextlib
 import marshal
+import mmap
 import os
 import struct
 import sys
@@ -49,7 +50,7 @@ from array import array
 from bisect import bisect_left
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from socialops import digests as hashlib  # sha256 without loading OpenSSL (socialops/digests.py)
 from socialops import gitops, safepaths
@@ -57,7 +58,7 @@ from socialops.errors import SocialopsError
 from socialops.model import CONFIG_FILE, MAX_CONFIG_BYTES, STYLEGUIDE_FILE, Post, Project
 from socialops.problems import Level, Problem
 
-FORMAT = 9
+FORMAT = 10
 CACHE_FILE = "lint-cache"
 _HEAD = b"socialops lint cache\n"
 _FOOTER = struct.Struct("<QQ")  # where the index starts, its length
@@ -105,11 +106,11 @@ class Index:
     when each had been steady: while none of them changed, no file was added, removed or
     renamed, and the listing holds."""
 
-    __slots__ = ("_lookups", "_pos", "by_time", "campaign_names", "campaigns", "channel_sets", "channels", "ctimes",
-                 "folders", "ids", "inodes", "lengths", "listing", "mtimes", "offsets", "rels", "sizes",
+    __slots__ = ("_id_text", "_ids", "_lookups", "_pos", "by_time", "campaign_names", "campaigns", "channel_sets",
+                 "channels", "ctimes", "folders", "inodes", "lengths", "listing", "mtimes", "offsets", "rels", "sizes",
                  "status_names", "statuses", "times")
 
-    COLUMNS = (("sizes", "q"), ("mtimes", "q"), ("ctimes", "q"), ("inodes", "Q"), ("offsets", "q"),
+    COLUMNS: tuple[tuple[str, Literal["q", "Q"]], ...] = (("sizes", "q"), ("mtimes", "q"), ("ctimes", "q"), ("inodes", "Q"), ("offsets", "q"),
                ("lengths", "q"), ("times", "q"), ("channels", "q"), ("campaigns", "q"), ("statuses", "q"),
                ("by_time", "q"))
 
@@ -120,7 +121,8 @@ class Index:
         self.inodes = array("Q", [row[1][3] for row in rows])
         self.offsets = array("q", [-1 if row[3] is None else row[3] for row in rows])
         self.lengths = array("q", [row[4] or 0 for row in rows])
-        self.ids = [row[2][0] for row in rows]
+        self._ids: list[str] | None = [row[2][0] for row in rows]
+        self._id_text: str | None = None
         self.times = array("q", [NO_TIME if row[2][2] is None else row[2][2] for row in rows])
         self.channel_sets, self.channels = _numbered([row[2][1] for row in rows])
         self.campaign_names, self.campaigns = _numbered([row[2][3] for row in rows])
@@ -131,40 +133,60 @@ class Index:
         self._pos: dict[str, int] | None = None
         self._lookups = 0
 
-    def dump(self) -> dict[str, Any]:
-        out: dict[str, Any] = {name: getattr(self, name).tobytes() for name, _ in self.COLUMNS}
-        out.update(rels="\0".join(self.rels), ids=self.ids, channel_sets=self.channel_sets,
-                   campaign_names=self.campaign_names, status_names=self.status_names,
-                   listing=None if self.listing is None else "\0".join(self.listing), folders=self.folders)
-        return out
+    def columns(self) -> list[bytes]:
+        """The columns' bytes, in the order of COLUMNS: the file keeps them as they are, and
+        `load` reads them in place (Index.load's `view`)."""
+        return [getattr(self, name).tobytes() for name, _ in self.COLUMNS]
+
+    def dump(self, columns_at: int) -> dict[str, Any]:
+        """The rest of the index, for marshal; `columns_at`: where in the file the columns start."""
+        ids = self.ids
+        id_text = "\0".join(ids)
+        joined = id_text.count("\0") == len(ids) - 1 if ids else True  # no id holds a NUL (a broken post's may)
+        return {"columns_at": columns_at, "rows": len(self.rels), "rels": "\0".join(self.rels),
+                "ids": id_text if joined else ids, "channel_sets": self.channel_sets,
+                "campaign_names": self.campaign_names, "status_names": self.status_names,
+                "listing": None if self.listing is None else "\0".join(self.listing), "folders": self.folders}
 
     @classmethod
-    def load(cls, data: dict[str, Any]) -> Index | None:
-        """The index as `dump` gave it, or None when it is not of that shape."""
+    def load(cls, data: dict[str, Any], view: memoryview) -> Index | None:
+        """The index as `dump` gave it, its columns read in place in `view` (the file, mapped:
+        only the pages read are loaded; nothing is copied), or None when it is not of that
+        shape."""
         self = cls.__new__(cls)
         try:
-            rels, listing, folders = data["rels"], data["listing"], data["folders"]
+            rels, listing, folders, n = data["rels"], data["listing"], data["folders"], data["rows"]
             self.rels = rels.split("\0") if rels else []
             self.listing = None if listing is None else listing.split("\0") if listing else []
             self.folders = folders if isinstance(folders, list) else None
-            self.ids = data["ids"]
-            n = len(self.rels)
+            ids = data["ids"]
+            if type(ids) is not str and not isinstance(ids, list):
+                return None
+            self._ids, self._id_text = None, None
+            if isinstance(ids, str):
+                self._id_text = ids
+            else:
+                self._ids = ids
+            at = data["columns_at"]
+            if type(n) is not int or n != len(self.rels) or type(at) is not int or at < 0 \
+                    or at + n * 8 * len(self.COLUMNS) > len(view):
+                return None
             for name, code in self.COLUMNS:
-                column = array(code)
-                column.frombytes(data[name])
-                if len(column) != n:
-                    return None
-                setattr(self, name, column)
+                setattr(self, name, view[at:at + n * 8].cast(code))
+                at += n * 8
             self.channel_sets, self.campaign_names = data["channel_sets"], data["campaign_names"]
             self.status_names = data["status_names"]
-            ok = (isinstance(self.ids, list) and len(self.ids) == n and isinstance(self.channel_sets, list)
+            ok = ((self._ids is None or (isinstance(self._ids, list) and len(self._ids) == n))
+                  and (self._id_text is None or self._id_text.count("\0") == max(n - 1, 0))
+                  and isinstance(self.channel_sets, list)
                   and all(type(s) is tuple and all(type(c) is str for c in s) for s in self.channel_sets)
                   and isinstance(self.campaign_names, list) and isinstance(self.status_names, list)
                   and all(c is None or type(c) is str for c in self.campaign_names)
                   and all(type(c) is str for c in self.status_names)
                   and (self.folders is None or all(type(f) is tuple and len(f) == 2 and type(f[0]) is str
                                                    for f in self.folders)))
-            "".join(self.ids)  # a TypeError unless every id is a string (at C speed: 50,000 of them)
+            if self._ids is not None:
+                "".join(self._ids)  # a TypeError unless every id is a string (at C speed: 50,000 of them)
             for column, names in ((self.channels, self.channel_sets), (self.campaigns, self.campaign_names),
                                   (self.statuses, self.status_names), (self.by_time, self.rels)):
                 ok = ok and (not n or (min(column) >= 0 and max(column) < len(names)))
@@ -177,6 +199,34 @@ class Index:
 
     def __len__(self) -> int:
         return len(self.rels)
+
+    @property
+    def ids(self) -> list[str]:
+        """Each row's post id (made from the file's one string of them when first asked for)."""
+        if self._ids is None:
+            text = self._id_text or ""
+            self._ids = text.split("\0") if self.rels else []
+        return self._ids
+
+    def rows_with_id(self, pid: str) -> list[int]:
+        """The rows whose post id is `pid`: a search of the file's one string of them, when
+        the list was not made (a one-post lint looks up one id among 50,000)."""
+        out: list[int] = []
+        text = self._id_text
+        if self._ids is not None or text is None:
+            ids, i = self.ids, -1
+            while True:
+                try:
+                    i = ids.index(pid, i + 1)
+                except ValueError:
+                    return out
+                out.append(i)
+        wanted, start = f"\0{pid}\0", 0
+        padded = f"\0{text}\0"
+        while (at := padded.find(wanted, start)) >= 0:
+            out.append(padded.count("\0", 0, at))
+            start = at + 1
+        return out
 
     def position(self, rel: str) -> int | None:
         """The row of a post file: the first few found by bisection (the rows are in the
@@ -254,8 +304,8 @@ class Index:
             column = {"channel_sets": "channels", "campaign_names": "campaigns", "status_names": "statuses"}[table]
             setattr(out, column, array("q", [numbers[theirs[k]] for k in getattr(out, column)]))
             setattr(out, table, merged)
-        for name, code in (*self.COLUMNS[:-1], ("rels", ""), ("ids", "")):
-            old, new = getattr(self, name), getattr(out, name)
+        for name, code in (*self.COLUMNS[:-1], ("rels", ""), ("_ids", "")):
+            old, new = (self.ids, out.ids) if name == "_ids" else (getattr(self, name), getattr(out, name))
             picked = [old[i] for i in keep] if gone else list(old)
             for k in range(len(where) - 1, -1, -1):  # from the end: each place is among the rows kept
                 picked.insert(where[k], new[k])
@@ -331,9 +381,16 @@ class LintCache:
             head = os.pread(source, len(_HEAD), 0)
             where, length = _FOOTER.unpack(os.pread(source, _FOOTER.size, size - _FOOTER.size))
             if head == _HEAD and len(_HEAD) <= where and where + length + _FOOTER.size == size:
-                data = marshal.loads(os.pread(source, length, where))
+                # Mapped, not read: only the pages of the index that are used are loaded (a
+                # one-post lint at 50,000 posts touches a few of its 6 MB), and the columns
+                # are read in place. Nothing truncates the file while another lint reads it:
+                # it is replaced by a new one, or added to.
+                view = memoryview(mmap.mmap(source, size, access=mmap.ACCESS_READ))
+                data = marshal.loads(view[where:where + length])
                 if isinstance(data, dict) and data.get("format") == FORMAT and data.get("key") == key:
-                    index = Index.load(data)
+                    index = Index.load(data, view)
+                    if index is not None:
+                        length += where - data["columns_at"]  # what the index takes: its columns too
         except (OSError, ValueError, EOFError, TypeError, struct.error):
             pass  # no cache yet, or a broken one: start again
         if not index and source is not None:
@@ -622,8 +679,12 @@ class LintCache:
                 made = Index(rows, listing, folders)
             if self._out is None:
                 self._write(b"")
+            self._write(bytes(-self._out_size % 8))  # the columns start on a multiple of 8
+            columns_at = self._out_size
+            for column in made.columns():
+                self._write(column)
             where = self._out_size
-            data = marshal.dumps({"format": FORMAT, "key": self.key, **made.dump()})
+            data = marshal.dumps({"format": FORMAT, "key": self.key, **made.dump(columns_at)})
             self._write(data)
             self._write(_FOOTER.pack(where, len(data)))
             self._flush()
@@ -646,7 +707,8 @@ class LintCache:
             if self._source is not None:
                 os.close(self._source)
             self._source, self._out = self._out, None  # the saved file is the one read now
-        self._source_id, self._index_length, self._ahead = _identity(self._source), len(data), (0, b"")
+        self._source_id, self._index_length, self._ahead = _identity(self._source), where + len(data) - columns_at, \
+            (0, b"")
         self.index, self.removed, self.kept, self.changed, self._stored = made, set(), {}, False, []
         self._listing = None
 

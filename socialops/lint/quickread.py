@@ -14,6 +14,7 @@ is read in full with the YAML loader, as lint reads it.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import os
 import re
@@ -25,7 +26,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from socialops.lint.cache import EPOCH, NO_TIME, Brief, LintCache, Stamp, brief_of, stamp
+from socialops.lint.cache import EPOCH, NO_TIME, Brief, Index, LintCache, Stamp, brief_of, stamp
 from socialops.model import (
     MAX_POST_BYTES,
     Post,
@@ -124,16 +125,15 @@ class Others:
             return [(full, rel, None) for full, rel in zip(files, rels, strict=True) if rel not in skip]
         if index is not None and (rels is index.rels or rels == index.rels) and skip.issuperset(kept) \
                 and skip.issuperset(removed):
-            stamps = _stamps(files)
             valid[:] = b"\x01" * len(valid)
-            changed = index.changed(stamps)
-            for i in changed:
+            changed = _changed(index, self._prefix)
+            for i, _ in changed:
                 valid[i] = 0
             for rel in skip:
                 at = index.position(rel)
                 if at is not None:
                     valid[at] = 0
-            return [(files[i], rels[i], stamps[i]) for i in changed if rels[i] not in skip]
+            return [(files[i], rels[i], current) for i, current in changed if rels[i] not in skip]
         todo: list[tuple[str, str, Stamp | None]] = []
         for full, rel in zip(files, rels, strict=True):
             if rel in skip:
@@ -202,14 +202,7 @@ class Others:
         out = [rel for rel, brief in self._extra.items() if brief[0] == pid]
         index = self._index
         if index is not None:
-            ids, valid, i = index.ids, self._valid, -1
-            while True:
-                try:
-                    i = ids.index(pid, i + 1)
-                except ValueError:
-                    break
-                if valid[i]:
-                    out.append(index.rels[i])
+            out.extend(index.rels[i] for i in index.rows_with_id(pid) if self._valid[i])
         return out
 
     def post(self, rel: str) -> Post | None:
@@ -296,17 +289,44 @@ class Others:
         return [p for p in (self.post(rel) for rel in sorted(chosen)) if p is not None]
 
 
-def _stamps(files: list[str]) -> list[Stamp | None]:
-    """cache.stamp of each file (the loop written out: 50,000 files)."""
-    out: list[Stamp | None] = []
-    append, stat_of = out.append, os.stat
-    for full in files:
-        try:
-            st = stat_of(full)
-        except OSError:
-            append(None)
-            continue
-        append((st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino))
+_FOLDER_FLAGS = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NONBLOCK", 0)
+
+
+def _changed(index: Index, prefix: str) -> list[tuple[int, Stamp | None]]:
+    """The rows of `index` whose file's stamp (cache.stamp) is not the one kept, with the
+    stamp now (None: it cannot be stat'ed). Each file is stat'ed and compared as it comes
+    (50,000 of them: no stamp is kept, no list of paths made), relative to its folder,
+    opened once, where the system allows it."""
+    out: list[tuple[int, Stamp | None]] = []
+    sizes, mtimes, ctimes, inodes = index.sizes, index.mtimes, index.ctimes, index.inodes
+    stat_of, relative = os.stat, os.stat in os.supports_dir_fd and os.sep == "/"
+    folder, fd = None, None
+    try:
+        for i, rel in enumerate(index.rels):
+            try:
+                if relative:
+                    parent, _, name = rel.rpartition("/")
+                    if parent != folder:
+                        if fd is not None:
+                            os.close(fd)
+                            fd = None
+                        folder = parent
+                        with contextlib.suppress(OSError):  # gone, or not a folder: each file then is
+                            fd = os.open(prefix + parent, _FOLDER_FLAGS)
+                    if fd is None:
+                        raise FileNotFoundError(rel)
+                    st = stat_of(name, dir_fd=fd)
+                else:
+                    st = stat_of(prefix + rel.replace("/", os.sep))
+            except OSError:
+                out.append((i, None))
+                continue
+            if st.st_mtime_ns != mtimes[i] or st.st_size != sizes[i] or st.st_ctime_ns != ctimes[i] \
+                    or st.st_ino != inodes[i]:
+                out.append((i, (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)))
+    finally:
+        if fd is not None:
+            os.close(fd)
     return out
 
 
