@@ -425,3 +425,32 @@ def test_one_post_finds_another_post_of_its_id_in_the_cache_whatever_the_id(
                for p in lint(Project.load(project.root), [mine], NOW, use_cache=False).problems]
     assert cached == without
     assert any(" duplicate-id " in f and f.startswith("posts/c.md") for f in cached)
+
+
+def test_a_post_the_last_lint_could_not_keep_is_read_alone_by_the_next_one_post_lint(
+        project: ProjectDir, reads: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """A writer edits a post and commits (the hook lints it: edited a moment ago, it is not
+    kept), then edits another one: the next one-post lint reads the first one again, alone
+    (the other posts still come from the cache), and sees its new id."""
+    import socialops.lint.quickread as quickread
+
+    quick: list[str] = []
+    original = quickread._QuickReader.briefs
+    monkeypatch.setattr(quickread._QuickReader, "briefs",
+                        lambda self, items: quick.extend(rel for _, rel in items) or original(self, items))
+    for i in range(6):
+        project.post(f"{i % 2}/p{i}.md", f"channels: [mastodon-main]\npublish_at: 2026-12-0{i + 1}T09:00\n")
+    mine = project.post("1/mine.md", "id: launch\n" + POST)
+    findings(project)
+    edited = project.post("0/p2.md", "id: launch\nchannels: [mastodon-main]\npublish_at: 2026-12-03T09:00\n")
+    monkeypatch.setattr(lintcache, "STEADY_NS", 10**15)  # edited a moment ago: not kept
+    findings(project, paths=[edited])
+    assert "posts/0/p2.md" not in lintcache.LintCache.open(Project.load(project.root)).entries  # type: ignore[union-attr]
+    monkeypatch.setattr(lintcache, "STEADY_NS", 0)
+    quick.clear()
+    reads.clear()
+    cached = findings(project, paths=[mine])
+    assert quick == ["posts/0/p2.md"] and reads == []
+    without = [f"{p.path}:{p.line} {p.rule} {p.message}"
+               for p in lint(Project.load(project.root), [mine], NOW, use_cache=False).problems]
+    assert cached == without and any(" duplicate-id " in f for f in cached)

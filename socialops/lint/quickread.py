@@ -26,7 +26,17 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from socialops.lint.cache import EPOCH, NO_TIME, Brief, Index, LintCache, Stamp, brief_of, stamp
+from socialops.lint.cache import (
+    EPOCH,
+    NO_TIME,
+    Brief,
+    Index,
+    LintCache,
+    Stamp,
+    brief_of,
+    list_order,
+    stamp,
+)
 from socialops.model import (
     MAX_POST_BYTES,
     Post,
@@ -115,26 +125,42 @@ class Others:
                 if cache is not None:
                     cache.keep(post, entry)  # the next partial lint reads it from there
 
-    def _compare(self, files: list[str], rels: list[str], skip: set[str]) -> list[tuple[str, str, Stamp | None]]:
+    def _full(self, rels: list[str]) -> list[str]:
+        prefix = self._prefix
+        return [prefix + rel for rel in rels] if os.sep == "/" else [prefix + rel.replace("/", os.sep) for rel in rels]
+
+    def _compare(self, files: list[str] | None, rels: list[str], skip: set[str]) -> list[tuple[str, str, Stamp | None]]:
         """Mark the index's rows whose file is unchanged (`_valid`) and take the briefs this
-        run kept (`_extra`); what is left to read: (full path, rel, stamp) of each."""
+        run kept (`_extra`); what is left to read: (full path, rel, stamp) of each. `files`:
+        the full path of each of `rels`, None to make them where needed."""
         cache, index, valid = self.cache, self._index, self._valid
         kept, removed = (cache.kept, cache.removed) if cache is not None else ({}, set())
+        todo: list[tuple[str, str, Stamp | None]]
         if cache is None or (index is None and skip.issuperset(kept)):
             # nothing to compare with (a fresh clone): each file is stamped as it is read
+            if files is None:
+                files = self._full(rels)
             return [(full, rel, None) for full, rel in zip(files, rels, strict=True) if rel not in skip]
-        if index is not None and (rels is index.rels or rels == index.rels) and skip.issuperset(kept) \
-                and skip.issuperset(removed):
-            valid[:] = b"\x01" * len(valid)
-            changed = _changed(index, self._prefix)
-            for i, _ in changed:
-                valid[i] = 0
+        if index is not None and skip.issuperset(kept) and skip.issuperset(removed):
+            # the files listed against the index's rows, in one walk (both in list order):
+            # a row whose file is unchanged is valid; a file changed, or with no row (a post
+            # edited a moment ago, which the last lint could not keep), is read
+            prefix = self._prefix
+            todo = []
+            for row, rel, current in _changed(index, rels, self._prefix):
+                if current is True:
+                    if row is not None:
+                        valid[row] = 1
+                elif rel not in skip and current is not False:
+                    todo.append((prefix + rel.replace("/", os.sep), rel, current))
             for rel in skip:
                 at = index.position(rel)
                 if at is not None:
                     valid[at] = 0
-            return [(files[i], rels[i], current) for i, current in changed if rels[i] not in skip]
-        todo: list[tuple[str, str, Stamp | None]] = []
+            return todo
+        todo = []
+        if files is None:
+            files = self._full(rels)
         for full, rel in zip(files, rels, strict=True):
             if rel in skip:
                 continue
@@ -157,11 +183,10 @@ class Others:
             todo.append((full, rel, current))
         return todo
 
-    def _list(self, project: Project, cache: LintCache | None, again: bool = False) -> tuple[list[str], list[str]]:
+    def _list(self, project: Project, cache: LintCache | None, again: bool = False) -> tuple[list[str] | None, list[str]]:
         """(full path, rel) of every post file: as the cache listed them while none of their
         folders changed (a stat of each folder, not a listing), else listed now (and kept)."""
         self._listed = False
-        prefix = self._prefix
         if cache is not None and not again:
             rels, folders = cache.listing()
             if rels is not None and folders is not None:
@@ -171,9 +196,7 @@ class Others:
                     same = False
                 if same:
                     self._listed = True
-                    files = [prefix + rel for rel in rels] if os.sep == "/" else \
-                        [prefix + rel.replace("/", os.sep) for rel in rels]
-                    return files, rels
+                    return None, rels  # the full paths are made where needed
         folders_now: list[tuple[str, Stamp | None]] | None = [] if cache is not None else None
         began = time.time_ns()
         files, _ = project.post_files(folders_now)
@@ -292,17 +315,28 @@ class Others:
 _FOLDER_FLAGS = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NONBLOCK", 0)
 
 
-def _changed(index: Index, prefix: str) -> list[tuple[int, Stamp | None]]:
-    """The rows of `index` whose file's stamp (cache.stamp) is not the one kept, with the
-    stamp now (None: it cannot be stat'ed). Each file is stat'ed and compared as it comes
-    (50,000 of them: no stamp is kept, no list of paths made), relative to its folder,
-    opened once, where the system allows it."""
-    out: list[tuple[int, Stamp | None]] = []
-    sizes, mtimes, ctimes, inodes = index.sizes, index.mtimes, index.ctimes, index.inodes
+def _changed(index: Index, rels: list[str], prefix: str) -> list[tuple[int | None, str, Stamp | bool | None]]:
+    """Each of the files `rels` (in list order) against the index's rows: (row, rel, True)
+    for a file whose stamp (cache.stamp) is the one kept; (row or None, rel, its stamp now,
+    or None when it cannot be stat'ed) for one changed or with no row. Rows of no file listed
+    are left out. Each file is stat'ed and compared as it comes (50,000 of them: no list of
+    stamps or paths is made), relative to its folder, opened once, where the system allows."""
+    out: list[tuple[int | None, str, Stamp | bool | None]] = []
+    append = out.append
+    sizes, mtimes, ctimes, inodes, rows = index.sizes, index.mtimes, index.ctimes, index.inodes, index.rels
+    count, same = len(rows), rels is rows or rels == rows
     stat_of, relative = os.stat, os.stat in os.supports_dir_fd and os.sep == "/"
-    folder, fd = None, None
+    folder, fd, j = None, None, 0
     try:
-        for i, rel in enumerate(index.rels):
+        for i, rel in enumerate(rels):
+            if same:
+                row: int | None = i
+            else:  # walk the rows up to this file's
+                while j < count and rows[j] != rel and list_order(rows[j]) < list_order(rel):
+                    j += 1
+                row = j if j < count and rows[j] == rel else None
+                if row is not None:
+                    j += 1
             try:
                 if relative:
                     parent, _, name = rel.rpartition("/")
@@ -319,11 +353,13 @@ def _changed(index: Index, prefix: str) -> list[tuple[int, Stamp | None]]:
                 else:
                     st = stat_of(prefix + rel.replace("/", os.sep))
             except OSError:
-                out.append((i, None))
+                append((row, rel, None))
                 continue
-            if st.st_mtime_ns != mtimes[i] or st.st_size != sizes[i] or st.st_ctime_ns != ctimes[i] \
-                    or st.st_ino != inodes[i]:
-                out.append((i, (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)))
+            if row is None or st.st_mtime_ns != mtimes[row] or st.st_size != sizes[row] \
+                    or st.st_ctime_ns != ctimes[row] or st.st_ino != inodes[row]:
+                append((row, rel, (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)))
+            else:
+                append((row, rel, True))
     finally:
         if fd is not None:
             os.close(fd)
