@@ -454,3 +454,35 @@ def test_a_post_the_last_lint_could_not_keep_is_read_alone_by_the_next_one_post_
     without = [f"{p.path}:{p.line} {p.rule} {p.message}"
                for p in lint(Project.load(project.root), [mine], NOW, use_cache=False).problems]
     assert cached == without and any(" duplicate-id " in f for f in cached)
+
+
+@pytest.mark.parametrize("change", ["stamp", "id", "time", "channels", "two rows", "a NUL in the id"])
+def test_an_index_with_rows_replaced_holds_what_one_made_from_all_the_rows_holds(change: str) -> None:
+    """Saving after a one-post lint puts the edited post's row in place in the index of
+    every post (copying the columns whole): the result holds, row for row, what an index
+    made from all the rows holds, whatever changed in the row."""
+    import marshal
+
+    def row(i: int, pid: str | None = None, when: int | None = None,
+            channels: tuple[str, ...] = ("x-main",), size: int = 100) -> lintcache.Row:
+        return (f"posts/{i % 3}/p{i:02d}.md", (size + i, 10 * i, 10 * i, 1000 + i),
+                (pid or f"{i % 3}/p{i:02d}", channels, when if when is not None else 60_000_000 * (i * 7 % 11),
+                 None, "ready"), 16 * i, 16)
+
+    rows = sorted([row(i) for i in range(12)], key=lambda r: lintcache.list_order(r[0]))
+    made = lintcache.Index(rows)
+    data = marshal.loads(marshal.dumps({**made.dump(0)}))
+    stored = lintcache.Index.load(data, memoryview(b"".join(made.columns())))  # as read from a file
+    assert stored is not None
+    new = {"stamp": [row(4, size=7)], "id": [row(4, pid="0/p03")], "time": [row(4, when=1)],
+           "channels": [row(4, channels=("mastodon-main", "x-main"))], "two rows": [row(4, when=5), row(9, pid="z")],
+           "a NUL in the id": [row(4, pid="a\0b")]}[change]
+    replaced = stored.without({r[0] for r in new}, new, None, None)
+    every = lintcache.Index(sorted([*(r for r in rows if r[0] not in {n[0] for n in new}), *new],
+                                   key=lambda r: lintcache.list_order(r[0])))
+    assert replaced.rels == every.rels
+    assert [replaced.entry(i) for i in range(len(rows))] == [every.entry(i) for i in range(len(rows))]
+    assert [replaced.times[i] for i in replaced.by_time] == [every.times[i] for i in every.by_time]
+    assert replaced.ids == every.ids
+    for pid in {*every.ids, "absent"}:
+        assert replaced.rows_with_id(pid) == every.rows_with_id(pid)
