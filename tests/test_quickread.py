@@ -131,19 +131,26 @@ def test_linting_one_post_checks_it_against_all_the_others(project, cli) -> None
     assert len(Others(Project.load(project.root), {"posts/b.md"}).posts()) == 2
 
 
-@pytest.mark.parametrize("series", [False, True])
-def test_linting_one_post_finds_what_linting_all_finds_about_it(project, monkeypatch, series: bool) -> None:
+@pytest.mark.parametrize(("series", "at_once"), [(False, False), (True, False), (False, True)])
+def test_linting_one_post_finds_what_linting_all_finds_about_it(project, monkeypatch, series: bool,
+                                                                 at_once: bool) -> None:
     """A one-post lint checks the post against the few others the calendar's findings about
     it depend on (those near it on its channels, and the one before it on each), or all of
     them when calendar.yaml has recurring series: either way, for every post, exactly what a
-    full lint finds about it, with the lint cache and without."""
+    full lint finds about it, with the lint cache and without, and with the other posts of
+    a fresh clone read at once (socialops.lint.bulkread, in two processes)."""
     import random
 
+    import socialops.lint.bulkread as bulkread
     import socialops.lint.cache as lintcache
+    import socialops.lint.quickread as quickread
     from socialops.lint import lint
     from socialops.timeutil import parse_time
 
     monkeypatch.setattr(lintcache, "STEADY_NS", 0)
+    if at_once:
+        monkeypatch.setattr(quickread, "AT_ONCE_FROM", 0)
+        monkeypatch.setattr(bulkread, "FORK_FROM", 0)
     rng = random.Random(7)
     calendar = ("spacing:\n  min_gap: 1h\n  max_per_day: 2\n  channels: {feed: {min_gap: 3h}}\n"
                 "  campaigns: {spring: {max_per_day: 1}}\ncampaigns:\n  spring: {from: 2027-03-01, to: 2027-03-20}\n")

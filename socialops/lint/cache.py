@@ -133,6 +133,27 @@ class Index:
         self._pos: dict[str, int] | None = None
         self._lookups = 0
 
+    @classmethod
+    def of_briefs(cls, rels: list[str], stamps: tuple[array[int], array[int], array[int], array[int]],
+                  ids: list[str], times: array[int], channels: list[tuple[str, ...]],
+                  campaigns: list[str | None], statuses: list[str]) -> Index:
+        """Rows of briefs alone (no rest in the file), given as columns (rels in the order
+        of `list_order`; stamps: sizes, mtimes, ctimes, inodes; times NO_TIME for None):
+        a fresh clone's other posts read at once (socialops.lint.bulkread), no tuple per row."""
+        self = cls.__new__(cls)
+        n = len(rels)
+        self.rels, self._ids, self._id_text, self.times = rels, ids, None, times
+        self.sizes, self.mtimes, self.ctimes, self.inodes = stamps
+        self.offsets = array("q", [-1]) * n
+        self.lengths = array("q", [0]) * n
+        self.channel_sets, self.channels = _numbered(channels)
+        self.campaign_names, self.campaigns = _numbered(campaigns)
+        self.status_names, self.statuses = _numbered(statuses)
+        self.by_time = array("q", sorted(range(n), key=times.__getitem__))
+        self.listing, self.folders = None, None
+        self._pos, self._lookups = None, 0
+        return self
+
     def columns(self) -> list[bytes]:
         """The columns' bytes, in the order of COLUMNS: the file keeps them as they are, and
         `load` reads them in place (Index.load's `view`)."""
@@ -354,6 +375,80 @@ class Index:
         out.listing = None if listing == out.rels else listing
         return out
 
+    def joined(self, other: Index, drop: set[str], listing: list[str] | None,
+               folders: list[tuple[str, Stamp]] | None) -> Index:
+        """This index less the rows of `drop` and of the files `other` has rows for, plus
+        every row of `other` (whose rests, if any, are in the same file): when `other` is
+        small (a one-post lint's own entries joining the briefs of a fresh clone's other
+        posts, read at once), slices of this index's columns around its rows."""
+        if len(other) > 64 and len(self) > 64:  # both large: every row sorted
+            gone = drop | set(other.rels)
+            rows = [(rel, *self.entry(i)) for i, rel in enumerate(self.rels) if rel not in gone]
+            rows += [(rel, *other.entry(i)) for i, rel in enumerate(other.rels)]
+            return Index(sorted(rows, key=lambda row: list_order(row[0])), listing, folders)
+        if len(other) > len(self):  # the few rows of this one that stay join the other's
+            rows = [(rel, *self.entry(i)) for i, rel in enumerate(self.rels)
+                    if rel not in drop and other.position(rel) is None]
+            return other.joined(Index(rows), set(), listing, folders)
+        cut = sorted({i for i in map(self.position, [*drop, *other.rels]) if i is not None})
+        # other's rows, each before the row of this index whose file comes next
+        where = [bisect_left(self.rels, list_order(rel), key=list_order) for rel in other.rels]
+        events = sorted([(i, 0, -1) for i in cut] + [(at, 1, j) for j, at in enumerate(where)])
+        pieces: list[tuple[int, int] | int] = []  # rows of this index [start, stop), or a row of the other
+        at = 0
+        for place, kind, j in events:
+            if place > at:
+                pieces.append((at, place))
+                at = place
+            if kind:
+                pieces.append(j)
+            else:
+                at = place + 1
+        if at < len(self):
+            pieces.append((at, len(self)))
+        out = Index.__new__(Index)
+        for table, column in (("channel_sets", "channels"), ("campaign_names", "campaigns"),
+                              ("status_names", "statuses")):
+            mine, theirs = getattr(self, table), getattr(other, table)
+            numbers = {v: k for k, v in enumerate(mine)}
+            for v in theirs:
+                numbers.setdefault(v, len(numbers))
+            setattr(out, table, list(numbers))
+            moved = [numbers[v] for v in theirs]
+            setattr(out, column, _pieced(getattr(self, column), array("q", [moved[k] for k in getattr(other, column)]),
+                                         pieces, "q"))
+        for name, code in self.COLUMNS[:-1]:
+            if name not in ("channels", "campaigns", "statuses"):
+                setattr(out, name, _pieced(getattr(self, name), getattr(other, name), pieces, code))
+        out.rels = _pieced(self.rels, other.rels, pieces)
+        out._ids, out._id_text = _pieced(self.ids, other.ids, pieces), None
+        out.by_time = array("q", sorted(range(len(out.rels)), key=out.times.__getitem__))
+        out.listing = None if listing == out.rels else listing
+        out.folders = folders
+        out._pos, out._lookups = None, 0
+        return out
+
+
+def _pieced(mine: Any, theirs: Any, pieces: list[tuple[int, int] | int], code: str = "") -> Any:
+    """A column made of slices of `mine` and single values of `theirs` (Index.joined): an
+    array of `code` (from arrays or the file's columns read in place), else a list."""
+    if not code:
+        out: list[Any] = []
+        for piece in pieces:
+            if isinstance(piece, tuple):
+                out += mine[piece[0]:piece[1]]
+            else:
+                out.append(theirs[piece])
+        return out
+    column = array(code)
+    data, size = memoryview(mine).cast("B"), column.itemsize
+    for piece in pieces:
+        if isinstance(piece, tuple):
+            column.frombytes(data[piece[0] * size:piece[1] * size])
+        else:
+            column.append(theirs[piece])
+    return column
+
 
 Row = tuple[str, Stamp, Brief, int | None, int | None]
 
@@ -405,6 +500,7 @@ class LintCache:
         self._out_buffer = bytearray()
         self._broken = False  # the next file could not be written
         self._listing: tuple[list[str] | None, list[tuple[str, Stamp]] | None] | None = None
+        self._briefs: Index | None = None  # briefs alone kept at once (keep_briefs), as columns
 
     @classmethod
     def open(cls, project: Project) -> LintCache | None:
@@ -594,6 +690,24 @@ class LintCache:
         self.kept[rel] = (current, brief, None, None)
         self.changed = True
 
+    def keep_briefs(self, briefs: Index) -> None:
+        """keep_brief of every row of `briefs` (rows of briefs alone: a fresh clone's other
+        posts read at once, socialops.lint.bulkread), kept as the columns they came in; the
+        files changed too recently are forgotten instead. Entries kept afterwards take
+        their place (`save`)."""
+        steady = self.steady_before
+        if len(briefs) and (max(briefs.mtimes) >= steady or max(briefs.ctimes) >= steady):
+            unsteady = {briefs.rels[i] for i in range(len(briefs)) if max(briefs.mtimes[i], briefs.ctimes[i]) >= steady}
+            for rel in unsteady:
+                self._forget(rel)
+            briefs = briefs.joined(Index([]), unsteady, None, None)
+        if self._briefs is not None:
+            briefs = self._briefs.joined(briefs, set(), None, None)
+        for rel in [rel for rel in self.kept if briefs.position(rel) is not None]:
+            del self.kept[rel]  # kept before: the brief read now takes its place
+        self._briefs = briefs if len(briefs) else None
+        self.changed = True
+
     def keep(self, post: Post, entry: list[Any] | Sealed | None) -> None:
         """Keep an entry (`entry`), or forget the post's (None). A sealed entry goes to the
         next file at once; a whole one stays in memory until `save` (the calendar may still
@@ -622,7 +736,7 @@ class LintCache:
         self.changed = True
 
     def _forget(self, rel: str) -> None:
-        found = self.stored(rel) is not None
+        found = self.stored(rel) is not None or (self._briefs is not None and self._briefs.position(rel) is not None)
         if found:
             self.removed.add(rel)
         self.changed = self.kept.pop(rel, None) is not None or found or self.changed
@@ -685,8 +799,11 @@ class LintCache:
             entry = kept.get(post.path)
             if isinstance(entry, list):
                 entry[6] = _times(post)
-        removed = self.removed
-        unchanged = [i for i, rel in enumerate(index.rels) if rel not in removed and rel not in kept] if index else []
+        removed, briefs = self.removed, self._briefs
+        # the file's rows of files whose brief was read again at once (keep_briefs)
+        superseded = {rel for rel in index.rels if briefs.position(rel) is not None} if briefs and index else set()
+        unchanged = [i for i, rel in enumerate(index.rels)
+                     if rel not in removed and rel not in kept and rel not in superseded] if index else []
         rests = {rel: marshal.dumps(e[1:8]) for rel, e in kept.items() if isinstance(e, list)}
         lock, start = None, 0
         if self._out is None and index is not None:
@@ -704,7 +821,7 @@ class LintCache:
                 elif isinstance(e, tuple) and len(e) == 4:
                     rows.append((rel, *e))
             if lock is not None and index is not None:  # the rows kept stay where they are
-                made = index.without(removed | kept.keys(), rows, listing, folders)
+                made = index.without(removed | kept.keys() | superseded, rows, listing, folders)
             else:
                 for i in unchanged:  # in the order of the file read
                     current, brief, offset, length = index.entry(i)  # type: ignore[union-attr]
@@ -717,6 +834,8 @@ class LintCache:
                     rows.append((index.rels[i], current, brief, offset, length))  # type: ignore[union-attr]
                 rows.sort(key=lambda row: list_order(row[0]))
                 made = Index(rows, listing, folders)
+            if briefs is not None:  # this run's entries take the place of briefs read at once
+                made = briefs.joined(made, removed, listing, folders)
             if self._out is None:
                 self._write(b"")
             self._write(bytes(-self._out_size % 8))  # the columns start on a multiple of 8
@@ -750,6 +869,7 @@ class LintCache:
         self._source_id, self._index_length, self._ahead = _identity(self._source), where + len(data) - columns_at, \
             (0, b"")
         self.index, self.removed, self.kept, self.changed, self._stored = made, set(), {}, False, []
+        self._briefs = None
         self._listing = None
 
     def listing(self) -> tuple[list[str] | None, list[tuple[str, Stamp]] | None]:

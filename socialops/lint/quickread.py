@@ -21,7 +21,8 @@ import re
 import stat
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from datetime import time as dt_time
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -65,6 +66,7 @@ _NOT_TEXT = re.compile(r"^(?:[-+]?(?:\d[\d_]*(?:\.\d*)?(?:[eE][-+]?\d+)?|\.\d+|0
 _MICROSECOND = timedelta(microseconds=1)
 _EPOCH_NAIVE = datetime(1970, 1, 1)
 BATCH = 256  # files read, then each step over all of them (as lint's batches)
+AT_ONCE_FROM = 1000  # other posts to read with nothing known of them: from this many, read at once (bulkread)
 _RISKY_STARTS = ("variants", "'", '"', "?", ":", "-")
 
 
@@ -106,6 +108,8 @@ class Others:
             break
         self._rels = [rel for rel in rels if rel not in skip] if skip else rels
         reader = _QuickReader(project)
+        if len(todo) >= AT_ONCE_FROM and b"\x01" not in self._valid:  # none known (a fresh clone): all read at once
+            todo = self._read_at_once(reader, todo)
         got = self._extra
         for start in range(0, len(todo), BATCH):
             chunk = todo[start:start + BATCH]
@@ -124,6 +128,20 @@ class Others:
                 got[rel] = entry[8] if entry is not None else brief_of(post, project)
                 if cache is not None:
                     cache.keep(post, entry)  # the next partial lint reads it from there
+
+    def _read_at_once(self, reader: _QuickReader, todo: list[tuple[str, str, Stamp | None]]
+                      ) -> list[tuple[str, str, Stamp | None]]:
+        """The briefs of the files in `todo` read at once (socialops.lint.bulkread), which
+        become the index of the others (in place of the cache's, none of whose rows is
+        taken) and are kept in the cache; what is left for the quick reader, file by file."""
+        from socialops.lint.bulkread import read_briefs, workers_for
+
+        found, rest = read_briefs(reader, todo, workers_for(len(todo)))
+        if found is not None:
+            self._index, self._valid = found, bytearray(b"\x01") * len(found)
+            if self.cache is not None:
+                self.cache.keep_briefs(found)
+        return [todo[k] for k in rest]
 
     def _full(self, rels: list[str]) -> list[str]:
         prefix = self._prefix
@@ -423,6 +441,9 @@ class _QuickReader:
         self._tz = project.config.timezone
         self._defaults = tuple(project.config.default_channels)
         self.stamps: dict[str, Stamp] = {}  # full path -> (size, mtime, ctime, inode) of a file as opened and read
+        self._days: dict[str, tuple[date, int] | None] = {}  # _micros's: each day and time of day read once
+        self._clocks: dict[str, tuple[dt_time, dt_time, int] | None] = {}
+        self._offsets: dict[timedelta, int] = {}
 
     def briefs(self, items: list[tuple[str, str]]) -> list[Brief | None]:
         """The brief of each (full path, rel) or None. Each step runs over all the files
@@ -453,18 +474,25 @@ class _QuickReader:
 
     def _micros(self, text: str) -> int | None:
         """The time of a publish_at, as parse_time reads it, in µs since 1970 (UTC); None for
-        none (as post_due gives for it). The usual `2026-12-01T09:00` is worked out here: a
-        third of the time parse_time and a subtraction of aware times take."""
-        if len(text) == 16 and text[10] == "T" and not text.endswith("Z"):
-            try:
-                naive = datetime.fromisoformat(text)
-            except ValueError:
-                return None  # parse_time refuses it too
-            tz = self._tz
-            offset = naive.replace(tzinfo=tz).utcoffset()
-            if naive.tzinfo is None and FIRST_YEAR <= naive.year <= LAST_YEAR and offset is not None \
-                    and offset == naive.replace(tzinfo=tz, fold=1).utcoffset():
-                return (naive - offset - _EPOCH_NAIVE) // _MICROSECOND
+        none (as post_due gives for it). The usual `2026-12-01T09:00` is worked out here from
+        its day and its time of day, each read once (_day, _clock), and the zone's offset at
+        it (the same with either `fold`: else the clocks skip or repeat it, which parse_time
+        refuses): a quarter of the time parse_time and a subtraction of aware times take."""
+        if len(text) == 16 and text[10] == "T":
+            day = self._days.get(text[:10])
+            if day is None:
+                day = self._days[text[:10]] = _day(text[:10])
+            clock = self._clocks.get(text[11:])
+            if clock is None:
+                clock = self._clocks[text[11:]] = _clock(text[11:])
+            if day and clock:
+                tz, date_of = self._tz, day[0]
+                offset = tz.utcoffset(datetime.combine(date_of, clock[0]))
+                if offset is not None and offset == tz.utcoffset(datetime.combine(date_of, clock[1])):
+                    shift = self._offsets.get(offset)
+                    if shift is None:
+                        shift = self._offsets[offset] = offset // _MICROSECOND
+                    return day[1] + clock[2] - shift
         try:  # anything else, and what parse_time refuses (a time the clocks skip or repeat)
             return (parse_time(text, self._tz) - EPOCH) // _MICROSECOND
         except TimeError:
@@ -527,6 +555,37 @@ class _QuickReader:
         if span is None or _risky(text[span[0]:span[1]]):
             return None
         return text, span
+
+
+_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_CLOCK = re.compile(r"([0-9]{2}):([0-9]{2})")
+_DAY_MICROS = 86_400_000_000
+
+
+def _day(text: str) -> tuple[date, int] | None:
+    """A day written `2026-12-01` within the years socialops takes: (the date, its start in
+    µs since 1970), else None."""
+    if _DAY.fullmatch(text) is None:
+        return None
+    try:
+        found = date.fromisoformat(text)
+    except ValueError:
+        return None
+    if not FIRST_YEAR <= found.year <= LAST_YEAR:
+        return None
+    return found, (found.toordinal() - _EPOCH_NAIVE.toordinal()) * _DAY_MICROS
+
+
+def _clock(text: str) -> tuple[dt_time, dt_time, int] | None:
+    """A time of day written `09:00`: (it with fold 0, with fold 1, µs since midnight), else None."""
+    match = _CLOCK.fullmatch(text)
+    if match is None:
+        return None
+    try:
+        found = dt_time(int(match.group(1)), int(match.group(2)))
+    except ValueError:
+        return None
+    return found, found.replace(fold=1), (found.hour * 60 + found.minute) * 60_000_000
 
 
 def quick_post(root: Path, path: Path, rel: str) -> Post:

@@ -1,0 +1,346 @@
+"""The briefs of many post files read at once: what a one-post lint in a fresh clone (no
+lint cache yet) needs of every other post (socialops.lint.quickread.Others).
+
+Each file is opened and read as the quick reader reads it (_QuickReader._read), a batch at
+a time; the batch's texts are decoded and their line endings normalised together, and one
+regular expression (_FRONT) takes each front matter of the usual shape whole: plain
+`key: value` lines, a flow or block list of channels, indented lines under other keys. The
+values are made what the quick reader makes of them (_scalar, _flow, _micros), each distinct
+value once. Whatever the expression does not take, it leaves to the quick reader file by
+file (quoted keys, anchors, a key twice, an empty value, a comment after a block list...):
+the briefs are always the quick reader's. tests/test_bulkread.py compares them on random
+front matters.
+
+With many files and a second core, a forked process takes batches too (`read_briefs`): the
+two take turns at a pipe holding a token per batch, so the one that runs more reads more.
+"""
+
+from __future__ import annotations
+
+import marshal
+import os
+import re
+import signal
+import stat
+import struct
+from array import array
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any
+
+from socialops.lint.cache import NO_TIME, Index
+from socialops.lint.quickread import _ITEM, _flow, _QuickReader, _scalar
+from socialops.model import MAX_POST_BYTES, default_post_id
+
+BATCH = 256  # files a batch
+FORK_FROM = 6000  # files; below this a second process costs more than it saves (bench/README.md, issue 17)
+_TOKEN = struct.Struct("<H")  # a batch's number in the pipe of tokens
+
+# Characters no front matter the quick reader takes holds (_risky), line ends, and the NUL
+# the texts of a batch are joined with.
+_NOT = r"\n\0&*!|>{"
+# A value as _meta takes it: after the colon and its spaces, up to the spaces before the line end.
+_REST = rf"[^ \t{_NOT}](?:[^{_NOT}]*[^ \t{_NOT}])?"
+_KEYS = r"(?:id|publish_at|status|campaign|channels|author|variants)"
+
+
+def _key(name: str, group: str, usual: str | None = None) -> str:
+    """The line of a key the quick reader takes, once: the value in `{group}g`, or in
+    `{group}u` when it has the `usual` shape (then _scalar would give it as it is)."""
+    fast = rf"(?P<{group}u>{usual})[ \t]*\n|" if usual else ""
+    return rf"{name}[ \t]*:(?({group})(?!)|[ \t]+(?P<{group}>)(?:{fast}(?P<{group}g>{_REST})[ \t]*\n))"
+
+
+def _front() -> re.Pattern[str]:
+    """The expression of a front matter of the usual shape: the opening `---`, lines, the
+    closing `---`. A line is a key's (once each: a second sends the file to the quick reader,
+    as YAML refuses it), one under another key (indented), a comment or another top-level
+    key (not starting as one of the quick reader's keys would, nor as _risky finds risky),
+    or blank. A block list of channels ends at a line that is no item, blank or comment."""
+    item = rf"[ \t]+-[ \t]+{_REST}[ \t]*\n"
+    channels = (rf"channels[ \t]*:(?(ch)(?!)|(?P<ch>)(?:[ \t]+(?!#)(?P<chg>{_REST})[ \t]*\n"
+                rf"|[ \t]*\n(?P<chb>(?:{item})+)(?=[^\s#])))")
+    line = "|".join([
+        rf"[^\sacipsv'\"?:\-{_NOT}][^{_NOT}]*\n",  # another key (most lines), a comment
+        rf"[ \t][^{_NOT}]*\n",  # under a key, or blank
+        channels,
+        _key("publish_at", "at", r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}"),
+        _key("status", "st"),
+        # an id that _scalar takes as it is: no YAML number, boolean or null
+        _key("id", "id", r"(?!(?:[Tt]rue|TRUE|[Ff]alse|FALSE|[Nn]ull|NULL)[ \t]*\n)[A-Za-z_][A-Za-z0-9_./-]*"),
+        _key("campaign", "ca"),
+        _key("author", "au"),
+        rf"(?!{_KEYS})[acipsv][^{_NOT}]*\n",  # another key starting as one of those
+        r"\n",
+    ])
+    pattern = rf"---[ \t]*\n(?:{line})*---[ \t]*(?:\n|\Z)"
+    # `(?(name)...)` (the key seen already) must name a group defined before it: by number
+    numbers = re.compile(re.sub(r"\(\?\((\w+)\)\(\?!\)\|", "(?:", pattern)).groupindex
+    return re.compile(re.sub(r"\(\?\((\w+)\)", lambda m: f"(?({numbers[m.group(1)]})", pattern))
+
+
+_FRONT = _front()
+_GROUPS = ("ch", "chg", "chb", "at", "atu", "atg", "st", "stg", "id", "idu", "idg", "ca", "cag", "au", "aug")
+assert tuple(sorted(_FRONT.groupindex, key=_FRONT.groupindex.__getitem__)) == _GROUPS
+_SKIP = object()  # a value the quick reader does not take: the file goes to it
+
+
+#: a batch read: (the items' numbers taken, sizes, mtimes, ctimes, inodes (arrays as bytes),
+#: ids, times (array as bytes), channels, campaigns, statuses)
+Batch = tuple[bytes, bytes, bytes, bytes, bytes, list[str], bytes, list[tuple[str, ...]], list[str | None], list[str]]
+
+
+class BulkReader:
+    """Batches of post files read for their briefs (see above)."""
+
+    def __init__(self, reader: _QuickReader) -> None:
+        self.reader = reader
+        # per key: each value as written (after the colon) -> what the brief holds of it
+        self._values: dict[str, dict[str, Any]] = {key: {} for key in ("channels", "block", "status", "campaign",
+                                                                       "id", "publish_at", "author")}
+
+    def batch(self, items: Sequence[tuple[str, str] | tuple[str, str, Any]], start: int, stop: int) -> Batch:
+        """The briefs of items[start:stop] (full path, rel) that come out of _FRONT."""
+        raws, stamps = self._read(items, start, stop)
+        taken, times = array("q"), array("q")
+        ids: list[str] = []
+        channels: list[tuple[str, ...]] = []
+        campaigns: list[str | None] = []
+        statuses: list[str] = []
+        micros, match, values = self.reader._micros, _FRONT.match, self._values
+        flows, states = values["channels"], values["status"]  # the values most posts have, looked up here
+        value, defaults = self._value, self.reader._defaults
+        for k, text in enumerate(_texts(raws)):
+            found = match(text) if text else None
+            if found is None:
+                continue
+            _, chg, chb, _, atu, atg, _, stg, _, idu, idg, _, cag, _, aug = found.groups()
+            if chg is not None:
+                own = flows.get(chg) or value("channels", chg)
+            else:
+                own = defaults if chb is None else value("block", chb)
+            status = "ready" if stg is None else states.get(stg) or value("status", stg)
+            campaign = None if cag is None else value("campaign", cag)
+            pid = idu if idu is not None else None if idg is None else value("id", idg)
+            at = micros(atu) if atu is not None else None if atg is None else value("publish_at", atg)
+            if own is _SKIP or status is _SKIP or campaign is _SKIP or pid is _SKIP or at is _SKIP \
+                    or (aug is not None and value("author", aug) is _SKIP):
+                continue
+            taken.append(k)
+            if not pid:  # none, or blank: default_post_id, the path under posts/ less `.md`
+                rel = items[start + k][1]
+                pid = rel[6:-3] if rel.startswith("posts/") and rel.endswith(".md") else default_post_id(rel)
+            ids.append(pid)
+            times.append(NO_TIME if at is None else at)
+            channels.append(own)
+            campaigns.append(campaign)
+            statuses.append(status)
+        every = len(taken) == stop - start
+        sizes, mtimes, ctimes, inodes = (column.tobytes() if every else
+                                         array(column.typecode, [column[k] for k in taken]).tobytes()
+                                         for column in stamps)
+        return (array("q", [start + k for k in taken]).tobytes(), sizes, mtimes, ctimes, inodes, ids,
+                times.tobytes(), channels, campaigns, statuses)
+
+    def _read(self, items: Sequence[tuple[str, str] | tuple[str, str, Any]], start: int, stop: int
+              ) -> tuple[list[bytes], tuple[array[int], array[int], array[int], array[int]]]:
+        """Each file's bytes (b"" for one the quick reader must see: unusual, unreadable, or
+        holding a NUL) and the stamps of their fstat as opened (sizes, mtimes, ctimes,
+        inodes), as _QuickReader._read reads them."""
+        reader = self.reader
+        folders, refusal, root, flags = reader._folders, reader._refusal, reader.project.root, reader._flags
+        follows = not flags & getattr(os, "O_NOFOLLOW", 0)
+        raws: list[bytes] = []
+        sizes, mtimes, ctimes, inodes = array("q"), array("q"), array("q"), array("Q")
+        for item in items[start:stop]:
+            full = item[0]
+            folder = full.rpartition(os.sep)[0]
+            ok = folders.get(folder)
+            if ok is None:
+                ok = folders[folder] = refusal(root, folder, folder=True) is None
+            raw = b""
+            if ok and not follows:
+                try:
+                    fd = os.open(full, flags)
+                except OSError:
+                    fd = -1
+                if fd >= 0:
+                    try:
+                        info = os.fstat(fd)
+                        if stat.S_ISREG(info.st_mode) and info.st_size <= MAX_POST_BYTES:
+                            raw = os.read(fd, info.st_size + 1)
+                            if len(raw) != info.st_size or b"\0" in raw:
+                                raw = b""  # changed meanwhile, or a NUL: the quick reader's
+                            else:
+                                sizes.append(info.st_size)
+                                mtimes.append(info.st_mtime_ns)
+                                ctimes.append(info.st_ctime_ns)
+                                inodes.append(info.st_ino)
+                                raws.append(raw)
+                                continue
+                    except OSError:
+                        raw = b""
+                    finally:
+                        os.close(fd)
+            raws.append(raw)
+            sizes.append(0)
+            mtimes.append(0)
+            ctimes.append(0)
+            inodes.append(0)
+        return raws, (sizes, mtimes, ctimes, inodes)
+
+    def _value(self, key: str, written: str) -> Any:
+        """What the quick reader makes of a key's value (as written, after the colon):
+        worked out once per distinct value; _SKIP when it does not take it."""
+        known = self._values[key]
+        if written in known:
+            return known[written]
+        found = known[written] = self._work_out(key, written)
+        return found
+
+    def _work_out(self, key: str, written: str) -> Any:
+        reader = self.reader
+        if key == "block":  # the item lines of a block list of channels
+            items = [_scalar(m.group(1)) for m in (_ITEM.match(line) for line in written.split("\n")[:-1])
+                     if m is not None]
+            if None in items:
+                return _SKIP
+            return tuple(dict.fromkeys(items))
+        if key == "channels":
+            own: Any = _flow(written) if written.startswith("[") else _scalar(written)
+            if own is None:
+                return _SKIP
+            channels = (own,) if isinstance(own, str) else tuple(dict.fromkeys(own))
+            return channels or reader._defaults
+        value = _scalar(written)
+        if value is None:
+            return _SKIP
+        if key == "id":
+            return value.strip()  # blank: the default id (`pid or ...`)
+        if key == "campaign":
+            return value or None
+        if key == "publish_at":
+            text = value.strip()
+            return None if text == "queue" else reader._micros(text)
+        return value  # a status, or an author (only checked)
+
+
+def _texts(raws: list[bytes]) -> list[str]:
+    """The files' texts, each as normalize_newlines makes it ("" for one that is not
+    UTF-8): decoded and normalised together, joined by a NUL (no file holds one here)."""
+    try:
+        joined = b"\0".join(raws).decode("utf-8")
+    except UnicodeDecodeError:
+        kept = []
+        for raw in raws:
+            try:
+                raw.decode("utf-8")
+            except UnicodeDecodeError:
+                raw = b""
+            kept.append(raw)
+        joined = b"\0".join(kept).decode("utf-8")
+    if "\r" in joined:
+        joined = joined.replace("\r\n", "\n").replace("\r", "\n")
+    if "\ufeff" in joined:  # a byte order mark starting a file
+        joined = joined.replace("\0\ufeff", "\0").removeprefix("\ufeff")
+    return joined.split("\0")
+
+
+def workers_for(files: int) -> int:
+    """Processes to read `files` files with: 2 from FORK_FROM where the system can fork
+    and this process may use two cores (no more: the pipe of tokens is shared by two)."""
+    from socialops.calendar.speed import usable_cores
+
+    return 2 if files >= FORK_FROM and hasattr(os, "fork") and usable_cores() >= 2 else 1
+
+
+def read_briefs(reader: _QuickReader, items: Sequence[tuple[str, str] | tuple[str, str, Any]], workers: int = 1
+                ) -> tuple[Index | None, list[int]]:
+    """An index of the briefs of the `items` (full path, rel; in the order of Index rows)
+    read at once (rows without a place in the cache file: briefs alone), and the numbers of
+    the items left to the quick reader. `workers` 2: a forked process reads too."""
+    bulk = BulkReader(reader)
+    count = (len(items) + BATCH - 1) // BATCH
+
+    def work(number: int) -> Batch:
+        return bulk.batch(items, number * BATCH, min((number + 1) * BATCH, len(items)))
+
+    batches = _shared(count, work) if workers > 1 else [work(number) for number in range(count)]
+    taken, sizes, mtimes, ctimes, times = (array("q") for _ in range(5))
+    inodes = array("Q")
+    ids: list[str] = []
+    channels: list[tuple[str, ...]] = []
+    campaigns: list[str | None] = []
+    statuses: list[str] = []
+    for batch in batches:
+        for column, data in zip((taken, sizes, mtimes, ctimes, inodes), batch[:5], strict=True):
+            column.frombytes(data)
+        times.frombytes(batch[6])
+        ids += batch[5]
+        channels += batch[7]
+        campaigns += batch[8]
+        statuses += batch[9]
+    chosen = set(taken)
+    rest = [k for k in range(len(items)) if k not in chosen] if len(chosen) < len(items) else []
+    if not taken:
+        return None, rest
+    rels = [items[k][1] for k in taken]
+    return Index.of_briefs(rels, (sizes, mtimes, ctimes, inodes), ids, times, channels, campaigns, statuses), rest
+
+
+def _shared(count: int, work: Callable[[int], Batch]) -> list[Batch]:
+    """work(0) ... work(count - 1), shared with a forked process: each takes the next
+    number from a pipe until none is left, the child sends back what it made. A child that
+    fails leaves its numbers to this process."""
+    tokens_read, tokens_write = os.pipe()
+    os.write(tokens_write, b"".join(_TOKEN.pack(n) for n in range(count)))
+    os.close(tokens_write)  # the pipe ends when every token is taken
+    results_read, results_write = os.pipe()
+    try:
+        pid = os.fork()
+    except OSError:
+        pid = -1
+    if pid == 0:  # the child: its batches down the pipe, then out without the parent's exit code
+        code = 1
+        try:
+            signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+            os.close(results_read)
+            mine = {n: work(n) for n in _numbers(tokens_read)}
+            with open(results_write, "wb") as pipe:
+                marshal.dump(mine, pipe)
+            code = 0
+        finally:
+            os._exit(code)
+    os.close(results_write)
+    done: dict[int, Batch] = {}
+    try:
+        for n in _numbers(tokens_read):
+            done[n] = work(n)
+        if pid > 0:
+            with open(results_read, "rb", closefd=False) as pipe:
+                data = pipe.read()
+            _, status = os.waitpid(pid, 0)
+            pid = -1
+            if status == 0:
+                try:
+                    theirs = marshal.loads(data)
+                except (EOFError, ValueError, TypeError):
+                    theirs = {}
+                if isinstance(theirs, dict):
+                    done.update((n, batch) for n, batch in theirs.items() if n not in done)
+    finally:
+        os.close(tokens_read)
+        os.close(results_read)
+        if pid > 0:  # this process failed meanwhile: the child goes too
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+    return [done[n] if n in done else work(n) for n in range(count)]
+
+
+def _numbers(tokens: int) -> Iterator[int]:
+    """The batch numbers taken from the pipe, one at a time (as the last one's work is
+    done), until it is empty."""
+    while True:
+        token = os.read(tokens, _TOKEN.size)
+        if len(token) < _TOKEN.size:
+            return
+        yield _TOKEN.unpack(token)[0]
