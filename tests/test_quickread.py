@@ -150,7 +150,7 @@ def test_linting_one_post_finds_what_linting_all_finds_about_it(project, monkeyp
     monkeypatch.setattr(lintcache, "STEADY_NS", 0)
     if at_once:
         monkeypatch.setattr(quickread, "AT_ONCE_FROM", 0)
-        monkeypatch.setattr(bulkread, "FORK_FROM", 0)
+        monkeypatch.setattr(bulkread, "workers_for", lambda files: 2)  # whatever the load
     rng = random.Random(7)
     calendar = ("spacing:\n  min_gap: 1h\n  max_per_day: 2\n  channels: {feed: {min_gap: 3h}}\n"
                 "  campaigns: {spring: {max_per_day: 1}}\ncampaigns:\n  spring: {from: 2027-03-01, to: 2027-03-20}\n")

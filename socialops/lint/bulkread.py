@@ -246,11 +246,20 @@ def _texts(raws: list[bytes]) -> list[str]:
 
 
 def workers_for(files: int) -> int:
-    """Processes to read `files` files with: 2 from FORK_FROM where the system can fork
-    and this process may use two cores (no more: the pipe of tokens is shared by two)."""
+    """Processes to read `files` files with: 2 from FORK_FROM where the system can fork,
+    this process may use two cores and one of them is idle (the load average of the last
+    minute; on a busy machine the second process costs more than it saves). No more than
+    two: the pipe of tokens is shared by two."""
     from socialops.calendar.speed import usable_cores
 
-    return 2 if files >= FORK_FROM and hasattr(os, "fork") and usable_cores() >= 2 else 1
+    if files < FORK_FROM or not hasattr(os, "fork"):
+        return 1
+    cores = usable_cores()
+    try:
+        idle = cores - os.getloadavg()[0]
+    except (AttributeError, OSError):
+        idle = cores
+    return 2 if cores >= 2 and idle >= 1 else 1
 
 
 def read_briefs(reader: _QuickReader, items: Sequence[tuple[str, str] | tuple[str, str, Any]], workers: int = 1

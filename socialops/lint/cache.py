@@ -454,10 +454,18 @@ Row = tuple[str, Stamp, Brief, int | None, int | None]
 
 
 def _numbered(values: list[Any]) -> tuple[list[Any], array[int]]:
-    """(each distinct value once, the number of each value's in that list)."""
+    """(each distinct value once, the number of each value's in that list). Each object is
+    looked up by its identity first: the values are few objects shared by many rows (a
+    tuple's hash is worked out again on every lookup)."""
     numbers: dict[Any, int] = {}
-    column = array("q", [numbers.setdefault(v, len(numbers)) for v in values])
-    return list(numbers), column
+    known: dict[int, int] = {}  # id of a value -> its number (`values` holds every object meanwhile)
+    out = []
+    for v in values:
+        k = known.get(id(v))
+        if k is None:
+            k = known[id(v)] = numbers.setdefault(v, len(numbers))
+        out.append(k)
+    return list(numbers), array("q", out)
 
 
 def list_order(rel: str) -> str:
