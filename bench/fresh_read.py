@@ -32,7 +32,7 @@ files, _ = project.post_files()
 cut = len(str(project.root)) + 1
 items = [(full, full[cut:], None) for full in files[:int(sys.argv[2])]]
 start = time.perf_counter()
-read_briefs(_QuickReader(project), items, int(sys.argv[3]))
+read_briefs(project, _QuickReader(project).readings(), items, int(sys.argv[3]))
 took = time.perf_counter() - start
 usage = [resource.getrusage(who) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)]
 print(took, sum(u.ru_utime + u.ru_stime for u in usage))

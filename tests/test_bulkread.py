@@ -102,7 +102,7 @@ def test_the_briefs_read_at_once_are_the_quick_readers(project: ProjectDir, work
     items = _items(loaded)
     quick = _QuickReader(loaded)
     expected = quick.briefs(items)
-    index, rest = bulkread.read_briefs(_QuickReader(loaded), items, workers)
+    index, rest = bulkread.read_briefs(loaded, _QuickReader(loaded).readings(), items, workers)
     assert index is not None
     taken = [k for k in range(len(items)) if k not in set(rest)]
     assert index.rels == [items[k][1] for k in taken]
@@ -133,7 +133,7 @@ def test_the_usual_shapes_are_read_at_once(project: ProjectDir) -> None:
     project.write("posts/bom.md", "\ufeff---\nid: bom\nchannels: [feed]\n---\nA\n")
     loaded = Project.load(project.root)
     items = _items(loaded)
-    index, rest = bulkread.read_briefs(_QuickReader(loaded), items)
+    index, rest = bulkread.read_briefs(loaded, _QuickReader(loaded).readings(), items)
     assert index is not None
     assert sorted(items[k][1] for k in rest) == sorted(f"posts/{name}.md" for name in unusual)
     assert index.rels == sorted([*(f"posts/{name}.md" for name in usual), "posts/crlf.md", "posts/bom.md"])
@@ -279,3 +279,8 @@ def test_a_forked_reader_that_fails_leaves_its_batches_to_this_process(project: 
 
     done = bulkread._shared(40, work)
     assert [batch[5] for batch in done] == [[str(n)] for n in range(40)]
+
+
+def test_a_second_process_reads_only_many_files() -> None:
+    assert bulkread.workers_for(bulkread.FORK_FROM - 1) == 1
+    assert bulkread.workers_for(bulkread.FORK_FROM) in (1, 2)  # 2 when a core is idle

@@ -1,8 +1,8 @@
 """The briefs of many post files read at once: what a one-post lint in a fresh clone (no
 lint cache yet) needs of every other post (socialops.lint.quickread.Others).
 
-Each file is opened and read as the quick reader reads it (_QuickReader._read), a batch at
-a time; the batch's texts are decoded and their line endings normalised together, and one
+Each file is opened and read as the quick reader reads it (quickread._QuickReader._read), a
+batch at a time; the batch's texts are decoded and their line endings normalised together, and one
 regular expression (_FRONT) takes each front matter of the usual shape whole: plain
 `key: value` lines, a flow or block list of channels, indented lines under other keys. The
 values are made what the quick reader makes of them (_scalar, _flow, _micros), each distinct
@@ -25,11 +25,11 @@ import stat
 import struct
 from array import array
 from collections.abc import Callable, Iterator, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 from socialops.lint.cache import NO_TIME, Index
-from socialops.lint.quickread import _ITEM, _flow, _QuickReader, _scalar
-from socialops.model import MAX_POST_BYTES, default_post_id
+from socialops.model import MAX_POST_BYTES, Project, default_post_id
+from socialops.safepaths import refusal
 
 BATCH = 256  # files a batch
 FORK_FROM = 6000  # files; below this a second process costs more than it saves (bench/README.md, issue 17)
@@ -84,6 +84,16 @@ assert tuple(sorted(_FRONT.groupindex, key=_FRONT.groupindex.__getitem__)) == _G
 _SKIP = object()  # a value the quick reader does not take: the file goes to it
 
 
+class Readings(NamedTuple):
+    """How the quick reader reads a front matter's values (socialops.lint.quickread gives
+    them; this module does not import it, which imports this one)."""
+
+    micros: Callable[[str], int | None]  # a publish_at's time (_QuickReader._micros)
+    scalar: Callable[[str], str | None]  # a value as written after the colon (_scalar)
+    flow: Callable[[str], tuple[str, ...] | None]  # a flow list of channels (_flow)
+    item: re.Pattern[str]  # an item line of a block list (_ITEM)
+
+
 #: a batch read: (the items' numbers taken, sizes, mtimes, ctimes, inodes (arrays as bytes),
 #: ids, times (array as bytes), channels, campaigns, statuses)
 Batch = tuple[bytes, bytes, bytes, bytes, bytes, list[str], bytes, list[tuple[str, ...]], list[str | None], list[str]]
@@ -92,8 +102,12 @@ Batch = tuple[bytes, bytes, bytes, bytes, bytes, list[str], bytes, list[tuple[st
 class BulkReader:
     """Batches of post files read for their briefs (see above)."""
 
-    def __init__(self, reader: _QuickReader) -> None:
-        self.reader = reader
+    def __init__(self, project: Project, readings: Readings) -> None:
+        self.project, self.readings = project, readings
+        self._defaults = tuple(project.config.default_channels)
+        self._folders: dict[str, bool] = {}  # folder -> whether it may be read (safepaths, as the quick reader)
+        self._flags = (os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+                       | getattr(os, "O_NOCTTY", 0))
         # per key: each value as written (after the colon) -> what the brief holds of it
         self._values: dict[str, dict[str, Any]] = {key: {} for key in ("channels", "block", "status", "campaign",
                                                                        "id", "publish_at", "author")}
@@ -106,9 +120,9 @@ class BulkReader:
         channels: list[tuple[str, ...]] = []
         campaigns: list[str | None] = []
         statuses: list[str] = []
-        micros, match, values = self.reader._micros, _FRONT.match, self._values
+        micros, match, values = self.readings.micros, _FRONT.match, self._values
         flows, states = values["channels"], values["status"]  # the values most posts have, looked up here
-        value, defaults = self._value, self.reader._defaults
+        value, defaults = self._value, self._defaults
         for k, text in enumerate(_texts(raws)):
             found = match(text) if text else None
             if found is None:
@@ -146,8 +160,7 @@ class BulkReader:
         """Each file's bytes (b"" for one the quick reader must see: unusual, unreadable, or
         holding a NUL) and the stamps of their fstat as opened (sizes, mtimes, ctimes,
         inodes), as _QuickReader._read reads them."""
-        reader = self.reader
-        folders, refusal, root, flags = reader._folders, reader._refusal, reader.project.root, reader._flags
+        folders, root, flags = self._folders, self.project.root, self._flags
         follows = not flags & getattr(os, "O_NOFOLLOW", 0)
         raws: list[bytes] = []
         sizes, mtimes, ctimes, inodes = array("q"), array("q"), array("q"), array("Q")
@@ -198,20 +211,21 @@ class BulkReader:
         return found
 
     def _work_out(self, key: str, written: str) -> Any:
-        reader = self.reader
+        readings = self.readings
+        scalar = readings.scalar
         if key == "block":  # the item lines of a block list of channels
-            items = [_scalar(m.group(1)) for m in (_ITEM.match(line) for line in written.split("\n")[:-1])
+            items = [scalar(m.group(1)) for m in (readings.item.match(line) for line in written.split("\n")[:-1])
                      if m is not None]
             if None in items:
                 return _SKIP
             return tuple(dict.fromkeys(items))
         if key == "channels":
-            own: Any = _flow(written) if written.startswith("[") else _scalar(written)
+            own: Any = readings.flow(written) if written.startswith("[") else scalar(written)
             if own is None:
                 return _SKIP
             channels = (own,) if isinstance(own, str) else tuple(dict.fromkeys(own))
-            return channels or reader._defaults
-        value = _scalar(written)
+            return channels or self._defaults
+        value = scalar(written)
         if value is None:
             return _SKIP
         if key == "id":
@@ -220,7 +234,7 @@ class BulkReader:
             return value or None
         if key == "publish_at":
             text = value.strip()
-            return None if text == "queue" else reader._micros(text)
+            return None if text == "queue" else readings.micros(text)
         return value  # a status, or an author (only checked)
 
 
@@ -262,12 +276,13 @@ def workers_for(files: int) -> int:
     return 2 if cores >= 2 and idle >= 1 else 1
 
 
-def read_briefs(reader: _QuickReader, items: Sequence[tuple[str, str] | tuple[str, str, Any]], workers: int = 1
+def read_briefs(project: Project, readings: Readings, items: Sequence[tuple[str, str] | tuple[str, str, Any]],
+                workers: int = 1
                 ) -> tuple[Index | None, list[int]]:
     """An index of the briefs of the `items` (full path, rel; in the order of Index rows)
     read at once (rows without a place in the cache file: briefs alone), and the numbers of
     the items left to the quick reader. `workers` 2: a forked process reads too."""
-    bulk = BulkReader(reader)
+    bulk = BulkReader(project, readings)
     count = (len(items) + BATCH - 1) // BATCH
 
     def work(number: int) -> Batch:

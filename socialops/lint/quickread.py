@@ -52,6 +52,7 @@ from socialops.timeutil import FIRST_YEAR, LAST_YEAR, TimeError, parse_time
 
 if TYPE_CHECKING:
     from socialops.calendar.config import Calendar
+    from socialops.lint.bulkread import Readings
 from socialops.safepaths import UnsafePath, read_bytes
 
 _KEYS = ("id", "publish_at", "status", "campaign", "channels", "author")  # the keys the quick read takes
@@ -136,7 +137,7 @@ class Others:
         taken) and are kept in the cache; what is left for the quick reader, file by file."""
         from socialops.lint.bulkread import read_briefs, workers_for
 
-        found, rest = read_briefs(reader, todo, workers_for(len(todo)))
+        found, rest = read_briefs(self.project, reader.readings(), todo, workers_for(len(todo)))
         if found is not None:
             self._index, self._valid = found, bytearray(b"\x01") * len(found)
             if self.cache is not None:
@@ -444,6 +445,12 @@ class _QuickReader:
         self._days: dict[str, tuple[date, int] | None] = {}  # _micros's: each day and time of day read once
         self._clocks: dict[str, tuple[dt_time, dt_time, int] | None] = {}
         self._offsets: dict[timedelta, int] = {}
+
+    def readings(self) -> Readings:
+        """How this reader reads a front matter's values, for reading many at once (bulkread)."""
+        from socialops.lint.bulkread import Readings
+
+        return Readings(self._micros, _scalar, _flow, _ITEM)
 
     def briefs(self, items: list[tuple[str, str]]) -> list[Brief | None]:
         """The brief of each (full path, rel) or None. Each step runs over all the files
