@@ -20,9 +20,15 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-import regex
-
-from socialops.rules.base import ALL_TEXT, Match, Segment, found, in_spans, option_list
+from socialops.rules.base import (
+    ALL_TEXT,
+    Match,
+    Segment,
+    found,
+    in_spans,
+    on_first_use,
+    option_list,
+)
 from socialops.rules.lang import Lang
 
 KIND = "capitalization"
@@ -41,10 +47,10 @@ OPTIONS: dict[str, dict[str, Any]] = {
     },
 }
 
-UPPER_WORD = regex.compile(r"(?<![\w#@$&/.:=+-])\p{Lu}[\p{Lu}\p{M}]+(?![\w@])")
+UPPER_WORD = on_first_use(r"(?<![\w#@$&/.:=+-])\p{Lu}[\p{Lu}\p{M}]+(?![\w@])")
 # Every word in capitals starts with one of these pairs, and no two words share one: a
 # text with no more pairs than the limit allows has nothing to report (no words counted).
-UPPER_PAIR = regex.compile(r"\p{Lu}[\p{Lu}\p{M}]")
+UPPER_PAIR = on_first_use(r"\p{Lu}[\p{Lu}\p{M}]")
 ASCII_UPPER_PAIR = re.compile(r"[A-Z][A-Z]")
 
 
@@ -60,7 +66,7 @@ def compile(options: Mapping[str, Any], lang: Lang) -> Shouting:
 
 def check(segment: Segment, compiled: Shouting) -> Iterable[Match]:
     text = segment.text
-    pairs = ASCII_UPPER_PAIR if text.isascii() else UPPER_PAIR
+    pairs = ASCII_UPPER_PAIR if text.isascii() else UPPER_PAIR()
     if len(pairs.findall(text)) <= compiled.max_words:
         return ()
     return _check(segment, compiled)
@@ -70,7 +76,7 @@ def _check(segment: Segment, compiled: Shouting) -> Iterator[Match]:
     text = segment.text
     links = segment.urls
     for start, end in segment.parts:
-        words = [m for m in UPPER_WORD.finditer(text, start, end)
+        words = [m for m in UPPER_WORD().finditer(text, start, end)
                  if m.group() not in compiled.exceptions and not in_spans(m.start(), links)]
         if len(words) > compiled.max_words:
             first = words[compiled.max_words]

@@ -18,9 +18,7 @@ import re
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
-import regex
-
-from socialops.rules.base import POST_TEXT, Match, Segment, found
+from socialops.rules.base import POST_TEXT, Match, Segment, found, on_first_use
 from socialops.rules.lang import Lang
 
 KIND = "emoji"
@@ -32,7 +30,7 @@ OPTIONS: dict[str, dict[str, Any]] = {
     "max": {"description": "At most this many emoji in each thread part.", "type": "integer", "minimum": 0},
 }
 
-EMOJI = regex.compile(
+EMOJI = on_first_use(
     r"(?=\p{Emoji_Presentation}|\p{Extended_Pictographic}\uFE0F|\p{Regional_Indicator}"
     r"|[#*0-9]\uFE0F?\u20E3)\X"
 )
@@ -57,7 +55,7 @@ def check(segment: Segment, compiled: int) -> Iterable[Match]:
 def _check(segment: Segment, compiled: int) -> Iterator[Match]:
     text = segment.text
     for start, end in segment.parts:
-        emoji = list(EMOJI.finditer(text, start, end))
+        emoji = list(EMOJI().finditer(text, start, end))
         if len(emoji) > compiled:
             over = emoji[compiled]
             yield found(over.start(), over.end(), MESSAGE, match=over.group(), count=len(emoji), max=compiled)

@@ -25,14 +25,13 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-import regex
-
 from socialops.rules.base import (
     POST_TEXT,
     Match,
     Segment,
     found,
     in_spans,
+    on_first_use,
     option_list,
     over_limit,
 )
@@ -67,8 +66,8 @@ OPTIONS: dict[str, dict[str, Any]] = {
     },
 }
 
-HASHTAG = regex.compile(r"#(?=\w*\p{L})\w+")
-NOT_BEFORE = regex.compile(r"[\w#&/]")  # a '#' after one of these starts no hashtag
+HASHTAG = on_first_use(r"#(?=\w*\p{L})\w+")
+NOT_BEFORE = on_first_use(r"[\w#&/]")  # a '#' after one of these starts no hashtag
 
 
 @dataclass(frozen=True)
@@ -107,8 +106,9 @@ def check(segment: Segment, compiled: Hashtags) -> Iterable[Match]:
 def _check(segment: Segment, compiled: Hashtags) -> list[Match]:
     text = segment.text
     links = segment.urls
-    tags = [m for m in HASHTAG.finditer(text)
-            if not (m.start() and NOT_BEFORE.match(text, m.start() - 1)) and not in_spans(m.start(), links)]
+    not_before = NOT_BEFORE()
+    tags = [m for m in HASHTAG().finditer(text)
+            if not (m.start() and not_before.match(text, m.start() - 1)) and not in_spans(m.start(), links)]
     out = []
     for m in tags:
         problem = _check_one(m.group(), m.start(), compiled)

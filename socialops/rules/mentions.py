@@ -18,9 +18,15 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-import regex
-
-from socialops.rules.base import POST_TEXT, Match, Segment, found, option_list, over_limit
+from socialops.rules.base import (
+    POST_TEXT,
+    Match,
+    Segment,
+    found,
+    on_first_use,
+    option_list,
+    over_limit,
+)
 from socialops.rules.lang import Lang
 
 KIND = "mentions"
@@ -37,8 +43,8 @@ OPTIONS: dict[str, dict[str, Any]] = {
     },
 }
 
-MENTION = regex.compile(r"@\w+(?:[.-]\w+)*(?:@\w+(?:[.-]\w+)+)?")
-NOT_BEFORE = regex.compile(r"[\w@/.+-]")  # an '@' after one of these starts no mention (e-mail)
+MENTION = on_first_use(r"@\w+(?:[.-]\w+)*(?:@\w+(?:[.-]\w+)+)?")
+NOT_BEFORE = on_first_use(r"[\w@/.+-]")  # an '@' after one of these starts no mention (e-mail)
 
 
 @dataclass(frozen=True)
@@ -60,7 +66,8 @@ def check(segment: Segment, compiled: Mentions) -> Iterable[Match]:
 
 def _check(segment: Segment, compiled: Mentions) -> Iterator[Match]:
     text = segment.text
-    mentions = [m for m in MENTION.finditer(text) if not (m.start() and NOT_BEFORE.match(text, m.start() - 1))]
+    not_before = NOT_BEFORE()
+    mentions = [m for m in MENTION().finditer(text) if not (m.start() and not_before.match(text, m.start() - 1))]
     if compiled.banned:
         for m in mentions:
             handle = compiled.lang.fold(m.group()[1:])

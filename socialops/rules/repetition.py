@@ -20,7 +20,7 @@ from typing import Any
 
 import regex
 
-from socialops.rules.base import ALL_TEXT, Match, Segment, found, option_list
+from socialops.rules.base import ALL_TEXT, Match, Segment, found, on_first_use, option_list
 from socialops.rules.lang import Lang
 
 KIND = "repetition"
@@ -44,8 +44,8 @@ OPTIONS: dict[str, dict[str, Any]] = {
 # whitespace starts, and never giving part of it back, keeps it linear in the run's
 # length (a long HTML comment is masked by spaces).
 _PAIR = r"(?<!\s)\s++(?<=(?<![\w#@])(\p{L}[\p{L}\p{M}\p{N}]*)\s+)(\1)(?!\w)"
-PAIR_EXACT = regex.compile(_PAIR)
-PAIR_CASELESS = regex.compile(_PAIR, regex.IGNORECASE | regex.FULLCASE)
+PAIR_EXACT = on_first_use(_PAIR)  # compiled on first use: most texts never need it (may_repeat)
+PAIR_CASELESS = on_first_use(_PAIR, regex.IGNORECASE | regex.FULLCASE)
 # A quick test first (see may_repeat). _WORDISH: every character that can be in a word
 # (no space, no ASCII punctuation); a word of more than 64 of them always passes the test.
 _WORDISH = r"[^\s!-/:-@\[-`{-~]"
@@ -74,7 +74,7 @@ def check(segment: Segment, compiled: Repetition) -> Iterable[Match]:
         searched, pair = (lowered, PAIR_EXACT) if len(lowered) == len(text) else (text, PAIR_CASELESS)
     if pair is PAIR_EXACT and not may_repeat(searched):
         return ()
-    return _check(text, pair.finditer(searched), compiled)
+    return _check(text, pair().finditer(searched), compiled)
 
 
 def _check(text: str, pairs: Iterator[regex.Match[str]], compiled: Repetition) -> Iterator[Match]:
