@@ -13,6 +13,7 @@ where the interpreter lacks them.
 from __future__ import annotations
 
 import importlib
+import sys
 from collections.abc import Callable
 from typing import Protocol, cast
 
@@ -30,7 +31,8 @@ class Hash(Protocol):
 
 
 def _sha256() -> Callable[..., Hash]:
-    for name in ("_sha2", "_sha256"):  # CPython 3.12 and later, 3.11
+    # CPython 3.12 and later, 3.11 (a module that is not there costs a search of sys.path)
+    for name in ("_sha2", "_sha256") if sys.version_info >= (3, 12) else ("_sha256", "_sha2"):
         try:
             return cast("Callable[..., Hash]", importlib.import_module(name).sha256)
         except (ImportError, AttributeError):

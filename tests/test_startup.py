@@ -107,3 +107,18 @@ def test_kept_help_loads_neither_typer_nor_the_core(tmp_path: Path) -> None:
     assert loaded <= {"socialops.cli", "socialops.errors", "socialops.commands", "socialops.commands.helpcache",
                       "socialops.digests", "socialops.safepaths"}, loaded
     assert {"typer", "yaml", "hashlib", "_hashlib", "json"} & modules == set()
+
+
+def test_the_digests_without_openssl_are_hashlibs() -> None:
+    """socialops.digests gives the bytes hashlib gives: the lint cache's keys, the kept schema
+    checks and the X duplicate check's digests are the same either way."""
+    import hashlib
+
+    from socialops import digests
+
+    for data in (b"", b"abc", "Grüße 🎉".encode() * 1000):
+        assert digests.sha256(data).hexdigest() == hashlib.sha256(data).hexdigest()
+        grown = digests.sha256(data)
+        grown.update(b"more")
+        assert grown.digest() == hashlib.sha256(data + b"more").digest()
+        assert digests.blake2b(data, digest_size=16).digest() == hashlib.blake2b(data, digest_size=16).digest()
