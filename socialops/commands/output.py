@@ -143,8 +143,8 @@ def lint_sarif(problems: list[Problem], rule_docs: dict[str, str], rule_help: di
     moving. Each result is written from a template (what json.dumps writes for its object,
     tests/test_sarif.py checks it): objects and the general encoder cost 0.9 s of CPU for
     70,000 findings (bench/peers.py)."""
-    import hashlib
     import json
+    from hashlib import sha256
     from json.encoder import encode_basestring  # json.dumps's quoting with ensure_ascii=False
     from urllib.parse import quote
 
@@ -153,11 +153,11 @@ def lint_sarif(problems: list[Problem], rule_docs: dict[str, str], rule_help: di
     index = {rule: i for i, rule in enumerate(rule_ids)}
     helps = rule_help or {}
     lines_cache: dict[str, list[str]] = {}
-    utf16 = _Utf16Columns(root, lines_cache)
     seen: dict[tuple[str, str, str], int] = {}
     uris: dict[str, str] = {}
     heads: dict[tuple[str, Level], str] = {}
-    words: dict[tuple[str, int], str | None] = {}  # (path, line) -> its words, one space between
+    # (path, line) -> (the line when it is not ASCII, else None; its words, one space between)
+    lines: dict[tuple[str, int], tuple[str | None, str | None]] = {}
 
     def uri(path: str) -> str:
         found = uris.get(path)
@@ -172,16 +172,23 @@ def lint_sarif(problems: list[Problem], rule_docs: dict[str, str], rule_help: di
                                                 f'"level": "{levels[p.level]}", "message": {{"text": ')
         return found
 
-    def fingerprint(p: Problem) -> str:
+    def rest(p: Problem) -> str:
+        """The finding's region and fingerprint, from its source line, read once per line:
+        the column in UTF-16 code units, and a fingerprint that survives lines moving."""
         at = (p.path, p.line)
-        if at in words:
-            said = words[at]
-        else:
+        found = lines.get(at)
+        if found is None:
             line = _source_line(root, p.path, p.line, lines_cache, cut=False) if root is not None else None
-            said = words[at] = " ".join(line.split()) if line else None
+            found = lines[at] = (None if line is None or line.isascii() else line,
+                                 " ".join(line.split()) if line else None)
+        wide, said = found
+        column = p.column
+        if wide is not None and column > 1:
+            column += sum(1 for c in wide[:column - 1] if ord(c) > 0xFFFF)
         key = (p.path, p.rule, said if said is not None else " ".join(p.message.split()))
-        seen[key] = seen.get(key, 0) + 1
-        return hashlib.sha256("\0".join([*key, str(seen[key])]).encode()).hexdigest()[:32]
+        seen[key] = n = seen.get(key, 0) + 1
+        digest = sha256(f"{key[0]}\0{key[1]}\0{key[2]}\0{n}".encode()).hexdigest()[:32]
+        return (f'"startColumn": {column}}}}}}}], "partialFingerprints": {{"socialopsFinding/v1": "{digest}"}}}}')
 
     def rule(r: str) -> dict[str, Any]:
         short = rule_docs.get(r, r)
@@ -206,8 +213,7 @@ def lint_sarif(problems: list[Problem], rule_docs: dict[str, str], rule_help: di
     }, ensure_ascii=False)
     results = ", ".join(
         f'{head(p)}{encode_basestring(p.message)}}}, "locations": [{{"physicalLocation": {{"artifactLocation": '
-        f'{{"uri": {uri(p.path)}, "uriBaseId": "%SRCROOT%"}}, "region": {{"startLine": {p.line}, '
-        f'"startColumn": {utf16(p)}}}}}}}], "partialFingerprints": {{"socialopsFinding/v1": "{fingerprint(p)}"}}}}'
+        f'{{"uri": {uri(p.path)}, "uriBaseId": "%SRCROOT%"}}, "region": {{"startLine": {p.line}, {rest(p)}'
         for p in problems)
     before, _, after = whole.rpartition('"results": []')  # (inside a string it would be escaped)
     return f'{before}"results": [{results}]{after}'
