@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import os
 import random
-from array import array
 from pathlib import Path
 
 import pytest
@@ -275,7 +274,7 @@ def test_a_forked_reader_that_fails_leaves_its_batches_to_this_process(project: 
     def work(number: int) -> bulkread.Batch:
         if os.getpid() != parent:
             raise RuntimeError("the child fails")
-        return (array("q", [number]).tobytes(), b"", b"", b"", b"", [str(number)], b"", [], [], [])
+        return ([number], b"", b"", b"", b"", [str(number)], b"", [], [], [])
 
     done = bulkread._shared(40, work)
     assert [batch[5] for batch in done] == [[str(n)] for n in range(40)]

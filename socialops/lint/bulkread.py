@@ -2,14 +2,13 @@
 lint cache yet) needs of every other post (socialops.lint.quickread.Others).
 
 Each file is opened and read as the quick reader reads it (quickread._QuickReader._read), a
-batch at a time; the batch's texts are decoded and their line endings normalised together, and one
-regular expression (_FRONT) takes each front matter of the usual shape whole: plain
-`key: value` lines, a flow or block list of channels, indented lines under other keys. The
-values are made what the quick reader makes of them (_scalar, _flow, _micros), each distinct
-value once. Whatever the expression does not take, it leaves to the quick reader file by
-file (quoted keys, anchors, a key twice, an empty value, a comment after a block list...):
-the briefs are always the quick reader's. tests/test_bulkread.py compares them on random
-front matters.
+batch at a time, and one regular expression (_FRONT) takes each front matter of the usual
+shape whole: plain `key: value` lines, a flow or block list of channels, indented lines
+under other keys, comments. The values are made what the quick reader makes of them
+(_scalar, _flow, _micros), each distinct value once. Whatever the expression does not take,
+it leaves to the quick reader file by file (anchors, quoted keys, a key twice, an empty
+value, a blank line in a block list...): the briefs are always the quick reader's.
+tests/test_bulkread.py compares them on thousands of random front matters.
 
 With many files and a second core, a forked process takes batches too (`read_briefs`): the
 two take turns at a pipe holding a token per batch, so the one that runs more reads more.
@@ -28,7 +27,7 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import Any, NamedTuple
 
 from socialops.lint.cache import NO_TIME, Index
-from socialops.model import MAX_POST_BYTES, Project, default_post_id
+from socialops.model import MAX_POST_BYTES, Project, default_post_id, normalize_newlines
 from socialops.safepaths import refusal
 
 BATCH = 256  # files a batch
@@ -94,9 +93,11 @@ class Readings(NamedTuple):
     item: re.Pattern[str]  # an item line of a block list (_ITEM)
 
 
-#: a batch read: (the items' numbers taken, sizes, mtimes, ctimes, inodes (arrays as bytes),
-#: ids, times (array as bytes), channels, campaigns, statuses)
-Batch = tuple[bytes, bytes, bytes, bytes, bytes, list[str], bytes, list[tuple[str, ...]], list[str | None], list[str]]
+#: a batch read: (the numbers of the items left to the quick reader; of the others: sizes,
+#: mtimes, ctimes, inodes (arrays as bytes), ids, times (array as bytes), channels,
+#: campaigns, statuses)
+Batch = tuple[list[int], bytes, bytes, bytes, bytes, list[str], bytes, list[tuple[str, ...]], list[str | None],
+              list[str]]
 
 
 class BulkReader:
@@ -152,8 +153,9 @@ class BulkReader:
         sizes, mtimes, ctimes, inodes = (column.tobytes() if every else
                                          array(column.typecode, [column[k] for k in taken]).tobytes()
                                          for column in stamps)
-        return (array("q", [start + k for k in taken]).tobytes(), sizes, mtimes, ctimes, inodes, ids,
-                times.tobytes(), channels, campaigns, statuses)
+        chosen = set(taken)
+        rest = [] if every else [start + k for k in range(stop - start) if k not in chosen]
+        return (rest, sizes, mtimes, ctimes, inodes, ids, times.tobytes(), channels, campaigns, statuses)
 
     def _read(self, items: Sequence[tuple[str, str] | tuple[str, str, Any]], start: int, stop: int
               ) -> tuple[list[bytes], tuple[array[int], array[int], array[int], array[int]]]:
@@ -239,24 +241,20 @@ class BulkReader:
 
 
 def _texts(raws: list[bytes]) -> list[str]:
-    """The files' texts, each as normalize_newlines makes it ("" for one that is not
-    UTF-8): decoded and normalised together, joined by a NUL (no file holds one here)."""
-    try:
-        joined = b"\0".join(raws).decode("utf-8")
-    except UnicodeDecodeError:
-        kept = []
-        for raw in raws:
-            try:
-                raw.decode("utf-8")
-            except UnicodeDecodeError:
-                raw = b""
-            kept.append(raw)
-        joined = b"\0".join(kept).decode("utf-8")
-    if "\r" in joined:
-        joined = joined.replace("\r\n", "\n").replace("\r", "\n")
-    if "\ufeff" in joined:  # a byte order mark starting a file
-        joined = joined.replace("\0\ufeff", "\0").removeprefix("\ufeff")
-    return joined.split("\0")
+    """The files' texts, each as normalize_newlines makes it ("" for one that is not UTF-8).
+    Each decoded on its own: a batch's texts decoded together make a string of 4 bytes a
+    character as soon as one holds an emoji, whose memory is mapped and unmapped again for
+    every batch (a page fault per 4 KB)."""
+    out = []
+    for raw in raws:
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            text = ""
+        if "\r" in text or text.startswith("\ufeff"):
+            text = normalize_newlines(text)
+        out.append(text)
+    return out
 
 
 def workers_for(files: int) -> int:
@@ -289,25 +287,26 @@ def read_briefs(project: Project, readings: Readings, items: Sequence[tuple[str,
         return bulk.batch(items, number * BATCH, min((number + 1) * BATCH, len(items)))
 
     batches = _shared(count, work) if workers > 1 else [work(number) for number in range(count)]
-    taken, sizes, mtimes, ctimes, times = (array("q") for _ in range(5))
+    sizes, mtimes, ctimes, times = (array("q") for _ in range(4))
     inodes = array("Q")
+    rest: list[int] = []
     ids: list[str] = []
     channels: list[tuple[str, ...]] = []
     campaigns: list[str | None] = []
     statuses: list[str] = []
     for batch in batches:
-        for column, data in zip((taken, sizes, mtimes, ctimes, inodes), batch[:5], strict=True):
+        rest += batch[0]
+        for column, data in zip((sizes, mtimes, ctimes, inodes), batch[1:5], strict=True):
             column.frombytes(data)
         times.frombytes(batch[6])
         ids += batch[5]
         channels += batch[7]
         campaigns += batch[8]
         statuses += batch[9]
-    chosen = set(taken)
-    rest = [k for k in range(len(items)) if k not in chosen] if len(chosen) < len(items) else []
-    if not taken:
+    if not ids:
         return None, rest
-    rels = [items[k][1] for k in taken]
+    left = set(rest)
+    rels = [item[1] for k, item in enumerate(items) if k not in left] if left else [item[1] for item in items]
     return Index.of_briefs(rels, (sizes, mtimes, ctimes, inodes), ids, times, channels, campaigns, statuses), rest
 
 

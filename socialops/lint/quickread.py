@@ -336,8 +336,9 @@ _FOLDER_FLAGS = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_CLO
 
 def _changed(index: Index, rels: list[str], prefix: str) -> list[tuple[int | None, str, Stamp | bool | None]]:
     """Each of the files `rels` (in list order) against the index's rows: (row, rel, True)
-    for a file whose stamp (cache.stamp) is the one kept; (row or None, rel, its stamp now,
-    or None when it cannot be stat'ed) for one changed or with no row. Rows of no file listed
+    for a file whose stamp (cache.stamp) is the one kept; (row, rel, its stamp now, or None
+    when it cannot be stat'ed) for one changed; (None, rel, None) for one with no row, not
+    stat'ed (its read stamps it: a fresh clone's 50,000 files). Rows of no file listed
     are left out. Each file is stat'ed and compared as it comes (50,000 of them: no list of
     stamps or paths is made), relative to its folder, opened once, where the system allows."""
     out: list[tuple[int | None, str, Stamp | bool | None]] = []
@@ -354,8 +355,10 @@ def _changed(index: Index, rels: list[str], prefix: str) -> list[tuple[int | Non
                 while j < count and rows[j] != rel and list_order(rows[j]) < list_order(rel):
                     j += 1
                 row = j if j < count and rows[j] == rel else None
-                if row is not None:
-                    j += 1
+                if row is None:  # nothing to compare with (a fresh clone's): stamped as it is read
+                    append((None, rel, None))
+                    continue
+                j += 1
             try:
                 if relative:
                     parent, _, name = rel.rpartition("/")
