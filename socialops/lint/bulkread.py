@@ -31,7 +31,13 @@ from socialops.model import MAX_POST_BYTES, Project, default_post_id, normalize_
 from socialops.safepaths import refusal
 
 BATCH = 256  # files a batch
-FORK_FROM = 6000  # files; below this a second process costs more than it saves (bench/README.md, issue 17)
+# Files from which a second process reads too, while the machine is not busy (the load
+# average of the last minute below the cores this process may use). Measured with
+# bench/fresh_read.py (bench/README.md, issue 17) on 2 shared cores, the median wall time of
+# two processes against one, at load 1.3-1.6: 1.23 at 3,000 files, 1.08 at 6,000, 0.87 at
+# 10,000, 0.58 at 20,000, 0.56 at 50,000; at load 3: 1.09 at 10,000, 0.83 at 20,000, 1.22
+# at 50,000. 2-4 % more CPU time at every size.
+FORK_FROM = 10_000
 _TOKEN = struct.Struct("<H")  # a batch's number in the pipe of tokens
 
 # Characters no front matter the quick reader takes holds (_risky), line ends, and the NUL
@@ -73,8 +79,11 @@ def _front() -> re.Pattern[str]:
     ])
     pattern = rf"---[ \t]*\n(?:{line})*---[ \t]*(?:\n|\Z)"
     # `(?(name)...)` (the key seen already) must name a group defined before it: by number
-    numbers = re.compile(re.sub(r"\(\?\((\w+)\)\(\?!\)\|", "(?:", pattern)).groupindex
-    return re.compile(re.sub(r"\(\?\((\w+)\)", lambda m: f"(?({numbers[m.group(1)]})", pattern))
+    # (every group is named: the n-th `(?P<` is group n)
+    numbers = {name: k for k, name in enumerate(re.findall(r"\(\?P<(\w+)>", pattern), start=1)}
+    front = re.compile(re.sub(r"\(\?\((\w+)\)", lambda m: f"(?({numbers[m.group(1)]})", pattern))
+    assert front.groupindex == numbers and front.groups == len(numbers)
+    return front
 
 
 _FRONT = _front()
@@ -259,19 +268,19 @@ def _texts(raws: list[bytes]) -> list[str]:
 
 def workers_for(files: int) -> int:
     """Processes to read `files` files with: 2 from FORK_FROM where the system can fork,
-    this process may use two cores and one of them is idle (the load average of the last
-    minute; on a busy machine the second process costs more than it saves). No more than
-    two: the pipe of tokens is shared by two."""
+    this process may use two cores and the machine is not busy (the load average of the
+    last minute below the cores: see FORK_FROM). No more than two: the pipe of tokens is
+    shared by two."""
     from socialops.calendar.speed import usable_cores
 
     if files < FORK_FROM or not hasattr(os, "fork"):
         return 1
     cores = usable_cores()
     try:
-        idle = cores - os.getloadavg()[0]
+        load = os.getloadavg()[0]
     except (AttributeError, OSError):
-        idle = cores
-    return 2 if cores >= 2 and idle >= 1 else 1
+        load = 0.0
+    return 2 if cores >= 2 and load < cores else 1
 
 
 def read_briefs(project: Project, readings: Readings, items: Sequence[tuple[str, str] | tuple[str, str, Any]],
