@@ -30,7 +30,8 @@ from socialops.lint.cache import NO_TIME, Index
 from socialops.model import MAX_POST_BYTES, Project, default_post_id, normalize_newlines
 from socialops.safepaths import refusal
 
-BATCH = 256  # files a batch
+BATCH = 256  # files a batch (more when there would be more than MAX_BATCHES)
+MAX_BATCHES = 4096  # their tokens fill a pipe before the fork: 8 KB, within any system's pipe buffer
 # Files from which a second process reads too, while the machine is not busy (the load
 # average of the last minute below the cores this process may use). Measured with
 # bench/fresh_read.py (bench/README.md, issue 17) on 2 shared cores, the median wall time of
@@ -40,8 +41,7 @@ BATCH = 256  # files a batch
 FORK_FROM = 10_000
 _TOKEN = struct.Struct("<H")  # a batch's number in the pipe of tokens
 
-# Characters no front matter the quick reader takes holds (_risky), line ends, and the NUL
-# the texts of a batch are joined with.
+# Characters no front matter read here holds: those _risky finds risky, line ends, a NUL.
 _NOT = r"\n\0&*!|>{"
 # A value as _meta takes it: after the colon and its spaces, up to the spaces before the line end.
 _REST = rf"[^ \t{_NOT}](?:[^{_NOT}]*[^ \t{_NOT}])?"
@@ -290,10 +290,11 @@ def read_briefs(project: Project, readings: Readings, items: Sequence[tuple[str,
     read at once (rows without a place in the cache file: briefs alone), and the numbers of
     the items left to the quick reader. `workers` 2: a forked process reads too."""
     bulk = BulkReader(project, readings)
-    count = (len(items) + BATCH - 1) // BATCH
+    size = max(BATCH, -(-len(items) // MAX_BATCHES))
+    count = -(-len(items) // size)
 
     def work(number: int) -> Batch:
-        return bulk.batch(items, number * BATCH, min((number + 1) * BATCH, len(items)))
+        return bulk.batch(items, number * size, min((number + 1) * size, len(items)))
 
     batches = _shared(count, work) if workers > 1 else [work(number) for number in range(count)]
     sizes, mtimes, ctimes, times = (array("q") for _ in range(4))
