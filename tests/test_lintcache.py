@@ -486,3 +486,29 @@ def test_an_index_with_rows_replaced_holds_what_one_made_from_all_the_rows_holds
     assert replaced.ids == every.ids
     for pid in {*every.ids, "absent"}:
         assert replaced.rows_with_id(pid) == every.rows_with_id(pid)
+
+
+def test_one_post_lints_after_edits_add_to_the_cache_and_it_stays_bounded(
+        project: ProjectDir, reads: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """A one-post lint after an edit adds the post's entry and a new index to the cache file
+    (no copy of the other entries); edit after edit, once the file would hold more that is no
+    longer used than is, a new file takes its place: the cache does not grow without bound.
+    (The slack it allows, a megabyte, is made 4 KB here: the repository is small.)"""
+    monkeypatch.setattr(lintcache, "_AHEAD", 4096)
+    for i in range(40):
+        project.post(f"{i % 4}/p{i:02d}.md", POST, "Some words to make an entry of a size. " * 20)
+    findings(project)
+    file = project.root / ".git" / "socialops" / "lint-cache"
+    first = file.stat()
+    mine = project.root / "posts" / "0" / "p00.md"
+    sizes, inodes = [], set()
+    for n in range(60):
+        mine.write_text(mine.read_text() + f"Edit {n}.\n")
+        findings(project, paths=[mine])
+        st = file.stat()
+        sizes.append(st.st_size)
+        inodes.add(st.st_ino)
+    assert sizes[0] > first.st_size and first.st_ino in inodes  # the first edit was added to the file
+    assert len(inodes) > 1 and max(sizes) < 4 * first.st_size  # later a new file: bounded
+    reads.clear()
+    assert findings(project) == findings(project, paths=None) and reads == []

@@ -165,13 +165,8 @@ class Others:
             # a row whose file is unchanged is valid; a file changed, or with no row (a post
             # edited a moment ago, which the last lint could not keep), is read
             prefix = self._prefix
-            todo = []
-            for row, rel, current in _changed(index, rels, self._prefix):
-                if current is True:
-                    if row is not None:
-                        valid[row] = 1
-                elif rel not in skip and current is not False:
-                    todo.append((prefix + rel.replace("/", os.sep), rel, current))
+            todo = [(prefix + rel.replace("/", os.sep), rel, current)
+                    for rel, current in _changed(index, rels, prefix, valid) if rel not in skip]
             for rel in skip:
                 at = index.position(rel)
                 if at is not None:
@@ -334,14 +329,14 @@ class Others:
 _FOLDER_FLAGS = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NONBLOCK", 0)
 
 
-def _changed(index: Index, rels: list[str], prefix: str) -> list[tuple[int | None, str, Stamp | bool | None]]:
-    """Each of the files `rels` (in list order) against the index's rows: (row, rel, True)
-    for a file whose stamp (cache.stamp) is the one kept; (row, rel, its stamp now, or None
-    when it cannot be stat'ed) for one changed; (None, rel, None) for one with no row, not
-    stat'ed (its read stamps it: a fresh clone's 50,000 files). Rows of no file listed
-    are left out. Each file is stat'ed and compared as it comes (50,000 of them: no list of
-    stamps or paths is made), relative to its folder, opened once, where the system allows."""
-    out: list[tuple[int | None, str, Stamp | bool | None]] = []
+def _changed(index: Index, rels: list[str], prefix: str, valid: bytearray) -> list[tuple[str, Stamp | None]]:
+    """Each of the files `rels` (in list order) against the index's rows: the row of a file
+    whose stamp (cache.stamp) is the one kept is marked in `valid`; (rel, its stamp now, or
+    None when it cannot be stat'ed) of each file changed is returned, and (rel, None) of each
+    with no row, not stat'ed (its read stamps it: a fresh clone's 50,000 files). Each
+    file is stat'ed and compared as it comes (50,000 of them: nothing is kept of the
+    unchanged), relative to its folder, opened once, where the system allows."""
+    out: list[tuple[str, Stamp | None]] = []
     append = out.append
     sizes, mtimes, ctimes, inodes, rows = index.sizes, index.mtimes, index.ctimes, index.inodes, index.rels
     count, same = len(rows), rels is rows or rels == rows
@@ -356,7 +351,7 @@ def _changed(index: Index, rels: list[str], prefix: str) -> list[tuple[int | Non
                     j += 1
                 row = j if j < count and rows[j] == rel else None
                 if row is None:  # nothing to compare with (a fresh clone's): stamped as it is read
-                    append((None, rel, None))
+                    append((rel, None))
                     continue
                 j += 1
             try:
@@ -375,13 +370,13 @@ def _changed(index: Index, rels: list[str], prefix: str) -> list[tuple[int | Non
                 else:
                     st = stat_of(prefix + rel.replace("/", os.sep))
             except OSError:
-                append((row, rel, None))
+                append((rel, None))
                 continue
             if row is None or st.st_mtime_ns != mtimes[row] or st.st_size != sizes[row] \
                     or st.st_ctime_ns != ctimes[row] or st.st_ino != inodes[row]:
-                append((row, rel, (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)))
+                append((rel, (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)))
             else:
-                append((row, rel, True))
+                valid[row] = 1
     finally:
         if fd is not None:
             os.close(fd)
