@@ -304,6 +304,11 @@ class Index:
         """This index less the rows of `gone`, plus `rows` (whose rests, unlike those of the
         rows kept, are in the file), column by column: an edit of one post of 50,000 does
         not make 50,000 tuples."""
+        if rows and len(rows) <= 64 and gone == {row[0] for row in rows}:
+            replaced = self._replaced(self._numbered_as_mine(Index(sorted(rows, key=lambda row: list_order(row[0])),
+                                                                   listing, folders)), listing)
+            if replaced is not None:
+                return replaced
         keep = [i for i, rel in enumerate(self.rels) if rel not in gone] if gone else range(len(self.rels))
         if len(rows) > 64:  # many: all of them sorted (each row inserted would take as long as all)
             every = [(self.rels[i], *self.entry(i)) for i in keep]
@@ -318,7 +323,20 @@ class Index:
                      for rel in out.rels]
         else:
             where = []
-        # the names' tables: the new rows' numbers moved after this index's
+        self._numbered_as_mine(out)
+        for name, code in (*self.COLUMNS[:-1], ("rels", ""), ("_ids", "")):
+            old, new = (self.ids, out.ids) if name == "_ids" else (getattr(self, name), getattr(out, name))
+            picked = [old[i] for i in keep] if gone else list(old)
+            for k in range(len(where) - 1, -1, -1):  # from the end: each place is among the rows kept
+                picked.insert(where[k], new[k])
+            setattr(out, name, array(code, picked) if code else picked)
+        out.by_time = array("q", sorted(range(len(out.rels)), key=out.times.__getitem__))
+        out.listing = None if listing == out.rels else listing
+        return out
+
+    def _numbered_as_mine(self, out: Index) -> Index:
+        """`out` (a few new rows) with its names' tables made this index's, its new names
+        numbered after this index's."""
         for table in ("channel_sets", "campaign_names", "status_names"):
             mine, theirs = getattr(self, table), getattr(out, table)
             numbers = {v: k for k, v in enumerate(mine)}
@@ -330,18 +348,6 @@ class Index:
             column = {"channel_sets": "channels", "campaign_names": "campaigns", "status_names": "statuses"}[table]
             setattr(out, column, array("q", [numbers[theirs[k]] for k in getattr(out, column)]))
             setattr(out, table, merged)
-        if gone == set(out.rels):
-            replaced = self._replaced(out, listing)
-            if replaced is not None:
-                return replaced
-        for name, code in (*self.COLUMNS[:-1], ("rels", ""), ("_ids", "")):
-            old, new = (self.ids, out.ids) if name == "_ids" else (getattr(self, name), getattr(out, name))
-            picked = [old[i] for i in keep] if gone else list(old)
-            for k in range(len(where) - 1, -1, -1):  # from the end: each place is among the rows kept
-                picked.insert(where[k], new[k])
-            setattr(out, name, array(code, picked) if code else picked)
-        out.by_time = array("q", sorted(range(len(out.rels)), key=out.times.__getitem__))
-        out.listing = None if listing == out.rels else listing
         return out
 
     def _replaced(self, out: Index, listing: list[str] | None) -> Index | None:
@@ -354,8 +360,12 @@ class Index:
             return None
         moved = any(self.times[place] != out.times[k] for k, place in enumerate(places))  # type: ignore[index]
         for name, code in self.COLUMNS[:-1]:
-            column, new = array(code), getattr(out, name)
-            column.frombytes(memoryview(getattr(self, name)).cast("B"))
+            old, new = getattr(self, name), getattr(out, name)
+            if all(old[place] == new[k] for k, place in enumerate(places)):
+                setattr(out, name, old)  # not copied (a brief's columns, mostly)
+                continue
+            column = array(code)
+            column.frombytes(memoryview(old).cast("B"))
             for k, place in enumerate(places):
                 column[place] = new[k]  # type: ignore[index]
             setattr(out, name, column)
