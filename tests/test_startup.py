@@ -5,6 +5,7 @@ reports the modules it ended with."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -122,3 +123,34 @@ def test_the_digests_without_openssl_are_hashlibs() -> None:
         grown.update(b"more")
         assert grown.digest() == hashlib.sha256(data + b"more").digest()
         assert digests.blake2b(data, digest_size=16).digest() == hashlib.blake2b(data, digest_size=16).digest()
+
+
+def test_a_one_post_lint_after_a_lint_takes_the_style_guides_findings_from_the_cache(
+        project: ProjectDir, cli: Callable[..., Result], monkeypatch: pytest.MonkeyPatch) -> None:
+    """The style guide's own findings (a rule with a bad option) depend on styleguide.yaml and
+    socialops alone: after a lint, a one-post lint whose post comes from the cache reports
+    them without loading the style rules, SARIF still documents every rule, and an edit of
+    the style guide is seen at once."""
+    project.write("styleguide.yaml", "rules:\n  - {id: no-todo, kind: existence, level: error, tokens: [TODO]}\n"
+                  "  - {id: long, kind: sentence-length, level: warning, max: -3}\n")
+    post = project.post("2027/one.md", "channels: [mastodon-main]\npublish_at: 2027-03-01T10:00\nstatus: ready",
+                        "Our release is out.\n")
+    project.commit()
+    monkeypatch.setattr(lintcache, "STEADY_NS", 0)
+    monkeypatch.setattr(lintcache, "LISTING_STEADY_NS", 0)
+    everything = cli("lint", "--now", "2027-01-01T00:00", cwd=project.root)
+    assert "styleguide.yaml" in everything.output
+    one = ["lint", str(post.relative_to(project.root)), "--now", "2027-01-01T00:00"]
+    result, modules = _run(*one, cwd=project.root)
+    assert "socialops.rules" not in modules
+    without = cli(*one, "--no-cache", cwd=project.root)
+    assert result.exit_code == without.exit_code == 1 and result.output == without.output
+    assert "styleguide.yaml" in result.output
+    sarif, _ = _run(*one, "--format", "sarif", cwd=project.root)
+    rules = json.loads(sarif.stdout)["runs"][0]["tool"]["driver"]["rules"]
+    assert "no-todo" in {r["id"] for r in rules}
+    assert rules == json.loads(cli(*one, "--format", "sarif", "--no-cache", cwd=project.root).stdout)["runs"][0][
+        "tool"]["driver"]["rules"]
+    project.write("styleguide.yaml", "rules:\n  - {id: no-todo, kind: existence, level: error, tokens: [TODO]}\n")
+    fixed, _ = _run(*one, cwd=project.root)
+    assert fixed.exit_code == 0 and "styleguide.yaml" not in fixed.output

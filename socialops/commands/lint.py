@@ -86,7 +86,8 @@ def lint_command(
         elif chosen is LintFormat.github:
             output.write_out(output.lint_github(result.problems, project.root))
         elif chosen is LintFormat.sarif:  # one line: 70,000 findings make 50 MB indented
-            output.write_out(output.lint_sarif(result.problems, _rule_docs(), _rule_help(), project.root) + "\n")
+            output.write_out(output.lint_sarif(result.problems, _rule_docs(project.root), _rule_help(project.root),
+                                               project.root) + "\n")
         else:
             output.lint_text(result.problems, result.files, project.root, compact=compact)
     raise typer.Exit(1 if result.fails(Level(fail_on.value)) else 0)
@@ -175,7 +176,10 @@ def _targets(project: Project, paths: list[Path] | None, changed_since: str | No
     return chosen
 
 
-def _rule_docs() -> dict[str, str]:
+def _rule_docs(root: Path) -> dict[str, str]:
+    """Each rule's one line: lint's own and the style guide's (the one this lint loaded,
+    else the project's: a lint whose posts all came from the cache took the style guide's
+    own findings from there too)."""
     docs = {
         "syntax": "The file cannot be read: YAML syntax, encoding or front matter.",
         "schema": "A front-matter or config key that does not follow the schema.",
@@ -193,17 +197,17 @@ def _rule_docs() -> dict[str, str]:
     }
     from socialops import rules
 
-    docs.update(rules.rule_docs())
+    docs.update(rules.rule_docs(None if rules.loaded() else root))
     return docs
 
 
-def _rule_help() -> dict[str, str]:
+def _rule_help(root: Path) -> dict[str, str]:
     """Each rule's whole help (code scanning shows it beside a finding)."""
     from socialops import rules
 
     fix = "Fix the file as the message says, then run socialops lint again."
-    found = {rule: f"{doc} {fix}" for rule, doc in _rule_docs().items()}
-    found.update(rules.rule_help())
+    found = {rule: f"{doc} {fix}" for rule, doc in _rule_docs(root).items()}
+    found.update(rules.rule_help(None if rules.loaded() else root))
     return found
 
 

@@ -519,6 +519,7 @@ class LintCache:
         self._out_buffer = bytearray()
         self._broken = False  # the next file could not be written
         self._listing: tuple[list[str] | None, list[tuple[str, Stamp]] | None] | None = None
+        self._guide: Any = None  # the style guide's findings, as kept (guide_findings)
         self._briefs: Index | None = None  # briefs alone kept at once (keep_briefs), as columns
 
     @classmethod
@@ -551,7 +552,26 @@ class LintCache:
         if not index and source is not None:
             os.close(source)
             source = None
-        return cls(project, file, key, index or None, source, length)
+        made = cls(project, file, key, index or None, source, length)
+        if index:
+            made._guide = data.get("styleguide")
+        return made
+
+    def guide_findings(self) -> list[Problem] | None:
+        """The style guide's own findings (styleguide.yaml's schema, its rules' options) as
+        the last run that checked it kept them, if any: they depend on that file and on
+        socialops alone, which the cache's key holds, so a lint whose posts all come from
+        the cache need not load and compile the style guide for them."""
+        try:
+            return [Problem(path, line, col, rule, Level(level), message, fixable)
+                    for path, line, col, rule, level, message, fixable in self._guide]
+        except (TypeError, ValueError):  # none kept, or of another shape
+            return None
+
+    def keep_guide(self, problems: list[Problem]) -> None:
+        kept = [[p.path, p.line, p.column, p.rule, p.level.value, p.message, p.fixable] for p in problems]
+        if kept != self._guide:
+            self._guide, self.changed = kept, True
 
     @property
     def entries(self) -> dict[str, Any]:
@@ -875,7 +895,7 @@ class LintCache:
             for column in made.columns():
                 self._write(column)
             where = self._out_size
-            data = marshal.dumps({"format": FORMAT, "key": self.key, **made.dump(columns_at)})
+            data = marshal.dumps({"format": FORMAT, "key": self.key, "styleguide": self._guide, **made.dump(columns_at)})
             self._write(data)
             self._write(_FOOTER.pack(where, len(data)))
             self._flush()

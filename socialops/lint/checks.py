@@ -162,7 +162,7 @@ def _look_alike_posts(ctx: LintContext) -> Iterable[Problem]:
 
 
 def check_styleguide(ctx: LintContext) -> Iterable[Problem]:
-    return ctx.styleguide().problems
+    return ctx.styleguide_problems()
 
 
 def check_codeowners(ctx: LintContext) -> Iterable[Problem]:

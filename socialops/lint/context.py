@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from socialops.calendar.checks import Findings
     from socialops.lint.cache import LintCache
     from socialops.lint.quickread import Others
+    from socialops.problems import Problem
     from socialops.rules.guide import StyleGuide
 
 #: (hashes of a channel's published parts) -> [(post id, channel)]: how a renamed post is recognised
@@ -45,6 +46,19 @@ class LintContext:
 
             self._styleguide = load_styleguide(self.project.root)
         return self._styleguide
+
+    def styleguide_problems(self) -> list[Problem]:
+        """The style guide's own findings: kept in lint's cache (LintCache.guide_findings),
+        else found by loading it."""
+        cache = self.lint_cache
+        if self._styleguide is None and cache is not None:
+            found = cache.guide_findings()
+            if found is not None:
+                return found
+        problems = self.styleguide().problems
+        if cache is not None:
+            cache.keep_guide(problems)
+        return problems
 
     def others(self) -> Others | None:
         """The posts not being linted, read quickly (socialops.lint.quickread); None when

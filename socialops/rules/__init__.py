@@ -52,6 +52,11 @@ def load_styleguide(root: Path) -> StyleGuide:
     return guide
 
 
+def loaded() -> bool:
+    """Whether this process loaded a style guide (the one rule_docs and rule_help default to)."""
+    return "guide" in _LAST
+
+
 def rule_docs(root: Path | None = None) -> dict[str, str]:
     """Rule id -> one line of documentation, for the style guide at `root`, or by default
     the one this process loaded last (the one `lint` just ran)."""
