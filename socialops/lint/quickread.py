@@ -155,8 +155,10 @@ class Others:
         cache, index, valid = self.cache, self._index, self._valid
         kept, removed = (cache.kept, cache.removed) if cache is not None else ({}, set())
         todo: list[tuple[str, str, Stamp | None]]
-        if cache is None or (index is None and skip.issuperset(kept)):
-            # nothing to compare with (a fresh clone): each file is stamped as it is read
+        if cache is None or ((index is None or (len(index) <= len(skip) and skip.issuperset(index.rels)))
+                             and skip.issuperset(kept)):
+            # nothing to compare with (a fresh clone, whose first save holds the posts being
+            # linted alone): each file is stamped as it is read
             if files is None:
                 files = self._full(rels)
             return [(full, rel, None) for full, rel in zip(files, rels, strict=True) if rel not in skip]
