@@ -284,11 +284,12 @@ def workers_for(files: int) -> int:
 
 
 def read_briefs(project: Project, readings: Readings, items: Sequence[tuple[str, str] | tuple[str, str, Any]],
-                workers: int = 1
-                ) -> tuple[Index | None, list[int]]:
+                workers: int = 1, rels: list[str] | None = None) -> tuple[Index | None, list[int]]:
     """An index of the briefs of the `items` (full path, rel; in the order of Index rows)
     read at once (rows without a place in the cache file: briefs alone), and the numbers of
-    the items left to the quick reader. `workers` 2: a forked process reads too."""
+    the items left to the quick reader. `workers` 2: a forked process reads too. `rels`:
+    the items' rels as a list already made, which the index takes when it has them all (a
+    list made again would write to every page of them: after a fork, a copy of each)."""
     bulk = BulkReader(project, readings)
     size = max(BATCH, -(-len(items) // MAX_BATCHES))
     count = -(-len(items) // size)
@@ -316,7 +317,10 @@ def read_briefs(project: Project, readings: Readings, items: Sequence[tuple[str,
     if not ids:
         return None, rest
     left = set(rest)
-    rels = [item[1] for k, item in enumerate(items) if k not in left] if left else [item[1] for item in items]
+    if left:
+        rels = [item[1] for k, item in enumerate(items) if k not in left]
+    elif rels is None:
+        rels = [item[1] for item in items]
     return Index.of_briefs(rels, (sizes, mtimes, ctimes, inodes), ids, times, channels, campaigns, statuses), rest
 
 

@@ -137,7 +137,8 @@ class Others:
         taken) and are kept in the cache; what is left for the quick reader, file by file."""
         from socialops.lint.bulkread import read_briefs, workers_for
 
-        found, rest = read_briefs(self.project, reader.readings(), todo, workers_for(len(todo)))
+        found, rest = read_briefs(self.project, reader.readings(), todo, workers_for(len(todo)),
+                                  self._rels if len(self._rels) == len(todo) else None)  # todo: self._rels' files
         if found is not None:
             self._index, self._valid = found, bytearray(b"\x01") * len(found)
             if self.cache is not None:
