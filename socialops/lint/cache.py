@@ -26,10 +26,11 @@ the calendar needs, and a full lint reads each rest when it comes to its post. W
 keeps goes to the next file as it comes: no run holds every post's text; a run that kept
 only a few entries adds them and a new index to the end of the file read instead (Index,
 LintCache.save). A one-post lint in a fresh clone keeps only the brief of the other posts
-(no text): the few the calendar needs are read from their files the next time. The index
-also keeps the post files as last listed and the stamp of every folder under posts/ then
-(LintCache.listed): while no folder changed, a one-post lint takes that list instead of
-listing them again.
+(no text), read at once and kept as the columns they came in (keep_briefs,
+socialops.lint.bulkread): the few the calendar needs are read from their files the next
+time. The index also keeps the post files as last listed and the stamp of every folder
+under posts/ then (LintCache.listed): while no folder changed, a one-post lint takes that
+list instead of listing them again.
 
 A file changed within the last seconds is never taken from the cache: a file system
 stamps times in ticks, so a second change in the same tick, keeping the size, could look
