@@ -41,8 +41,19 @@ MAX_BATCHES = 4096  # their tokens fill a pipe before the fork: 8 KB, within any
 FORK_FROM = 10_000
 _TOKEN = struct.Struct("<H")  # a batch's number in the pipe of tokens
 
-# Characters no front matter read here holds: those _risky finds risky, line ends, a NUL.
-_NOT = r"\n\0&*!|>{"
+# Characters no front matter read here holds: those _risky finds risky, line ends (YAML 1.1's
+# too), those YAML does not print (quickread._NOT_PRINTABLE).
+_NOT = "\\n\\0&*!|>{\\x01-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f\x85\u2028\u2029\ufeff\ufffe\uffff\\ud800-\\udfff"
+# After a line of one of the quick reader's keys: no indented line before the next key (it
+# would continue the value; the quick reader leaves such a file to the loader).
+_NO_MORE = r"(?!(?:[ \t]*(?:#[^\n]*)?\n)*[ \t]+[^\s#])"
+# A top-level key the quick reader does not take, as _plain_key_line takes it, or less: a
+# key without a colon, '#' or tab in it; after the colon nothing, a comment, a quoted value
+# (no escapes) or a plain value without a colon, '#' or tab, not an indicator.
+_OTHER_VALUE = (r"(?:'[^'\n]*'|\"[^\"\\\n]*\""
+                rf"|(?![-?:][ \t\n])[^\s'\"#\[\]{{}}&*!|>%@`,:{_NOT}][^:#\t\n{_NOT}]*?)")
+_OTHER = (rf"[^:#\t\n{_NOT}]*:(?:[ \t]*\n|[ \t]+#[^{_NOT}]*\n"
+          rf"|[ \t]+{_OTHER_VALUE}(?:[ \t]+#[^{_NOT}]*)?[ \t]*\n{_NO_MORE})")
 # A value as _meta takes it: after the colon and its spaces, up to the spaces before the line end.
 _REST = rf"[^ \t{_NOT}](?:[^{_NOT}]*[^ \t{_NOT}])?"
 _KEYS = r"(?:id|publish_at|status|campaign|channels|author|variants)"
@@ -51,8 +62,8 @@ _KEYS = r"(?:id|publish_at|status|campaign|channels|author|variants)"
 def _key(name: str, group: str, usual: str | None = None) -> str:
     """The line of a key the quick reader takes, once: the value in `{group}g`, or in
     `{group}u` when it has the `usual` shape (then _scalar would give it as it is)."""
-    fast = rf"(?P<{group}u>{usual})[ \t]*\n|" if usual else ""
-    return rf"{name}[ \t]*:(?({group})(?!)|[ \t]+(?P<{group}>)(?:{fast}(?P<{group}g>{_REST})[ \t]*\n))"
+    fast = rf"(?P<{group}u>{usual})[ \t]*\n{_NO_MORE}|" if usual else ""
+    return rf"{name}[ \t]*:(?({group})(?!)|[ \t]+(?P<{group}>)(?:{fast}(?P<{group}g>{_REST})[ \t]*\n{_NO_MORE}))"
 
 
 def _front() -> re.Pattern[str]:
@@ -61,12 +72,13 @@ def _front() -> re.Pattern[str]:
     as YAML refuses it), one under another key (indented), a comment or another top-level
     key (not starting as one of the quick reader's keys would, nor as _risky finds risky),
     or blank. A block list of channels ends at a line that is no item, blank or comment."""
-    item = rf"[ \t]+-[ \t]+{_REST}[ \t]*\n"
-    channels = (rf"channels[ \t]*:(?(ch)(?!)|(?P<ch>)(?:[ \t]+(?!#)(?P<chg>{_REST})[ \t]*\n"
+    item = rf" +- +{_REST}[ \t]*\n"  # (spaces before the value: a tab there, the quick reader leaves it)
+    channels = (rf"channels[ \t]*:(?(ch)(?!)|(?P<ch>)(?:[ \t]+(?!#)(?P<chg>{_REST})[ \t]*\n{_NO_MORE}"
                 rf"|[ \t]*\n(?P<chb>(?:{item})+)(?=[^\s#])))")
     line = "|".join([
-        rf"[^\sacipsv'\"?:\-{_NOT}][^{_NOT}]*\n",  # another key (most lines), a comment
-        rf"[ \t][^{_NOT}]*\n",  # under a key, or blank
+        rf"#[^{_NOT}]*\n",  # a comment
+        rf"(?=[^\sacipsv'\"?:\-{_NOT}]){_OTHER}",  # another key (most lines)
+        rf" [^{_NOT}]*\n",  # under a key (indented by spaces), or blank
         channels,
         _key("publish_at", "at", r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}"),
         _key("status", "st"),
@@ -74,10 +86,12 @@ def _front() -> re.Pattern[str]:
         _key("id", "id", r"(?!(?:[Tt]rue|TRUE|[Ff]alse|FALSE|[Nn]ull|NULL)[ \t]*\n)[A-Za-z_][A-Za-z0-9_./-]*"),
         _key("campaign", "ca"),
         _key("author", "au"),
-        rf"(?!{_KEYS})[acipsv][^{_NOT}]*\n",  # another key starting as one of those
+        rf"(?!{_KEYS})(?=[acipsv]){_OTHER}",  # another key starting as one of those
         r"\n",
     ])
-    pattern = rf"---[ \t]*\n(?:{line})*---[ \t]*(?:\n|\Z)"
+    # (the first line that is no comment or blank is not indented: a mapping indented whole
+    # is one the quick reader leaves to the loader)
+    pattern = rf"---[ \t]*\n(?!(?:[ \t]*(?:#[^\n]*)?\n)*[ \t]+[^\s#])(?:{line})*---[ \t]*(?:\n|\Z)"
     # `(?(name)...)` (the key seen already) must name a group defined before it: by number
     # (every group is named: the n-th `(?P<` is group n)
     numbers = {name: k for k, name in enumerate(re.findall(r"\(\?P<(\w+)>", pattern), start=1)}

@@ -58,6 +58,9 @@ from socialops.safepaths import UnsafePath, read_bytes
 _KEYS = ("id", "publish_at", "status", "campaign", "channels", "author")  # the keys the quick read takes
 _SCALAR = re.compile(r"""^(?:'([^'\n]*)'|"([^"\\\n]*)"|([^\s'"#\[\]{}&*!|>%@`,][^#\n]*?))[ \t]*(?:#.*)?$""")
 _GLUED_HASH = re.compile(r"[^ \t]#")
+# what YAML does not take in a document (it refuses the file), and YAML 1.1's other line breaks
+_NOT_PRINTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\x85\u2028\u2029\ud800-\udfff\ufeff\ufffe\uffff]")
+_QUOTED = re.compile(r"""^(?:'[^'\n]*'|"[^"\\\n]*")(?:[ \t]+#.*)?[ \t]*$""")  # another key's quoted value
 _NOT_FIRST = frozenset("'\"#[]{}&*!|>%@`,")  # what _SCALAR's plain scalar may not start with
 _ITEM = re.compile(r"^[ \t]+-[ \t]+(.*?)[ \t]*$")
 _NOT_TEXT = re.compile(r"^(?:[-+]?(?:\d[\d_]*(?:\.\d*)?(?:[eE][-+]?\d+)?|\.\d+|0[xob][\da-fA-F_]+|\.(?:inf|Inf|INF))"
@@ -558,6 +561,8 @@ class _QuickReader:
             text = raw.decode("utf-8")
         except UnicodeDecodeError:
             return None
+        if "\0" in text[:8192]:  # the full reader refuses it as a binary file
+            return None
         text = normalize_newlines(text)
         span = front_matter_span(text)
         if span is None or _risky(text[span[0]:span[1]]):
@@ -604,7 +609,7 @@ def quick_post(root: Path, path: Path, rel: str) -> Post:
         return read_post(root, path)
     text = normalize_newlines(text)
     span = front_matter_span(text)
-    if len(raw) > MAX_POST_BYTES or span is None:
+    if len(raw) > MAX_POST_BYTES or span is None or b"\0" in raw[:8192]:  # (a binary file)
         return read_post(root, path)
     start, end, body_start, body_line = span
     front = text[start:end]
@@ -616,20 +621,46 @@ def quick_post(root: Path, path: Path, rel: str) -> Post:
 
 
 def _meta(front: str) -> dict[str, object] | None:
-    """The front matter's simple keys, or None when it is not simple enough to trust."""
+    """The front matter's simple keys, or None when it is not simple enough to trust: also
+    when a line may make YAML read it otherwise, or refuse it (then the post is unreadable,
+    and no brief of it may count): a top-level line that is no `key: value`, a plain value
+    with `: ` in it, a line starting with a tab, an indented line right under one of the keys
+    taken here (it continues that key's value) or before any key, a character YAML does not
+    print, YAML 1.1's other line breaks."""
+    if _NOT_PRINTABLE.search(front):
+        return None
     meta: dict[str, object] = {}
     lines = front.split("\n")
+    above = True  # the last key was one of ours, with its value on its line (or none yet: the mapping indented)
     for k, line in enumerate(lines):  # line by line, by hand: a regular expression took twice as long
+        first = line[:1]
+        if first == "\t":  # the loader refuses a tab in most places before a line's content
+            return None
+        if first == " ":
+            content = line.lstrip(" \t")
+            if content and content[0] != "#" and above:
+                return None
+            continue
+        if not first or first == "#":
+            continue
+        above = False
         if not line.startswith(_KEYS):
+            if not _plain_key_line(line):
+                return None
+            above = _has_value(line)
             continue
         # a line `KEY[ \t]*:`, then nothing or spaces and the value (trailing spaces dropped)
         name, colon, after = line.partition(":")
         key = name.rstrip(" \t")
         if not colon or key not in _KEYS or (after and after[0] not in " \t"):
+            if not _plain_key_line(line):  # `idx: 1` is another key; `id:x`, `ids` no key YAML takes
+                return None
+            above = _has_value(line)
             continue
         rest = after.strip(" \t")
         if key in meta:
             return None  # YAML refuses a key twice: let the loader say so
+        above = bool(rest) and rest[0] != "#"
         if key == "channels":
             if rest.startswith("["):
                 flow = _flow(rest)
@@ -647,6 +678,40 @@ def _meta(front: str) -> dict[str, object] | None:
     return meta
 
 
+def _has_value(line: str) -> bool:
+    """Whether a key's line (_plain_key_line) holds its value: an indented line under it
+    would continue that value, or be refused."""
+    at = line.find(": ")
+    at = at if at >= 0 else line.find(":\t")
+    value = line[at + 2:].strip(" \t") if at >= 0 else ""
+    return bool(value) and value[0] != "#"
+
+
+def _plain_key_line(line: str) -> bool:
+    """Whether a top-level line (not one of the keys taken here) is a `key:` YAML takes: a
+    colon followed by a space, a tab or the line's end, and a value after it that is empty or
+    a comment, a closed quoted string, a simple flow list, or a plain one without `: ` in it
+    (YAML refuses that). False sends the file to the loader, which says."""
+    if line[0] in _NOT_FIRST:  # a quoted, flow or other special key: the loader reads it
+        return False
+    at = line.find(":")
+    while at >= 0 and at + 1 < len(line) and line[at + 1] not in " \t":
+        at = line.find(":", at + 1)
+    if at < 0 or "\t" in line[:at] or " #" in line[:at]:  # (a comment before the colon: no key)
+        return False
+    value = line[at + 1:].strip(" \t")
+    if not value or value[0] == "#":
+        return True
+    if value[0] in "'\"":
+        return _QUOTED.match(value) is not None  # closed, and nothing but a comment after it
+    if value[0] == "[":
+        return _flow(value) is not None
+    if value[0] in _NOT_FIRST or (value[0] in "-?:" and value[1:2] in ("", " ", "\t")):
+        return False  # (an indicator: a sequence, a complex key, a mapping)
+    value = value.split(" #", 1)[0].split("\t#", 1)[0].rstrip(" \t")
+    return ": " not in value and ":\t" not in value and not value.endswith(":")
+
+
 @lru_cache(maxsize=4096)  # channel names, statuses and campaigns repeat from post to post
 def _scalar(text: str) -> str | None:
     """A quoted or plain scalar that YAML reads as a string; None for anything else (also
@@ -654,6 +719,8 @@ def _scalar(text: str) -> str | None:
     a ': ', which YAML refuses in a plain scalar)."""
     if ": " in text or ":\t" in text or text.endswith(":"):
         return None  # a mapping where YAML wants a scalar (an error), or a quoted ': ': the loader says
+    if text[:1] in ("-", "?", ":") and text[1:2] in ("", " ", "\t"):
+        return None  # an indicator (a sequence's item, a complex key), no scalar
     if "#" in text:
         if _GLUED_HASH.search(text):
             return None
@@ -678,7 +745,11 @@ def _channels(rest: str, after: str) -> list[str] | str | None:
             continue
         match = _ITEM.match(line)
         if match is None:
+            if line[0] in " \t":  # more of the list that is no item (a value continued...): the loader says
+                return None
             break
+        if "\t" in line[:match.start(1)]:  # a tab before the item's value: the loader refuses it
+            return None
         value = _scalar(match.group(1))
         if value is None:
             return None
