@@ -16,10 +16,8 @@ two take turns at a pipe holding a token per batch, so the one that runs more re
 
 from __future__ import annotations
 
-import marshal
 import os
 import re
-import signal
 import stat
 import struct
 from array import array
@@ -339,51 +337,22 @@ def read_briefs(project: Project, readings: Readings, items: Sequence[tuple[str,
 
 
 def _shared(count: int, work: Callable[[int], Batch]) -> list[Batch]:
-    """work(0) ... work(count - 1), shared with a forked process: each takes the next
-    number from a pipe until none is left, the child sends back what it made. A child that
-    fails leaves its numbers to this process."""
+    """work(0) ... work(count - 1), shared with a forked process (calendar.speed.meanwhile):
+    each takes the next number from a pipe until none is left, the child sends back what it
+    made. A child that fails leaves its numbers to this process."""
+    from socialops.calendar.speed import meanwhile
+
     tokens_read, tokens_write = os.pipe()
     os.write(tokens_write, b"".join(_TOKEN.pack(n) for n in range(count)))
     os.close(tokens_write)  # the pipe ends when every token is taken
-    results_read, results_write = os.pipe()
     try:
-        pid = os.fork()
-    except OSError:
-        pid = -1
-    if pid == 0:  # the child: its batches down the pipe, then out without the parent's exit code
-        code = 1
-        try:
-            signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
-            os.close(results_read)
-            mine = {n: work(n) for n in _numbers(tokens_read)}
-            with open(results_write, "wb") as pipe:
-                marshal.dump(mine, pipe)
-            code = 0
-        finally:
-            os._exit(code)
-    os.close(results_write)
-    done: dict[int, Batch] = {}
-    try:
-        for n in _numbers(tokens_read):
-            done[n] = work(n)
-        if pid > 0:
-            with open(results_read, "rb", closefd=False) as pipe:
-                data = pipe.read()
-            _, status = os.waitpid(pid, 0)
-            pid = -1
-            if status == 0:
-                try:
-                    theirs = marshal.loads(data)
-                except (EOFError, ValueError, TypeError):
-                    theirs = {}
-                if isinstance(theirs, dict):
-                    done.update((n, batch) for n, batch in theirs.items() if n not in done)
+        with meanwhile(lambda: {n: work(n) for n in _numbers(tokens_read)}) as theirs:
+            done = {n: work(n) for n in _numbers(tokens_read)}
+            taken = theirs()  # here (after this process took every token: none) if the child failed
     finally:
         os.close(tokens_read)
-        os.close(results_read)
-        if pid > 0:  # this process failed meanwhile: the child goes too
-            os.kill(pid, signal.SIGKILL)
-            os.waitpid(pid, 0)
+    if isinstance(taken, dict):
+        done.update((n, batch) for n, batch in taken.items() if n not in done)
     return [done[n] if n in done else work(n) for n in range(count)]
 
 

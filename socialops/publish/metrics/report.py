@@ -16,13 +16,12 @@ report, so their numbers agree.
 from __future__ import annotations
 
 import bisect
-import contextlib
 import csv
 import io
 import operator
 import re
 import statistics
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from functools import cached_property
@@ -30,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from socialops import ledger
-from socialops.calendar.speed import usable_cores, without_gc
+from socialops.calendar.speed import meanwhile, without_gc
 from socialops.model import Project
 from socialops.publish.metrics import store
 
@@ -197,8 +196,8 @@ def _read(project: Project, period: Period, bad: list[str], stamp: Any = None
         lines, followers, unreadable = _unpack(kept.result)
     else:
         files = len(stamp.ledger_paths) + len(stamp.post_paths)
-        with _meanwhile(lambda: _read_sources(project, stamp, kept.sources),
-                        kept.sources is None and files >= FORK_FROM) as read_sources:
+        with meanwhile(lambda: _read_sources(project, stamp, kept.sources),
+                       kept.sources is None and files >= FORK_FROM) as read_sources:
             fold = _Fold(kept.fold) if kept.fold is not None else _Fold()
             paths = stamp.snapshot_paths
             folded = None
@@ -247,62 +246,6 @@ def _unpack(kept: Any) -> tuple[list[Line], dict[str, list[tuple[datetime, int]]
 #: while this one reads the snapshots, where the system can fork and this process may use
 #: two cores: 10,000 posts take 0.3-0.4 s to read, the snapshots of their year 0.5 s
 FORK_FROM = 4000
-
-
-@contextlib.contextmanager
-def _meanwhile(work: Callable[[], Any], fork: bool) -> Iterator[Callable[[], Any]]:
-    """A function giving `work()` (a marshallable result): worked out in a forked process
-    while this one goes on, when `fork` and the system can, else here when asked for. A
-    child that fails (or is interrupted) leaves the work to be done here; one whose result
-    is not asked for (this process failed meanwhile) is stopped on the way out."""
-    import os
-
-    if not fork or not hasattr(os, "fork") or usable_cores() < 2:
-        yield work
-        return
-    import marshal
-    import signal
-
-    read_end, write_end = os.pipe()
-    try:
-        pid = os.fork()
-    except OSError:
-        os.close(read_end)
-        os.close(write_end)
-        yield work
-        return
-    if pid == 0:  # the child: the result down the pipe, then out without running the parent's exit code
-        code = 1
-        try:
-            os.close(read_end)
-            with open(write_end, "wb") as pipe:
-                marshal.dump(work(), pipe)
-            code = 0
-        finally:
-            os._exit(code)
-    os.close(write_end)
-    waiting = True
-
-    def result() -> Any:
-        nonlocal waiting
-        with open(read_end, "rb") as pipe:
-            data = pipe.read()
-        _, status = os.waitpid(pid, 0)
-        waiting = False
-        if status == 0:
-            try:
-                return marshal.loads(data)
-            except (EOFError, ValueError, TypeError):
-                pass
-        return work()
-
-    try:
-        yield result
-    finally:
-        if waiting:
-            os.kill(pid, signal.SIGKILL)
-            os.waitpid(pid, 0)
-            os.close(read_end)
 
 
 def _read_sources(project: Project, stamp: Any, kept: Any
