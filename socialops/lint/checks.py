@@ -142,6 +142,13 @@ def check_paths(ctx: LintContext) -> Iterable[Problem]:
     for rel, why in unsafe_files(root, [".socialops", ".socialops/ledger", ".socialops/metrics"], feeds):
         yield Problem(rel, 1, 1, "path", Level.ERROR, f"{why}; publish refuses to read or write "
                       "through it: replace it with a regular file or folder inside the repository")
+    if os.path.isdir(os.path.join(root, ".socialops", "metrics")):
+        from socialops.publish.metrics.store import misnamed
+
+        for rel, why in misnamed(root):
+            yield Problem(rel, 1, 1, "path", Level.WARNING, f"no metrics report reads this snapshot file: {why}; "
+                          "`socialops metrics collect` writes each day's rows to YYYY/MM/DD.jsonl: move its rows "
+                          "to the file of their day, or remove it")
     if ctx.everything:
         yield from _look_alike_posts(ctx)
 

@@ -172,6 +172,29 @@ def test_report_without_snapshots_and_bad_dates(repo: Repo, cli: Any) -> None:
     assert backwards.exit_code == 2 and "--from 2026-07-01 is after --to 2026-06-01" in backwards.stderr
 
 
+def test_lint_names_snapshot_files_no_report_reads(repo: Repo, cli: Any) -> None:
+    """A day file renamed by hand to a day that does not exist, or off the YYYY/MM/DD.jsonl
+    layout, is never read by a report: lint says so, file by file, instead of the rows
+    silently counting for nothing."""
+    row = '{"time": "2026-06-01T12:00:00+00:00", "post": "p", "channel": "mastodon-main", "metric": "likes", "value": 1}\n'
+    for rel in ("2026/06/01.jsonl", "2026/02/31.jsonl", "2026/13/01.jsonl", "2026/6/02.jsonl", "2026/06/x.jsonl",
+                "notes.jsonl"):
+        repo.write(f".socialops/metrics/{rel}", row)
+    repo.write(".socialops/metrics/README.md", "What is here.\n")
+    repo.commit()
+    result = cli("lint", "--format", "json", cwd=repo.root)
+    found = sorted((p["path"], p["message"].split(";")[0]) for p in json.loads(result.stdout)["problems"]
+                   if p["path"].startswith(".socialops/metrics/"))
+    assert found == [
+        (".socialops/metrics/2026/02/31.jsonl", "no metrics report reads this snapshot file: 2026-02-31 is no day"),
+        (".socialops/metrics/2026/06/x.jsonl", "no metrics report reads this snapshot file: it is not at YYYY/MM/DD.jsonl"),
+        (".socialops/metrics/2026/13/01.jsonl", "no metrics report reads this snapshot file: 2026-13-01 is no day"),
+        (".socialops/metrics/2026/6/02.jsonl", "no metrics report reads this snapshot file: it is not at YYYY/MM/DD.jsonl"),
+        (".socialops/metrics/notes.jsonl", "no metrics report reads this snapshot file: it is not at YYYY/MM/DD.jsonl"),
+    ]
+    assert result.exit_code == 0  # warnings
+
+
 def test_campaigns_without_posts_in_the_period_take_one_line(repo: Repo, cli: Any) -> None:
     make(repo)
     text = cli("metrics", "report", "--now", "2026-06-14T08:00", cwd=repo.root).stdout

@@ -138,6 +138,35 @@ def files(root: Path, start: date | None = None, end: date | None = None) -> lis
     return found
 
 
+def misnamed(root: Path) -> list[tuple[str, str]]:
+    """(path, why) of each snapshot file under .socialops/metrics that `files` never reads:
+    a `.jsonl` file not at YYYY/MM/DD.jsonl, or at a day the calendar does not have
+    (2026/02/31). Symlinks are not followed (lint's path check names them)."""
+    import os
+
+    base = root / METRICS_DIR
+    out: list[tuple[str, str]] = []
+    if not base.is_dir() or base.is_symlink():
+        return out
+    cut = len(str(base)) + 1
+    for folder, folders, names in os.walk(base):
+        folders.sort()
+        for name in sorted(names):
+            if not name.endswith(".jsonl"):
+                continue
+            under = os.path.join(folder, name)[cut:].replace(os.sep, "/")
+            match = _DAY.match(under)
+            why = "it is not at YYYY/MM/DD.jsonl"
+            if match:
+                try:
+                    date(int(match[1]), int(match[2]), int(match[3]))
+                    continue
+                except ValueError:
+                    why = f"{match[1]}-{match[2]}-{match[3]} is no day"
+            out.append((f"{METRICS_DIR}/{under}", why))
+    return out
+
+
 def read(root: Path, start: date | None = None, end: date | None = None,
          bad: list[str] | None = None) -> Iterator[Row]:
     """Every row of the day files from `start` to `end`, oldest file first. A line that is
