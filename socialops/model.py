@@ -200,6 +200,12 @@ class Post:
         return Problem(self.path, line, column, rule, level, message)
 
 
+def stamp_of(st: os.stat_result) -> tuple[int, int, int, int]:
+    """A file's or folder's stamp as lint's cache keeps and compares it (git's index keeps the
+    same): (size, mtime_ns, ctime_ns, inode)."""
+    return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+
+
 def default_post_id(path: str) -> str:
     """`posts/2026/12/launch.md` -> `2026/12/launch`."""
     rel = path[len(POSTS_DIR) + 1:] if path.startswith(POSTS_DIR + "/") else path
@@ -633,8 +639,7 @@ class Project:
                 try:
                     st = os.stat(dirpath)
                     linked = any(os.path.islink(os.path.join(dirpath, d)) for d in dirnames)
-                    folders.append((dirpath, None if linked else (st.st_size, st.st_mtime_ns, st.st_ctime_ns,
-                                                                  st.st_ino)))
+                    folders.append((dirpath, None if linked else stamp_of(st)))
                 except OSError:
                     folders.append((dirpath, None))
             for name in filenames:

@@ -56,7 +56,7 @@ from typing import Any, Literal
 from socialops import digests as hashlib  # sha256 without loading OpenSSL (socialops/digests.py)
 from socialops import gitops, safepaths
 from socialops.errors import SocialopsError
-from socialops.model import CONFIG_FILE, MAX_CONFIG_BYTES, STYLEGUIDE_FILE, Post, Project
+from socialops.model import CONFIG_FILE, MAX_CONFIG_BYTES, STYLEGUIDE_FILE, Post, Project, stamp_of
 from socialops.problems import Level, Problem
 
 FORMAT = 10
@@ -84,10 +84,9 @@ _MICROSECOND = timedelta(microseconds=1)
 def stamp(path: Path | str) -> Stamp | None:
     """(size, mtime_ns, ctime_ns, inode) of a file, None when it cannot be stat'ed."""
     try:
-        st = os.stat(path)
+        return stamp_of(os.stat(path))
     except OSError:
         return None
-    return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
 
 
 NO_TIME = -(1 << 63)  # a brief's time that is None, in the index's column of times
@@ -269,17 +268,6 @@ class Index:
 
     def stamp(self, i: int) -> Stamp:
         return (self.sizes[i], self.mtimes[i], self.ctimes[i], self.inodes[i])
-
-    def changed(self, stamps: list[Stamp | None]) -> list[int]:
-        """The rows whose stamp is not the one in `stamps` (a stamp per row, in order): four
-        columns compared at once, a row at a time only where they differ."""
-        columns = (self.sizes, self.mtimes, self.ctimes, self.inodes)
-        now = [array(column.typecode, [0 if s is None else s[k] for s in stamps]) for k, column in enumerate(columns)]
-        missing = [i for i, s in enumerate(stamps) if s is None]
-        if missing == [] and all(a == b for a, b in zip(now, columns, strict=True)):
-            return []
-        return sorted({*missing, *(i for a, b in zip(now, columns, strict=True) if a != b
-                                  for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y)})
 
     def brief(self, i: int) -> Brief:
         at = self.times[i]
@@ -663,30 +651,6 @@ class LintCache:
         if len(found) != length:
             raise ValueError("the file ends early")
         return found
-
-    def brief(self, rel: str) -> tuple[Stamp, Brief] | None:
-        """(stamp, brief) of a post file as last read, without reading its entry's rest."""
-        entry = self.kept[rel] if rel in self.kept else self.stored(rel)
-        try:
-            found = (entry[0], entry[1]) if isinstance(entry, tuple) else (entry[0], entry[8])  # type: ignore[index]
-        except (TypeError, LookupError):
-            return None
-        return found if isinstance(found[0], tuple) and isinstance(found[1], tuple) and len(found[1]) == 5 else None
-
-    def briefs(self) -> dict[str, tuple[Stamp, Brief]]:
-        """`brief` of every entry."""
-        out = {}
-        for rel, entry in (*self.entries.items(), *self.kept.items()):  # this run's last
-            if isinstance(entry, tuple) and len(entry) == 4:
-                current, brief = entry[0], entry[1]
-            else:
-                found = self.brief(rel)
-                if found is None:
-                    continue
-                current, brief = found
-            if isinstance(current, tuple) and isinstance(brief, tuple) and len(brief) == 5:
-                out[rel] = (current, brief)
-        return out
 
     def path_of(self, full: Path | str) -> Path:
         return self._path(full)

@@ -47,6 +47,7 @@ from socialops.model import (
     normalize_newlines,
     post_due,
     read_post,
+    stamp_of,
 )
 from socialops.timeutil import FIRST_YEAR, LAST_YEAR, TimeError, parse_time
 
@@ -351,15 +352,14 @@ def _changed(index: Index, rels: list[str], prefix: str, valid: bytearray) -> li
     try:
         for i, rel in enumerate(rels):
             if same:
-                row: int | None = i
+                row = i
             else:  # walk the rows up to this file's
                 while j < count and rows[j] != rel and list_order(rows[j]) < list_order(rel):
                     j += 1
-                row = j if j < count and rows[j] == rel else None
-                if row is None:  # nothing to compare with (a fresh clone's): stamped as it is read
+                if j == count or rows[j] != rel:  # no row (a fresh clone's): stamped as it is read
                     append((rel, None))
                     continue
-                j += 1
+                row, j = j, j + 1
             try:
                 if relative:
                     parent, _, name = rel.rpartition("/")
@@ -378,9 +378,9 @@ def _changed(index: Index, rels: list[str], prefix: str, valid: bytearray) -> li
             except OSError:
                 append((rel, None))
                 continue
-            if row is None or st.st_mtime_ns != mtimes[row] or st.st_size != sizes[row] \
-                    or st.st_ctime_ns != ctimes[row] or st.st_ino != inodes[row]:
-                append((rel, (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)))
+            if st.st_mtime_ns != mtimes[row] or st.st_size != sizes[row] or st.st_ctime_ns != ctimes[row] \
+                    or st.st_ino != inodes[row]:
+                append((rel, stamp_of(st)))
             else:
                 valid[row] = 1
     finally:
@@ -546,7 +546,7 @@ class _QuickReader:
             info = os.fstat(fd)
             if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_POST_BYTES:
                 return None
-            self.stamps[full] = (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
+            self.stamps[full] = stamp_of(info)
             raw = os.read(fd, info.st_size + 1)
         except OSError:
             return None
