@@ -45,7 +45,7 @@ _NOT = "\\n\\0&*!|>{\\x01-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f\x85\u2028\u2029\ufeff\
 # After a line of one of the quick reader's keys: no indented line before the next key (it
 # would continue the value; the quick reader leaves such a file to the loader).
 _NO_MORE = r"(?!(?:[ \t]*(?:#[^\n]*)?\n)*[ \t]+[^\s#])"
-# A top-level key the quick reader does not take, as _plain_key_line takes it, or less: a
+# A top-level key the quick reader does not take, as _other_value takes it, or less: a
 # key without a colon, '#' or tab in it; after the colon nothing, a comment, a quoted value
 # (no escapes) or a plain value without a colon, '#' or tab, not an indicator.
 _OTHER_VALUE = (r"(?:'[^'\n]*'|\"[^\"\\\n]*\""

@@ -643,19 +643,14 @@ def _meta(front: str) -> dict[str, object] | None:
             continue
         if not first or first == "#":
             continue
-        above = False
-        if not line.startswith(_KEYS):
-            if not _plain_key_line(line):
-                return None
-            above = _has_value(line)
-            continue
-        # a line `KEY[ \t]*:`, then nothing or spaces and the value (trailing spaces dropped)
-        name, colon, after = line.partition(":")
-        key = name.rstrip(" \t")
+        # one of ours: a line `KEY[ \t]*:`, then nothing or spaces and the value (trailing spaces dropped)
+        key, colon, after = line.partition(":") if line.startswith(_KEYS) else ("", "", "")
+        key = key.rstrip(" \t")
         if not colon or key not in _KEYS or (after and after[0] not in " \t"):
-            if not _plain_key_line(line):  # `idx: 1` is another key; `id:x`, `ids` no key YAML takes
+            other = _other_value(line)  # `lang: de`, `idx: 1`; `id:x` or `ids` is no key YAML takes
+            if other is None:
                 return None
-            above = _has_value(line)
+            above = bool(other) and other[0] != "#"
             continue
         rest = after.strip(" \t")
         if key in meta:
@@ -678,38 +673,30 @@ def _meta(front: str) -> dict[str, object] | None:
     return meta
 
 
-def _has_value(line: str) -> bool:
-    """Whether a key's line (_plain_key_line) holds its value: an indented line under it
-    would continue that value, or be refused."""
-    at = line.find(": ")
-    at = at if at >= 0 else line.find(":\t")
-    value = line[at + 2:].strip(" \t") if at >= 0 else ""
-    return bool(value) and value[0] != "#"
-
-
-def _plain_key_line(line: str) -> bool:
-    """Whether a top-level line (not one of the keys taken here) is a `key:` YAML takes: a
-    colon followed by a space, a tab or the line's end, and a value after it that is empty or
-    a comment, a closed quoted string, a simple flow list, or a plain one without `: ` in it
-    (YAML refuses that). False sends the file to the loader, which says."""
+def _other_value(line: str) -> str | None:
+    """The value (stripped, a comment included; "" for none) of a top-level line that is not
+    one of the keys taken here, when it is a `key:` YAML takes: a colon followed by a space,
+    a tab or the line's end, and after it nothing or a comment, a closed quoted string, a
+    simple flow list, or a plain value without `: ` in it (YAML refuses that). None sends the
+    file to the loader, which says."""
     if line[0] in _NOT_FIRST:  # a quoted, flow or other special key: the loader reads it
-        return False
+        return None
     at = line.find(":")
     while at >= 0 and at + 1 < len(line) and line[at + 1] not in " \t":
         at = line.find(":", at + 1)
     if at < 0 or "\t" in line[:at] or " #" in line[:at]:  # (a comment before the colon: no key)
-        return False
+        return None
     value = line[at + 1:].strip(" \t")
     if not value or value[0] == "#":
-        return True
+        return value
     if value[0] in "'\"":
-        return _QUOTED.match(value) is not None  # closed, and nothing but a comment after it
+        return value if _QUOTED.match(value) is not None else None  # closed, nothing but a comment after it
     if value[0] == "[":
-        return _flow(value) is not None
+        return value if _flow(value) is not None else None
     if value[0] in _NOT_FIRST or (value[0] in "-?:" and value[1:2] in ("", " ", "\t")):
-        return False  # (an indicator: a sequence, a complex key, a mapping)
-    value = value.split(" #", 1)[0].split("\t#", 1)[0].rstrip(" \t")
-    return ": " not in value and ":\t" not in value and not value.endswith(":")
+        return None  # (an indicator: a sequence, a complex key, a mapping)
+    plain = value.split(" #", 1)[0].split("\t#", 1)[0].rstrip(" \t")
+    return value if ": " not in plain and ":\t" not in plain and not plain.endswith(":") else None
 
 
 @lru_cache(maxsize=4096)  # channel names, statuses and campaigns repeat from post to post
