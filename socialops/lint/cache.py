@@ -323,19 +323,26 @@ class Index:
         out.listing = None if listing == out.rels else listing
         return out
 
+    _NAMES = (("channel_sets", "channels"), ("campaign_names", "campaigns"), ("status_names", "statuses"))
+
+    def _names_with(self, other: Index) -> list[tuple[str, list[Any], str, array[int]]]:
+        """For each names' table: (its name, this index's table with `other`'s new names
+        added after them, its column's name, `other`'s column numbered in that table)."""
+        out = []
+        for table, column in self._NAMES:
+            mine, theirs = getattr(self, table), getattr(other, table)
+            numbers = {v: k for k, v in enumerate(mine)}
+            for v in theirs:
+                numbers.setdefault(v, len(numbers))
+            moved = [numbers[v] for v in theirs]
+            out.append((table, list(numbers), column, array("q", [moved[k] for k in getattr(other, column)])))
+        return out
+
     def _numbered_as_mine(self, out: Index) -> Index:
         """`out` (a few new rows) with its names' tables made this index's, its new names
         numbered after this index's."""
-        for table in ("channel_sets", "campaign_names", "status_names"):
-            mine, theirs = getattr(self, table), getattr(out, table)
-            numbers = {v: k for k, v in enumerate(mine)}
-            merged = list(mine)
-            for v in theirs:
-                if v not in numbers:
-                    numbers[v] = len(merged)
-                    merged.append(v)
-            column = {"channel_sets": "channels", "campaign_names": "campaigns", "status_names": "statuses"}[table]
-            setattr(out, column, array("q", [numbers[theirs[k]] for k in getattr(out, column)]))
+        for table, merged, column, numbered in self._names_with(out):
+            setattr(out, column, numbered)
             setattr(out, table, merged)
         return out
 
@@ -407,16 +414,9 @@ class Index:
         if at < len(self):
             pieces.append((at, len(self)))
         out = Index.__new__(Index)
-        for table, column in (("channel_sets", "channels"), ("campaign_names", "campaigns"),
-                              ("status_names", "statuses")):
-            mine, theirs = getattr(self, table), getattr(other, table)
-            numbers = {v: k for k, v in enumerate(mine)}
-            for v in theirs:
-                numbers.setdefault(v, len(numbers))
-            setattr(out, table, list(numbers))
-            moved = [numbers[v] for v in theirs]
-            setattr(out, column, _pieced(getattr(self, column), array("q", [moved[k] for k in getattr(other, column)]),
-                                         pieces, "q"))
+        for table, merged, column, numbered in self._names_with(other):
+            setattr(out, table, merged)
+            setattr(out, column, _pieced(getattr(self, column), numbered, pieces, "q"))
         for name, code in self.COLUMNS[:-1]:
             if name not in ("channels", "campaigns", "statuses"):
                 setattr(out, name, _pieced(getattr(self, name), getattr(other, name), pieces, code))
