@@ -22,6 +22,7 @@ import stat
 import struct
 from array import array
 from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
 from typing import Any, NamedTuple
 
 from socialops.lint.cache import NO_TIME, Index
@@ -121,15 +122,51 @@ Batch = tuple[list[int], bytes, bytes, bytes, bytes, list[str], bytes, list[tupl
               list[str]]
 
 
+class PostFiles:
+    """Post files read as the quick readers read them (this module's and
+    socialops.lint.quickread's): under a folder checked once (safepaths: inside the
+    repository, not through a symlink that leaves it), opened without following a symlink
+    or waiting on a FIFO, a regular file of at most MAX_POST_BYTES, read whole."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._folders: dict[str, bool] = {}  # folder -> whether it may be read
+        self._flags = (os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+                       | getattr(os, "O_NOCTTY", 0))
+        self._usable = bool(self._flags & getattr(os, "O_NOFOLLOW", 0))  # else every file is read in full
+
+    def read(self, full: str) -> tuple[bytes, os.stat_result] | None:
+        """The file's bytes and its fstat as opened, or None (unsafe, not a regular file,
+        too large, unreadable, or changed while read: the full reader says what)."""
+        folder = full.rpartition(os.sep)[0]
+        ok = self._folders.get(folder)
+        if ok is None:
+            ok = self._folders[folder] = refusal(self.root, folder, folder=True) is None
+        if not ok or not self._usable:
+            return None
+        try:
+            fd = os.open(full, self._flags)
+        except OSError:
+            return None
+        try:
+            info = os.fstat(fd)
+            if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_POST_BYTES:
+                return None
+            raw = os.read(fd, info.st_size + 1)
+        except OSError:
+            return None
+        finally:
+            os.close(fd)
+        return (raw, info) if len(raw) == info.st_size else None  # else it changed meanwhile
+
+
 class BulkReader:
     """Batches of post files read for their briefs (see above)."""
 
     def __init__(self, project: Project, readings: Readings) -> None:
         self.project, self.readings = project, readings
         self._defaults = tuple(project.config.default_channels)
-        self._folders: dict[str, bool] = {}  # folder -> whether it may be read (safepaths, as the quick reader)
-        self._flags = (os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
-                       | getattr(os, "O_NOCTTY", 0))
+        self._files = PostFiles(project.root)
         # per key: each value as written (after the colon) -> what the brief holds of it
         self._values: dict[str, dict[str, Any]] = {key: {} for key in ("channels", "block", "status", "campaign",
                                                                        "id", "publish_at", "author")}
@@ -182,46 +219,25 @@ class BulkReader:
               ) -> tuple[list[bytes], tuple[array[int], array[int], array[int], array[int]]]:
         """Each file's bytes (b"" for one the quick reader must see: unusual, unreadable, or
         holding a NUL) and the stamps of their fstat as opened (sizes, mtimes, ctimes,
-        inodes), as _QuickReader._read reads them."""
-        folders, root, flags = self._folders, self.project.root, self._flags
-        follows = not flags & getattr(os, "O_NOFOLLOW", 0)
+        inodes), read by PostFiles as the quick reader reads them."""
+        read = self._files.read
         raws: list[bytes] = []
         sizes, mtimes, ctimes, inodes = array("q"), array("q"), array("q"), array("Q")
         for item in items[start:stop]:
-            full = item[0]
-            folder = full.rpartition(os.sep)[0]
-            ok = folders.get(folder)
-            if ok is None:
-                ok = folders[folder] = refusal(root, folder, folder=True) is None
-            raw = b""
-            if ok and not follows:
-                try:
-                    fd = os.open(full, flags)
-                except OSError:
-                    fd = -1
-                if fd >= 0:
-                    try:
-                        info = os.fstat(fd)
-                        if stat.S_ISREG(info.st_mode) and info.st_size <= MAX_POST_BYTES:
-                            raw = os.read(fd, info.st_size + 1)
-                            if len(raw) != info.st_size or b"\0" in raw:
-                                raw = b""  # changed meanwhile, or a NUL: the quick reader's
-                            else:
-                                sizes.append(info.st_size)
-                                mtimes.append(info.st_mtime_ns)
-                                ctimes.append(info.st_ctime_ns)
-                                inodes.append(info.st_ino)
-                                raws.append(raw)
-                                continue
-                    except OSError:
-                        raw = b""
-                    finally:
-                        os.close(fd)
+            found = read(item[0])
+            if found is not None and b"\0" not in found[0]:
+                raw, info = found
+                sizes.append(info.st_size)
+                mtimes.append(info.st_mtime_ns)
+                ctimes.append(info.st_ctime_ns)
+                inodes.append(info.st_ino)
+            else:  # the quick reader's
+                raw = b""
+                sizes.append(0)
+                mtimes.append(0)
+                ctimes.append(0)
+                inodes.append(0)
             raws.append(raw)
-            sizes.append(0)
-            mtimes.append(0)
-            ctimes.append(0)
-            inodes.append(0)
         return raws, (sizes, mtimes, ctimes, inodes)
 
     def _value(self, key: str, written: str) -> Any:

@@ -18,7 +18,6 @@ import contextlib
 import itertools
 import os
 import re
-import stat
 import time
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
@@ -437,12 +436,9 @@ class _QuickReader:
     wrong."""
 
     def __init__(self, project: Project) -> None:
-        from socialops.safepaths import refusal
+        from socialops.lint.bulkread import PostFiles
 
-        self.project, self._refusal = project, refusal
-        self._folders: dict[str, bool] = {}
-        self._flags = (os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
-                       | getattr(os, "O_NOCTTY", 0))
+        self.project, self._files = project, PostFiles(project.root)
         self._tz = project.config.timezone
         self._defaults = tuple(project.config.default_channels)
         self.stamps: dict[str, Stamp] = {}  # full path -> (size, mtime, ctime, inode) of a file as opened and read
@@ -532,27 +528,11 @@ class _QuickReader:
         return out
 
     def _read(self, full: str) -> bytes | None:
-        folder = full.rpartition(os.sep)[0]
-        ok = self._folders.get(folder)
-        if ok is None:
-            ok = self._folders[folder] = self._refusal(self.project.root, folder, folder=True) is None
-        if not ok or not self._flags & getattr(os, "O_NOFOLLOW", 0):
+        found = self._files.read(full)
+        if found is None:
             return None
-        try:
-            fd = os.open(full, self._flags)
-        except OSError:
-            return None
-        try:
-            info = os.fstat(fd)
-            if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_POST_BYTES:
-                return None
-            self.stamps[full] = stamp_of(info)
-            raw = os.read(fd, info.st_size + 1)
-        except OSError:
-            return None
-        finally:
-            os.close(fd)
-        return raw if len(raw) == info.st_size else None  # else it changed meanwhile: read it again
+        self.stamps[full] = stamp_of(found[1])
+        return found[0]
 
     @staticmethod
     def _text(raw: bytes) -> tuple[str, tuple[int, int, int, int]] | None:
