@@ -1,7 +1,7 @@
 """The briefs of many post files read at once: what a one-post lint in a fresh clone (no
 lint cache yet) needs of every other post (socialops.lint.quickread.Others).
 
-Each file is opened and read as the quick reader reads it (quickread._QuickReader._read), a
+Each file is opened and read by PostFiles, as the quick reader reads it too, a
 batch at a time, and one regular expression (_FRONT) takes each front matter of the usual
 shape whole: plain `key: value` lines, a flow or block list of channels, indented lines
 under other keys, comments. The values are made what the quick reader makes of them
