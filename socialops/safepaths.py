@@ -233,6 +233,11 @@ class WalkedReader:
         self._folders: dict[str, bool] = {}
 
     def read(self, full: str) -> bytes | None:
+        found = self.read_stat(full)
+        return None if found is None else found[0]
+
+    def read_stat(self, full: str) -> tuple[bytes, os.stat_result] | None:
+        """The file's bytes and its fstat as opened (its stamp: what was read), or None."""
         folder = full.rpartition(os.sep)[0]
         ok = self._folders.get(folder)
         if ok is None:
@@ -252,7 +257,7 @@ class WalkedReader:
             return None
         finally:
             os.close(fd)
-        return raw if len(raw) == info.st_size else None  # it changed meanwhile: read it the careful way
+        return (raw, info) if len(raw) == info.st_size else None  # it changed meanwhile: read it the careful way
 
 
 def check_folders(root: Path, path: Path | str, what: str) -> None:

@@ -1,7 +1,7 @@
 """The briefs of many post files read at once: what a one-post lint in a fresh clone (no
 lint cache yet) needs of every other post (socialops.lint.quickread.Others).
 
-Each file is opened and read by PostFiles, as the quick reader reads it too, a
+Each file is opened and read as the quick reader reads it (safepaths.WalkedReader), a
 batch at a time, and one regular expression (_FRONT) takes each front matter of the usual
 shape whole: plain `key: value` lines, a flow or block list of channels, indented lines
 under other keys, comments. The values are made what the quick reader makes of them
@@ -18,16 +18,14 @@ from __future__ import annotations
 
 import os
 import re
-import stat
 import struct
 from array import array
 from collections.abc import Callable, Iterator, Sequence
-from pathlib import Path
 from typing import Any, NamedTuple
 
 from socialops.lint.cache import NO_TIME, Index
 from socialops.model import MAX_POST_BYTES, Project, default_post_id, normalize_newlines
-from socialops.safepaths import refusal
+from socialops.safepaths import WalkedReader
 
 BATCH = 256  # files a batch (more when there would be more than MAX_BATCHES)
 MAX_BATCHES = 4096  # their tokens fill a pipe before the fork: 8 KB, within any system's pipe buffer
@@ -122,51 +120,13 @@ Batch = tuple[list[int], bytes, bytes, bytes, bytes, list[str], bytes, list[tupl
               list[str]]
 
 
-class PostFiles:
-    """Post files read as the quick readers read them (this module's and
-    socialops.lint.quickread's): under a folder checked once (safepaths: inside the
-    repository, not through a symlink that leaves it), opened without following a symlink
-    or waiting on a FIFO, a regular file of at most MAX_POST_BYTES, read whole."""
-
-    def __init__(self, root: Path) -> None:
-        self.root = root
-        self._folders: dict[str, bool] = {}  # folder -> whether it may be read
-        self._flags = (os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
-                       | getattr(os, "O_NOCTTY", 0))
-        self._usable = bool(self._flags & getattr(os, "O_NOFOLLOW", 0))  # else every file is read in full
-
-    def read(self, full: str) -> tuple[bytes, os.stat_result] | None:
-        """The file's bytes and its fstat as opened, or None (unsafe, not a regular file,
-        too large, unreadable, or changed while read: the full reader says what)."""
-        folder = full.rpartition(os.sep)[0]
-        ok = self._folders.get(folder)
-        if ok is None:
-            ok = self._folders[folder] = refusal(self.root, folder, folder=True) is None
-        if not ok or not self._usable:
-            return None
-        try:
-            fd = os.open(full, self._flags)
-        except OSError:
-            return None
-        try:
-            info = os.fstat(fd)
-            if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_POST_BYTES:
-                return None
-            raw = os.read(fd, info.st_size + 1)
-        except OSError:
-            return None
-        finally:
-            os.close(fd)
-        return (raw, info) if len(raw) == info.st_size else None  # else it changed meanwhile
-
-
 class BulkReader:
     """Batches of post files read for their briefs (see above)."""
 
     def __init__(self, project: Project, readings: Readings) -> None:
         self.project, self.readings = project, readings
         self._defaults = tuple(project.config.default_channels)
-        self._files = PostFiles(project.root)
+        self._read_file = WalkedReader(project.root, MAX_POST_BYTES).read_stat  # as the quick reader reads them
         # per key: each value as written (after the colon) -> what the brief holds of it
         self._values: dict[str, dict[str, Any]] = {key: {} for key in ("channels", "block", "status", "campaign",
                                                                        "id", "publish_at", "author")}
@@ -219,8 +179,8 @@ class BulkReader:
               ) -> tuple[list[bytes], tuple[array[int], array[int], array[int], array[int]]]:
         """Each file's bytes (b"" for one the quick reader must see: unusual, unreadable, or
         holding a NUL) and the stamps of their fstat as opened (sizes, mtimes, ctimes,
-        inodes), read by PostFiles as the quick reader reads them."""
-        read = self._files.read
+        inodes), read as the quick reader reads them (safepaths.WalkedReader)."""
+        read = self._read_file
         raws: list[bytes] = []
         sizes, mtimes, ctimes, inodes = array("q"), array("q"), array("q"), array("Q")
         for item in items[start:stop]:

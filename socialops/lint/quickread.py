@@ -436,9 +436,9 @@ class _QuickReader:
     wrong."""
 
     def __init__(self, project: Project) -> None:
-        from socialops.lint.bulkread import PostFiles
+        from socialops.safepaths import WalkedReader
 
-        self.project, self._files = project, PostFiles(project.root)
+        self.project, self._read_file = project, WalkedReader(project.root, MAX_POST_BYTES).read_stat
         self._tz = project.config.timezone
         self._defaults = tuple(project.config.default_channels)
         self.stamps: dict[str, Stamp] = {}  # full path -> (size, mtime, ctime, inode) of a file as opened and read
@@ -528,7 +528,7 @@ class _QuickReader:
         return out
 
     def _read(self, full: str) -> bytes | None:
-        found = self._files.read(full)
+        found = self._read_file(full)
         if found is None:
             return None
         self.stamps[full] = stamp_of(found[1])
